@@ -1,0 +1,257 @@
+/* ccm-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-json"
+
+#include "ccm-json.h"
+#include "ccm-errors.h"
+
+static JsonNode *
+member_node (JsonObject  *object,
+             const char  *member,
+             gboolean     required,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+    node = NULL;
+
+  if (node == NULL && required)
+    ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
+                          "The field “%s” is missing.", member);
+  return node;
+}
+
+static gboolean
+wrong_type (const char  *member,
+            const char  *expected,
+            GError     **error)
+{
+  ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
+                        "The field “%s” must be %s.", member, expected);
+  return FALSE;
+}
+
+gboolean
+ccm_json_get_string (JsonObject  *object,
+                     const char  *member,
+                     gboolean     required,
+                     const char **out,
+                     GError     **error)
+{
+  JsonNode *node = member_node (object, member, required, error);
+
+  if (node == NULL)
+    return !required;
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return wrong_type (member, "a string", error);
+
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+gboolean
+ccm_json_get_int (JsonObject  *object,
+                  const char  *member,
+                  gboolean     required,
+                  gint64      *out,
+                  GError     **error)
+{
+  JsonNode *node = member_node (object, member, required, error);
+
+  if (node == NULL)
+    return !required;
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return wrong_type (member, "a whole number", error);
+
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+ccm_json_get_bool (JsonObject  *object,
+                   const char  *member,
+                   gboolean     required,
+                   gboolean    *out,
+                   GError     **error)
+{
+  JsonNode *node = member_node (object, member, required, error);
+
+  if (node == NULL)
+    return !required;
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return wrong_type (member, "true or false", error);
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+ccm_json_get_object (JsonObject  *object,
+                     const char  *member,
+                     gboolean     required,
+                     JsonObject **out,
+                     GError     **error)
+{
+  JsonNode *node = member_node (object, member, required, error);
+
+  if (node == NULL)
+    return !required;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return wrong_type (member, "an object", error);
+
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+ccm_json_get_array (JsonObject  *object,
+                    const char  *member,
+                    gboolean     required,
+                    JsonArray  **out,
+                    GError     **error)
+{
+  JsonNode *node = member_node (object, member, required, error);
+
+  if (node == NULL)
+    return !required;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return wrong_type (member, "a list", error);
+
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+const char *
+ccm_json_string (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+ccm_json_int (JsonObject *object,
+              const char *member,
+              gint64      fallback)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+gboolean
+ccm_json_bool (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  return json_node_get_boolean (node);
+}
+
+void
+ccm_json_set_string_or_null (JsonObject *object,
+                             const char *member,
+                             const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (object, member, value);
+  else
+    json_object_set_null_member (object, member);
+}
+
+char *
+ccm_json_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return json_to_string (node, FALSE);
+}
+
+JsonObject *
+ccm_json_from_string (const char  *text,
+                      gssize       length,
+                      GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, text, length, error))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "The JSON document is not an object.");
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* json_node_copy() shares objects and arrays; states that are changed in
+ * place need a copy of their own. */
+static JsonNode *
+deep_copy_node (JsonNode *node)
+{
+  JsonNode *copy;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      copy = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (copy, ccm_json_copy (json_node_get_object (node)));
+      return copy;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *src = json_node_get_array (node);
+        guint n = json_array_get_length (src);
+        JsonArray *dst = json_array_sized_new (n);
+
+        for (guint i = 0; i < n; i++)
+          json_array_add_element (dst, deep_copy_node (json_array_get_element (src, i)));
+
+        copy = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (copy, dst);
+        return copy;
+      }
+
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
+
+JsonObject *
+ccm_json_copy (JsonObject *object)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &node))
+    json_object_set_member (copy, name, deep_copy_node (node));
+
+  return copy;
+}

@@ -1,0 +1,58 @@
+/* ccm-json.h — type-checked access to JSON objects
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Each getter fails with CCM_DOMAIN_ERROR_INVALID naming the member when it
+ * has the wrong type, or is missing while required. A JSON null counts as
+ * missing. An optional member that is missing leaves *out untouched. */
+gboolean     ccm_json_get_string         (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          const char **out,
+                                          GError     **error);
+gboolean     ccm_json_get_int            (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          gint64      *out,
+                                          GError     **error);
+gboolean     ccm_json_get_bool           (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          gboolean    *out,
+                                          GError     **error);
+gboolean     ccm_json_get_object         (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          JsonObject **out,
+                                          GError     **error);
+gboolean     ccm_json_get_array          (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          JsonArray  **out,
+                                          GError     **error);
+
+/* Unchecked readers for data the program wrote itself (event payloads). */
+const char  *ccm_json_string             (JsonObject  *object,
+                                          const char  *member);
+gint64       ccm_json_int                (JsonObject  *object,
+                                          const char  *member,
+                                          gint64       fallback);
+gboolean     ccm_json_bool               (JsonObject  *object,
+                                          const char  *member);
+
+void         ccm_json_set_string_or_null (JsonObject  *object,
+                                          const char  *member,
+                                          const char  *value);
+char        *ccm_json_to_string          (JsonObject  *object);
+JsonObject  *ccm_json_from_string        (const char  *text,
+                                          gssize       length,
+                                          GError     **error);
+JsonObject  *ccm_json_copy               (JsonObject  *object);
+
+G_END_DECLS
