@@ -1,0 +1,795 @@
+/* ccm-conference.c — the Conference aggregate and its decider
+ *
+ * Stream "conference/<slug>": the slug is unique and immutable, so the stream
+ * itself guards uniqueness — creating a conference on a stream that already
+ * has events is refused, on a desk and on the server alike.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-conference"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ccm-conference.h"
+#include "ccm-errors.h"
+#include "ccm-id.h"
+#include "ccm-json.h"
+
+/* Fields a ConferenceUpdated event may carry; the slug is not among them. */
+static const char *const text_fields[] = {
+  "name", "tagline", "description", "location", "start_date", "end_date",
+  "owner_name", "owner_email", "currency", NULL
+};
+
+static void
+seat_type_free (CcmSeatType *seat_type)
+{
+  g_free (seat_type->id);
+  g_free (seat_type->name);
+  g_free (seat_type->description);
+  g_free (seat_type);
+}
+
+static gpointer
+conference_new_state (void)
+{
+  CcmConferenceState *state = g_new0 (CcmConferenceState, 1);
+
+  state->reservation_minutes = CCM_DEFAULT_RESERVATION_MIN;
+  state->seat_types = g_ptr_array_new_with_free_func ((GDestroyNotify) seat_type_free);
+  return state;
+}
+
+static void
+conference_free_state (gpointer data)
+{
+  CcmConferenceState *state = data;
+
+  g_free (state->id);
+  g_free (state->slug);
+  g_free (state->name);
+  g_free (state->tagline);
+  g_free (state->description);
+  g_free (state->location);
+  g_free (state->start_date);
+  g_free (state->end_date);
+  g_free (state->owner_name);
+  g_free (state->owner_email);
+  g_free (state->access_code);
+  g_free (state->currency);
+  g_ptr_array_unref (state->seat_types);
+  g_free (state);
+}
+
+static char **
+conference_field (CcmConferenceState *state,
+                  const char         *name)
+{
+  if (g_str_equal (name, "name")) return &state->name;
+  if (g_str_equal (name, "tagline")) return &state->tagline;
+  if (g_str_equal (name, "description")) return &state->description;
+  if (g_str_equal (name, "location")) return &state->location;
+  if (g_str_equal (name, "start_date")) return &state->start_date;
+  if (g_str_equal (name, "end_date")) return &state->end_date;
+  if (g_str_equal (name, "owner_name")) return &state->owner_name;
+  if (g_str_equal (name, "owner_email")) return &state->owner_email;
+  if (g_str_equal (name, "currency")) return &state->currency;
+  return NULL;
+}
+
+static void
+set_text_fields (CcmConferenceState *state,
+                 JsonObject         *payload)
+{
+  for (guint i = 0; text_fields[i] != NULL; i++)
+    {
+      const char *value = ccm_json_string (payload, text_fields[i]);
+
+      char **field = conference_field (state, text_fields[i]);
+
+      if (value != NULL)
+        {
+          g_free (*field);
+          *field = g_strdup (value);
+        }
+    }
+  if (json_object_has_member (payload, "reservation_minutes"))
+    state->reservation_minutes = ccm_json_int (payload, "reservation_minutes",
+                                               CCM_DEFAULT_RESERVATION_MIN);
+}
+
+static CcmSeatType *
+find_seat_type_by_id (CcmConferenceState *state,
+                      const char         *id)
+{
+  for (guint i = 0; id != NULL && i < state->seat_types->len; i++)
+    {
+      CcmSeatType *seat_type = g_ptr_array_index (state->seat_types, i);
+
+      if (g_strcmp0 (seat_type->id, id) == 0)
+        return seat_type;
+    }
+  return NULL;
+}
+
+static void
+conference_evolve (gpointer        data,
+                   const CcmEvent *event)
+{
+  CcmConferenceState *state = data;
+  JsonObject *p = event->payload;
+
+  if (g_str_equal (event->type, "ConferenceCreated"))
+    {
+      state->exists = TRUE;
+      state->id = g_strdup (ccm_json_string (p, "conference_id"));
+      state->slug = g_strdup (ccm_json_string (p, "slug"));
+      state->access_code = g_strdup (ccm_json_string (p, "access_code"));
+      set_text_fields (state, p);
+    }
+  else if (g_str_equal (event->type, "ConferenceUpdated"))
+    set_text_fields (state, p);
+  else if (g_str_equal (event->type, "ConferencePublished"))
+    state->published = state->was_ever_published = TRUE;
+  else if (g_str_equal (event->type, "ConferenceUnpublished"))
+    state->published = FALSE;
+  else if (g_str_equal (event->type, "SeatTypeCreated"))
+    {
+      CcmSeatType *seat_type = g_new0 (CcmSeatType, 1);
+
+      seat_type->id = g_strdup (ccm_json_string (p, "seat_type_id"));
+      seat_type->name = g_strdup (ccm_json_string (p, "name"));
+      seat_type->description = g_strdup (ccm_json_string (p, "description"));
+      seat_type->price = ccm_json_int (p, "price", 0);
+      seat_type->quota = ccm_json_int (p, "quota", 0);
+      g_ptr_array_add (state->seat_types, seat_type);
+    }
+  else if (g_str_equal (event->type, "SeatTypeUpdated"))
+    {
+      CcmSeatType *seat_type = find_seat_type_by_id (state, ccm_json_string (p, "seat_type_id"));
+
+      if (seat_type == NULL)
+        return;
+      if (ccm_json_string (p, "name") != NULL)
+        {
+          g_free (seat_type->name);
+          seat_type->name = g_strdup (ccm_json_string (p, "name"));
+        }
+      if (ccm_json_string (p, "description") != NULL)
+        {
+          g_free (seat_type->description);
+          seat_type->description = g_strdup (ccm_json_string (p, "description"));
+        }
+      seat_type->price = ccm_json_int (p, "price", seat_type->price);
+      seat_type->quota = ccm_json_int (p, "quota", seat_type->quota);
+    }
+  else if (g_str_equal (event->type, "SeatTypeRemoved"))
+    {
+      CcmSeatType *seat_type = find_seat_type_by_id (state, ccm_json_string (p, "seat_type_id"));
+
+      if (seat_type != NULL)
+        seat_type->removed = TRUE;
+    }
+}
+
+const CcmAggregate ccm_conference_aggregate = {
+  .name = "conference",
+  .new_state = conference_new_state,
+  .free_state = conference_free_state,
+  .evolve = conference_evolve,
+};
+
+char *
+ccm_conference_stream (const char *slug)
+{
+  return g_strconcat ("conference/", slug, NULL);
+}
+
+/* Seat types are named by their name within a conference (case-insensitive)
+ * or by id. Removed seat types are not found. */
+const CcmSeatType *
+ccm_conference_find_seat_type (const CcmConferenceState *state,
+                               const char               *id_or_name)
+{
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (state != NULL, NULL);
+
+  if (id_or_name == NULL)
+    return NULL;
+
+  folded = g_utf8_casefold (id_or_name, -1);
+  for (guint i = 0; i < state->seat_types->len; i++)
+    {
+      CcmSeatType *seat_type = g_ptr_array_index (state->seat_types, i);
+      g_autofree char *name = NULL;
+
+      if (seat_type->removed)
+        continue;
+      if (g_strcmp0 (seat_type->id, id_or_name) == 0)
+        return seat_type;
+      name = g_utf8_casefold (seat_type->name, -1);
+      if (g_str_equal (name, folded))
+        return seat_type;
+    }
+  return NULL;
+}
+
+/* Validation */
+
+gboolean
+ccm_validate_slug (const char  *slug,
+                   GError     **error)
+{
+  gsize len = slug != NULL ? strlen (slug) : 0;
+
+  if (len == 0)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "slug",
+                            "The slug is empty; use lower-case letters, digits and dashes.");
+      return FALSE;
+    }
+  if (len > 64)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "slug",
+                            "The slug “%s” is longer than 64 characters.", slug);
+      return FALSE;
+    }
+  for (gsize i = 0; i < len; i++)
+    if (!(g_ascii_islower (slug[i]) || g_ascii_isdigit (slug[i]) || slug[i] == '-'))
+      {
+        ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "slug",
+                              "The slug “%s” may hold only lower-case letters a–z, "
+                              "digits and dashes.", slug);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Deliberately simple: one @, something before it, a dotted domain after it,
+ * no spaces. Mail servers are the real judges. */
+gboolean
+ccm_validate_email (const char  *field,
+                    const char  *email,
+                    GError     **error)
+{
+  const char *at;
+  const char *dot;
+
+  if (email == NULL || *email == '\0')
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
+                            "The e-mail address (%s) is empty.", field);
+      return FALSE;
+    }
+
+  at = strchr (email, '@');
+  dot = at != NULL ? strrchr (at, '.') : NULL;
+  if (at == NULL || at == email || strchr (at + 1, '@') != NULL ||
+      dot == NULL || dot == at + 1 || dot[1] == '\0' ||
+      strpbrk (email, " \t\r\n<>,;\"") != NULL || strlen (email) > 254 ||
+      !g_utf8_validate (email, -1, NULL))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
+                            "“%s” is not a valid e-mail address (%s).", email, field);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ccm_validate_date (const char  *field,
+                   const char  *date,
+                   GError     **error)
+{
+  int y, m, d;
+  char tail;
+
+  if (date == NULL || sscanf (date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+      strlen (date) != 10 || !g_date_valid_dmy (d, m, y))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
+                            "The %s “%s” is not a date of the form YYYY-MM-DD.",
+                            g_str_equal (field, "start_date") ? "start date" : "end date",
+                            date != NULL ? date : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_text (const char  *field,
+               const char  *label,
+               const char  *value,
+               gsize        min_chars,
+               gsize        max_chars,
+               GError     **error)
+{
+  glong chars;
+
+  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+    value = "";
+  chars = g_utf8_strlen (value, -1);
+
+  if (min_chars > 0 && chars == 0)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
+                            "The %s is empty.", label);
+      return FALSE;
+    }
+  if ((gsize) chars < min_chars)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
+                            "The %s must be at least %" G_GSIZE_FORMAT " characters long.",
+                            label, min_chars);
+      return FALSE;
+    }
+  if ((gsize) chars > max_chars)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
+                            "The %s must be at most %" G_GSIZE_FORMAT " characters long.",
+                            label, max_chars);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_currency (const char  *currency,
+                   GError     **error)
+{
+  if (currency == NULL || strlen (currency) != 3 ||
+      !g_ascii_isupper (currency[0]) || !g_ascii_isupper (currency[1]) ||
+      !g_ascii_isupper (currency[2]))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "currency",
+                            "The currency “%s” is not a three-letter ISO 4217 code "
+                            "such as EUR or USD.", currency != NULL ? currency : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks a conference's fields as they would be after the change. */
+static gboolean
+validate_conference (const char  *name,
+                     const char  *tagline,
+                     const char  *description,
+                     const char  *location,
+                     const char  *start_date,
+                     const char  *end_date,
+                     const char  *owner_name,
+                     const char  *owner_email,
+                     const char  *currency,
+                     gint64       reservation_minutes,
+                     GError     **error)
+{
+  if (!validate_text ("name", "conference name", name, 1, 120, error) ||
+      !validate_text ("tagline", "tagline", tagline, 0, 200, error) ||
+      !validate_text ("description", "description", description, 0, 4000, error) ||
+      !validate_text ("location", "location", location, 0, 200, error) ||
+      !ccm_validate_date ("start_date", start_date, error) ||
+      !ccm_validate_date ("end_date", end_date, error) ||
+      !validate_text ("owner_name", "owner's name", owner_name, 1, 120, error) ||
+      !ccm_validate_email ("owner_email", owner_email, error) ||
+      !validate_currency (currency, error))
+    return FALSE;
+
+  if (strcmp (end_date, start_date) < 0)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "end_date",
+                            "The end date %s is before the start date %s.",
+                            end_date, start_date);
+      return FALSE;
+    }
+
+  if (reservation_minutes < 1 || reservation_minutes > 24 * 60)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "reservation_minutes",
+                            "The reservation window must be between 1 and 1440 minutes, "
+                            "not %" G_GINT64_FORMAT ".", reservation_minutes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+require_conference (const CcmConferenceState  *state,
+                    const CcmCommand          *command,
+                    GError                   **error)
+{
+  if (!state->exists)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "slug",
+                            "There is no conference “%s”.",
+                            ccm_json_string (command->args, "slug"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Commands */
+
+static char *
+conference_stream_for (const CcmCommand  *command,
+                       GError           **error)
+{
+  const char *slug = NULL;
+
+  if (!ccm_json_get_string (command->args, "slug", TRUE, &slug, error) ||
+      !ccm_validate_slug (slug, error))
+    return NULL;
+
+  return ccm_conference_stream (slug);
+}
+
+static gboolean
+decide_create (gconstpointer      data,
+               const CcmCommand  *command,
+               CcmDecideContext  *ctx,
+               GError           **error)
+{
+  const CcmConferenceState *state = data;
+  JsonObject *a = command->args;
+  const char *conference_id = NULL, *slug = NULL, *name = NULL, *tagline = "",
+             *description = "", *location = "", *start_date = NULL,
+             *end_date = NULL, *owner_name = NULL, *owner_email = NULL,
+             *access_code = NULL, *currency = "USD";
+  gint64 reservation_minutes = CCM_DEFAULT_RESERVATION_MIN;
+  JsonObject *p;
+
+  if (!ccm_json_get_string (a, "conference_id", TRUE, &conference_id, error) ||
+      !ccm_json_get_string (a, "slug", TRUE, &slug, error) ||
+      !ccm_json_get_string (a, "name", TRUE, &name, error) ||
+      !ccm_json_get_string (a, "tagline", FALSE, &tagline, error) ||
+      !ccm_json_get_string (a, "description", FALSE, &description, error) ||
+      !ccm_json_get_string (a, "location", FALSE, &location, error) ||
+      !ccm_json_get_string (a, "start_date", TRUE, &start_date, error) ||
+      !ccm_json_get_string (a, "end_date", TRUE, &end_date, error) ||
+      !ccm_json_get_string (a, "owner_name", TRUE, &owner_name, error) ||
+      !ccm_json_get_string (a, "owner_email", TRUE, &owner_email, error) ||
+      !ccm_json_get_string (a, "access_code", TRUE, &access_code, error) ||
+      !ccm_json_get_string (a, "currency", FALSE, &currency, error) ||
+      !ccm_json_get_int (a, "reservation_minutes", FALSE, &reservation_minutes, error))
+    return FALSE;
+
+  if (!ccm_id_is_valid (conference_id))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "conference_id",
+                            "The conference id “%s” is not a UUID.", conference_id);
+      return FALSE;
+    }
+  if (!ccm_validate_slug (slug, error) ||
+      !validate_conference (name, tagline, description, location, start_date,
+                            end_date, owner_name, owner_email, currency,
+                            reservation_minutes, error) ||
+      !validate_text ("access_code", "access code", access_code, 6, 32, error))
+    return FALSE;
+
+  if (state->exists)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "slug",
+                            "A conference with the slug “%s” already exists.", slug);
+      return FALSE;
+    }
+
+  p = json_object_new ();
+  json_object_set_string_member (p, "conference_id", conference_id);
+  json_object_set_string_member (p, "slug", slug);
+  json_object_set_string_member (p, "name", name);
+  json_object_set_string_member (p, "tagline", tagline);
+  json_object_set_string_member (p, "description", description);
+  json_object_set_string_member (p, "location", location);
+  json_object_set_string_member (p, "start_date", start_date);
+  json_object_set_string_member (p, "end_date", end_date);
+  json_object_set_string_member (p, "owner_name", owner_name);
+  json_object_set_string_member (p, "owner_email", owner_email);
+  json_object_set_string_member (p, "access_code", access_code);
+  json_object_set_string_member (p, "currency", currency);
+  json_object_set_int_member (p, "reservation_minutes", reservation_minutes);
+  ccm_decide_context_emit (ctx, "ConferenceCreated", p);
+
+  json_object_set_string_member (ccm_decide_context_get_result (ctx), "conference_id",
+                                 conference_id);
+  return TRUE;
+}
+
+static gboolean
+decide_update (gconstpointer      data,
+               const CcmCommand  *command,
+               CcmDecideContext  *ctx,
+               GError           **error)
+{
+  const CcmConferenceState *state = data;
+  JsonObject *a = command->args;
+  const char *after[G_N_ELEMENTS (text_fields)] = { NULL, };
+  gint64 reservation_minutes;
+  g_autoptr(JsonObject) changes = json_object_new ();
+
+  if (!require_conference (state, command, error))
+    return FALSE;
+
+  for (guint i = 0; text_fields[i] != NULL; i++)
+    {
+      const char *value = NULL;
+
+      if (!ccm_json_get_string (a, text_fields[i], FALSE, &value, error))
+        return FALSE;
+      after[i] = value != NULL ? value
+                               : *conference_field ((CcmConferenceState *) state, text_fields[i]);
+      if (value != NULL &&
+          g_strcmp0 (value, *conference_field ((CcmConferenceState *) state, text_fields[i])) != 0)
+        json_object_set_string_member (changes, text_fields[i], value);
+    }
+
+  reservation_minutes = state->reservation_minutes;
+  if (!ccm_json_get_int (a, "reservation_minutes", FALSE, &reservation_minutes, error))
+    return FALSE;
+  if (reservation_minutes != state->reservation_minutes)
+    json_object_set_int_member (changes, "reservation_minutes", reservation_minutes);
+
+  if (json_object_has_member (a, "new_slug") || json_object_has_member (a, "conference_id"))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "slug",
+                            "A conference’s slug and id cannot be changed.");
+      return FALSE;
+    }
+
+  /* text_fields order: name tagline description location start end owner_name owner_email currency */
+  if (!validate_conference (after[0], after[1], after[2], after[3], after[4], after[5],
+                            after[6], after[7], after[8], reservation_minutes, error))
+    return FALSE;
+
+  /* Only what changed travels: concurrent edits of different fields merge. */
+  if (json_object_get_size (changes) > 0)
+    ccm_decide_context_emit (ctx, "ConferenceUpdated", g_steal_pointer (&changes));
+  return TRUE;
+}
+
+static gboolean
+decide_publish (gconstpointer      data,
+                const CcmCommand  *command,
+                CcmDecideContext  *ctx,
+                GError           **error)
+{
+  const CcmConferenceState *state = data;
+
+  if (!require_conference (state, command, error))
+    return FALSE;
+
+  if (!state->published)
+    ccm_decide_context_emit (ctx, "ConferencePublished", NULL);
+  return TRUE;
+}
+
+static gboolean
+decide_unpublish (gconstpointer      data,
+                  const CcmCommand  *command,
+                  CcmDecideContext  *ctx,
+                  GError           **error)
+{
+  const CcmConferenceState *state = data;
+
+  if (!require_conference (state, command, error))
+    return FALSE;
+
+  if (state->published)
+    ccm_decide_context_emit (ctx, "ConferenceUnpublished", NULL);
+  return TRUE;
+}
+
+static gboolean
+validate_seat_type_fields (const char  *name,
+                           const char  *description,
+                           gint64       price,
+                           gint64       quota,
+                           GError     **error)
+{
+  if (!validate_text ("name", "seat type name", name, 2, 70, error) ||
+      !validate_text ("description", "seat type description", description, 0, 250, error))
+    return FALSE;
+
+  if (price < 0 || price > CCM_SEAT_TYPE_MAX_PRICE)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "price",
+                            "The price must be between 0.00 and 50000.00, not %s%" G_GINT64_FORMAT ".%02d.",
+                            price < 0 ? "-" : "", ABS (price) / 100, (int) (ABS (price) % 100));
+      return FALSE;
+    }
+  if (quota < 0 || quota > CCM_SEAT_TYPE_MAX_QUOTA)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "quota",
+                            "The quota must be between 0 and 100000 seats, not %" G_GINT64_FORMAT ".",
+                            quota);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+name_taken (const CcmConferenceState *state,
+            const char               *name,
+            const char               *except_id)
+{
+  const CcmSeatType *other = ccm_conference_find_seat_type (state, name);
+
+  return other != NULL && g_strcmp0 (other->id, except_id) != 0;
+}
+
+static gboolean
+decide_add_seat_type (gconstpointer      data,
+                      const CcmCommand  *command,
+                      CcmDecideContext  *ctx,
+                      GError           **error)
+{
+  const CcmConferenceState *state = data;
+  JsonObject *a = command->args;
+  const char *seat_type_id = NULL, *name = NULL, *description = "";
+  gint64 price = 0, quota = 0;
+  JsonObject *p;
+
+  if (!require_conference (state, command, error) ||
+      !ccm_json_get_string (a, "seat_type_id", TRUE, &seat_type_id, error) ||
+      !ccm_json_get_string (a, "name", TRUE, &name, error) ||
+      !ccm_json_get_string (a, "description", FALSE, &description, error) ||
+      !ccm_json_get_int (a, "price", TRUE, &price, error) ||
+      !ccm_json_get_int (a, "quota", TRUE, &quota, error) ||
+      !validate_seat_type_fields (name, description, price, quota, error))
+    return FALSE;
+
+  if (!ccm_id_is_valid (seat_type_id))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "seat_type_id",
+                            "The seat type id “%s” is not a UUID.", seat_type_id);
+      return FALSE;
+    }
+  if (find_seat_type_by_id ((CcmConferenceState *) state, seat_type_id) != NULL)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "seat_type_id",
+                            "The seat type id “%s” is already used.", seat_type_id);
+      return FALSE;
+    }
+  if (name_taken (state, name, NULL))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "name",
+                            "The conference already has a seat type named “%s”.", name);
+      return FALSE;
+    }
+
+  p = json_object_new ();
+  json_object_set_string_member (p, "seat_type_id", seat_type_id);
+  json_object_set_string_member (p, "conference_id", state->id);
+  json_object_set_string_member (p, "name", name);
+  json_object_set_string_member (p, "description", description);
+  json_object_set_int_member (p, "price", price);
+  json_object_set_int_member (p, "quota", quota);
+  ccm_decide_context_emit (ctx, "SeatTypeCreated", p);
+
+  json_object_set_string_member (ccm_decide_context_get_result (ctx), "seat_type_id",
+                                 seat_type_id);
+  return TRUE;
+}
+
+static const CcmSeatType *
+require_seat_type (const CcmConferenceState  *state,
+                   const CcmCommand          *command,
+                   GError                   **error)
+{
+  const char *seat_type = NULL;
+  const CcmSeatType *found;
+
+  if (!ccm_json_get_string (command->args, "seat_type", TRUE, &seat_type, error))
+    return NULL;
+
+  found = ccm_conference_find_seat_type (state, seat_type);
+  if (found == NULL)
+    ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "seat_type",
+                          "The conference “%s” has no seat type “%s”.",
+                          state->slug, seat_type);
+  return found;
+}
+
+static gboolean
+decide_update_seat_type (gconstpointer      data,
+                         const CcmCommand  *command,
+                         CcmDecideContext  *ctx,
+                         GError           **error)
+{
+  const CcmConferenceState *state = data;
+  JsonObject *a = command->args;
+  const CcmSeatType *seat_type;
+  const char *name, *description;
+  gint64 price, quota;
+  JsonObject *p;
+
+  if (!require_conference (state, command, error) ||
+      (seat_type = require_seat_type (state, command, error)) == NULL)
+    return FALSE;
+
+  name = seat_type->name;
+  description = seat_type->description;
+  price = seat_type->price;
+  quota = seat_type->quota;
+  if (!ccm_json_get_string (a, "name", FALSE, &name, error) ||
+      !ccm_json_get_string (a, "description", FALSE, &description, error) ||
+      !ccm_json_get_int (a, "price", FALSE, &price, error) ||
+      !ccm_json_get_int (a, "quota", FALSE, &quota, error) ||
+      !validate_seat_type_fields (name, description, price, quota, error))
+    return FALSE;
+
+  if (name_taken (state, name, seat_type->id))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "name",
+                            "The conference already has a seat type named “%s”.", name);
+      return FALSE;
+    }
+
+  p = json_object_new ();
+  json_object_set_string_member (p, "seat_type_id", seat_type->id);
+  json_object_set_string_member (p, "conference_id", state->id);
+  if (g_strcmp0 (name, seat_type->name) != 0)
+    json_object_set_string_member (p, "name", name);
+  if (g_strcmp0 (description, seat_type->description) != 0)
+    json_object_set_string_member (p, "description", description);
+  if (price != seat_type->price)
+    json_object_set_int_member (p, "price", price);
+  if (quota != seat_type->quota)
+    {
+      json_object_set_int_member (p, "quota", quota);
+      json_object_set_int_member (p, "previous_quota", seat_type->quota);
+    }
+
+  if (json_object_get_size (p) > 2)
+    ccm_decide_context_emit (ctx, "SeatTypeUpdated", p);
+  else
+    json_object_unref (p);
+  return TRUE;
+}
+
+static gboolean
+decide_remove_seat_type (gconstpointer      data,
+                         const CcmCommand  *command,
+                         CcmDecideContext  *ctx,
+                         GError           **error)
+{
+  const CcmConferenceState *state = data;
+  const CcmSeatType *seat_type;
+  JsonObject *p;
+
+  if (!require_conference (state, command, error) ||
+      (seat_type = require_seat_type (state, command, error)) == NULL)
+    return FALSE;
+
+  if (state->was_ever_published)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "seat_type",
+                            "The seat type “%s” cannot be removed: the conference “%s” "
+                            "has been published.", seat_type->name, state->slug);
+      return FALSE;
+    }
+
+  p = json_object_new ();
+  json_object_set_string_member (p, "seat_type_id", seat_type->id);
+  json_object_set_string_member (p, "conference_id", state->id);
+  json_object_set_int_member (p, "quota", seat_type->quota);
+  ccm_decide_context_emit (ctx, "SeatTypeRemoved", p);
+  return TRUE;
+}
+
+static const CcmCommandHandler conference_commands[] = {
+  { "CreateConference", &ccm_conference_aggregate, conference_stream_for, decide_create },
+  { "UpdateConference", &ccm_conference_aggregate, conference_stream_for, decide_update },
+  { "PublishConference", &ccm_conference_aggregate, conference_stream_for, decide_publish },
+  { "UnpublishConference", &ccm_conference_aggregate, conference_stream_for, decide_unpublish },
+  { "AddSeatType", &ccm_conference_aggregate, conference_stream_for, decide_add_seat_type },
+  { "UpdateSeatType", &ccm_conference_aggregate, conference_stream_for, decide_update_seat_type },
+  { "RemoveSeatType", &ccm_conference_aggregate, conference_stream_for, decide_remove_seat_type },
+};
+
+void
+ccm_conference_register (CcmRegistry *registry)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (conference_commands); i++)
+    ccm_registry_add_command (registry, &conference_commands[i]);
+}
