@@ -291,6 +291,26 @@ ccm_decide_context_emit_full (CcmDecideContext *self,
   g_ptr_array_add (self->events, event);
 }
 
+/* Hands a loaded state back to the caller (the store keeps it in its cache)
+ * instead of freeing it with the context. */
+gpointer
+ccm_decide_context_take_state (CcmDecideContext *self,
+                               const char       *stream_id,
+                               gint64           *version)
+{
+  LoadedState *loaded = g_hash_table_lookup (self->loaded, stream_id);
+  gpointer state;
+
+  if (loaded == NULL)
+    return NULL;
+
+  state = g_steal_pointer (&loaded->state);
+  if (version != NULL)
+    *version = loaded->version;
+  g_hash_table_remove (self->loaded, stream_id);
+  return state;
+}
+
 GPtrArray *
 ccm_decide_context_get_events (CcmDecideContext *self)
 {

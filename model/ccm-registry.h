@@ -123,6 +123,9 @@ void                     ccm_decide_context_emit_full        (CcmDecideContext  
                                                               const char               *type,
                                                               int                       schema_version,
                                                               JsonObject               *payload);
+gpointer                 ccm_decide_context_take_state       (CcmDecideContext         *self,
+                                                              const char               *stream_id,
+                                                              gint64                   *version);
 GPtrArray               *ccm_decide_context_get_events       (CcmDecideContext         *self);
 JsonObject              *ccm_decide_context_get_result       (CcmDecideContext         *self);
 

@@ -1,0 +1,1853 @@
+/* ccm-store.c — the event store
+ *
+ * One SQLite file in WAL mode with synchronous=FULL: when a command returns,
+ * its events, read-model rows and process-manager effects are on disk
+ * together, or none of them are.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-store"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "ccm-errors.h"
+#include "ccm-id.h"
+#include "ccm-json.h"
+#include "ccm-store.h"
+
+/* "CCM1": marks the file as ours, so another program's database is refused. */
+#define CCM_APPLICATION_ID 0x43434d31
+#define STATE_CACHE_LIMIT  4096
+
+typedef struct
+{
+  const CcmAggregate *aggregate;
+  gpointer state;
+  gint64 version;
+} CachedState;
+
+struct _CcmStore
+{
+  GObject parent_instance;
+
+  char *path;
+  sqlite3 *db;
+  CcmRegistry *registry;
+  CcmClock *clock;
+  char *device_id;
+  int schema_version;
+
+  GHashTable *statements;    /* sql -> sqlite3_stmt* */
+  GHashTable *cache;         /* stream id -> CachedState*, committed states */
+  GHashTable *pending;       /* the same, written in the open transaction */
+  guint depth;               /* transaction nesting */
+  gboolean changed;          /* something was appended in the open transaction */
+  gboolean dispatching;
+  gint64 data_version;
+  guint timer_id;
+};
+
+G_DEFINE_FINAL_TYPE (CcmStore, ccm_store, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *const schema_v1 =
+  "CREATE TABLE events ("
+  "  position INTEGER PRIMARY KEY,"
+  "  stream_id TEXT NOT NULL,"
+  "  stream_version INTEGER NOT NULL,"
+  "  type TEXT NOT NULL,"
+  "  schema_version INTEGER NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  command_id TEXT,"
+  "  correlation_id TEXT,"
+  "  device_id TEXT,"
+  "  recorded_at INTEGER NOT NULL,"
+  "  UNIQUE (stream_id, stream_version));"
+  "CREATE TABLE commands ("
+  "  command_id TEXT PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL,"
+  "  recorded_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE process_state ("
+  "  manager TEXT NOT NULL,"
+  "  instance TEXT NOT NULL,"
+  "  state TEXT NOT NULL,"
+  "  PRIMARY KEY (manager, instance)) WITHOUT ROWID;"
+  "CREATE TABLE outbox ("
+  "  id INTEGER PRIMARY KEY,"
+  "  command TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE timers ("
+  "  id INTEGER PRIMARY KEY,"
+  "  manager TEXT NOT NULL,"
+  "  instance TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  due_at INTEGER NOT NULL,"
+  "  command TEXT NOT NULL,"
+  "  UNIQUE (manager, instance, key));"
+  "CREATE INDEX timers_due ON timers (due_at, id);"
+  "CREATE TABLE projections ("
+  "  name TEXT PRIMARY KEY,"
+  "  version INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL) WITHOUT ROWID;";
+
+/* Each entry brings the schema from version i to i + 1. */
+static const char *const *const migrations[] = {
+  &schema_v1,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CCM_STORE_SCHEMA_VERSION);
+
+static void
+cached_state_free (CachedState *cached)
+{
+  if (cached->state != NULL)
+    cached->aggregate->free_state (cached->state);
+  g_free (cached);
+}
+
+void
+ccm_outcome_free (CcmOutcome *outcome)
+{
+  g_free (outcome->command_id);
+  g_clear_pointer (&outcome->result, json_object_unref);
+  g_free (outcome);
+}
+
+JsonObject *
+ccm_outcome_to_json (const CcmOutcome *outcome)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "command_id", outcome->command_id);
+  json_object_set_boolean_member (o, "duplicate", outcome->duplicate);
+  json_object_set_int_member (o, "first_position", outcome->first_position);
+  json_object_set_int_member (o, "last_position", outcome->last_position);
+  json_object_set_int_member (o, "events", outcome->n_events);
+  json_object_set_object_member (o, "result",
+                                 outcome->result != NULL ? json_object_ref (outcome->result)
+                                                         : json_object_new ());
+  return o;
+}
+
+static void
+ccm_store_finalize (GObject *object)
+{
+  CcmStore *self = (CcmStore *)object;
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->registry, ccm_registry_unref);
+  g_clear_object (&self->clock);
+  g_free (self->device_id);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (ccm_store_parent_class)->finalize (object);
+}
+
+static void
+ccm_store_class_init (CcmStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ccm_store_finalize;
+
+  /**
+   * CcmStore::changed:
+   * @last_position: the log position after the change
+   *
+   * Emitted after a transaction that appended events commits, and when
+   * another process changed the file (see ccm_store_check_external_changes()).
+   */
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_INT64);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+ccm_store_init (CcmStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            finalize_statement);
+  self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) cached_state_free);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) cached_state_free);
+}
+
+/* SQLite errors are mapped here and nowhere else. */
+void
+ccm_store_set_sqlite_error (CcmStore    *self,
+                            GError     **error,
+                            int          rc,
+                            const char  *doing)
+{
+  const char *path = self != NULL ? self->path : "";
+  const char *detail = self != NULL && self->db != NULL ? sqlite3_errmsg (self->db)
+                                                         : sqlite3_errstr (rc);
+  CcmStoreError code;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_NOTADB:
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
+                   "The file %s is not a Contoso Conference store (it is not an "
+                   "SQLite database); it was left untouched.", path);
+      return;
+    case SQLITE_CORRUPT:
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CORRUPT,
+                   "The store %s is damaged (%s) while %s; restore it from a "
+                   "backup or sync it again from the server.", path, detail, doing);
+      return;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      code = CCM_STORE_ERROR_BUSY;
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      code = CCM_STORE_ERROR_READ_ONLY;
+      break;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+      code = CCM_STORE_ERROR_IO;
+      break;
+    default:
+      code = CCM_STORE_ERROR_FAILED;
+      break;
+    }
+
+  g_set_error (error, CCM_STORE_ERROR, code,
+               "The store %s failed while %s: %s.", path, doing, detail);
+}
+
+sqlite3 *
+ccm_store_get_db (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+
+  return self->db;
+}
+
+sqlite3_stmt *
+ccm_store_prepare (CcmStore    *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "preparing a query");
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+gboolean
+ccm_store_step_done (CcmStore      *self,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    rc = SQLITE_DONE;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "writing");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ccm_store_exec (CcmStore    *self,
+                const char  *sql,
+                GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "changing the schema");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+query_int (CcmStore   *self,
+           const char *sql,
+           const char *text_arg,
+           gint64      fallback)
+{
+  sqlite3_stmt *stmt = ccm_store_prepare (self, sql, NULL);
+  gint64 value = fallback;
+
+  if (stmt == NULL)
+    return fallback;
+  if (text_arg != NULL)
+    sqlite3_bind_text (stmt, 1, text_arg, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/* Transactions nest through savepoints: a timer's command runs inside the
+ * transaction that consumes the timer. */
+gboolean
+ccm_store_begin (CcmStore  *self,
+                 GError   **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+
+  sql = self->depth == 0 ? g_strdup ("BEGIN IMMEDIATE")
+                         : g_strdup_printf ("SAVEPOINT s%u", self->depth);
+  if (!ccm_store_exec (self, sql, error))
+    return FALSE;
+  self->depth++;
+  return TRUE;
+}
+
+static void
+merge_pending_into_cache (CcmStore *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (self->cache) + g_hash_table_size (self->pending) > STATE_CACHE_LIMIT)
+    g_hash_table_remove_all (self->cache);
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_replace (self->cache, key, value);
+    }
+}
+
+gboolean
+ccm_store_commit (CcmStore  *self,
+                  GError   **error)
+{
+  g_autofree char *sql = NULL;
+  gboolean notify;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  sql = self->depth == 1 ? g_strdup ("COMMIT")
+                         : g_strdup_printf ("RELEASE s%u", self->depth - 1);
+  if (!ccm_store_exec (self, sql, error))
+    {
+      ccm_store_rollback (self);
+      return FALSE;
+    }
+  self->depth--;
+
+  if (self->depth > 0)
+    return TRUE;
+
+  merge_pending_into_cache (self);
+  notify = self->changed;
+  self->changed = FALSE;
+  self->data_version = query_int (self, "PRAGMA data_version", NULL, 0);
+  if (notify)
+    g_signal_emit (self, signals[CHANGED], 0, ccm_store_get_last_position (self));
+  return TRUE;
+}
+
+void
+ccm_store_rollback (CcmStore *self)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (CCM_IS_STORE (self));
+  g_return_if_fail (self->depth > 0);
+
+  self->depth--;
+  sql = self->depth == 0 ? g_strdup ("ROLLBACK")
+                         : g_strdup_printf ("ROLLBACK TO s%u; RELEASE s%u",
+                                            self->depth, self->depth);
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    g_warning ("Rolling back failed in %s: %s", self->path, sqlite3_errmsg (self->db));
+
+  /* States folded in this transaction may include what was rolled back. */
+  g_hash_table_remove_all (self->pending);
+  if (self->depth == 0)
+    self->changed = FALSE;
+}
+
+/* Opening */
+
+static gboolean
+check_header (const char  *path,
+              gboolean    *exists,
+              GError     **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[16];
+  int fd;
+  gssize n;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      if (saved == ENOENT)
+        {
+          *exists = FALSE;
+          return TRUE;
+        }
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
+                   "The store %s cannot be opened: %s.", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  *exists = TRUE;
+  n = read (fd, header, sizeof header);
+  close (fd);
+
+  /* An empty file is what an interrupted first start leaves: take it. */
+  if (n == 0)
+    return TRUE;
+
+  if (n != sizeof header || memcmp (header, magic, sizeof header) != 0)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
+                   "The file %s is not a Contoso Conference store (it is not an "
+                   "SQLite database); it was left untouched.", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+create_file (const char  *path,
+             GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
+                   "The folder %s for the store cannot be created: %s.",
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  /* Created 0600 from the start: the store holds attendees' personal data.
+   * SQLite gives the -wal and -shm files the same mode. */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
+                   "The store %s cannot be created: %s.", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+read_pragma_int (CcmStore    *self,
+                 const char  *pragma,
+                 gint64      *value,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, pragma, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *value = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_OK)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "reading its header");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Everything here only reads: a file that is refused stays as it was. */
+static gboolean
+check_identity (CcmStore  *self,
+                GError   **error)
+{
+  gint64 application_id = 0, user_version = 0, n_objects = 0;
+
+  if (!read_pragma_int (self, "PRAGMA application_id", &application_id, error) ||
+      !read_pragma_int (self, "PRAGMA user_version", &user_version, error) ||
+      !read_pragma_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, error))
+    return FALSE;
+
+  if (application_id != 0 && application_id != CCM_APPLICATION_ID)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
+                   "The file %s is another program’s database, not a Contoso "
+                   "Conference store; it was left untouched.", self->path);
+      return FALSE;
+    }
+  if (application_id == 0 && n_objects > 0)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
+                   "The file %s is an SQLite database of another program, not a "
+                   "Contoso Conference store; it was left untouched.", self->path);
+      return FALSE;
+    }
+  if (user_version > CCM_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NEWER_SCHEMA,
+                   "The store %s was written by a newer version of Contoso Conference "
+                   "(schema %" G_GINT64_FORMAT "; this version knows up to %d). "
+                   "Update the program to open it; the file was left untouched.",
+                   self->path, user_version, CCM_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+configure (CcmStore  *self,
+           GError   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean wal = FALSE;
+  int rc;
+
+  sqlite3_busy_timeout (self->db, 10000);
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+  sqlite3_finalize (stmt);
+  if (!wal)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
+                   "The store %s cannot use write-ahead logging (%s); is its "
+                   "folder on a network file system?", self->path, sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+
+  return ccm_store_exec (self,
+                         "PRAGMA synchronous=FULL;"
+                         "PRAGMA foreign_keys=ON;"
+                         "PRAGMA temp_store=MEMORY;",
+                         error);
+}
+
+static gboolean
+migrate (CcmStore  *self,
+         GError   **error)
+{
+  gint64 version = 0;
+  g_autofree char *set_version = NULL;
+
+  if (!ccm_store_begin (self, error))
+    return FALSE;
+
+  /* Read again inside the write lock: another process may have migrated. */
+  if (!read_pragma_int (self, "PRAGMA user_version", &version, error))
+    goto fail;
+
+  for (; version < CCM_STORE_SCHEMA_VERSION; version++)
+    {
+      g_debug ("Migrating %s to schema %" G_GINT64_FORMAT, self->path, version + 1);
+      if (!ccm_store_exec (self, *migrations[version], error))
+        goto fail;
+    }
+
+  set_version = g_strdup_printf ("PRAGMA application_id=%d; PRAGMA user_version=%d;",
+                                 CCM_APPLICATION_ID, CCM_STORE_SCHEMA_VERSION);
+  if (!ccm_store_exec (self, set_version, error))
+    goto fail;
+
+  self->schema_version = CCM_STORE_SCHEMA_VERSION;
+  return ccm_store_commit (self, error);
+
+fail:
+  ccm_store_rollback (self);
+  return FALSE;
+}
+
+static gboolean
+load_device_id (CcmStore  *self,
+                GError   **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (self, "SELECT value FROM meta WHERE key = 'device_id'", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    self->device_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  if (self->device_id != NULL)
+    return TRUE;
+
+  self->device_id = ccm_id_new (ccm_clock_now (self->clock));
+  stmt = ccm_store_prepare (self, "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_id', ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, self->device_id, -1, SQLITE_STATIC);
+  return ccm_store_step_done (self, stmt, error);
+}
+
+static gboolean ensure_projections (CcmStore *self, GError **error);
+
+CcmStore *
+ccm_store_open (const char   *path,
+                CcmRegistry  *registry,
+                CcmClock     *clock,
+                GError      **error)
+{
+  g_autoptr(CcmStore) self = NULL;
+  gboolean exists = FALSE;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (registry != NULL, NULL);
+  g_return_val_if_fail (CCM_IS_CLOCK (clock), NULL);
+
+  if (!check_header (path, &exists, error))
+    return NULL;
+  if (!exists && !create_file (path, error))
+    return NULL;
+
+  self = g_object_new (CCM_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->registry = ccm_registry_ref (registry);
+  self->clock = g_object_ref (clock);
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "opening");
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+
+  if (!check_identity (self, error))
+    return NULL;
+
+  if (g_chmod (path, 0600) != 0)
+    g_warning ("Cannot make %s private to its owner: %s", path, g_strerror (errno));
+
+  if (!configure (self, error) ||
+      !migrate (self, error) ||
+      !load_device_id (self, error) ||
+      !ensure_projections (self, error))
+    return NULL;
+
+  self->data_version = query_int (self, "PRAGMA data_version", NULL, 0);
+  return g_steal_pointer (&self);
+}
+
+const char *
+ccm_store_get_path (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+  return self->path;
+}
+
+CcmClock *
+ccm_store_get_clock (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+  return self->clock;
+}
+
+CcmRegistry *
+ccm_store_get_registry (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+  return self->registry;
+}
+
+const char *
+ccm_store_get_device_id (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+  return self->device_id;
+}
+
+int
+ccm_store_get_schema_version (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+  return self->schema_version;
+}
+
+gint64
+ccm_store_get_last_position (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+  return query_int (self, "SELECT max(position) FROM events", NULL, 0);
+}
+
+gint64
+ccm_store_count_events (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+  return query_int (self, "SELECT count(*) FROM events", NULL, 0);
+}
+
+gint64
+ccm_store_count_timers (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+  return query_int (self, "SELECT count(*) FROM timers", NULL, 0);
+}
+
+gint64
+ccm_store_count_outbox (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+  return query_int (self, "SELECT count(*) FROM outbox", NULL, 0);
+}
+
+/* Reading */
+
+#define EVENT_COLUMNS \
+  "position, stream_id, stream_version, type, schema_version, payload, " \
+  "command_id, correlation_id, device_id, recorded_at"
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static CcmEvent *
+event_from_row (CcmStore      *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
+{
+  g_autoptr(CcmEvent) event = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *payload;
+
+  payload = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 5),
+                                  sqlite3_column_bytes (stmt, 5), &local_error);
+  if (payload == NULL)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CORRUPT,
+                   "The event at position %" G_GINT64_FORMAT " of %s has an "
+                   "unreadable payload: %s.", (gint64) sqlite3_column_int64 (stmt, 0),
+                   self->path, local_error->message);
+      return NULL;
+    }
+
+  event = ccm_event_new ((const char *) sqlite3_column_text (stmt, 3),
+                         sqlite3_column_int (stmt, 4), payload);
+  event->position = sqlite3_column_int64 (stmt, 0);
+  event->stream_id = column_dup (stmt, 1);
+  event->stream_version = sqlite3_column_int64 (stmt, 2);
+  event->command_id = column_dup (stmt, 6);
+  event->correlation_id = column_dup (stmt, 7);
+  event->device_id = column_dup (stmt, 8);
+  event->recorded_at = sqlite3_column_int64 (stmt, 9);
+
+  ccm_registry_upcast (self->registry, event);
+  return g_steal_pointer (&event);
+}
+
+static GPtrArray *
+collect_events (CcmStore      *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CcmEvent *event = event_from_row (self, stmt, error);
+
+      if (event == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (events, event);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "reading events");
+      return NULL;
+    }
+  return g_steal_pointer (&events);
+}
+
+gint64
+ccm_store_stream_version (CcmStore    *self,
+                          const char  *stream_id,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 version = 0;
+  int rc;
+
+  stmt = ccm_store_prepare (self, "SELECT max(stream_version) FROM events WHERE stream_id = ?", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, stream_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "reading a stream");
+      return -1;
+    }
+  return version;
+}
+
+GPtrArray *
+ccm_store_read_stream (CcmStore    *self,
+                       const char  *stream_id,
+                       gint64       after_version,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+  g_return_val_if_fail (stream_id != NULL, NULL);
+
+  stmt = ccm_store_prepare (self,
+                            "SELECT " EVENT_COLUMNS " FROM events "
+                            "WHERE stream_id = ? AND stream_version > ? "
+                            "ORDER BY stream_version",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, stream_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, after_version);
+  return collect_events (self, stmt, error);
+}
+
+/* limit 0 means no limit. */
+GPtrArray *
+ccm_store_read_all (CcmStore    *self,
+                    gint64       after_position,
+                    guint        limit,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+
+  stmt = ccm_store_prepare (self,
+                            "SELECT " EVENT_COLUMNS " FROM events "
+                            "WHERE position > ? ORDER BY position LIMIT ?",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_position);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : G_MAXINT64);
+  return collect_events (self, stmt, error);
+}
+
+/* Writing */
+
+static gboolean
+apply_projections (CcmStore        *self,
+                   const CcmEvent  *event,
+                   GPtrArray       *projections,
+                   GError         **error)
+{
+  for (guint i = 0; i < projections->len; i++)
+    {
+      const CcmProjection *projection = g_ptr_array_index (projections, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!projection->apply (self, event, &local_error))
+        {
+          g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_PROJECTION,
+                       "The read model “%s” could not take the %s event at position "
+                       "%" G_GINT64_FORMAT ": %s", projection->name, event->type,
+                       event->position, local_error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+save_timer (CcmStore         *self,
+            const char       *manager,
+            const char       *instance,
+            CcmTimerRequest  *request,
+            GError          **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (request->command == NULL)
+    {
+      stmt = ccm_store_prepare (self,
+                                "DELETE FROM timers WHERE manager = ? AND instance = ? AND key = ?",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr(JsonObject) json = ccm_command_to_json (request->command);
+      g_autofree char *text = ccm_json_to_string (json);
+
+      stmt = ccm_store_prepare (self,
+                                "INSERT INTO timers (manager, instance, key, due_at, command) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5) "
+                                "ON CONFLICT (manager, instance, key) DO UPDATE SET "
+                                "due_at = excluded.due_at, command = excluded.command",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 4, request->due_at);
+      sqlite3_bind_text (stmt, 5, text, -1, SQLITE_TRANSIENT);
+    }
+
+  sqlite3_bind_text (stmt, 1, manager, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, instance, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, request->key, -1, SQLITE_STATIC);
+  return ccm_store_step_done (self, stmt, error);
+}
+
+/* Each manager's state and the commands it sends are written in the same
+ * transaction as the event that caused them; the commands run after commit. */
+static gboolean
+run_process_managers (CcmStore        *self,
+                      const CcmEvent  *event,
+                      GError         **error)
+{
+  GPtrArray *managers = ccm_registry_get_process_managers (self->registry);
+
+  for (guint i = 0; i < managers->len; i++)
+    {
+      const CcmProcessManager *manager = g_ptr_array_index (managers, i);
+      g_autofree char *instance = manager->correlate (event);
+      g_autoptr(JsonObject) state = NULL;
+      g_autoptr(CcmReaction) reaction = NULL;
+      g_autofree char *state_text = NULL;
+      GPtrArray *commands, *timers;
+      sqlite3_stmt *stmt;
+
+      if (instance == NULL)
+        continue;
+
+      stmt = ccm_store_prepare (self,
+                                "SELECT state FROM process_state WHERE manager = ? AND instance = ?",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, manager->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, instance, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        state = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 0),
+                                      sqlite3_column_bytes (stmt, 0), NULL);
+      sqlite3_reset (stmt);
+      if (state == NULL)
+        state = json_object_new ();
+
+      reaction = ccm_reaction_new (manager, instance, event, ccm_clock_now (self->clock));
+      manager->react (state, event, reaction);
+
+      state_text = ccm_json_to_string (state);
+      stmt = ccm_store_prepare (self,
+                                "INSERT INTO process_state (manager, instance, state) VALUES (?, ?, ?) "
+                                "ON CONFLICT (manager, instance) DO UPDATE SET state = excluded.state",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, manager->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, instance, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, state_text, -1, SQLITE_STATIC);
+      if (!ccm_store_step_done (self, stmt, error))
+        return FALSE;
+
+      commands = ccm_reaction_get_commands (reaction);
+      for (guint j = 0; j < commands->len; j++)
+        {
+          g_autoptr(JsonObject) json = ccm_command_to_json (g_ptr_array_index (commands, j));
+          g_autofree char *text = ccm_json_to_string (json);
+
+          stmt = ccm_store_prepare (self, "INSERT INTO outbox (command, created_at) VALUES (?, ?)", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (stmt, 2, ccm_clock_now (self->clock));
+          if (!ccm_store_step_done (self, stmt, error))
+            return FALSE;
+        }
+
+      timers = ccm_reaction_get_timers (reaction);
+      for (guint j = 0; j < timers->len; j++)
+        if (!save_timer (self, manager->name, instance, g_ptr_array_index (timers, j), error))
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Appends events (each with stream_id set), assigning stream versions from
+ * the given starting versions, then projects and reacts to each. */
+static gboolean
+append_events (CcmStore          *self,
+               GPtrArray         *events,
+               GHashTable        *versions,
+               const CcmCommand  *command,
+               GError           **error)
+{
+  GPtrArray *projections = ccm_registry_get_projections (self->registry);
+  gint64 now = ccm_clock_now (self->clock);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *payload = ccm_json_to_string (event->payload);
+      gint64 *version = g_hash_table_lookup (versions, event->stream_id);
+      sqlite3_stmt *stmt;
+      int rc;
+
+      if (version == NULL)
+        {
+          gint64 current = ccm_store_stream_version (self, event->stream_id, error);
+
+          if (current < 0)
+            return FALSE;
+          version = g_new (gint64, 1);
+          *version = current;
+          g_hash_table_insert (versions, g_strdup (event->stream_id), version);
+        }
+
+      event->stream_version = ++(*version);
+      event->recorded_at = now;
+      if (command != NULL)
+        {
+          g_free (event->command_id);
+          event->command_id = g_strdup (command->command_id);
+          g_free (event->correlation_id);
+          event->correlation_id = g_strdup (command->correlation_id != NULL
+                                            ? command->correlation_id
+                                            : command->command_id);
+        }
+      if (event->device_id == NULL)
+        event->device_id = g_strdup (command != NULL && command->device_id != NULL
+                                     ? command->device_id : self->device_id);
+
+      stmt = ccm_store_prepare (self,
+                                "INSERT INTO events (stream_id, stream_version, type, "
+                                "schema_version, payload, command_id, correlation_id, "
+                                "device_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, event->stream_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, event->stream_version);
+      sqlite3_bind_text (stmt, 3, event->type, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 4, event->schema_version);
+      sqlite3_bind_text (stmt, 5, payload, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, event->command_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, event->correlation_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 8, event->device_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 9, event->recorded_at);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        {
+          g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
+                       "The stream %s changed while the command ran (version %"
+                       G_GINT64_FORMAT " exists already); run it again.",
+                       event->stream_id, event->stream_version);
+          return FALSE;
+        }
+      if (rc != SQLITE_DONE)
+        {
+          ccm_store_set_sqlite_error (self, error, rc, "appending an event");
+          return FALSE;
+        }
+      event->position = sqlite3_last_insert_rowid (self->db);
+      self->changed = TRUE;
+
+      if (!apply_projections (self, event, projections, error) ||
+          !run_process_managers (self, event, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+ccm_store_append (CcmStore    *self,
+                  const char  *stream_id,
+                  gint64       expected_version,
+                  GPtrArray   *events,
+                  GError     **error)
+{
+  g_autoptr(GHashTable) versions = NULL;
+  gint64 current;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (stream_id != NULL, FALSE);
+  g_return_val_if_fail (events != NULL, FALSE);
+
+  if (!ccm_store_begin (self, error))
+    return FALSE;
+
+  current = ccm_store_stream_version (self, stream_id, error);
+  if (current < 0)
+    goto fail;
+  if (current != expected_version)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
+                   "The stream %s is at version %" G_GINT64_FORMAT ", not at the "
+                   "expected %" G_GINT64_FORMAT "; nothing was written.",
+                   stream_id, current, expected_version);
+      goto fail;
+    }
+
+  versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+
+      if (event->stream_id == NULL)
+        event->stream_id = g_strdup (stream_id);
+    }
+  g_hash_table_remove (self->cache, stream_id);
+
+  if (!append_events (self, events, versions, NULL, error))
+    goto fail;
+
+  return ccm_store_commit (self, error);
+
+fail:
+  ccm_store_rollback (self);
+  return FALSE;
+}
+
+/* What one decision loaded, so the folded states can go back to the cache. */
+typedef struct
+{
+  CcmStore *store;
+  GPtrArray *streams;            /* LoadRecord* */
+} LoadScope;
+
+typedef struct
+{
+  char *stream_id;
+  const CcmAggregate *aggregate;
+} LoadRecord;
+
+static void
+load_record_free (LoadRecord *record)
+{
+  g_free (record->stream_id);
+  g_free (record);
+}
+
+/* Loads a stream's state: from the cache when it is current, else by folding
+ * only the events the cached copy has not seen. */
+static gboolean
+load_state (gpointer             user_data,
+            const CcmAggregate  *aggregate,
+            const char          *stream_id,
+            gpointer            *state_out,
+            gint64              *version_out,
+            GError             **error)
+{
+  LoadScope *scope = user_data;
+  CcmStore *self = scope->store;
+  g_autoptr(GPtrArray) events = NULL;
+  CachedState *cached = NULL;
+  LoadRecord *record;
+  gpointer state;
+  gint64 version = 0, current;
+  gpointer key = NULL;
+
+  current = ccm_store_stream_version (self, stream_id, error);
+  if (current < 0)
+    return FALSE;
+
+  if (g_hash_table_steal_extended (self->pending, stream_id, &key, (gpointer *) &cached) ||
+      g_hash_table_steal_extended (self->cache, stream_id, &key, (gpointer *) &cached))
+    {
+      g_free (key);
+      if (cached->aggregate != aggregate || cached->version > current)
+        g_clear_pointer (&cached, cached_state_free);
+    }
+
+  if (cached != NULL)
+    {
+      state = g_steal_pointer (&cached->state);
+      version = cached->version;
+      g_free (cached);
+    }
+  else
+    state = aggregate->new_state ();
+
+  if (version < current)
+    {
+      events = ccm_store_read_stream (self, stream_id, version, error);
+      if (events == NULL)
+        {
+          aggregate->free_state (state);
+          return FALSE;
+        }
+      for (guint i = 0; i < events->len; i++)
+        {
+          CcmEvent *event = g_ptr_array_index (events, i);
+
+          aggregate->evolve (state, event);
+          version = event->stream_version;
+        }
+    }
+
+  record = g_new0 (LoadRecord, 1);
+  record->stream_id = g_strdup (stream_id);
+  record->aggregate = aggregate;
+  g_ptr_array_add (scope->streams, record);
+
+  *state_out = state;
+  *version_out = version;
+  return TRUE;
+}
+
+/* Gives the states a decision loaded back to the cache, brought up to date
+ * with the events it appended (events is NULL after a rejection). */
+static void
+keep_states (CcmStore         *self,
+             LoadScope        *scope,
+             CcmDecideContext *ctx,
+             GPtrArray        *events,
+             GHashTable       *versions)
+{
+  GHashTable *target;
+
+  /* Inside an outer transaction a rejection's states may hold that
+   * transaction's uncommitted work: only pending (dropped on rollback) is safe. */
+  target = events != NULL || self->depth > 1 ? self->pending : self->cache;
+
+  for (guint i = 0; i < scope->streams->len; i++)
+    {
+      LoadRecord *record = g_ptr_array_index (scope->streams, i);
+      CachedState *cached;
+      gint64 version;
+      gpointer state;
+
+      state = ccm_decide_context_take_state (ctx, record->stream_id, &version);
+      if (state == NULL)
+        continue;
+
+      if (events != NULL && g_hash_table_contains (versions, record->stream_id))
+        {
+          for (guint j = 0; j < events->len; j++)
+            {
+              CcmEvent *event = g_ptr_array_index (events, j);
+
+              if (g_str_equal (event->stream_id, record->stream_id))
+                {
+                  record->aggregate->evolve (state, event);
+                  version = event->stream_version;
+                }
+            }
+        }
+
+      cached = g_new0 (CachedState, 1);
+      cached->aggregate = record->aggregate;
+      cached->state = state;
+      cached->version = version;
+      g_hash_table_replace (target, g_strdup (record->stream_id), cached);
+    }
+
+  /* Streams written without being loaded: whatever is cached is stale. */
+  if (versions != NULL)
+    {
+      GHashTableIter iter;
+      gpointer stream_id;
+
+      g_hash_table_iter_init (&iter, versions);
+      while (g_hash_table_iter_next (&iter, &stream_id, NULL))
+        if (!g_hash_table_contains (self->pending, stream_id))
+          g_hash_table_remove (self->cache, stream_id);
+    }
+}
+
+static gboolean
+lookup_outcome (CcmStore     *self,
+                const char   *command_id,
+                CcmOutcome  **outcome,
+                GError      **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(JsonObject) json = NULL;
+  JsonObject *result = NULL;
+  int rc;
+
+  *outcome = NULL;
+  stmt = ccm_store_prepare (self, "SELECT outcome FROM commands WHERE command_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, command_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    json = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 0),
+                                 sqlite3_column_bytes (stmt, 0), NULL);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "looking up a command");
+      return FALSE;
+    }
+  if (json == NULL)
+    return TRUE;
+
+  *outcome = g_new0 (CcmOutcome, 1);
+  (*outcome)->command_id = g_strdup (command_id);
+  (*outcome)->duplicate = TRUE;
+  (*outcome)->first_position = ccm_json_int (json, "first_position", 0);
+  (*outcome)->last_position = ccm_json_int (json, "last_position", 0);
+  (*outcome)->n_events = ccm_json_int (json, "events", 0);
+  if (ccm_json_get_object (json, "result", FALSE, &result, NULL) && result != NULL)
+    (*outcome)->result = json_object_ref (result);
+  else
+    (*outcome)->result = json_object_new ();
+  return TRUE;
+}
+
+static gboolean
+record_outcome (CcmStore          *self,
+                const CcmCommand  *command,
+                const CcmOutcome  *outcome,
+                GError           **error)
+{
+  g_autoptr(JsonObject) json = ccm_outcome_to_json (outcome);
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmt;
+
+  json_object_remove_member (json, "duplicate");
+  json_object_remove_member (json, "command_id");
+  text = ccm_json_to_string (json);
+
+  stmt = ccm_store_prepare (self,
+                            "INSERT INTO commands (command_id, type, outcome, recorded_at) "
+                            "VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, command->command_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, command->type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, ccm_clock_now (self->clock));
+  return ccm_store_step_done (self, stmt, error);
+}
+
+/* The one command path. Inside a transaction (nesting allowed): look up the
+ * command id, load and fold the target stream, decide, append, project,
+ * react, record the outcome. A rejection rolls everything back. */
+static CcmOutcome *
+execute_in_transaction (CcmStore    *self,
+                        CcmCommand  *command,
+                        GError     **error)
+{
+  const CcmCommandHandler *handler;
+  g_autoptr(CcmDecideContext) ctx = NULL;
+  g_autoptr(GHashTable) versions = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autofree char *stream_id = NULL;
+  LoadScope scope;
+  gconstpointer state;
+  GPtrArray *events;
+
+  handler = ccm_registry_lookup_command (self->registry, command->type);
+  if (handler == NULL)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_UNKNOWN_COMMAND,
+                   "“%s” is not a command this program knows.", command->type);
+      return NULL;
+    }
+
+  if (!lookup_outcome (self, command->command_id, &outcome, error))
+    return NULL;
+  if (outcome != NULL)
+    return g_steal_pointer (&outcome);
+
+  stream_id = handler->stream_for (command, error);
+  if (stream_id == NULL)
+    return NULL;
+
+  loaded = g_ptr_array_new_with_free_func ((GDestroyNotify) load_record_free);
+  scope.store = self;
+  scope.streams = loaded;
+  ctx = ccm_decide_context_new (stream_id, ccm_clock_now (self->clock), load_state, &scope);
+
+  state = ccm_decide_context_load (ctx, handler->aggregate, stream_id, NULL, error);
+  if (state == NULL)
+    return NULL;
+
+  if (!handler->decide (state, command, ctx, error))
+    {
+      keep_states (self, &scope, ctx, NULL, NULL);
+      return NULL;
+    }
+
+  events = ccm_decide_context_get_events (ctx);
+  versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!append_events (self, events, versions, command, error))
+    return NULL;
+
+  outcome = g_new0 (CcmOutcome, 1);
+  outcome->command_id = g_strdup (command->command_id);
+  outcome->n_events = events->len;
+  if (events->len > 0)
+    {
+      outcome->first_position = ((CcmEvent *) g_ptr_array_index (events, 0))->position;
+      outcome->last_position = ((CcmEvent *) g_ptr_array_index (events, events->len - 1))->position;
+    }
+  outcome->result = json_object_ref (ccm_decide_context_get_result (ctx));
+
+  if (!record_outcome (self, command, outcome, error))
+    return NULL;
+
+  keep_states (self, &scope, ctx, events, versions);
+  return g_steal_pointer (&outcome);
+}
+
+CcmOutcome *
+ccm_store_execute (CcmStore    *self,
+                   CcmCommand  *command,
+                   GError     **error)
+{
+  g_autoptr(CcmOutcome) outcome = NULL;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+  g_return_val_if_fail (command != NULL, NULL);
+
+  if (!ccm_store_begin (self, error))
+    return NULL;
+
+  outcome = execute_in_transaction (self, command, error);
+  if (outcome == NULL)
+    {
+      ccm_store_rollback (self);
+      return NULL;
+    }
+
+  if (!ccm_store_commit (self, error))
+    return NULL;
+
+  if (self->depth == 0)
+    {
+      g_autoptr(GError) dispatch_error = NULL;
+
+      if (!ccm_store_dispatch_outbox (self, &dispatch_error))
+        g_warning ("%s", dispatch_error->message);
+    }
+
+  return g_steal_pointer (&outcome);
+}
+
+/* Read models */
+
+static gboolean
+drop_and_create (CcmStore             *self,
+                 const CcmProjection  *projection,
+                 GError              **error)
+{
+  for (guint i = 0; projection->tables != NULL && projection->tables[i] != NULL; i++)
+    {
+      /* Table names come from the program's own registry, never from data. */
+      g_autofree char *sql = g_strdup_printf ("DROP TABLE IF EXISTS \"%s\"",
+                                              projection->tables[i]);
+
+      if (!ccm_store_exec (self, sql, error))
+        return FALSE;
+    }
+
+  if (projection->schema != NULL && !ccm_store_exec (self, projection->schema, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+set_projection_version (CcmStore             *self,
+                        const CcmProjection  *projection,
+                        GError              **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (self,
+                            "INSERT INTO projections (name, version) VALUES (?, ?) "
+                            "ON CONFLICT (name) DO UPDATE SET version = excluded.version",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, projection->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, projection->version);
+  return ccm_store_step_done (self, stmt, error);
+}
+
+/* Replays the whole log into the given projections, inside the caller's
+ * transaction. One pass over the log feeds them all. */
+static gboolean
+replay_into (CcmStore   *self,
+             GPtrArray  *projections,
+             GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  for (guint i = 0; i < projections->len; i++)
+    if (!drop_and_create (self, g_ptr_array_index (projections, i), error) ||
+        !set_projection_version (self, g_ptr_array_index (projections, i), error))
+      return FALSE;
+
+  /* A statement of its own: projections use the cached ones meanwhile. */
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT " EVENT_COLUMNS " FROM events ORDER BY position",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "replaying the log");
+      return FALSE;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(CcmEvent) event = event_from_row (self, stmt, error);
+
+      if (event == NULL || !apply_projections (self, event, projections, error))
+        {
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "replaying the log");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A projection whose version changed (or that is new) is rebuilt at open. */
+static gboolean
+ensure_projections (CcmStore  *self,
+                    GError   **error)
+{
+  GPtrArray *all = ccm_registry_get_projections (self->registry);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new ();
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const CcmProjection *projection = g_ptr_array_index (all, i);
+      gint64 version = query_int (self, "SELECT version FROM projections WHERE name = ?",
+                                  projection->name, -1);
+
+      if (version != projection->version)
+        g_ptr_array_add (stale, (gpointer) projection);
+    }
+
+  if (stale->len == 0)
+    return TRUE;
+
+  if (!ccm_store_begin (self, error))
+    return FALSE;
+  if (!replay_into (self, stale, error))
+    {
+      ccm_store_rollback (self);
+      return FALSE;
+    }
+  return ccm_store_commit (self, error);
+}
+
+gboolean
+ccm_store_rebuild (CcmStore  *self,
+                   GError   **error)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+
+  if (!ccm_store_begin (self, error))
+    return FALSE;
+  if (!replay_into (self, ccm_registry_get_projections (self->registry), error))
+    {
+      ccm_store_rollback (self);
+      return FALSE;
+    }
+  self->changed = TRUE;
+  return ccm_store_commit (self, error);
+}
+
+/* Timers and outbox */
+
+gint64
+ccm_store_next_timer_due (CcmStore *self)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+
+  return query_int (self, "SELECT min(due_at) FROM timers", NULL, 0);
+}
+
+static CcmCommand *
+command_from_text (const char *text)
+{
+  g_autoptr(JsonObject) json = ccm_json_from_string (text, -1, NULL);
+
+  return json != NULL ? ccm_command_new_from_json (json, NULL) : NULL;
+}
+
+/* Runs one stored command (a timer's or the outbox's) and deletes its row in
+ * the same transaction: it runs once, even across a crash. A business
+ * rejection is an answer too and consumes the row. */
+static gboolean
+run_stored_command (CcmStore    *self,
+                    const char  *delete_sql,
+                    gint64       id,
+                    const char  *text,
+                    GError     **error)
+{
+  g_autoptr(CcmCommand) command = command_from_text (text);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) local_error = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!ccm_store_begin (self, error))
+    return FALSE;
+
+  stmt = ccm_store_prepare (self, delete_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!ccm_store_step_done (self, stmt, error))
+    goto fail;
+
+  if (command == NULL)
+    g_warning ("Dropping an unreadable stored command in %s", self->path);
+  else
+    {
+      if (!ccm_store_begin (self, error))
+        goto fail;
+      outcome = execute_in_transaction (self, command, &local_error);
+      if (outcome == NULL)
+        {
+          ccm_store_rollback (self);
+          if (local_error->domain != CCM_DOMAIN_ERROR)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              goto fail;
+            }
+          g_debug ("%s was refused: %s", command->type, local_error->message);
+        }
+      else if (!ccm_store_commit (self, error))
+        goto fail;
+    }
+
+  return ccm_store_commit (self, error);
+
+fail:
+  ccm_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+ccm_store_dispatch_outbox (CcmStore  *self,
+                           GError   **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+
+  /* Commands sent while dispatching join the same loop. */
+  if (self->dispatching)
+    return TRUE;
+  self->dispatching = TRUE;
+
+  while (ok)
+    {
+      sqlite3_stmt *stmt;
+      g_autofree char *text = NULL;
+      gint64 id = 0;
+
+      stmt = ccm_store_prepare (self, "SELECT id, command FROM outbox ORDER BY id LIMIT 1", error);
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          id = sqlite3_column_int64 (stmt, 0);
+          text = column_dup (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (text == NULL)
+        break;
+
+      ok = run_stored_command (self, "DELETE FROM outbox WHERE id = ?", id, text, error);
+    }
+
+  self->dispatching = FALSE;
+  return ok;
+}
+
+guint
+ccm_store_run_due_timers (CcmStore  *self,
+                          GError   **error)
+{
+  guint fired = 0;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+
+  /* Commands left in the outbox by an earlier crash go first. */
+  if (!ccm_store_dispatch_outbox (self, error))
+    return 0;
+
+  for (;;)
+    {
+      sqlite3_stmt *stmt;
+      g_autofree char *text = NULL;
+      gint64 id = 0;
+
+      stmt = ccm_store_prepare (self,
+                                "SELECT id, command FROM timers WHERE due_at <= ? "
+                                "ORDER BY due_at, id LIMIT 1", error);
+      if (stmt == NULL)
+        return fired;
+      sqlite3_bind_int64 (stmt, 1, ccm_clock_now (self->clock));
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          id = sqlite3_column_int64 (stmt, 0);
+          text = column_dup (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (text == NULL)
+        return fired;
+
+      if (!run_stored_command (self, "DELETE FROM timers WHERE id = ?", id, text, error) ||
+          !ccm_store_dispatch_outbox (self, error))
+        return fired;
+      fired++;
+    }
+}
+
+/* Another process (the command line beside the desktop app) may write the
+ * same file: data_version tells. */
+gboolean
+ccm_store_check_external_changes (CcmStore *self)
+{
+  gint64 version;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+
+  version = query_int (self, "PRAGMA data_version", NULL, 0);
+  if (version == self->data_version)
+    return FALSE;
+
+  self->data_version = version;
+  g_signal_emit (self, signals[CHANGED], 0, ccm_store_get_last_position (self));
+  return TRUE;
+}
+
+#define WATCH_INTERVAL_MS 1000
+
+static gboolean
+watch_tick_cb (gpointer user_data)
+{
+  CcmStore *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  ccm_store_check_external_changes (self);
+  if (ccm_store_next_timer_due (self) != 0 &&
+      ccm_store_next_timer_due (self) <= ccm_clock_now (self->clock))
+    {
+      ccm_store_run_due_timers (self, &error);
+      if (error != NULL)
+        g_warning ("Running due timers failed: %s", error->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs due timers now and, from the main loop, whenever they fall due; also
+ * notices changes made by other processes. Once a second is fine-grained
+ * enough for reservation windows of minutes. */
+void
+ccm_store_watch (CcmStore *self)
+{
+  g_return_if_fail (CCM_IS_STORE (self));
+
+  if (self->timer_id != 0)
+    return;
+
+  watch_tick_cb (self);
+  self->timer_id = g_timeout_add (WATCH_INTERVAL_MS, watch_tick_cb, self);
+}

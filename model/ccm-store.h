@@ -1,0 +1,104 @@
+/* ccm-store.h — the event store: one SQLite file per device
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "ccm-clock.h"
+#include "ccm-registry.h"
+
+G_BEGIN_DECLS
+
+/* The schema this program writes; a store with a higher one is refused. */
+#define CCM_STORE_SCHEMA_VERSION 1
+
+#define CCM_TYPE_STORE (ccm_store_get_type ())
+G_DECLARE_FINAL_TYPE (CcmStore, ccm_store, CCM, STORE, GObject)
+
+typedef struct
+{
+  char       *command_id;
+  gboolean    duplicate;       /* it had run before: nothing was written now */
+  gint64      first_position;  /* 0 when the command emitted no events */
+  gint64      last_position;
+  guint       n_events;
+  JsonObject *result;
+} CcmOutcome;
+
+CcmStore     *ccm_store_open                (const char   *path,
+                                             CcmRegistry  *registry,
+                                             CcmClock     *clock,
+                                             GError      **error);
+const char   *ccm_store_get_path            (CcmStore     *self);
+CcmClock     *ccm_store_get_clock           (CcmStore     *self);
+CcmRegistry  *ccm_store_get_registry        (CcmStore     *self);
+const char   *ccm_store_get_device_id       (CcmStore     *self);
+int           ccm_store_get_schema_version  (CcmStore     *self);
+gint64        ccm_store_get_last_position   (CcmStore     *self);
+gint64        ccm_store_count_events        (CcmStore     *self);
+gint64        ccm_store_count_timers        (CcmStore     *self);
+gint64        ccm_store_count_outbox        (CcmStore     *self);
+
+/* The event log. Events come back upcast to their current shape. */
+gboolean      ccm_store_append              (CcmStore     *self,
+                                             const char   *stream_id,
+                                             gint64        expected_version,
+                                             GPtrArray    *events,
+                                             GError      **error);
+gint64        ccm_store_stream_version      (CcmStore     *self,
+                                             const char   *stream_id,
+                                             GError      **error);
+GPtrArray    *ccm_store_read_stream         (CcmStore     *self,
+                                             const char   *stream_id,
+                                             gint64        after_version,
+                                             GError      **error);
+GPtrArray    *ccm_store_read_all            (CcmStore     *self,
+                                             gint64        after_position,
+                                             guint         limit,
+                                             GError      **error);
+
+/* The command path: load, decide, append, project, react — one transaction. */
+CcmOutcome   *ccm_store_execute             (CcmStore     *self,
+                                             CcmCommand   *command,
+                                             GError      **error);
+gboolean      ccm_store_rebuild             (CcmStore     *self,
+                                             GError      **error);
+
+/* Process managers' timers and outbox. */
+gint64        ccm_store_next_timer_due      (CcmStore     *self);
+guint         ccm_store_run_due_timers      (CcmStore     *self,
+                                             GError      **error);
+gboolean      ccm_store_dispatch_outbox     (CcmStore     *self,
+                                             GError      **error);
+void          ccm_store_watch               (CcmStore     *self);
+gboolean      ccm_store_check_external_changes (CcmStore  *self);
+
+/* For projections and queries: cached prepared statements. */
+sqlite3      *ccm_store_get_db              (CcmStore     *self);
+sqlite3_stmt *ccm_store_prepare             (CcmStore     *self,
+                                             const char   *sql,
+                                             GError      **error);
+gboolean      ccm_store_step_done           (CcmStore     *self,
+                                             sqlite3_stmt *stmt,
+                                             GError      **error);
+gboolean      ccm_store_exec                (CcmStore     *self,
+                                             const char   *sql,
+                                             GError      **error);
+gboolean      ccm_store_begin               (CcmStore     *self,
+                                             GError      **error);
+gboolean      ccm_store_commit              (CcmStore     *self,
+                                             GError      **error);
+void          ccm_store_rollback            (CcmStore     *self);
+void          ccm_store_set_sqlite_error    (CcmStore     *self,
+                                             GError      **error,
+                                             int           rc,
+                                             const char   *doing);
+
+void          ccm_outcome_free              (CcmOutcome   *outcome);
+JsonObject   *ccm_outcome_to_json           (const CcmOutcome *outcome);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcmOutcome, ccm_outcome_free)
+
+G_END_DECLS
