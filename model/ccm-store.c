@@ -657,6 +657,19 @@ load_device_id (CcmStore  *self,
 
 static gboolean ensure_projections (CcmStore *self, GError **error);
 
+/* The file the desktop application and the command line share, unless
+ * CONTOSO_STORE names another. */
+char *
+ccm_store_default_path (void)
+{
+  const char *env = g_getenv ("CONTOSO_STORE");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+
+  return g_build_filename (g_get_user_data_dir (), "contoso-conference", "store.db", NULL);
+}
+
 CcmStore *
 ccm_store_open (const char   *path,
                 CcmRegistry  *registry,

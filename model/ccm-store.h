@@ -27,6 +27,7 @@ typedef struct
   JsonObject *result;
 } CcmOutcome;
 
+char         *ccm_store_default_path        (void);
 CcmStore     *ccm_store_open                (const char   *path,
                                              CcmRegistry  *registry,
                                              CcmClock     *clock,

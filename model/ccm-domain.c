@@ -1,0 +1,20 @@
+/* ccm-domain.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-domain"
+
+#include "ccm-conference.h"
+#include "ccm-conference-views.h"
+#include "ccm-domain.h"
+
+/* The same registry runs on every desk, laptop and the server. */
+CcmRegistry *
+ccm_domain_registry_new (void)
+{
+  CcmRegistry *registry = ccm_registry_new ();
+
+  ccm_conference_register (registry);
+  ccm_registry_add_projection (registry, &ccm_conference_projection);
+  return registry;
+}
