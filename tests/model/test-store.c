@@ -1,0 +1,780 @@
+/* test-store.c — the event store, the command path, timers and crashes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "ccm-errors.h"
+#include "ccm-json.h"
+#include "test-registry.h"
+
+#define T0 G_GINT64_CONSTANT (1780000000000000)   /* 2026-05-28T20:26:40Z */
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  CcmRegistry *registry;
+  CcmClock *clock;
+  CcmStore *store;
+} Fixture;
+
+static CcmStore *
+open_store (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  CcmStore *store = ccm_store_open (f->path, f->registry, f->clock, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static void
+reopen (Fixture *f)
+{
+  g_assert_finalize_object (f->store);
+  f->store = open_store (f);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("ccm-store-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "store.db", NULL);
+  f->registry = test_registry_new ();
+  f->clock = ccm_clock_new_fixed (T0);
+  f->store = open_store (f);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->store != NULL)
+    g_assert_finalize_object (f->store);
+  g_clear_object (&f->clock);
+  g_clear_pointer (&f->registry, ccm_registry_unref);
+  remove_dir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static CcmOutcome *
+run (Fixture    *f,
+     CcmCommand *command)
+{
+  g_autoptr(GError) error = NULL;
+  CcmOutcome *outcome = ccm_store_execute (f->store, command, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (outcome);
+  return outcome;
+}
+
+static gint64
+count_rows (CcmStore   *store,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (ccm_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+static char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static void
+test_open_close (Fixture       *f,
+                 gconstpointer  data)
+{
+  struct stat st;
+
+  g_assert_cmpint (ccm_store_get_schema_version (f->store), ==, CCM_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 0);
+  g_assert_nonnull (ccm_store_get_device_id (f->store));
+
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* The device id is kept across opens. */
+  {
+    g_autofree char *device = g_strdup (ccm_store_get_device_id (f->store));
+
+    reopen (f);
+    g_assert_cmpstr (device, ==, ccm_store_get_device_id (f->store));
+  }
+}
+
+static void
+test_append_read (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
+  g_autoptr(GPtrArray) read = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *p;
+
+  for (int i = 1; i <= 3; i++)
+    {
+      p = json_object_new ();
+      json_object_set_int_member (p, "by", i);
+      g_ptr_array_add (events, ccm_event_new ("Incremented", 2, p));
+    }
+
+  g_assert_true (ccm_store_append (f->store, "counter/a", 0, events, &error));
+  g_assert_no_error (error);
+
+  read = ccm_store_read_stream (f->store, "counter/a", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (read->len, ==, 3);
+  for (guint i = 0; i < read->len; i++)
+    {
+      CcmEvent *e = g_ptr_array_index (read, i);
+
+      g_assert_cmpstr (e->stream_id, ==, "counter/a");
+      g_assert_cmpint (e->stream_version, ==, i + 1);
+      g_assert_cmpint (e->position, ==, i + 1);
+      g_assert_cmpstr (e->type, ==, "Incremented");
+      g_assert_cmpint (ccm_json_int (e->payload, "by", 0), ==, i + 1);
+      g_assert_cmpint (e->recorded_at, ==, T0);
+    }
+
+  /* The projection ran in the same append. */
+  g_assert_cmpint (test_counter_value (f->store, "a"), ==, 6);
+
+  g_clear_pointer (&read, g_ptr_array_unref);
+  read = ccm_store_read_stream (f->store, "counter/a", 2, &error);
+  g_assert_cmpuint (read->len, ==, 1);
+
+  all = ccm_store_read_all (f->store, 1, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpint (((CcmEvent *) g_ptr_array_index (all, 0))->position, ==, 2);
+
+  g_clear_pointer (&all, g_ptr_array_unref);
+  all = ccm_store_read_all (f->store, 0, 1, &error);
+  g_assert_cmpuint (all->len, ==, 1);
+}
+
+static void
+test_expected_version (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (events, ccm_event_new ("Incremented", 2, NULL));
+  g_assert_true (ccm_store_append (f->store, "counter/a", 0, events, &error));
+  g_assert_no_error (error);
+
+  /* Someone else appended: expected 0, the stream is at 1. */
+  g_ptr_array_set_size (events, 0);
+  g_ptr_array_add (events, ccm_event_new ("Incremented", 2, NULL));
+  g_assert_false (ccm_store_append (f->store, "counter/a", 0, events, &error));
+  g_assert_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 1);
+  g_clear_error (&error);
+
+  g_assert_true (ccm_store_append (f->store, "counter/a", 1, events, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 2);
+}
+
+static void
+test_idempotent_command (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = test_increment_new ("cmd-1", "a", 5, 2);
+  g_autoptr(CcmOutcome) first = NULL;
+  g_autoptr(CcmOutcome) second = NULL;
+
+  first = run (f, command);
+  g_assert_false (first->duplicate);
+  g_assert_cmpuint (first->n_events, ==, 2);
+  g_assert_cmpint (ccm_json_int (first->result, "value", 0), ==, 10);
+
+  second = run (f, command);
+  g_assert_true (second->duplicate);
+  g_assert_cmpint (second->first_position, ==, first->first_position);
+  g_assert_cmpint (second->last_position, ==, first->last_position);
+  g_assert_cmpint (ccm_json_int (second->result, "value", 0), ==, 10);
+
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 2);
+  g_assert_cmpint (test_counter_value (f->store, "a"), ==, 10);
+
+  /* Also after a restart, when nothing is cached. */
+  reopen (f);
+  g_clear_pointer (&second, ccm_outcome_free);
+  second = run (f, command);
+  g_assert_true (second->duplicate);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 2);
+}
+
+static void
+test_rejection_leaves_no_trace (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = test_increment_new ("cmd-bad", "a", -1, 1);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = ccm_store_execute (f->store, command, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "by");
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 0);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM commands"), ==, 0);
+
+  /* A rejected command id is not burnt: fixed, it runs. */
+  json_object_set_int_member (command->args, "by", 1);
+  g_clear_error (&error);
+  outcome = ccm_store_execute (f->store, command, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 1);
+}
+
+static void
+test_projection_same_transaction (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(CcmCommand) good = test_increment_new ("cmd-1", "a", 1, 1);
+  g_autoptr(CcmCommand) poisoned = test_increment_new ("cmd-2", "a", 7, 3);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = run (f, good);
+  json_object_set_boolean_member (poisoned->args, "poison", TRUE);
+
+  g_clear_pointer (&outcome, ccm_outcome_free);
+  outcome = ccm_store_execute (f->store, poisoned, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_PROJECTION);
+
+  /* The events, the command record and the read model are all as before. */
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 1);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM commands"), ==, 1);
+  g_assert_cmpint (test_counter_value (f->store, "a"), ==, 1);
+
+  /* And the cached state was not left ahead of the log. */
+  g_clear_error (&error);
+  {
+    g_autoptr(CcmCommand) next = test_increment_new ("cmd-3", "a", 1, 1);
+
+    outcome = run (f, next);
+    g_assert_cmpint (ccm_json_int (outcome->result, "value", 0), ==, 2);
+  }
+}
+
+static void
+test_upcast_fixture (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "fixtures", "old-events.jsonl", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmCommand) command = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  /* Old shapes go into the log as an old version of the program wrote them. */
+  g_assert_true (g_file_get_contents (fixture, &contents, NULL, &error));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpint (sqlite3_prepare_v2 (ccm_store_get_db (f->store),
+                                       "INSERT INTO events (stream_id, stream_version, type, "
+                                       "schema_version, payload, recorded_at) VALUES (?, ?, ?, ?, ?, 0)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) row = NULL;
+      g_autofree char *payload = NULL;
+
+      if (*lines[i] == '\0' || *lines[i] == '#')
+        continue;
+      row = ccm_json_from_string (lines[i], -1, &error);
+      g_assert_no_error (error);
+      payload = ccm_json_to_string (json_object_get_object_member (row, "payload"));
+      sqlite3_bind_text (stmt, 1, ccm_json_string (row, "stream_id"), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 2, ccm_json_int (row, "stream_version", 0));
+      sqlite3_bind_text (stmt, 3, ccm_json_string (row, "type"), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, ccm_json_int (row, "schema_version", 0));
+      sqlite3_bind_text (stmt, 5, payload, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  events = ccm_store_read_stream (f->store, "counter/legacy", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 2);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *e = g_ptr_array_index (events, i);
+
+      g_assert_cmpstr (e->type, ==, "Incremented");
+      g_assert_cmpint (e->schema_version, ==, 2);
+      g_assert_false (json_object_has_member (e->payload, "amount"));
+    }
+  g_assert_cmpint (ccm_json_int (((CcmEvent *) g_ptr_array_index (events, 0))->payload, "by", 0), ==, 4);
+  g_assert_cmpint (ccm_json_int (((CcmEvent *) g_ptr_array_index (events, 1))->payload, "by", 0), ==, 6);
+
+  /* The log itself still holds the old shape: nothing is rewritten. */
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM events WHERE type = 'Added'"), ==, 1);
+
+  /* Deciders and rebuilt read models see the current shape. */
+  command = test_increment_new ("cmd-1", "legacy", 1, 1);
+  outcome = run (f, command);
+  g_assert_cmpint (ccm_json_int (outcome->result, "value", 0), ==, 11);
+  g_assert_true (ccm_store_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (test_counter_value (f->store, "legacy"), ==, 11);
+}
+
+static void
+test_rebuild_identical (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cmd-%d", i);
+      g_autofree char *counter = g_strdup_printf ("c%d", i % 17);
+      g_autoptr(CcmCommand) command = test_increment_new (id, counter, i + 1, 1 + i % 3);
+      g_autoptr(CcmOutcome) outcome = NULL;
+
+      if (i % 10 == 0)
+        json_object_set_int_member (command->args, "remind_after_s", 5);
+      outcome = run (f, command);
+    }
+  ccm_clock_advance (f->clock, 10 * G_USEC_PER_SEC);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), >, 0);
+
+  before = test_dump_read_models (f->store);
+  g_assert_nonnull (strstr (before, "counter/c3|"));
+
+  g_assert_true (ccm_store_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  after = test_dump_read_models (f->store);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+count_changed_cb (CcmStore *store,
+                  gint64    position,
+                  gpointer  user_data)
+{
+  gint64 *last = user_data;
+
+  *last = position;
+}
+
+static void
+test_changed_signal (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = test_increment_new ("cmd-1", "a", 1, 2);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(CcmStore) other = NULL;
+  gint64 last = 0;
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (count_changed_cb), &last);
+  outcome = run (f, command);
+  g_assert_cmpint (last, ==, 2);
+
+  /* A write by another connection (another process) is noticed too. */
+  last = 0;
+  other = open_store (f);
+  {
+    g_autoptr(CcmCommand) c2 = test_increment_new ("cmd-2", "b", 1, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmOutcome) o2 = ccm_store_execute (other, c2, &error);
+
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (last, ==, 0);
+  g_assert_true (ccm_store_check_external_changes (f->store));
+  g_assert_cmpint (last, ==, 3);
+  g_assert_false (ccm_store_check_external_changes (f->store));
+}
+
+static CcmCommand *
+reminding (const char *id,
+           gint64      after_s)
+{
+  CcmCommand *command = test_increment_new (id, "a", 1, 1);
+
+  json_object_set_int_member (command->args, "remind_after_s", after_s);
+  return command;
+}
+
+static gint64
+reminders (CcmStore *store)
+{
+  return count_rows (store, "SELECT count(*) FROM events WHERE type = 'Reminded'");
+}
+
+static void
+test_timer_fires_once (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = reminding ("cmd-1", 60);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = run (f, command);
+  g_assert_cmpint (ccm_store_count_timers (f->store), ==, 1);
+  g_assert_cmpint (ccm_store_next_timer_due (f->store), ==, T0 + 60 * G_USEC_PER_SEC);
+
+  /* Not yet due. */
+  ccm_clock_advance (f->clock, 59 * G_USEC_PER_SEC);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 0);
+  g_assert_cmpint (reminders (f->store), ==, 0);
+
+  ccm_clock_advance (f->clock, 1 * G_USEC_PER_SEC);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (reminders (f->store), ==, 1);
+  g_assert_cmpint (ccm_store_count_timers (f->store), ==, 0);
+
+  /* Once only. */
+  ccm_clock_advance (f->clock, G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 0);
+  g_assert_cmpint (reminders (f->store), ==, 1);
+
+  /* Rescheduling the same key replaces the timer rather than adding one. */
+  {
+    g_autoptr(CcmCommand) c2 = reminding ("cmd-2", 60);
+    g_autoptr(CcmCommand) c3 = reminding ("cmd-3", 120);
+    g_autoptr(CcmOutcome) o2 = run (f, c2);
+    g_autoptr(CcmOutcome) o3 = run (f, c3);
+
+    g_assert_cmpint (ccm_store_count_timers (f->store), ==, 1);
+    g_assert_cmpint (ccm_store_next_timer_due (f->store), ==,
+                     ccm_clock_now (f->clock) + 120 * G_USEC_PER_SEC);
+  }
+}
+
+static void
+test_timer_survives_restart (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = reminding ("cmd-1", 60);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  outcome = run (f, command);
+  reopen (f);
+  g_assert_cmpint (ccm_store_count_timers (f->store), ==, 1);
+
+  ccm_clock_advance (f->clock, 61 * G_USEC_PER_SEC);
+  reopen (f);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 1);
+  g_assert_cmpint (reminders (f->store), ==, 1);
+  g_assert_cmpint (test_counter_value (f->store, "a"), ==, 1);
+  g_assert_cmpint (count_rows (f->store, "SELECT reminders FROM counters"), ==, 1);
+}
+
+static GSubprocess *
+spawn_writer (const char   *path,
+              gint64        count,
+              gint64        remind_after,
+              GInputStream **out)
+{
+  g_autofree char *writer = g_test_build_filename (G_TEST_BUILT, "model", "store-writer", NULL);
+  g_autofree char *count_s = g_strdup_printf ("%" G_GINT64_FORMAT, count);
+  g_autofree char *remind_s = g_strdup_printf ("%" G_GINT64_FORMAT, remind_after);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *child;
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                            writer, path, count_s, remind_s, NULL);
+  g_assert_no_error (error);
+  *out = g_subprocess_get_stdout_pipe (child);
+  return child;
+}
+
+/* Reads "ack ID" lines until `wanted` have arrived; returns them. */
+static GPtrArray *
+read_acks (GDataInputStream *lines,
+           guint             wanted)
+{
+  GPtrArray *acks = g_ptr_array_new_with_free_func (g_free);
+
+  while (acks->len < wanted)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (lines, NULL, NULL, NULL);
+
+      if (line == NULL)
+        break;
+      g_assert_true (g_str_has_prefix (line, "ack "));
+      g_ptr_array_add (acks, g_strdup (line + 4));
+    }
+  return acks;
+}
+
+static void
+kill_and_wait (GSubprocess *child)
+{
+  g_subprocess_send_signal (child, SIGKILL);
+  g_subprocess_wait (child, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+}
+
+static void
+test_sigkill_midstream (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261126);
+
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+
+  /* Several kills at different points of the same store's life. */
+  for (int round = 0; round < 6; round++)
+    {
+      g_autoptr(GSubprocess) child = NULL;
+      g_autoptr(GDataInputStream) lines = NULL;
+      g_autoptr(GPtrArray) acks = NULL;
+      GInputStream *out;
+      guint wanted = g_rand_int_range (rand, 1, 40);
+      gint64 sum_events, sum_projection;
+
+      child = spawn_writer (f->path, 100000, 0, &out);
+      lines = g_data_input_stream_new (out);
+      acks = read_acks (lines, wanted);
+      kill_and_wait (child);
+      g_assert_cmpuint (acks->len, ==, wanted);
+
+      f->store = open_store (f);
+
+      /* Every acknowledged command is there with all three of its events. */
+      for (guint i = 0; i < acks->len; i++)
+        {
+          g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM events WHERE command_id = '%s'",
+                                                  (const char *) g_ptr_array_index (acks, i));
+
+          g_assert_cmpint (count_rows (f->store, sql), ==, 3);
+        }
+      /* No command is half-written. */
+      g_assert_cmpint (count_rows (f->store,
+                                   "SELECT count(*) FROM (SELECT command_id, count(*) AS n "
+                                   "FROM events GROUP BY command_id HAVING n != 3)"), ==, 0);
+      g_assert_cmpint (count_rows (f->store,
+                                   "SELECT count(*) FROM commands WHERE command_id NOT IN "
+                                   "(SELECT command_id FROM events)"), ==, 0);
+      /* Read models agree with the log. */
+      sum_events = count_rows (f->store,
+                               "SELECT total(json_extract(payload, '$.by')) FROM events");
+      sum_projection = count_rows (f->store, "SELECT total(value) FROM counters");
+      g_assert_cmpint (sum_events, ==, sum_projection);
+
+      g_assert_finalize_object (f->store);
+      f->store = NULL;
+    }
+}
+
+static void
+test_timers_not_lost_on_kill (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GPtrArray) acks = NULL;
+  g_autoptr(GError) error = NULL;
+  GInputStream *out;
+  guint fired;
+
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+
+  child = spawn_writer (f->path, 100000, 30, &out);
+  lines = g_data_input_stream_new (out);
+  acks = read_acks (lines, 25);
+  kill_and_wait (child);
+
+  f->store = open_store (f);
+  /* Two instances (odd, even) each hold one timer, replaced on every command. */
+  g_assert_cmpint (ccm_store_count_timers (f->store), ==, 2);
+
+  ccm_clock_set (f->clock, g_get_real_time () + 31 * G_USEC_PER_SEC);
+  fired = ccm_store_run_due_timers (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fired, ==, 2);
+  g_assert_cmpint (reminders (f->store), ==, 2);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 0);
+}
+
+static void
+test_newer_schema_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  CcmStore *store;
+
+  g_assert_cmpint (sqlite3_exec (ccm_store_get_db (f->store), "PRAGMA user_version = 99",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+  before = file_checksum (f->path);
+
+  store = ccm_store_open (f->path, f->registry, f->clock, &error);
+  g_assert_null (store);
+  g_assert_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NEWER_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "newer version"));
+  g_assert_nonnull (strstr (error->message, "99"));
+
+  after = file_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_not_sqlite_refused (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "notes.txt", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  CcmStore *store;
+
+  g_assert_true (g_file_set_contents (path, "Shopping list: milk, eggs, a conference.\n", -1, NULL));
+  before = file_checksum (path);
+
+  store = ccm_store_open (path, f->registry, f->clock, &error);
+  g_assert_null (store);
+  g_assert_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "left untouched"));
+
+  after = file_checksum (path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_corrupt_refused (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  CcmStore *store;
+
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+
+  /* Keep the header, scribble over the schema page. */
+  g_assert_true (g_file_get_contents (f->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 4096);
+  memset (contents + 100, 0xA5, 1000);
+  g_assert_true (g_file_set_contents (f->path, contents, length, NULL));
+  before = file_checksum (f->path);
+
+  store = ccm_store_open (f->path, f->registry, f->clock, &error);
+  g_assert_null (store);
+  g_assert_true (g_error_matches (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CORRUPT) ||
+                 g_error_matches (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE));
+  g_assert_nonnull (strstr (error->message, f->path));
+
+  after = file_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_foreign_database_refused (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "other.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  CcmStore *store;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE recipes (name TEXT); "
+                                     "INSERT INTO recipes VALUES ('soup');",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  before = file_checksum (path);
+
+  store = ccm_store_open (path, f->registry, f->clock, &error);
+  g_assert_null (store);
+  g_assert_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE);
+
+  after = file_checksum (path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, fn) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+
+  ADD ("/store/open-close", test_open_close);
+  ADD ("/store/append-read", test_append_read);
+  ADD ("/store/expected-version", test_expected_version);
+  ADD ("/store/idempotent-command", test_idempotent_command);
+  ADD ("/store/rejection-leaves-no-trace", test_rejection_leaves_no_trace);
+  ADD ("/store/projection-same-transaction", test_projection_same_transaction);
+  ADD ("/store/upcast-old-events", test_upcast_fixture);
+  ADD ("/store/rebuild-identical", test_rebuild_identical);
+  ADD ("/store/changed-signal", test_changed_signal);
+  ADD ("/store/timers/fire-once", test_timer_fires_once);
+  ADD ("/store/timers/survive-restart", test_timer_survives_restart);
+  ADD ("/store/timers/not-lost-on-kill", test_timers_not_lost_on_kill);
+  ADD ("/store/crash/sigkill-midstream", test_sigkill_midstream);
+  ADD ("/store/refuse/newer-schema", test_newer_schema_refused);
+  ADD ("/store/refuse/not-sqlite", test_not_sqlite_refused);
+  ADD ("/store/refuse/corrupt", test_corrupt_refused);
+  ADD ("/store/refuse/foreign-database", test_foreign_database_refused);
+
+  return g_test_run ();
+}
