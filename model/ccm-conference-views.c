@@ -14,8 +14,8 @@ static const char *const tables[] = { "seat_types", "conferences", NULL };
 
 static const char schema[] =
   "CREATE TABLE conferences ("
-  "  conference_id TEXT PRIMARY KEY,"
-  "  slug TEXT NOT NULL UNIQUE,"
+  "  slug TEXT PRIMARY KEY,"
+  "  conference_id TEXT NOT NULL UNIQUE,"
   "  name TEXT NOT NULL,"
   "  tagline TEXT NOT NULL,"
   "  description TEXT NOT NULL,"
@@ -41,7 +41,7 @@ static const char schema[] =
   "  ordinal INTEGER NOT NULL) WITHOUT ROWID;"
   "CREATE INDEX seat_types_conference ON seat_types (conference_id, ordinal);";
 
-/* Columns a ConferenceUpdated may change; names come from this list only. */
+/* Fields a ConferenceUpdated may carry, in the order of the UPDATE below. */
 static const char *const updatable[] = {
   "name", "tagline", "description", "location", "start_date", "end_date",
   "owner_name", "owner_email", "currency", "reservation_minutes", NULL
@@ -91,36 +91,52 @@ conference_id_of_stream (const CcmEvent *event)
   return event->stream_id + strlen ("conference/");
 }
 
+/* One statement for any subset of fields: coalesce keeps what the event did
+ * not change (events carry changed fields only). */
 static gboolean
 project_updated (CcmStore        *store,
                  const CcmEvent  *event,
                  GError         **error)
 {
-  for (guint i = 0; updatable[i] != NULL; i++)
+  JsonObject *p = event->payload;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (store,
+                            "UPDATE conferences SET name = coalesce (?1, name), "
+                            "tagline = coalesce (?2, tagline), "
+                            "description = coalesce (?3, description), "
+                            "location = coalesce (?4, location), "
+                            "start_date = coalesce (?5, start_date), "
+                            "end_date = coalesce (?6, end_date), "
+                            "owner_name = coalesce (?7, owner_name), "
+                            "owner_email = coalesce (?8, owner_email), "
+                            "currency = coalesce (?9, currency), "
+                            "reservation_minutes = coalesce (?10, reservation_minutes), "
+                            "updated_at = ?11 WHERE slug = ?12", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  /* Walk the few members the event has rather than look up every field. */
+  json_object_iter_init (&iter, p);
+  while (json_object_iter_next (&iter, &member, &node))
     {
-      JsonNode *node = json_object_get_member (event->payload, updatable[i]);
-      g_autofree char *sql = NULL;
-      sqlite3_stmt *stmt;
-
-      if (node == NULL)
-        continue;
-
-      /* The column name is one of the fixed list above; values are bound. */
-      sql = g_strdup_printf ("UPDATE conferences SET %s = ?, updated_at = ? WHERE slug = ?",
-                             updatable[i]);
-      stmt = ccm_store_prepare (store, sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      if (json_node_get_value_type (node) == G_TYPE_INT64)
-        sqlite3_bind_int64 (stmt, 1, json_node_get_int (node));
-      else
-        sqlite3_bind_text (stmt, 1, json_node_get_string (node), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, event->recorded_at);
-      sqlite3_bind_text (stmt, 3, conference_id_of_stream (event), -1, SQLITE_STATIC);
-      if (!ccm_store_step_done (store, stmt, error))
-        return FALSE;
+      for (guint i = 0; updatable[i] != NULL; i++)
+        {
+          if (strcmp (member, updatable[i]) != 0 || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
+            continue;
+          if (json_node_get_value_type (node) == G_TYPE_INT64)
+            sqlite3_bind_int64 (stmt, i + 1, json_node_get_int (node));
+          else
+            sqlite3_bind_text (stmt, i + 1, json_node_get_string (node), -1, SQLITE_STATIC);
+          break;
+        }
     }
-  return TRUE;
+  sqlite3_bind_int64 (stmt, 11, event->recorded_at);
+  sqlite3_bind_text (stmt, 12, conference_id_of_stream (event), -1, SQLITE_STATIC);
+  return ccm_store_step_done (store, stmt, error);
 }
 
 static gboolean
@@ -237,7 +253,7 @@ conference_apply (CcmStore        *store,
 
 const CcmProjection ccm_conference_projection = {
   .name = "conferences",
-  .version = 1,
+  .version = 2,
   .schema = schema,
   .tables = tables,
   .apply = conference_apply,

@@ -13,6 +13,7 @@ struct _CcmRegistry
   GPtrArray *projections;   /* const CcmProjection* */
   GPtrArray *managers;      /* const CcmProcessManager* */
   GHashTable *upcasters;    /* "type/version" -> CcmUpcastFunc */
+  GHashTable *upcast_types; /* types with any upcaster: the common case is a miss */
 };
 
 static void
@@ -22,6 +23,7 @@ ccm_registry_finalize (CcmRegistry *self)
   g_ptr_array_unref (self->projections);
   g_ptr_array_unref (self->managers);
   g_hash_table_unref (self->upcasters);
+  g_hash_table_unref (self->upcast_types);
 }
 
 CcmRegistry *
@@ -33,6 +35,7 @@ ccm_registry_new (void)
   self->projections = g_ptr_array_new ();
   self->managers = g_ptr_array_new ();
   self->upcasters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->upcast_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -91,6 +94,7 @@ ccm_registry_add_upcaster (CcmRegistry   *self,
   g_hash_table_insert (self->upcasters,
                        g_strdup_printf ("%s/%d", type, from_version),
                        func);
+  g_hash_table_add (self->upcast_types, g_strdup (type));
 }
 
 const CcmCommandHandler *
@@ -128,13 +132,16 @@ ccm_registry_upcast (CcmRegistry *self,
 
   g_return_if_fail (self != NULL);
 
-  if (g_hash_table_size (self->upcasters) == 0)
+  if (g_hash_table_size (self->upcast_types) == 0)
     return;
 
   for (guint guard = 0; guard < 64; guard++)
     {
       CcmUpcastFunc func;
       int before = event->schema_version;
+
+      if (!g_hash_table_contains (self->upcast_types, event->type))
+        return;
 
       g_snprintf (key, sizeof key, "%s/%d", event->type, event->schema_version);
       func = g_hash_table_lookup (self->upcasters, key);

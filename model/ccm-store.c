@@ -43,7 +43,8 @@ struct _CcmStore
   char *device_id;
   int schema_version;
 
-  GHashTable *statements;    /* sql -> sqlite3_stmt* */
+  GHashTable *statements;    /* SQL text (by address) -> sqlite3_stmt* */
+  JsonParser *parser;        /* reused for every payload read */
   GHashTable *cache;         /* stream id -> CachedState*, committed states */
   GHashTable *pending;       /* the same, written in the open transaction */
   guint depth;               /* transaction nesting */
@@ -153,6 +154,7 @@ ccm_store_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_object (&self->parser);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->registry, ccm_registry_unref);
@@ -193,12 +195,12 @@ finalize_statement (gpointer stmt)
 static void
 ccm_store_init (CcmStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            finalize_statement);
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cached_state_free);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) cached_state_free);
+  self->parser = json_parser_new ();
 }
 
 /* SQLite errors are mapped here and nowhere else. */
@@ -256,6 +258,9 @@ ccm_store_get_db (CcmStore *self)
   return self->db;
 }
 
+/* Statements are cached by the address of their text: pass string literals
+ * (or text that lives as long as the store), which also keeps SQL out of
+ * reach of data. */
 sqlite3_stmt *
 ccm_store_prepare (CcmStore    *self,
                    const char  *sql,
@@ -281,7 +286,7 @@ ccm_store_prepare (CcmStore    *self,
       return NULL;
     }
 
-  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
   return stmt;
 }
 
@@ -593,7 +598,8 @@ configure (CcmStore  *self,
   return ccm_store_exec (self,
                          "PRAGMA synchronous=FULL;"
                          "PRAGMA foreign_keys=ON;"
-                         "PRAGMA temp_store=MEMORY;",
+                         "PRAGMA temp_store=MEMORY;"
+                         "PRAGMA cache_size=-32768;",
                          error);
 }
 
@@ -794,38 +800,82 @@ column_dup (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
-static CcmEvent *
-event_from_row (CcmStore      *self,
-                sqlite3_stmt  *stmt,
-                GError       **error)
+/* Fills an event from a row. Stream id and the ids point into the row
+ * (valid until the next step); type and payload are the event's own, since
+ * upcasters may replace them. */
+static gboolean
+fill_event_from_row (CcmStore      *self,
+                     sqlite3_stmt  *stmt,
+                     CcmEvent      *event,
+                     GError       **error)
 {
-  g_autoptr(CcmEvent) event = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonObject *payload;
+  JsonObject *payload = NULL;
+  JsonNode *root;
 
-  payload = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 5),
-                                  sqlite3_column_bytes (stmt, 5), &local_error);
+  /* The parser is reused; each payload object is referenced out of it. */
+  if (json_parser_load_from_data (self->parser, (const char *) sqlite3_column_text (stmt, 5),
+                                  sqlite3_column_bytes (stmt, 5), &local_error))
+    {
+      root = json_parser_get_root (self->parser);
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        payload = json_object_ref (json_node_get_object (root));
+      else
+        g_set_error_literal (&local_error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                             "it is not a JSON object");
+    }
   if (payload == NULL)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CORRUPT,
                    "The event at position %" G_GINT64_FORMAT " of %s has an "
                    "unreadable payload: %s.", (gint64) sqlite3_column_int64 (stmt, 0),
                    self->path, local_error->message);
-      return NULL;
+      return FALSE;
     }
 
-  event = ccm_event_new ((const char *) sqlite3_column_text (stmt, 3),
-                         sqlite3_column_int (stmt, 4), payload);
+  event->payload = payload;
+  event->type = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  event->schema_version = sqlite3_column_int (stmt, 4);
   event->position = sqlite3_column_int64 (stmt, 0);
-  event->stream_id = column_dup (stmt, 1);
+  event->stream_id = (char *) sqlite3_column_text (stmt, 1);
   event->stream_version = sqlite3_column_int64 (stmt, 2);
-  event->command_id = column_dup (stmt, 6);
-  event->correlation_id = column_dup (stmt, 7);
-  event->device_id = column_dup (stmt, 8);
+  event->command_id = (char *) sqlite3_column_text (stmt, 6);
+  event->correlation_id = (char *) sqlite3_column_text (stmt, 7);
+  event->device_id = (char *) sqlite3_column_text (stmt, 8);
   event->recorded_at = sqlite3_column_int64 (stmt, 9);
 
   ccm_registry_upcast (self->registry, event);
-  return g_steal_pointer (&event);
+  return TRUE;
+}
+
+static void
+clear_borrowed_event (CcmEvent *event)
+{
+  g_clear_pointer (&event->type, g_free);
+  g_clear_pointer (&event->payload, json_object_unref);
+}
+
+static CcmEvent *
+event_from_row (CcmStore      *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
+{
+  CcmEvent borrowed = { 0, };
+  CcmEvent *event;
+
+  if (!fill_event_from_row (self, stmt, &borrowed, error))
+    return NULL;
+
+  event = ccm_event_new (borrowed.type, borrowed.schema_version, g_steal_pointer (&borrowed.payload));
+  event->position = borrowed.position;
+  event->stream_id = g_strdup (borrowed.stream_id);
+  event->stream_version = borrowed.stream_version;
+  event->command_id = g_strdup (borrowed.command_id);
+  event->correlation_id = g_strdup (borrowed.correlation_id);
+  event->device_id = g_strdup (borrowed.device_id);
+  event->recorded_at = borrowed.recorded_at;
+  clear_borrowed_event (&borrowed);
+  return event;
 }
 
 static GPtrArray *
@@ -1593,11 +1643,16 @@ replay_into (CcmStore   *self,
       return FALSE;
     }
 
+  /* Replay is the hot loop of a rebuild: events are borrowed from the row. */
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(CcmEvent) event = event_from_row (self, stmt, error);
+      CcmEvent event = { 0, };
+      gboolean ok;
 
-      if (event == NULL || !apply_projections (self, event, projections, error))
+      ok = fill_event_from_row (self, stmt, &event, error) &&
+           apply_projections (self, &event, projections, error);
+      clear_borrowed_event (&event);
+      if (!ok)
         {
           sqlite3_finalize (stmt);
           return FALSE;

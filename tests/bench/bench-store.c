@@ -1,0 +1,322 @@
+/* bench-store.c — how close the command path and rebuild come to SQLite's
+ * own ceilings on this disk.
+ *
+ *   (a) commands/s through ccm_store_execute, one command per transaction
+ *   (b) raw single-row inserts/s, one per transaction, same pragmas
+ *   (c) events/s replayed by ccm_store_rebuild
+ *   (d) events/s of a raw scan of the same table parsing every payload
+ *
+ * Usage: bench-store [--commands N] [--events N] [--dir DIR]
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdio.h>
+
+#include <glib/gstdio.h>
+
+#include "ccm-domain.h"
+#include "ccm-id.h"
+#include "ccm-json.h"
+#include "ccm-store.h"
+
+static CcmCommand *
+update_command (gint64      now,
+                const char *slug,
+                guint       i)
+{
+  g_autofree char *id = ccm_id_new (now);
+  g_autofree char *tagline = g_strdup_printf ("Tagline number %u", i);
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "slug", slug);
+  json_object_set_string_member (args, "tagline", tagline);
+  if (i % 3 == 0)
+    {
+      g_autofree char *location = g_strdup_printf ("Hall %u", i % 7);
+
+      json_object_set_string_member (args, "location", location);
+    }
+  return ccm_command_new ("UpdateConference", id, args);
+}
+
+static CcmCommand *
+create_command (gint64      now,
+                const char *slug)
+{
+  g_autofree char *id = ccm_id_new (now);
+  g_autofree char *conference_id = ccm_id_new (now);
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "conference_id", conference_id);
+  json_object_set_string_member (args, "slug", slug);
+  json_object_set_string_member (args, "name", "Benchmark Conference");
+  json_object_set_string_member (args, "start_date", "2027-03-01");
+  json_object_set_string_member (args, "end_date", "2027-03-03");
+  json_object_set_string_member (args, "owner_name", "Ada Organizer");
+  json_object_set_string_member (args, "owner_email", "ada@example.org");
+  json_object_set_string_member (args, "access_code", "BENCH1");
+  return ccm_command_new ("CreateConference", id, args);
+}
+
+static void
+must (gboolean  ok,
+      GError   *error)
+{
+  if (!ok)
+    {
+      g_printerr ("bench-store: %s\n", error != NULL ? error->message : "failed");
+      exit (1);
+    }
+}
+
+static void
+create_conferences (CcmStore *store)
+{
+  CcmClock *clock = ccm_store_get_clock (store);
+
+  for (guint c = 0; c < 8; c++)
+    {
+      g_autofree char *slug = g_strdup_printf ("bench-%u", c);
+      g_autoptr(CcmCommand) command = create_command (ccm_clock_now (clock), slug);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CcmOutcome) outcome = ccm_store_execute (store, command, &error);
+
+      must (outcome != NULL, error);
+    }
+}
+
+/* Returns the microseconds that `n` commands took. */
+static gint64
+run_commands (CcmStore *store,
+              guint     first,
+              guint     n)
+{
+  CcmClock *clock = ccm_store_get_clock (store);
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *slug = g_strdup_printf ("bench-%u", i % 8);
+      g_autoptr(CcmCommand) command = update_command (ccm_clock_now (clock), slug, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CcmOutcome) outcome = ccm_store_execute (store, command, &error);
+
+      must (outcome != NULL, error);
+    }
+  return g_get_monotonic_time () - start;
+}
+
+static void
+exec_or_die (sqlite3    *db,
+             const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_printerr ("bench-store: %s\n", message);
+      exit (1);
+    }
+}
+
+/* The ceiling: a row shaped like an event row, one transaction each, with
+ * the store's pragmas. Returns the microseconds `n` inserts took. */
+static gint64
+run_raw_inserts (sqlite3      *db,
+                 sqlite3_stmt *stmt,
+                 guint         first,
+                 guint         n)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint i = first; i < first + n; i++)
+    {
+      exec_or_die (db, "BEGIN IMMEDIATE");
+      sqlite3_bind_text (stmt, 1, "conference/bench", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, i + 1);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time ());
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        exit (1);
+      sqlite3_reset (stmt);
+      exec_or_die (db, "COMMIT");
+    }
+  return g_get_monotonic_time () - start;
+}
+
+/* (a) and (b) run in alternating rounds on the same disk, so drift in the
+ * disk's speed weighs on both alike. */
+static void
+bench_commands_and_inserts (CcmStore   *store,
+                            const char *raw_path,
+                            guint       n,
+                            double     *a,
+                            double     *b)
+{
+  const guint round = 100;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 a_us = 0, b_us = 0;
+
+  if (sqlite3_open (raw_path, &db) != SQLITE_OK)
+    exit (1);
+  sqlite3_busy_timeout (db, 10000);
+  exec_or_die (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                   "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;"
+                   "CREATE TABLE raw (position INTEGER PRIMARY KEY, stream_id TEXT NOT NULL, "
+                   "stream_version INTEGER NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL, "
+                   "recorded_at INTEGER NOT NULL, UNIQUE (stream_id, stream_version))");
+  sqlite3_prepare_v2 (db, "INSERT INTO raw (stream_id, stream_version, type, payload, recorded_at) "
+                          "VALUES (?, ?, 'ConferenceUpdated', '{\"tagline\":\"Tagline\"}', ?)",
+                      -1, &stmt, NULL);
+
+  create_conferences (store);
+  for (guint done = 0; done < n; done += round)
+    {
+      guint k = MIN (round, n - done);
+
+      b_us += run_raw_inserts (db, stmt, done, k);
+      a_us += run_commands (store, done, k);
+    }
+
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  *a = n / (a_us / (double) G_USEC_PER_SEC);
+  *b = n / (b_us / (double) G_USEC_PER_SEC);
+}
+
+/* Fills the log quickly: many commands inside one outer transaction. */
+static void
+fill (CcmStore *store,
+      guint     n)
+{
+  CcmClock *clock = ccm_store_get_clock (store);
+  g_autoptr(GError) error = NULL;
+
+  must (ccm_store_begin (store, &error), error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *slug = g_strdup_printf ("bench-%u", i % 8);
+      g_autoptr(CcmCommand) command = update_command (ccm_clock_now (clock), slug, i + 1000000);
+      g_autoptr(CcmOutcome) outcome = ccm_store_execute (store, command, &error);
+
+      must (outcome != NULL, error);
+    }
+  must (ccm_store_commit (store, &error), error);
+}
+
+static double
+bench_rebuild (CcmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 events = ccm_store_count_events (store);
+  gint64 start = g_get_monotonic_time ();
+
+  must (ccm_store_rebuild (store, &error), error);
+  return events / ((g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
+static double
+bench_raw_scan (const char *path)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 start, n = 0, checksum = 0;
+
+  if (sqlite3_open (path, &db) != SQLITE_OK)
+    exit (1);
+  sqlite3_prepare_v2 (db, "SELECT position, stream_id, stream_version, type, schema_version, "
+                          "payload, command_id, correlation_id, device_id, recorded_at "
+                          "FROM events ORDER BY position", -1, &stmt, NULL);
+
+  start = g_get_monotonic_time ();
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonNode *root;
+
+      if (!json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 5),
+                                       sqlite3_column_bytes (stmt, 5), NULL))
+        exit (1);
+      root = json_parser_get_root (parser);
+      checksum += json_object_get_size (json_node_get_object (root));
+      n++;
+    }
+  start = g_get_monotonic_time () - start;
+
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert (checksum > 0);
+  return n / (start / (double) G_USEC_PER_SEC);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmRegistry) registry = NULL;
+  g_autoptr(CcmClock) clock = NULL;
+  g_autoptr(CcmStore) store = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *store_path = NULL;
+  g_autofree char *raw_path = NULL;
+  int commands = 2000, events = 200000;
+  char *base_dir = NULL;
+  double a, b, c, d;
+  GOptionEntry entries[] = {
+    { "commands", 0, 0, G_OPTION_ARG_INT, &commands, "Commands for (a) and inserts for (b)", "N" },
+    { "events", 0, 0, G_OPTION_ARG_INT, &events, "Events in the log for (c) and (d)", "N" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &base_dir, "Folder on the disk to measure", "DIR" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("— event store benchmark");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-store: %s\n", error->message);
+      return 2;
+    }
+
+  dir = base_dir != NULL ? g_build_filename (base_dir, "bench-store-XXXXXX", NULL)
+                         : g_build_filename (g_get_tmp_dir (), "bench-store-XXXXXX", NULL);
+  if (g_mkdtemp (dir) == NULL)
+    return 1;
+  store_path = g_build_filename (dir, "store.db", NULL);
+  raw_path = g_build_filename (dir, "raw.db", NULL);
+
+  registry = ccm_domain_registry_new ();
+  clock = ccm_clock_new_system ();
+  store = ccm_store_open (store_path, registry, clock, &error);
+  must (store != NULL, error);
+
+  g_print ("bench-store: %d commands, %d events, in %s\n", commands, events, dir);
+
+  bench_commands_and_inserts (store, raw_path, commands, &a, &b);
+  g_print ("(a) command path, one command per transaction: %10.0f commands/s\n", a);
+  g_print ("(b) raw SQLite insert, one per transaction:    %10.0f inserts/s\n", b);
+  g_print ("    ratio (a)/(b): %.2f (target >= 0.80)\n", a / b);
+
+  fill (store, MAX (0, events - (int) ccm_store_count_events (store)));
+  c = bench_rebuild (store);
+  d = bench_raw_scan (store_path);
+  g_print ("(c) rebuild replay of %" G_GINT64_FORMAT " events:  %10.0f events/s\n",
+           ccm_store_count_events (store), c);
+  g_print ("(d) raw scan + json-glib parse:                %10.0f events/s\n", d);
+  g_print ("    ratio (c)/(d): %.2f (target >= 0.40)\n", c / d);
+
+  g_clear_object (&store);
+  g_unlink (store_path);
+  g_unlink (raw_path);
+  {
+    g_autofree char *wal = g_strconcat (raw_path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (raw_path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+  g_free (base_dir);
+  return 0;
+}
