@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "domain-test"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "domain-test-utils.h"
 #include "ccm-conference.h"
@@ -617,6 +618,42 @@ guint
 dt_pending_timers (DtWorld *world)
 {
   return world->timers->len;
+}
+
+/* Codes */
+
+char *
+dt_code (const char *prefix,
+         guint       index)
+{
+  static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ123456789";
+  char code[13];
+
+  g_assert_cmpuint (strlen (prefix), ==, 3);
+  memcpy (code, prefix, 3);
+  for (int i = 11; i >= 3; i--)
+    {
+      code[i] = alphabet[index % 32];
+      index /= 32;
+    }
+  code[12] = '\0';
+  return g_strdup (code);
+}
+
+char *
+dt_codes (const char *prefix,
+          guint       count)
+{
+  GString *s = g_string_new ("[");
+
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *code = dt_code (prefix, i);
+
+      g_string_append_printf (s, "%s'%s'", i > 0 ? ", " : "", code);
+    }
+  g_string_append (s, "]");
+  return g_string_free (s, FALSE);
 }
 
 /* Readers */

@@ -110,6 +110,14 @@ void         dt_advance_to             (DtWorld           *world,
                                         gint64             now);
 guint        dt_pending_timers         (DtWorld           *world);
 
+/* `count` well-formed, distinct ticket codes starting with `prefix` (three
+ * letters from the code alphabet), as a JSON list text: ["TKA22222222A", …]. */
+char        *dt_codes                  (const char        *prefix,
+                                        guint              count);
+/* The i-th code dt_codes would give. */
+char        *dt_code                   (const char        *prefix,
+                                        guint              index);
+
 /* Small readers for assertions. */
 gint64       dt_seats_of               (JsonObject        *payload,
                                         const char        *member,
