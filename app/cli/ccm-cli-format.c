@@ -113,8 +113,12 @@ ccm_cli_parse_int (const char  *option,
       g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
       g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
 
-      ccm_cli_set_usage_error (error, _("The value %s of --%s is out of range (%s to %s)"),
-                               text, option, low, high);
+      if (max == G_MAXINT64)
+        ccm_cli_set_usage_error (error, _("The value %s of --%s must be at least %s"),
+                                 text, option, low);
+      else
+        ccm_cli_set_usage_error (error, _("The value %s of --%s is out of range (%s to %s)"),
+                                 text, option, low, high);
     }
   else
     ccm_cli_set_usage_error (error, _("The value “%s” of --%s is not a whole number"),
