@@ -232,10 +232,13 @@ ccm_cli_get_store (CcmCli  *cli,
 char *
 ccm_cli_new_id (CcmCli *cli)
 {
-  CcmClock *clock = cli->clock;
+  CcmClock *clock;
 
   g_return_val_if_fail (cli != NULL, NULL);
 
+  /* A bad CONTOSO_NOW is reported when the store opens; an id made
+   * meanwhile may as well use the real time. */
+  clock = get_clock (cli, NULL);
   return ccm_id_new (clock != NULL ? ccm_clock_now (clock) : g_get_real_time ());
 }
 
