@@ -8,6 +8,7 @@
  */
 #define G_LOG_DOMAIN "ccm-clock"
 
+#include <glib/gi18n-lib.h>
 #include "ccm-clock.h"
 #include "ccm-errors.h"
 
@@ -60,7 +61,7 @@ ccm_clock_new_from_environment (GError **error)
   if (!ccm_time_parse (now, &now_us))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "CONTOSO_NOW is not an ISO 8601 time: “%s”", now);
+                   _("CONTOSO_NOW is not an ISO 8601 time: “%s”"), now);
       return NULL;
     }
 

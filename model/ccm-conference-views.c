@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "ccm-conference-views"
 
+#include <glib/gi18n-lib.h>
 #include "ccm-conference-views.h"
 #include "ccm-errors.h"
 #include <string.h>
@@ -345,7 +346,7 @@ ccm_conference_views_get (CcmStore    *store,
   if (conference == NULL)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "slug",
-                            "There is no conference “%s”.", slug);
+                            _("There is no conference “%s”."), slug);
       return NULL;
     }
 

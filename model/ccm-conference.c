@@ -8,6 +8,7 @@
  */
 #define G_LOG_DOMAIN "ccm-conference"
 
+#include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -227,21 +228,21 @@ ccm_validate_slug (const char  *slug,
   if (len == 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "slug",
-                            "The slug is empty; use lower-case letters, digits and dashes.");
+                            _("The slug is empty; use lower-case letters, digits and dashes."));
       return FALSE;
     }
   if (len > 64)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "slug",
-                            "The slug “%s” is longer than 64 characters.", slug);
+                            _("The slug “%s” is longer than 64 characters."), slug);
       return FALSE;
     }
   for (gsize i = 0; i < len; i++)
     if (!(g_ascii_islower (slug[i]) || g_ascii_isdigit (slug[i]) || slug[i] == '-'))
       {
         ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "slug",
-                              "The slug “%s” may hold only lower-case letters a–z, "
-                              "digits and dashes.", slug);
+                              _("The slug “%s” may hold only lower-case letters a–z, "
+                              "digits and dashes."), slug);
         return FALSE;
       }
   return TRUE;
@@ -260,7 +261,7 @@ ccm_validate_email (const char  *field,
   if (email == NULL || *email == '\0')
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            "The e-mail address (%s) is empty.", field);
+                            _("The e-mail address (%s) is empty."), field);
       return FALSE;
     }
 
@@ -272,7 +273,7 @@ ccm_validate_email (const char  *field,
       !g_utf8_validate (email, -1, NULL))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            "“%s” is not a valid e-mail address (%s).", email, field);
+                            _("“%s” is not a valid e-mail address (%s)."), email, field);
       return FALSE;
     }
   return TRUE;
@@ -290,8 +291,8 @@ ccm_validate_date (const char  *field,
       strlen (date) != 10 || !g_date_valid_dmy (d, m, y))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            "The %s “%s” is not a date of the form YYYY-MM-DD.",
-                            g_str_equal (field, "start_date") ? "start date" : "end date",
+                            _("The %s “%s” is not a date of the form YYYY-MM-DD."),
+                            g_str_equal (field, "start_date") ? _("start date") : _("end date"),
                             date != NULL ? date : "");
       return FALSE;
     }
@@ -315,21 +316,21 @@ validate_text (const char  *field,
   if (min_chars > 0 && chars == 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            "The %s is empty.", label);
+                            _("The %s is empty."), label);
       return FALSE;
     }
   if ((gsize) chars < min_chars)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            "The %s must be at least %" G_GSIZE_FORMAT " characters long.",
-                            label, min_chars);
+                            _("The %s must be at least %u characters long."),
+                            label, (guint) min_chars);
       return FALSE;
     }
   if ((gsize) chars > max_chars)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            "The %s must be at most %" G_GSIZE_FORMAT " characters long.",
-                            label, max_chars);
+                            _("The %s must be at most %u characters long."),
+                            label, (guint) max_chars);
       return FALSE;
     }
   return TRUE;
@@ -344,8 +345,8 @@ validate_currency (const char  *currency,
       !g_ascii_isupper (currency[2]))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "currency",
-                            "The currency “%s” is not a three-letter ISO 4217 code "
-                            "such as EUR or USD.", currency != NULL ? currency : "");
+                            _("The currency “%s” is not a three-letter ISO 4217 code "
+                            "such as EUR or USD."), currency != NULL ? currency : "");
       return FALSE;
     }
   return TRUE;
@@ -365,13 +366,13 @@ validate_conference (const char  *name,
                      gint64       reservation_minutes,
                      GError     **error)
 {
-  if (!validate_text ("name", "conference name", name, 1, 120, error) ||
-      !validate_text ("tagline", "tagline", tagline, 0, 200, error) ||
-      !validate_text ("description", "description", description, 0, 4000, error) ||
-      !validate_text ("location", "location", location, 0, 200, error) ||
+  if (!validate_text ("name", _("conference name"), name, 1, 120, error) ||
+      !validate_text ("tagline", _("tagline"), tagline, 0, 200, error) ||
+      !validate_text ("description", _("description"), description, 0, 4000, error) ||
+      !validate_text ("location", _("location"), location, 0, 200, error) ||
       !ccm_validate_date ("start_date", start_date, error) ||
       !ccm_validate_date ("end_date", end_date, error) ||
-      !validate_text ("owner_name", "owner's name", owner_name, 1, 120, error) ||
+      !validate_text ("owner_name", _("owner's name"), owner_name, 1, 120, error) ||
       !ccm_validate_email ("owner_email", owner_email, error) ||
       !validate_currency (currency, error))
     return FALSE;
@@ -379,7 +380,7 @@ validate_conference (const char  *name,
   if (strcmp (end_date, start_date) < 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "end_date",
-                            "The end date %s is before the start date %s.",
+                            _("The end date %s is before the start date %s."),
                             end_date, start_date);
       return FALSE;
     }
@@ -387,8 +388,8 @@ validate_conference (const char  *name,
   if (reservation_minutes < 1 || reservation_minutes > 24 * 60)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "reservation_minutes",
-                            "The reservation window must be between 1 and 1440 minutes, "
-                            "not %" G_GINT64_FORMAT ".", reservation_minutes);
+                            _("The reservation window must be between 1 and 1440 minutes, "
+                              "not %lld."), (long long) reservation_minutes);
       return FALSE;
     }
   return TRUE;
@@ -402,7 +403,7 @@ require_conference (const CcmConferenceState  *state,
   if (!state->exists)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "slug",
-                            "There is no conference “%s”.",
+                            _("There is no conference “%s”."),
                             ccm_json_string (command->args, "slug"));
       return FALSE;
     }
@@ -457,20 +458,20 @@ decide_create (gconstpointer      data,
   if (!ccm_id_is_valid (conference_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "conference_id",
-                            "The conference id “%s” is not a UUID.", conference_id);
+                            _("The conference id “%s” is not a UUID."), conference_id);
       return FALSE;
     }
   if (!ccm_validate_slug (slug, error) ||
       !validate_conference (name, tagline, description, location, start_date,
                             end_date, owner_name, owner_email, currency,
                             reservation_minutes, error) ||
-      !validate_text ("access_code", "access code", access_code, 6, 32, error))
+      !validate_text ("access_code", _("access code"), access_code, 6, 32, error))
     return FALSE;
 
   if (state->exists)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "slug",
-                            "A conference with the slug “%s” already exists.", slug);
+                            _("A conference with the slug “%s” already exists."), slug);
       return FALSE;
     }
 
@@ -532,7 +533,7 @@ decide_update (gconstpointer      data,
   if (json_object_has_member (a, "new_slug") || json_object_has_member (a, "conference_id"))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "slug",
-                            "A conference’s slug and id cannot be changed.");
+                            _("A conference’s slug and id cannot be changed."));
       return FALSE;
     }
 
@@ -586,22 +587,23 @@ validate_seat_type_fields (const char  *name,
                            gint64       quota,
                            GError     **error)
 {
-  if (!validate_text ("name", "seat type name", name, 2, 70, error) ||
-      !validate_text ("description", "seat type description", description, 0, 250, error))
+  if (!validate_text ("name", _("seat type name"), name, 2, 70, error) ||
+      !validate_text ("description", _("seat type description"), description, 0, 250, error))
     return FALSE;
 
   if (price < 0 || price > CCM_SEAT_TYPE_MAX_PRICE)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "price",
-                            "The price must be between 0.00 and 50000.00, not %s%" G_GINT64_FORMAT ".%02d.",
-                            price < 0 ? "-" : "", ABS (price) / 100, (int) (ABS (price) % 100));
+                            _("The price must be between 0.00 and 50000.00, not %s%lld.%02d."),
+                            price < 0 ? "-" : "", (long long) (ABS (price) / 100),
+                            (int) (ABS (price) % 100));
       return FALSE;
     }
   if (quota < 0 || quota > CCM_SEAT_TYPE_MAX_QUOTA)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "quota",
-                            "The quota must be between 0 and 100000 seats, not %" G_GINT64_FORMAT ".",
-                            quota);
+                            _("The quota must be between 0 and 100000 seats, not %lld."),
+                            (long long) quota);
       return FALSE;
     }
   return TRUE;
@@ -641,19 +643,19 @@ decide_add_seat_type (gconstpointer      data,
   if (!ccm_id_is_valid (seat_type_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "seat_type_id",
-                            "The seat type id “%s” is not a UUID.", seat_type_id);
+                            _("The seat type id “%s” is not a UUID."), seat_type_id);
       return FALSE;
     }
   if (find_seat_type_by_id ((CcmConferenceState *) state, seat_type_id) != NULL)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "seat_type_id",
-                            "The seat type id “%s” is already used.", seat_type_id);
+                            _("The seat type id “%s” is already used."), seat_type_id);
       return FALSE;
     }
   if (name_taken (state, name, NULL))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "name",
-                            "The conference already has a seat type named “%s”.", name);
+                            _("The conference already has a seat type named “%s”."), name);
       return FALSE;
     }
 
@@ -685,7 +687,7 @@ require_seat_type (const CcmConferenceState  *state,
   found = ccm_conference_find_seat_type (state, seat_type);
   if (found == NULL)
     ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "seat_type",
-                          "The conference “%s” has no seat type “%s”.",
+                          _("The conference “%s” has no seat type “%s”."),
                           state->slug, seat_type);
   return found;
 }
@@ -721,7 +723,7 @@ decide_update_seat_type (gconstpointer      data,
   if (name_taken (state, name, seat_type->id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "name",
-                            "The conference already has a seat type named “%s”.", name);
+                            _("The conference already has a seat type named “%s”."), name);
       return FALSE;
     }
 
@@ -764,8 +766,8 @@ decide_remove_seat_type (gconstpointer      data,
   if (state->was_ever_published)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "seat_type",
-                            "The seat type “%s” cannot be removed: the conference “%s” "
-                            "has been published.", seat_type->name, state->slug);
+                            _("The seat type “%s” cannot be removed: the conference “%s” "
+                            "has been published."), seat_type->name, state->slug);
       return FALSE;
     }
 

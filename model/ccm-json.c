@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "ccm-json"
 
+#include <glib/gi18n-lib.h>
 #include "ccm-json.h"
 #include "ccm-errors.h"
 
@@ -20,7 +21,7 @@ member_node (JsonObject  *object,
 
   if (node == NULL && required)
     ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
-                          "The field “%s” is missing.", member);
+                          _("The field “%s” is missing."), member);
   return node;
 }
 
@@ -30,7 +31,7 @@ wrong_type (const char  *member,
             GError     **error)
 {
   ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
-                        "The field “%s” must be %s.", member, expected);
+                        _("The field “%s” must be %s."), member, expected);
   return FALSE;
 }
 
@@ -199,7 +200,7 @@ ccm_json_from_string (const char  *text,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                           "The JSON document is not an object.");
+                           _("The JSON document is not an object."));
       return NULL;
     }
 

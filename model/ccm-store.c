@@ -8,6 +8,7 @@
  */
 #define G_LOG_DOMAIN "ccm-store"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -219,13 +220,13 @@ ccm_store_set_sqlite_error (CcmStore    *self,
     {
     case SQLITE_NOTADB:
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
-                   "The file %s is not a Contoso Conference store (it is not an "
-                   "SQLite database); it was left untouched.", path);
+                   _("The file %s is not a Contoso Conference store (it is not an "
+                   "SQLite database); it was left untouched."), path);
       return;
     case SQLITE_CORRUPT:
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CORRUPT,
-                   "The store %s is damaged (%s) while %s; restore it from a "
-                   "backup or sync it again from the server.", path, detail, doing);
+                   _("The store %s is damaged (%s) while %s; restore it from a "
+                   "backup or sync it again from the server."), path, detail, doing);
       return;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -247,7 +248,7 @@ ccm_store_set_sqlite_error (CcmStore    *self,
     }
 
   g_set_error (error, CCM_STORE_ERROR, code,
-               "The store %s failed while %s: %s.", path, doing, detail);
+               _("The store %s failed while %s: %s."), path, doing, detail);
 }
 
 sqlite3 *
@@ -452,7 +453,7 @@ check_header (const char  *path,
           return TRUE;
         }
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
-                   "The store %s cannot be opened: %s.", path, g_strerror (saved));
+                   _("The store %s cannot be opened: %s."), path, g_strerror (saved));
       return FALSE;
     }
 
@@ -467,8 +468,8 @@ check_header (const char  *path,
   if (n != sizeof header || memcmp (header, magic, sizeof header) != 0)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
-                   "The file %s is not a Contoso Conference store (it is not an "
-                   "SQLite database); it was left untouched.", path);
+                   _("The file %s is not a Contoso Conference store (it is not an "
+                   "SQLite database); it was left untouched."), path);
       return FALSE;
     }
   return TRUE;
@@ -486,7 +487,7 @@ create_file (const char  *path,
       int saved = errno;
 
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
-                   "The folder %s for the store cannot be created: %s.",
+                   _("The folder %s for the store cannot be created: %s."),
                    dir, g_strerror (saved));
       return FALSE;
     }
@@ -499,7 +500,7 @@ create_file (const char  *path,
       int saved = errno;
 
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
-                   "The store %s cannot be created: %s.", path, g_strerror (saved));
+                   _("The store %s cannot be created: %s."), path, g_strerror (saved));
       return FALSE;
     }
   close (fd);
@@ -550,24 +551,24 @@ check_identity (CcmStore  *self,
   if (application_id != 0 && application_id != CCM_APPLICATION_ID)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
-                   "The file %s is another program’s database, not a Contoso "
-                   "Conference store; it was left untouched.", self->path);
+                   _("The file %s is another program’s database, not a Contoso "
+                   "Conference store; it was left untouched."), self->path);
       return FALSE;
     }
   if (application_id == 0 && n_objects > 0)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
-                   "The file %s is an SQLite database of another program, not a "
-                   "Contoso Conference store; it was left untouched.", self->path);
+                   _("The file %s is an SQLite database of another program, not a "
+                   "Contoso Conference store; it was left untouched."), self->path);
       return FALSE;
     }
   if (user_version > CCM_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NEWER_SCHEMA,
-                   "The store %s was written by a newer version of Contoso Conference "
-                   "(schema %" G_GINT64_FORMAT "; this version knows up to %d). "
-                   "Update the program to open it; the file was left untouched.",
-                   self->path, user_version, CCM_STORE_SCHEMA_VERSION);
+                   _("The store %s was written by a newer version of Contoso Conference "
+                     "(schema %lld; this version knows up to %d). "
+                     "Update the program to open it; the file was left untouched."),
+                   self->path, (long long) user_version, CCM_STORE_SCHEMA_VERSION);
       return FALSE;
     }
   return TRUE;
@@ -590,8 +591,8 @@ configure (CcmStore  *self,
   if (!wal)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
-                   "The store %s cannot use write-ahead logging (%s); is its "
-                   "folder on a network file system?", self->path, sqlite3_errmsg (self->db));
+                   _("The store %s cannot use write-ahead logging (%s); is its "
+                   "folder on a network file system?"), self->path, sqlite3_errmsg (self->db));
       return FALSE;
     }
 
@@ -822,13 +823,13 @@ fill_event_from_row (CcmStore      *self,
         payload = json_object_ref (json_node_get_object (root));
       else
         g_set_error_literal (&local_error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                             "it is not a JSON object");
+                             _("it is not a JSON object"));
     }
   if (payload == NULL)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CORRUPT,
-                   "The event at position %" G_GINT64_FORMAT " of %s has an "
-                   "unreadable payload: %s.", (gint64) sqlite3_column_int64 (stmt, 0),
+                   _("The event at position %lld of %s has an unreadable payload: %s."),
+                   (long long) sqlite3_column_int64 (stmt, 0),
                    self->path, local_error->message);
       return FALSE;
     }
@@ -993,9 +994,9 @@ apply_projections (CcmStore        *self,
       if (!projection->apply (self, event, &local_error))
         {
           g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_PROJECTION,
-                       "The read model “%s” could not take the %s event at position "
-                       "%" G_GINT64_FORMAT ": %s", projection->name, event->type,
-                       event->position, local_error->message);
+                       _("The read model “%s” could not take the %s event at position "
+                         "%lld: %s"), projection->name, event->type,
+                       (long long) event->position, local_error->message);
           return FALSE;
         }
     }
@@ -1185,9 +1186,9 @@ append_events (CcmStore          *self,
       if (rc == SQLITE_CONSTRAINT_UNIQUE)
         {
           g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
-                       "The stream %s changed while the command ran (version %"
-                       G_GINT64_FORMAT " exists already); run it again.",
-                       event->stream_id, event->stream_version);
+                       _("The stream %s changed while the command ran (version %lld "
+                         "exists already); run it again."),
+                       event->stream_id, (long long) event->stream_version);
           return FALSE;
         }
       if (rc != SQLITE_DONE)
@@ -1229,9 +1230,9 @@ ccm_store_append (CcmStore    *self,
   if (current != expected_version)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
-                   "The stream %s is at version %" G_GINT64_FORMAT ", not at the "
-                   "expected %" G_GINT64_FORMAT "; nothing was written.",
-                   stream_id, current, expected_version);
+                   _("The stream %s is at version %lld, not at the expected %lld; "
+                     "nothing was written."),
+                   stream_id, (long long) current, (long long) expected_version);
       goto fail;
     }
 
@@ -1493,7 +1494,7 @@ execute_in_transaction (CcmStore    *self,
   if (handler == NULL)
     {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_UNKNOWN_COMMAND,
-                   "“%s” is not a command this program knows.", command->type);
+                   _("“%s” is not a command this program knows."), command->type);
       return NULL;
     }
 
