@@ -12,15 +12,6 @@
 #include "ccm-orders-domain.h"
 #include "ccm-seats.h"
 
-typedef struct
-{
-  char *manager;
-  char *instance;
-  char *key;
-  gint64 due_at;
-  CcmCommand *command;
-} DtTimer;
-
 struct _DtWorld
 {
   CcmRegistry *registry;
@@ -171,6 +162,9 @@ dt_given_version (DtWorld    *world,
 
   event->stream_id = g_strdup (stream_id);
   append (world, event, NULL, NULL);
+  /* Given events are history: the managers have seen them already. */
+  if (world->settled == world->log->len - 1)
+    world->settled++;
   return event;
 }
 
@@ -618,6 +612,37 @@ guint
 dt_pending_timers (DtWorld *world)
 {
   return world->timers->len;
+}
+
+JsonObject *
+dt_last_payload (DtWorld    *world,
+                 const char *stream_id,
+                 const char *type)
+{
+  GPtrArray *stream = dt_stream (world, stream_id);
+
+  for (guint i = stream->len; i > 0; i--)
+    {
+      CcmEvent *event = g_ptr_array_index (stream, i - 1);
+
+      if (g_str_equal (event->type, type))
+        return event->payload;
+    }
+  return NULL;
+}
+
+guint
+dt_count (DtWorld    *world,
+          const char *stream_id,
+          const char *type)
+{
+  GPtrArray *stream = dt_stream (world, stream_id);
+  guint n = 0;
+
+  for (guint i = 0; i < stream->len; i++)
+    if (g_str_equal (((CcmEvent *) g_ptr_array_index (stream, i))->type, type))
+      n++;
+  return n;
 }
 
 /* Codes */

@@ -26,6 +26,16 @@ G_BEGIN_DECLS
 
 typedef struct _DtWorld DtWorld;
 
+/* A timer a manager asked for; command is NULL when it cancelled one. */
+typedef struct
+{
+  char       *manager;
+  char       *instance;
+  char       *key;
+  gint64      due_at;
+  CcmCommand *command;
+} DtTimer;
+
 DtWorld     *dt_world_new              (void);
 void         dt_world_free             (DtWorld           *world);
 void         dt_world_set_now          (DtWorld           *world,
@@ -96,7 +106,7 @@ void         dt_react                  (DtWorld           *world,
                                         const CcmProcessManager *manager,
                                         CcmEvent          *event);
 GPtrArray   *dt_sent                   (DtWorld           *world);
-GPtrArray   *dt_timer_requests         (DtWorld           *world);
+GPtrArray   *dt_timer_requests         (DtWorld           *world);   /* DtTimer* */
 CcmCommand  *dt_sent_command           (DtWorld           *world,
                                         guint              index);
 void         dt_assert_sent            (DtWorld           *world,
@@ -109,6 +119,14 @@ void         dt_settle                 (DtWorld           *world);
 void         dt_advance_to             (DtWorld           *world,
                                         gint64             now);
 guint        dt_pending_timers         (DtWorld           *world);
+
+/* The payload of the last event of a type in a stream, or NULL; how many. */
+JsonObject  *dt_last_payload           (DtWorld           *world,
+                                        const char        *stream_id,
+                                        const char        *type);
+guint        dt_count                  (DtWorld           *world,
+                                        const char        *stream_id,
+                                        const char        *type);
 
 /* `count` well-formed, distinct ticket codes starting with `prefix` (three
  * letters from the code alphabet), as a JSON list text: ["TKA22222222A", …]. */
