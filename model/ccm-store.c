@@ -50,6 +50,8 @@ struct _CcmStore
   GHashTable *pending;       /* the same, written in the open transaction */
   guint depth;               /* transaction nesting */
   gboolean changed;          /* something was appended in the open transaction */
+  gint64 appended_position;  /* the last position appended in it */
+  gboolean outbox_pending;   /* the outbox may hold commands to dispatch */
   gboolean dispatching;
   gint64 data_version;
   guint timer_id;
@@ -400,12 +402,13 @@ ccm_store_commit (CcmStore  *self,
   if (self->depth > 0)
     return TRUE;
 
+  /* Our own commits leave data_version as it is: no need to read it again,
+   * and no read transaction after each command. */
   merge_pending_into_cache (self);
   notify = self->changed;
   self->changed = FALSE;
-  self->data_version = query_int (self, "PRAGMA data_version", NULL, 0);
   if (notify)
-    g_signal_emit (self, signals[CHANGED], 0, ccm_store_get_last_position (self));
+    g_signal_emit (self, signals[CHANGED], 0, self->appended_position);
   return TRUE;
 }
 
@@ -722,6 +725,8 @@ ccm_store_open (const char   *path,
     return NULL;
 
   self->data_version = query_int (self, "PRAGMA data_version", NULL, 0);
+  /* A crash may have left commands behind. */
+  self->outbox_pending = TRUE;
   return g_steal_pointer (&self);
 }
 
@@ -1101,6 +1106,7 @@ run_process_managers (CcmStore        *self,
           g_autoptr(JsonObject) json = ccm_command_to_json (g_ptr_array_index (commands, j));
           g_autofree char *text = ccm_json_to_string (json);
 
+          self->outbox_pending = TRUE;
           stmt = ccm_store_prepare (self, "INSERT INTO outbox (command, created_at) VALUES (?, ?)", error);
           if (stmt == NULL)
             return FALSE;
@@ -1197,6 +1203,7 @@ append_events (CcmStore          *self,
           return FALSE;
         }
       event->position = sqlite3_last_insert_rowid (self->db);
+      self->appended_position = event->position;
       self->changed = TRUE;
 
       if (!apply_projections (self, event, projections, error) ||
@@ -1714,6 +1721,7 @@ ccm_store_rebuild (CcmStore  *self,
       return FALSE;
     }
   self->changed = TRUE;
+  self->appended_position = ccm_store_get_last_position (self);
   return ccm_store_commit (self, error);
 }
 
@@ -1796,8 +1804,9 @@ ccm_store_dispatch_outbox (CcmStore  *self,
 
   g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
 
-  /* Commands sent while dispatching join the same loop. */
-  if (self->dispatching)
+  /* Commands sent while dispatching join the same loop. Most commands send
+   * none: then there is nothing to look up. */
+  if (self->dispatching || !self->outbox_pending)
     return TRUE;
   self->dispatching = TRUE;
 
@@ -1820,7 +1829,10 @@ ccm_store_dispatch_outbox (CcmStore  *self,
         }
       sqlite3_reset (stmt);
       if (text == NULL)
-        break;
+        {
+          self->outbox_pending = FALSE;
+          break;
+        }
 
       ok = run_stored_command (self, "DELETE FROM outbox WHERE id = ?", id, text, error);
     }
@@ -1883,6 +1895,7 @@ ccm_store_check_external_changes (CcmStore *self)
     return FALSE;
 
   self->data_version = version;
+  self->outbox_pending = TRUE;
   g_signal_emit (self, signals[CHANGED], 0, ccm_store_get_last_position (self));
   return TRUE;
 }
