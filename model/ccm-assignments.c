@@ -12,6 +12,7 @@
  */
 #define G_LOG_DOMAIN "ccm-assignments"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ccm-assignments.h"
@@ -92,16 +93,16 @@ ccm_ticket_codes_parse (JsonObject  *args,
           !ccm_ticket_code_is_valid ((code = json_node_get_string (node))))
         {
           ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
-                                "Entry %u of “%s” is not a ticket code of %d characters "
-                                "from %s.", i + 1, member, CCM_TICKET_CODE_LENGTH,
+                                _("Entry %u of “%s” is not a ticket code of %d characters "
+                                  "from %s."), i + 1, member, CCM_TICKET_CODE_LENGTH,
                                 CCM_ACCESS_CODE_ALPHABET);
           return FALSE;
         }
       if (!g_hash_table_add (seen, (gpointer) code))
         {
           ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
-                                "The ticket code %s appears twice in “%s”; each seat "
-                                "needs a code of its own.", code, member);
+                                _("The ticket code %s appears twice in “%s”; each seat "
+                                  "needs a code of its own."), code, member);
           return FALSE;
         }
       g_ptr_array_add (codes, g_strdup (code));
@@ -110,8 +111,9 @@ ccm_ticket_codes_parse (JsonObject  *args,
   if ((gint64) codes->len < at_least)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
-                            "“%s” holds %u ticket codes for %" G_GINT64_FORMAT " seats; "
-                            "give one code per seat.", member, codes->len, at_least);
+                            _("“%s” holds %u ticket codes for %lld seats; "
+                              "give one code per seat."), member, codes->len,
+                            (long long) at_least);
       return FALSE;
     }
 
@@ -250,7 +252,7 @@ assignments_stream_for (const CcmCommand  *command,
   if (!ccm_id_is_valid (order_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "order_id",
-                            "The order id “%s” is not a UUID.", order_id);
+                            _("The order id “%s” is not a UUID."), order_id);
       return NULL;
     }
   return ccm_assignments_stream (order_id);
@@ -295,7 +297,7 @@ decide_create (gconstpointer      data,
   if (ccm_seat_quantities_total (seats) == 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "seats",
-                            "An order with no seats has nothing to assign.");
+                            _("An order with no seats has nothing to assign."));
       return FALSE;
     }
 
@@ -318,8 +320,8 @@ decide_create (gconstpointer      data,
           if (version > 0)
             {
               ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "ticket_codes",
-                                    "The ticket code %s is already in use; issue new "
-                                    "ticket codes.", code);
+                                    _("The ticket code %s is already in use; issue new "
+                                      "ticket codes."), code);
               return FALSE;
             }
 
@@ -364,13 +366,13 @@ require_position (const CcmAssignmentsState  *state,
   if (!state->created)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "order_id",
-                            "The order has no seats to assign; it is not confirmed.");
+                            _("The order has no seats to assign; it is not confirmed."));
       return NULL;
     }
   if (state->cancelled)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order was cancelled; its seats cannot be assigned.");
+                            _("The order was cancelled; its seats cannot be assigned."));
       return NULL;
     }
   if (!ccm_json_get_int (command->args, "position", TRUE, &index, error))
@@ -378,8 +380,8 @@ require_position (const CcmAssignmentsState  *state,
   if (index < 0 || index >= state->positions->len)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "position",
-                            "The order has no seat at position %" G_GINT64_FORMAT "; "
-                            "positions run from 0 to %u.", index,
+                            _("The order has no seat at position %lld; "
+                              "positions run from 0 to %u."), (long long) index,
                             state->positions->len - 1);
       return NULL;
     }
@@ -447,8 +449,8 @@ decide_assign (gconstpointer      data,
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID,
                             g_utf8_strlen (first_name, -1) > 100 ? "first_name" : "last_name",
-                            "An attendee’s first and last name must be at most 100 "
-                            "characters long.");
+                            _("An attendee’s first and last name must be at most 100 "
+                              "characters long."));
       return FALSE;
     }
 

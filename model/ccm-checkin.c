@@ -19,11 +19,10 @@
  */
 #define G_LOG_DOMAIN "ccm-checkin"
 
+#include <glib/gi18n-lib.h>
 #include "ccm-checkin.h"
 #include "ccm-assignments.h"
-#include "ccm-conference.h"
 #include "ccm-errors.h"
-#include "ccm-id.h"
 #include "ccm-json.h"
 
 static gpointer
@@ -105,8 +104,8 @@ ticket_stream_for (const CcmCommand  *command,
   if (!ccm_ticket_code_is_valid (normalized))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "ticket_code",
-                            "“%s” is not a ticket code: a ticket code has %d letters "
-                            "and digits.", code, CCM_TICKET_CODE_LENGTH);
+                            _("“%s” is not a ticket code: a ticket code has %d letters "
+                              "and digits."), code, CCM_TICKET_CODE_LENGTH);
       return NULL;
     }
   return ccm_ticket_stream (normalized);

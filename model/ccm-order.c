@@ -15,6 +15,7 @@
  */
 #define G_LOG_DOMAIN "ccm-order"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "ccm-order.h"
@@ -434,7 +435,7 @@ order_stream_for (const CcmCommand  *command,
   if (!ccm_id_is_valid (order_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "order_id",
-                            "The order id “%s” is not a UUID.", order_id);
+                            _("The order id “%s” is not a UUID."), order_id);
       return NULL;
     }
   return ccm_order_stream (order_id);
@@ -458,7 +459,7 @@ require_order (const CcmOrderState  *state,
     return TRUE;
 
   ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "order_id",
-                        "There is no such order; check the order id.");
+                        _("There is no such order; check the order id."));
   return FALSE;
 }
 
@@ -479,16 +480,16 @@ require_open (const CcmOrderState  *state,
       return TRUE;
     case CCM_ORDER_CONFIRMED:
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, field,
-                            "The order is confirmed; its seats can no longer change.");
+                            _("The order is confirmed; its seats can no longer change."));
       return FALSE;
     case CCM_ORDER_EXPIRED:
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, field,
-                            "The order expired and its seats were released; place a new "
-                            "order.");
+                            _("The order expired and its seats were released; place a new "
+                              "order."));
       return FALSE;
     case CCM_ORDER_CANCELLED:
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, field,
-                            "The order was cancelled; place a new order.");
+                            _("The order was cancelled; place a new order."));
       return FALSE;
     case CCM_ORDER_NEW:
     default:
@@ -510,13 +511,13 @@ load_open_conference (CcmDecideContext  *ctx,
   if (!conference->exists)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "conference",
-                            "There is no conference “%s”.", slug);
+                            _("There is no conference “%s”."), slug);
       return NULL;
     }
   if (!conference->published)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "conference",
-                            "The conference “%s” is not published; it accepts no orders.",
+                            _("The conference “%s” is not published; it accepts no orders."),
                             slug);
       return NULL;
     }
@@ -545,7 +546,7 @@ read_items (const CcmConferenceState  *conference,
       if (type == NULL)
         {
           ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "seat_type",
-                                "The conference “%s” has no seat type “%s”.",
+                                _("The conference “%s” has no seat type “%s”."),
                                 conference->slug, q->seat_type);
           return NULL;
         }
@@ -553,8 +554,8 @@ read_items (const CcmConferenceState  *conference,
         if (g_str_equal (((CcmOrderItem *) g_ptr_array_index (items, j))->seat_type, type->id))
           {
             ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "seat_type",
-                                  "The seat type “%s” is named twice; name each seat type "
-                                  "once.", type->name);
+                                  _("The seat type “%s” is named twice; name each seat type "
+                                    "once."), type->name);
             return NULL;
           }
       g_ptr_array_add (items, order_item_new (type->id, type->name, q->quantity, type->price));
@@ -564,7 +565,7 @@ read_items (const CcmConferenceState  *conference,
   if (total == 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "seats",
-                            "The order asks for no seats; ask for at least one seat.");
+                            _("The order asks for no seats; ask for at least one seat."));
       return NULL;
     }
   return g_steal_pointer (&items);
@@ -614,8 +615,8 @@ claim_access_code (CcmDecideContext  *ctx,
     }
 
   ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "access_code",
-                        "No free access code could be found for the order; try again "
-                        "with another access code.");
+                        _("No free access code could be found for the order; try again "
+                          "with another access code."));
   return NULL;
 }
 
@@ -650,13 +651,13 @@ validate_registrant (JsonObject   *args,
   if (!name_ok (*first_name))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "first_name",
-                            "The registrant’s first name must have 1 to 100 characters.");
+                            _("The registrant’s first name must have 1 to 100 characters."));
       return FALSE;
     }
   if (!name_ok (*last_name))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "last_name",
-                            "The registrant’s last name must have 1 to 100 characters.");
+                            _("The registrant’s last name must have 1 to 100 characters."));
       return FALSE;
     }
   return ccm_validate_email ("email", *email, error);
@@ -708,7 +709,7 @@ decide_place (gconstpointer      data,
   if (state->status != CCM_ORDER_NEW)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order %s already exists.", order_id);
+                            _("The order %s already exists."), order_id);
       return FALSE;
     }
 
@@ -716,7 +717,7 @@ decide_place (gconstpointer      data,
   if (!ccm_access_code_is_valid (code))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "access_code",
-                            "The access code “%s” must be %d characters from %s.",
+                            _("The access code “%s” must be %d characters from %s."),
                             requested_code, CCM_ACCESS_CODE_LENGTH, CCM_ACCESS_CODE_ALPHABET);
       return FALSE;
     }
@@ -804,9 +805,9 @@ decide_update_seats (gconstpointer      data,
   else if ((gint64) state->ticket_codes->len < items_total_seats (items))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "ticket_codes",
-                            "The order has %u ticket codes for %" G_GINT64_FORMAT " seats; "
-                            "give one code per seat.", state->ticket_codes->len,
-                            items_total_seats (items));
+                            _("The order has %u ticket codes for %lld seats; "
+                              "give one code per seat."), state->ticket_codes->len,
+                            (long long) items_total_seats (items));
       return FALSE;
     }
 
@@ -897,8 +898,8 @@ decide_accept_partial (gconstpointer      data,
   if (state->status != CCM_ORDER_PARTIALLY_RESERVED)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order is %s, not partially reserved; there is nothing "
-                            "to accept.", ccm_order_status_to_string (state->status));
+                            _("The order is %s, not partially reserved; there is nothing "
+                              "to accept."), ccm_order_status_to_string (state->status));
       return FALSE;
     }
   if (state->partial_accepted)
@@ -936,7 +937,7 @@ decide_assign_registrant (gconstpointer      data,
   if (state->status == CCM_ORDER_CANCELLED)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order was cancelled; its registrant cannot change.");
+                            _("The order was cancelled; its registrant cannot change."));
       return FALSE;
     }
 
@@ -976,7 +977,7 @@ decide_confirm (gconstpointer      data,
       return TRUE;
     case CCM_ORDER_CANCELLED:
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order was cancelled; it cannot be confirmed.");
+                            _("The order was cancelled; it cannot be confirmed."));
       return FALSE;
     case CCM_ORDER_EXPIRED:
       /* Only the registration process, having got the seats back for a late
@@ -984,15 +985,15 @@ decide_confirm (gconstpointer      data,
       if (!after_expiry)
         {
           ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                                "The order expired and its seats were released; it cannot "
-                                "be confirmed.");
+                                _("The order expired and its seats were released; it cannot "
+                                  "be confirmed."));
           return FALSE;
         }
       break;
     case CCM_ORDER_PENDING:
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order’s seats are not reserved yet; confirm it once they "
-                            "are.");
+                            _("The order’s seats are not reserved yet; confirm it once they "
+                              "are."));
       return FALSE;
     case CCM_ORDER_RESERVED:
     case CCM_ORDER_PARTIALLY_RESERVED:
@@ -1006,8 +1007,8 @@ decide_confirm (gconstpointer      data,
   if (ccm_seat_quantities_total (seats) == 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "seats",
-                            "No seats could be reserved for the order; change it or join "
-                            "the waitlist.");
+                            _("No seats could be reserved for the order; change it or join "
+                              "the waitlist."));
       return FALSE;
     }
 
@@ -1042,7 +1043,7 @@ decide_reject (gconstpointer      data,
   if (state->status == CCM_ORDER_CONFIRMED)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order is confirmed; it cannot expire.");
+                            _("The order is confirmed; it cannot expire."));
       return FALSE;
     }
   if (state->status == CCM_ORDER_EXPIRED || state->status == CCM_ORDER_CANCELLED)
@@ -1076,7 +1077,7 @@ decide_cancel (gconstpointer      data,
   if (state->status == CCM_ORDER_EXPIRED)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order already expired; its seats were released.");
+                            _("The order already expired; its seats were released."));
       return FALSE;
     }
 

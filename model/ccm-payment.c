@@ -10,6 +10,7 @@
  */
 #define G_LOG_DOMAIN "ccm-payment"
 
+#include <glib/gi18n-lib.h>
 #include "ccm-payment.h"
 #include "ccm-errors.h"
 #include "ccm-id.h"
@@ -99,7 +100,7 @@ payment_stream_for (const CcmCommand  *command,
   if (!ccm_id_is_valid (payment_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "payment_id",
-                            "The payment id “%s” is not a UUID.", payment_id);
+                            _("The payment id “%s” is not a UUID."), payment_id);
       return NULL;
     }
   return ccm_payment_stream (payment_id);
@@ -142,27 +143,27 @@ decide_initiate (gconstpointer      data,
   if (state->status != CCM_PAYMENT_NEW)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "payment_id",
-                            "The payment %s already exists.", payment_id);
+                            _("The payment %s already exists."), payment_id);
       return FALSE;
     }
   if (!g_strv_contains (methods, method))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "method",
-                            "The payment method “%s” is unknown; use cash, card, invoice "
-                            "or processor.", method);
+                            _("The payment method “%s” is unknown; use cash, card, invoice "
+                              "or processor."), method);
       return FALSE;
     }
   if (amount <= 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "amount",
-                            "The amount must be more than 0.00; a free order needs no "
-                            "payment.");
+                            _("The amount must be more than 0.00; a free order needs no "
+                              "payment."));
       return FALSE;
     }
   if (!ccm_id_is_valid (order_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "order_id",
-                            "The order id “%s” is not a UUID.", order_id);
+                            _("The order id “%s” is not a UUID."), order_id);
       return FALSE;
     }
 
@@ -173,7 +174,7 @@ decide_initiate (gconstpointer      data,
   if (order->status == CCM_ORDER_NEW)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "order_id",
-                            "There is no order %s to pay for.", order_id);
+                            _("There is no order %s to pay for."), order_id);
       return FALSE;
     }
   /* An expired order may still be paid: the registration process then tries
@@ -181,7 +182,7 @@ decide_initiate (gconstpointer      data,
   if (order->status == CCM_ORDER_CANCELLED)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "order_id",
-                            "The order %s was cancelled; it cannot be paid.", order_id);
+                            _("The order %s was cancelled; it cannot be paid."), order_id);
       return FALSE;
     }
 
@@ -207,10 +208,10 @@ require_initiated (const CcmPaymentState  *state,
 
   if (state->status == CCM_PAYMENT_NEW)
     ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "payment_id",
-                          "There is no such payment; initiate it first.");
+                          _("There is no such payment; initiate it first."));
   else
     ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "payment_id",
-                          "The payment %s is already %s; it cannot change again.",
+                          _("The payment %s is already %s; it cannot change again."),
                           state->payment_id, ccm_payment_status_to_string (state->status));
   return FALSE;
 }
@@ -271,7 +272,7 @@ decide_flag_mismatch (gconstpointer      data,
   if (state->status != CCM_PAYMENT_COMPLETED)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "payment_id",
-                            "Only a completed payment can be flagged for its amount.");
+                            _("Only a completed payment can be flagged for its amount."));
       return FALSE;
     }
   if (state->mismatch_flagged || expected == state->amount)

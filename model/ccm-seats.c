@@ -10,6 +10,7 @@
  */
 #define G_LOG_DOMAIN "ccm-seats"
 
+#include <glib/gi18n-lib.h>
 #include "ccm-seats.h"
 #include "ccm-conference.h"
 #include "ccm-errors.h"
@@ -188,8 +189,8 @@ ccm_seat_quantities_parse (JsonObject  *args,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
           ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
-                                "Each entry of “%s” must be an object with a seat type "
-                                "and a quantity.", member);
+                                _("Each entry of “%s” must be an object with a seat type "
+                                  "and a quantity."), member);
           return NULL;
         }
       o = json_node_get_object (node);
@@ -199,22 +200,22 @@ ccm_seat_quantities_parse (JsonObject  *args,
       if (quantity < 0)
         {
           ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "quantity",
-                                "The quantity of “%s” is negative; ask for zero seats "
-                                "or more.", seat_type);
+                                _("The quantity of “%s” is negative; ask for zero seats "
+                                  "or more."), seat_type);
           return NULL;
         }
       if (quantity > CCM_SEAT_TYPE_MAX_QUOTA)
         {
           ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "quantity",
-                                "The quantity of “%s” is more than %d seats.",
+                                _("The quantity of “%s” is more than %d seats."),
                                 seat_type, CCM_SEAT_TYPE_MAX_QUOTA);
           return NULL;
         }
       if (seat_quantities_find (list, seat_type) != NULL)
         {
           ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "seat_type",
-                                "The seat type “%s” is named twice in “%s”; name each "
-                                "seat type once.", seat_type, member);
+                                _("The seat type “%s” is named twice in “%s”; name each "
+                                  "seat type once."), seat_type, member);
           return NULL;
         }
       g_ptr_array_add (list, ccm_seat_quantity_new (seat_type, quantity));
@@ -503,7 +504,7 @@ seats_stream_for (const CcmCommand  *command,
   if (!ccm_validate_slug (conference, NULL))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "conference",
-                            "“%s” is not a conference slug.", conference);
+                            _("“%s” is not a conference slug."), conference);
       return NULL;
     }
   return ccm_seats_stream (conference);
@@ -538,7 +539,7 @@ require_known_type (const CcmSeatsState  *state,
     return TRUE;
 
   ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "seat_type",
-                        "The seat type “%s” has no seats in this conference.", seat_type);
+                        _("The seat type “%s” has no seats in this conference."), seat_type);
   return FALSE;
 }
 
@@ -552,7 +553,7 @@ read_reservation_id (const CcmCommand  *command,
   if (!ccm_id_is_valid (*reservation_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "reservation_id",
-                            "The reservation id “%s” is not a UUID.", *reservation_id);
+                            _("The reservation id “%s” is not a UUID."), *reservation_id);
       return FALSE;
     }
   return TRUE;
@@ -637,7 +638,7 @@ decide_add_seats (gconstpointer      data,
   if (quantity < 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "quantity",
-                            "The number of seats to add is negative; remove seats instead.");
+                            _("The number of seats to add is negative; remove seats instead."));
       return FALSE;
     }
 
@@ -674,7 +675,7 @@ decide_remove_seats (gconstpointer      data,
   if (quantity < 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "quantity",
-                            "The number of seats to remove is negative; add seats instead.");
+                            _("The number of seats to remove is negative; add seats instead."));
       return FALSE;
     }
   if (quantity == 0)
@@ -920,13 +921,14 @@ decide_join_waitlist (gconstpointer      data,
   if (!ccm_id_is_valid (entry_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "entry_id",
-                            "The waitlist entry id “%s” is not a UUID.", entry_id);
+                            _("The waitlist entry id “%s” is not a UUID."), entry_id);
       return FALSE;
     }
   if (quantity < 1 || quantity > CCM_SEAT_TYPE_MAX_QUOTA)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "quantity",
-                            "The number of seats to wait for must be at least 1.");
+                            _("The number of seats to wait for must be between 1 and %d."),
+                            CCM_SEAT_TYPE_MAX_QUOTA);
       return FALSE;
     }
   if (!ccm_validate_email ("email", email, error) ||
@@ -937,22 +939,22 @@ decide_join_waitlist (gconstpointer      data,
   if (type->remaining > 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "seat_type",
-                            "The seat type “%s” is not sold out; place an order instead "
-                            "of joining its waitlist.", seat_type);
+                            _("The seat type “%s” is not sold out; place an order instead "
+                              "of joining its waitlist."), seat_type);
       return FALSE;
     }
   if (g_hash_table_contains (state->pending, entry_id) ||
       g_hash_table_contains (state->committed, entry_id))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "entry_id",
-                            "The id “%s” is already used by a reservation.", entry_id);
+                            _("The id “%s” is already used by a reservation."), entry_id);
       return FALSE;
     }
   for (guint i = 0; i < state->types->len; i++)
     if (find_waitlist_entry (g_ptr_array_index (state->types, i), entry_id) != G_MAXUINT)
       {
         ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "entry_id",
-                              "The waitlist entry “%s” already exists.", entry_id);
+                              _("The waitlist entry “%s” already exists."), entry_id);
         return FALSE;
       }
 
