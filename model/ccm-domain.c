@@ -7,6 +7,7 @@
 #include "ccm-conference.h"
 #include "ccm-conference-views.h"
 #include "ccm-domain.h"
+#include "ccm-orders-domain.h"
 
 /* The same registry runs on every desk, laptop and the server. */
 CcmRegistry *
@@ -15,6 +16,7 @@ ccm_domain_registry_new (void)
   CcmRegistry *registry = ccm_registry_new ();
 
   ccm_conference_register (registry);
+  ccm_orders_register (registry);
   ccm_registry_add_projection (registry, &ccm_conference_projection);
   return registry;
 }

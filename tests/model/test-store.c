@@ -513,6 +513,37 @@ test_timer_survives_restart (Fixture       *f,
   g_assert_cmpint (count_rows (f->store, "SELECT reminders FROM counters"), ==, 1);
 }
 
+static gboolean
+quit_loop_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_timer_main_loop (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = reminding ("cmd-1", 60);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  outcome = run (f, command);
+  ccm_store_watch (f->store);
+
+  /* Nothing is due: the watch leaves the timer alone. */
+  g_timeout_add (1200, quit_loop_cb, loop);
+  g_main_loop_run (loop);
+  g_assert_cmpint (reminders (f->store), ==, 0);
+
+  /* Once the clock passes the due time, the main loop fires it, once. */
+  ccm_clock_advance (f->clock, 61 * G_USEC_PER_SEC);
+  g_timeout_add (2200, quit_loop_cb, loop);
+  g_main_loop_run (loop);
+  g_assert_cmpint (reminders (f->store), ==, 1);
+  g_assert_cmpint (ccm_store_count_timers (f->store), ==, 0);
+}
+
 static GSubprocess *
 spawn_writer (const char   *path,
               gint64        count,
@@ -769,6 +800,7 @@ main (int   argc,
   ADD ("/store/changed-signal", test_changed_signal);
   ADD ("/store/timers/fire-once", test_timer_fires_once);
   ADD ("/store/timers/survive-restart", test_timer_survives_restart);
+  ADD ("/store/timers/main-loop", test_timer_main_loop);
   ADD ("/store/timers/not-lost-on-kill", test_timers_not_lost_on_kill);
   ADD ("/store/crash/sigkill-midstream", test_sigkill_midstream);
   ADD ("/store/refuse/newer-schema", test_newer_schema_refused);
