@@ -1,0 +1,97 @@
+/* ccm-order-views.h — read models of orders, seats, attendees, check-ins,
+ * waitlists and the attention list (DESIGN §3.5), and their queries
+ *
+ * Every query answers from read-model tables only (never by folding streams)
+ * and returns JSON shaped like the command line's --json output. Amounts are
+ * integer cents with a currency; times are RFC 3339 UTC strings.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ccm-store.h"
+
+G_BEGIN_DECLS
+
+/* Registered by ccm_order_views_register(). */
+void        ccm_order_views_register      (CcmRegistry  *registry);
+
+/* Seats per seat type of a conference:
+ * [{seat_type_id, name, price, quota, available, reserved, sold, waiting}]
+ * (available may be negative after a quota cut). */
+JsonArray  *ccm_seat_views_list           (CcmStore     *store,
+                                           const char   *slug,
+                                           GError      **error);
+
+/* One order by id or, within a conference, by access code:
+ * {order_id, conference, access_code, status, total, currency, is_free,
+ *  placed_at, expires_at, registrant {first_name, last_name, email},
+ *  lines [{seat_type_id, name, quantity, requested, unit_price, line_total}],
+ *  payments [{payment_id, method, amount, status}],
+ *  attendees [{position, seat_type_id, seat_type, ticket_code, first_name,
+ *              last_name, email, admitted}],
+ *  refunds [{payment_id, amount, reason}]}
+ * An unknown order is CCM_DOMAIN_ERROR_NOT_FOUND naming "order". */
+JsonObject *ccm_order_views_get           (CcmStore     *store,
+                                           const char   *slug,
+                                           const char   *order_id_or_code,
+                                           GError      **error);
+
+/* Orders of a conference, newest first, optionally of one status
+ * ("pending", "reserved", "partially-reserved", "confirmed", "expired",
+ * "cancelled"): [{order_id, access_code, status, total, currency,
+ * registrant, email, attendees (count assigned), seats, placed_at}]. */
+JsonArray  *ccm_order_views_list          (CcmStore     *store,
+                                           const char   *slug,
+                                           const char   *status,
+                                           guint         offset,
+                                           guint         limit,
+                                           GError      **error);
+
+/* Orders by registrant e-mail (case-insensitive) and/or access code; either
+ * may be NULL but not both; slug may be NULL for every conference. */
+JsonArray  *ccm_order_views_find          (CcmStore     *store,
+                                           const char   *slug,
+                                           const char   *email,
+                                           const char   *access_code,
+                                           GError      **error);
+
+/* Attendees (one per seat of a confirmed order) of a conference, matching a
+ * query by ticket-code prefix, or name or e-mail word prefix, case- and
+ * accent-insensitive ("jose" finds "José"); NULL query lists all:
+ * [{ticket_code, order_id, access_code, position, seat_type_id, seat_type,
+ *   first_name, last_name, email, status ("valid"|"cancelled"), admitted,
+ *   admitted_at, admitted_by}] ordered by last name, first name. */
+JsonArray  *ccm_attendee_views_search     (CcmStore     *store,
+                                           const char   *slug,
+                                           const char   *query,
+                                           guint         limit,
+                                           GError      **error);
+
+/* One ticket by code, as one element of the list above plus its conference. */
+JsonObject *ccm_attendee_views_get_ticket (CcmStore     *store,
+                                           const char   *ticket_code,
+                                           GError      **error);
+
+/* Check-in counts: {expected, admitted, inside, per_seat_type [{seat_type_id,
+ * name, expected, admitted}], per_hour [{hour, admitted}]}. */
+JsonObject *ccm_checkin_views_stats       (CcmStore     *store,
+                                           const char   *slug,
+                                           GError      **error);
+
+/* Waitlist entries in order: [{entry_id, seat_type_id, seat_type, quantity,
+ * email, first_name, last_name, position, status ("waiting"|"promoted"|"left"),
+ * hold_until}]. */
+JsonArray  *ccm_waitlist_views_list       (CcmStore     *store,
+                                           const char   *slug,
+                                           GError      **error);
+
+/* What needs a person: payments after expiry, amount mismatches, refunds
+ * due, double admissions, admissions of cancelled orders or unknown tickets:
+ * [{id, conference, kind, order_id, ticket_code, payment_id, message,
+ *   detail {…}, recorded_at}], newest first; slug NULL for all. */
+JsonArray  *ccm_attention_views_list      (CcmStore     *store,
+                                           const char   *slug,
+                                           GError      **error);
+
+G_END_DECLS
