@@ -21,6 +21,7 @@
 #include "ccm-id.h"
 #include "ccm-json.h"
 #include "ccm-store.h"
+#include "ccm-store-private.h"
 
 /* "CCM1": marks the file as ours, so another program's database is refused. */
 #define CCM_APPLICATION_ID 0x43434d31
@@ -109,9 +110,27 @@ static const char *const schema_v1 =
   "  key TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL) WITHOUT ROWID;";
 
+/* Version 2: the device's numbered command log and the tentative layer
+ * (DESIGN §4): what a person issued, and the undo of its local effects
+ * while the server has not confirmed it. */
+static const char *const schema_v2 =
+  "CREATE TABLE command_log ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  command_id TEXT NOT NULL UNIQUE,"
+  "  type TEXT NOT NULL,"
+  "  command TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  outcome TEXT,"
+  "  issued_at INTEGER NOT NULL);"
+  "CREATE INDEX command_log_status ON command_log (status, seq);"
+  "CREATE TABLE tentative ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  changeset BLOB NOT NULL);";
+
 /* Each entry brings the schema from version i to i + 1. */
 static const char *const *const migrations[] = {
   &schema_v1,
+  &schema_v2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CCM_STORE_SCHEMA_VERSION);
@@ -431,6 +450,20 @@ ccm_store_rollback (CcmStore *self)
   g_hash_table_remove_all (self->pending);
   if (self->depth == 0)
     self->changed = FALSE;
+}
+
+void
+ccm_store_forget_states (CcmStore *self)
+{
+  g_hash_table_remove_all (self->cache);
+  g_hash_table_remove_all (self->pending);
+}
+
+void
+ccm_store_mark_changed (CcmStore *self)
+{
+  self->changed = TRUE;
+  self->appended_position = ccm_store_get_last_position (self);
 }
 
 /* Opening */
@@ -985,6 +1018,8 @@ ccm_store_read_all (CcmStore    *self,
 
 /* Writing */
 
+static gboolean drop_and_create (CcmStore *self, const CcmProjection *projection, GError **error);
+
 static gboolean
 apply_projections (CcmStore        *self,
                    const CcmEvent  *event,
@@ -1211,6 +1246,81 @@ append_events (CcmStore          *self,
         return FALSE;
     }
 
+  return TRUE;
+}
+
+/* Takes an event the server confirmed, as the server numbered it in its
+ * stream, into the confirmed layer: read models follow, process managers do
+ * not (their effects arrive as the server's own events). */
+gboolean
+ccm_store_append_confirmed (CcmStore  *self,
+                            CcmEvent  *event,
+                            GError   **error)
+{
+  g_autofree char *payload = ccm_json_to_string (event->payload);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = ccm_store_prepare (self,
+                            "INSERT INTO events (stream_id, stream_version, type, "
+                            "schema_version, payload, command_id, correlation_id, "
+                            "device_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event->stream_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, event->stream_version);
+  sqlite3_bind_text (stmt, 3, event->type, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, event->schema_version);
+  sqlite3_bind_text (stmt, 5, payload, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, event->command_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, event->correlation_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, event->device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, event->recorded_at);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
+                   _("The confirmed stream %s already has a version %lld here; "
+                     "the store must be reset from the server."),
+                   event->stream_id, (long long) event->stream_version);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "appending a confirmed event");
+      return FALSE;
+    }
+
+  event->position = sqlite3_last_insert_rowid (self->db);
+  self->appended_position = event->position;
+  self->changed = TRUE;
+  ccm_registry_upcast (self->registry, event);
+  return apply_projections (self, event, ccm_registry_get_projections (self->registry), error);
+}
+
+/* Drops the confirmed layer: the log, the process managers' state and every
+ * read model, as after a server reset. The command log stays. */
+gboolean
+ccm_store_clear_confirmed (CcmStore  *self,
+                           GError   **error)
+{
+  GPtrArray *projections = ccm_registry_get_projections (self->registry);
+
+  if (!ccm_store_exec (self,
+                       "DELETE FROM events; DELETE FROM commands; DELETE FROM process_state;"
+                       "DELETE FROM outbox; DELETE FROM timers; DELETE FROM tentative;",
+                       error))
+    return FALSE;
+
+  for (guint i = 0; i < projections->len; i++)
+    if (!drop_and_create (self, g_ptr_array_index (projections, i), error))
+      return FALSE;
+
+  ccm_store_forget_states (self);
+  self->changed = TRUE;
+  self->appended_position = 0;
   return TRUE;
 }
 
@@ -1482,8 +1592,8 @@ record_outcome (CcmStore          *self,
 /* The one command path. Inside a transaction (nesting allowed): look up the
  * command id, load and fold the target stream, decide, append, project,
  * react, record the outcome. A rejection rolls everything back. */
-static CcmOutcome *
-execute_in_transaction (CcmStore    *self,
+CcmOutcome *
+ccm_store_execute_in_transaction (CcmStore    *self,
                         CcmCommand  *command,
                         GError     **error)
 {
@@ -1564,7 +1674,7 @@ ccm_store_execute (CcmStore    *self,
   if (!ccm_store_begin (self, error))
     return NULL;
 
-  outcome = execute_in_transaction (self, command, error);
+  outcome = ccm_store_execute_in_transaction (self, command, error);
   if (outcome == NULL)
     {
       ccm_store_rollback (self);
@@ -1774,7 +1884,7 @@ run_stored_command (CcmStore    *self,
     {
       if (!ccm_store_begin (self, error))
         goto fail;
-      outcome = execute_in_transaction (self, command, &local_error);
+      outcome = ccm_store_execute_in_transaction (self, command, &local_error);
       if (outcome == NULL)
         {
           ccm_store_rollback (self);
@@ -1848,6 +1958,11 @@ ccm_store_run_due_timers (CcmStore  *self,
   guint fired = 0;
 
   g_return_val_if_fail (CCM_IS_STORE (self), 0);
+
+  /* On a device enrolled with a server, timers run on the server: the local
+   * ones only belong to the tentative layer. */
+  if (ccm_store_is_enrolled (self))
+    return 0;
 
   /* Commands left in the outbox by an earlier crash go first. */
   if (!ccm_store_dispatch_outbox (self, error))

@@ -12,10 +12,25 @@
 G_BEGIN_DECLS
 
 /* The schema this program writes; a store with a higher one is refused. */
-#define CCM_STORE_SCHEMA_VERSION 1
+#define CCM_STORE_SCHEMA_VERSION 2
 
 #define CCM_TYPE_STORE (ccm_store_get_type ())
 G_DECLARE_FINAL_TYPE (CcmStore, ccm_store, CCM, STORE, GObject)
+
+/* A numbered entry of the device's command log. */
+typedef struct
+{
+  gint64      seq;
+  CcmCommand *command;
+} CcmLoggedCommand;
+
+/* The server's answer to one pushed command. */
+typedef struct
+{
+  gint64      seq;
+  char       *status;          /* "applied", "rejected" or "duplicate" */
+  JsonObject *outcome;         /* as the server sent it */
+} CcmCommandResult;
 
 typedef struct
 {
@@ -67,6 +82,37 @@ CcmOutcome   *ccm_store_execute             (CcmStore     *self,
 gboolean      ccm_store_rebuild             (CcmStore     *self,
                                              GError      **error);
 
+/* What a person issues goes through submit: it is numbered in the device's
+ * command log and run locally. On a standalone store it is final at once;
+ * on a store enrolled with a server it stays pending, its effects held in
+ * the tentative layer, until a pull brings the server's answer. */
+CcmOutcome   *ccm_store_submit              (CcmStore     *self,
+                                             CcmCommand   *command,
+                                             GError      **error);
+gboolean      ccm_store_is_enrolled         (CcmStore     *self);
+gint64        ccm_store_count_pending       (CcmStore     *self);
+GPtrArray    *ccm_store_pending_commands    (CcmStore     *self,
+                                             gint64        after_seq,
+                                             guint         limit,
+                                             GError      **error);
+gboolean      ccm_store_enroll              (CcmStore     *self,
+                                             GError      **error);
+gboolean      ccm_store_rebase              (CcmStore     *self,
+                                             GPtrArray    *confirmed_events,
+                                             GPtrArray    *results,
+                                             GError      **error);
+gboolean      ccm_store_reset_confirmed     (CcmStore     *self,
+                                             GError      **error);
+GHashTable   *ccm_store_tentative_keys      (CcmStore     *self,
+                                             const char   *table,
+                                             GError      **error);
+char         *ccm_store_get_meta            (CcmStore     *self,
+                                             const char   *key);
+gboolean      ccm_store_set_meta            (CcmStore     *self,
+                                             const char   *key,
+                                             const char   *value,
+                                             GError      **error);
+
 /* Process managers' timers and outbox. */
 gint64        ccm_store_next_timer_due      (CcmStore     *self);
 guint         ccm_store_run_due_timers      (CcmStore     *self,
@@ -98,8 +144,12 @@ void          ccm_store_set_sqlite_error    (CcmStore     *self,
                                              const char   *doing);
 
 void          ccm_outcome_free              (CcmOutcome   *outcome);
+void          ccm_logged_command_free       (CcmLoggedCommand *logged);
+void          ccm_command_result_free       (CcmCommandResult *result);
 JsonObject   *ccm_outcome_to_json           (const CcmOutcome *outcome);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcmOutcome, ccm_outcome_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcmLoggedCommand, ccm_logged_command_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcmCommandResult, ccm_command_result_free)
 
 G_END_DECLS

@@ -1,0 +1,387 @@
+/* test-tentative.c — the command log, the tentative layer and rebase
+ *
+ * A second store plays the server: it runs the same commands, and its events
+ * are what a pull would bring.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "ccm-errors.h"
+#include "ccm-json.h"
+#include "test-registry.h"
+
+#define T0 G_GINT64_CONSTANT (1780000000000000)
+
+typedef struct
+{
+  char *dir;
+  CcmRegistry *registry;
+  CcmClock *clock;
+  CcmStore *desk;
+  CcmStore *server;
+  gint64 pulled;        /* the server position the desk has seen */
+} Fixture;
+
+static CcmStore *
+open_named (Fixture    *f,
+            const char *name)
+{
+  g_autofree char *path = g_build_filename (f->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  CcmStore *store = ccm_store_open (path, f->registry, f->clock, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("ccm-tentative-XXXXXX", NULL);
+  f->registry = test_registry_new ();
+  f->clock = ccm_clock_new_fixed (T0);
+  f->desk = open_named (f, "desk.db");
+  f->server = open_named (f, "server.db");
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  g_assert_finalize_object (f->desk);
+  g_assert_finalize_object (f->server);
+  g_clear_object (&f->clock);
+  g_clear_pointer (&f->registry, ccm_registry_unref);
+
+  d = g_dir_open (f->dir, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static CcmOutcome *
+submit (CcmStore   *store,
+        const char *id,
+        const char *counter,
+        gint64      by)
+{
+  g_autoptr(CcmCommand) command = test_increment_new (id, counter, by, 1);
+  g_autoptr(GError) error = NULL;
+  CcmOutcome *outcome = ccm_store_submit (store, command, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (outcome);
+  return outcome;
+}
+
+/* The server runs a command as a push would make it. */
+static void
+server_runs (Fixture    *f,
+             const char *id,
+             const char *counter,
+             gint64      by)
+{
+  g_autoptr(CcmCommand) command = test_increment_new (id, counter, by, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = ccm_store_execute (f->server, command, &error);
+
+  g_assert_no_error (error);
+}
+
+static CcmCommandResult *
+result_new (gint64      seq,
+            const char *status)
+{
+  CcmCommandResult *result = g_new0 (CcmCommandResult, 1);
+
+  result->seq = seq;
+  result->status = g_strdup (status);
+  result->outcome = json_object_new ();
+  return result;
+}
+
+/* A pull: every server event the desk has not seen, plus the results. */
+static void
+pull (Fixture   *f,
+      GPtrArray *results)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+
+  events = ccm_store_read_all (f->server, f->pulled, 0, &error);
+  g_assert_no_error (error);
+  if (events->len > 0)
+    f->pulled = ((CcmEvent *) g_ptr_array_index (events, events->len - 1))->position;
+
+  g_assert_true (ccm_store_rebase (f->desk, events, results, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+log_shape (CcmStore *store)
+{
+  g_autoptr(GPtrArray) events = ccm_store_read_all (store, 0, 0, NULL);
+  GString *shape = g_string_new (NULL);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *e = g_ptr_array_index (events, i);
+
+      g_string_append_printf (shape, "%s#%lld:%s:%lld\n", e->stream_id,
+                              (long long) e->stream_version, e->type,
+                              (long long) ccm_json_int (e->payload, "by", 0));
+    }
+  return g_string_free (shape, FALSE);
+}
+
+static void
+test_standalone_log (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CcmOutcome) first = submit (f->desk, "cmd-1", "a", 2);
+  g_autoptr(CcmOutcome) second = submit (f->desk, "cmd-2", "a", 3);
+  g_autoptr(CcmOutcome) again = submit (f->desk, "cmd-1", "a", 2);
+
+  g_assert_cmpint (ccm_json_int (first->result, "seq", 0), ==, 1);
+  g_assert_cmpint (ccm_json_int (second->result, "seq", 0), ==, 2);
+  g_assert_false (ccm_json_bool (second->result, "pending"));
+  g_assert_true (again->duplicate);
+
+  /* Standalone: its own authority, nothing pending. */
+  g_assert_false (ccm_store_is_enrolled (f->desk));
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 0);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 5);
+  g_assert_cmpint (ccm_store_count_events (f->desk), ==, 2);
+}
+
+static void
+test_refused_not_logged (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = test_increment_new ("cmd-bad", "a", -4, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  outcome = ccm_store_submit (f->desk, command, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 0);
+  g_assert_cmpint (ccm_store_count_events (f->desk), ==, 0);
+
+  g_clear_error (&error);
+  pending = ccm_store_pending_commands (f->desk, 0, 0, &error);
+  g_assert_cmpuint (pending->len, ==, 0);
+}
+
+static void
+test_pending_then_confirmed (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GHashTable) keys = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+  g_autofree char *desk_log = NULL;
+  g_autofree char *server_log = NULL;
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  outcome = submit (f->desk, "cmd-1", "a", 5);
+  g_assert_true (ccm_json_bool (outcome->result, "pending"));
+
+  /* The desk sees its own write at once, marked as pending. */
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 5);
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 1);
+  keys = ccm_store_tentative_keys (f->desk, "counters", &error);
+  g_assert_true (g_hash_table_contains (keys, "counter/a"));
+
+  pending = ccm_store_pending_commands (f->desk, 0, 0, &error);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpstr (((CcmLoggedCommand *) g_ptr_array_index (pending, 0))->command->command_id, ==, "cmd-1");
+
+  /* Meanwhile another desk's +100 reached the server first. */
+  server_runs (f, "other-1", "a", 100);
+  pull (f, NULL);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 105);
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 1);
+
+  /* The push arrives: the server's order is the truth. */
+  server_runs (f, "cmd-1", "a", 5);
+  g_ptr_array_add (results, result_new (1, "applied"));
+  pull (f, results);
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 0);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 105);
+
+  g_clear_pointer (&keys, g_hash_table_unref);
+  keys = ccm_store_tentative_keys (f->desk, "counters", &error);
+  g_assert_cmpuint (g_hash_table_size (keys), ==, 0);
+
+  desk_log = log_shape (f->desk);
+  server_log = log_shape (f->server);
+  g_assert_cmpstr (desk_log, ==, server_log);
+  g_assert_nonnull (strstr (desk_log, "counter/a#1:Incremented:100\ncounter/a#2:Incremented:5\n"));
+}
+
+static void
+test_rejected_by_server (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) o1 = NULL;
+  g_autoptr(CcmOutcome) o2 = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  o1 = submit (f->desk, "cmd-1", "a", 5);
+  o2 = submit (f->desk, "cmd-2", "b", 7);
+  g_assert_cmpint (test_counter_value (f->desk, "b"), ==, 7);
+
+  /* The server refused the first, applied the second. */
+  server_runs (f, "cmd-2", "b", 7);
+  g_ptr_array_add (results, result_new (1, "rejected"));
+  g_ptr_array_add (results, result_new (2, "applied"));
+  pull (f, results);
+
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 0);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, -1);
+  g_assert_cmpint (test_counter_value (f->desk, "b"), ==, 7);
+  g_assert_cmpint (ccm_store_count_events (f->desk), ==, 1);
+}
+
+static void
+test_survives_restart (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) o1 = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  o1 = submit (f->desk, "cmd-1", "a", 5);
+
+  g_assert_finalize_object (f->desk);
+  f->desk = open_named (f, "desk.db");
+  g_assert_true (ccm_store_is_enrolled (f->desk));
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 1);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 5);
+
+  server_runs (f, "other-1", "a", 10);
+  server_runs (f, "cmd-1", "a", 5);
+  g_ptr_array_add (results, result_new (1, "applied"));
+  pull (f, results);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 15);
+  g_assert_cmpint (ccm_store_count_events (f->desk), ==, 2);
+}
+
+static void
+test_enroll_pushes_history (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cmd-%d", i);
+      g_autoptr(CcmOutcome) outcome = submit (f->desk, id, "a", i);
+    }
+  before = test_dump_read_models (f->desk);
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  g_assert_no_error (error);
+
+  /* The history is now pending, to be pushed; what the desk shows is unchanged. */
+  pending = ccm_store_pending_commands (f->desk, 0, 0, &error);
+  g_assert_cmpuint (pending->len, ==, 3);
+  after = test_dump_read_models (f->desk);
+  g_assert_cmpstr (before, ==, after);
+
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cmd-%d", i);
+
+      server_runs (f, id, "a", i);
+      g_ptr_array_add (results, result_new (i, "applied"));
+    }
+  pull (f, results);
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 0);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 6);
+}
+
+static void
+test_reset_keeps_outbox (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) o1 = NULL;
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  server_runs (f, "other-1", "a", 10);
+  pull (f, NULL);
+  o1 = submit (f->desk, "cmd-1", "a", 5);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 15);
+
+  /* The server was restored from a backup: a new epoch. */
+  g_assert_true (ccm_store_reset_confirmed (f->desk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 1);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 5);
+  g_assert_cmpint (ccm_store_count_events (f->desk), ==, 1);
+}
+
+static void
+test_enrolled_timers_wait_for_server (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = test_increment_new ("cmd-1", "a", 1, 1);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  json_object_set_int_member (command->args, "remind_after_s", 10);
+  outcome = ccm_store_submit (f->desk, command, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_store_count_timers (f->desk), ==, 1);
+
+  ccm_clock_advance (f->clock, 60 * G_USEC_PER_SEC);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->desk, &error), ==, 0);
+  g_assert_cmpint (ccm_store_count_timers (f->desk), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, fn) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+
+  ADD ("/tentative/standalone-log", test_standalone_log);
+  ADD ("/tentative/refused-not-logged", test_refused_not_logged);
+  ADD ("/tentative/pending-then-confirmed", test_pending_then_confirmed);
+  ADD ("/tentative/rejected-by-server", test_rejected_by_server);
+  ADD ("/tentative/survives-restart", test_survives_restart);
+  ADD ("/tentative/enroll-pushes-history", test_enroll_pushes_history);
+  ADD ("/tentative/reset-keeps-outbox", test_reset_keeps_outbox);
+  ADD ("/tentative/enrolled-timers-wait", test_enrolled_timers_wait_for_server);
+
+  return g_test_run ();
+}
