@@ -267,7 +267,7 @@ ccm_cli_execute (CcmCli      *cli,
   command_id = ccm_cli_new_id (cli);
   command = ccm_command_new (type, command_id, args);
   command->issued_at = ccm_clock_now (ccm_store_get_clock (store));
-  return ccm_store_execute (store, command, error);
+  return ccm_store_submit (store, command, error);
 }
 
 char *
