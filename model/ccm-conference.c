@@ -17,11 +17,15 @@
 #include "ccm-id.h"
 #include "ccm-json.h"
 
-/* Fields a ConferenceUpdated event may carry; the slug is not among them. */
+/* Fields a ConferenceUpdated event may carry; the slug is not among them.
+ * reservation_minutes is the last of CCM_CONFERENCE_N_FIELDS. */
 static const char *const text_fields[] = {
   "name", "tagline", "description", "location", "start_date", "end_date",
   "owner_name", "owner_email", "currency", NULL
 };
+#define RESERVATION_FIELD 9
+
+G_STATIC_ASSERT (G_N_ELEMENTS (text_fields) == CCM_CONFERENCE_N_FIELDS);
 
 static void
 seat_type_free (CcmSeatType *seat_type)
@@ -60,6 +64,8 @@ conference_free_state (gpointer data)
   g_free (state->access_code);
   g_free (state->currency);
   g_ptr_array_unref (state->seat_types);
+  for (guint i = 0; i < CCM_CONFERENCE_N_FIELDS; i++)
+    g_free (state->field_device[i]);
   g_free (state);
 }
 
@@ -80,24 +86,39 @@ conference_field (CcmConferenceState *state,
 }
 
 static void
-set_text_fields (CcmConferenceState *state,
-                 JsonObject         *payload)
+mark_field (CcmConferenceState *state,
+            guint               index,
+            const CcmEvent     *event)
 {
+  state->field_version[index] = event->stream_version;
+  g_free (state->field_device[index]);
+  state->field_device[index] = g_strdup (event->device_id);
+}
+
+static void
+set_text_fields (CcmConferenceState *state,
+                 const CcmEvent     *event)
+{
+  JsonObject *payload = event->payload;
+
   for (guint i = 0; text_fields[i] != NULL; i++)
     {
       const char *value = ccm_json_string (payload, text_fields[i]);
-
       char **field = conference_field (state, text_fields[i]);
 
       if (value != NULL)
         {
           g_free (*field);
           *field = g_strdup (value);
+          mark_field (state, i, event);
         }
     }
   if (json_object_has_member (payload, "reservation_minutes"))
-    state->reservation_minutes = ccm_json_int (payload, "reservation_minutes",
-                                               CCM_DEFAULT_RESERVATION_MIN);
+    {
+      state->reservation_minutes = ccm_json_int (payload, "reservation_minutes",
+                                                 CCM_DEFAULT_RESERVATION_MIN);
+      mark_field (state, RESERVATION_FIELD, event);
+    }
 }
 
 static CcmSeatType *
@@ -127,10 +148,10 @@ conference_evolve (gpointer        data,
       state->id = g_strdup (ccm_json_string (p, "conference_id"));
       state->slug = g_strdup (ccm_json_string (p, "slug"));
       state->access_code = g_strdup (ccm_json_string (p, "access_code"));
-      set_text_fields (state, p);
+      set_text_fields (state, event);
     }
   else if (g_str_equal (event->type, "ConferenceUpdated"))
-    set_text_fields (state, p);
+    set_text_fields (state, event);
   else if (g_str_equal (event->type, "ConferencePublished"))
     state->published = state->was_ever_published = TRUE;
   else if (g_str_equal (event->type, "ConferenceUnpublished"))
@@ -496,6 +517,54 @@ decide_create (gconstpointer      data,
   return TRUE;
 }
 
+static JsonNode *
+field_value (const CcmConferenceState *state,
+             guint                     index)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  if (index == RESERVATION_FIELD)
+    json_node_set_int (node, state->reservation_minutes);
+  else
+    json_node_set_string (node, *conference_field ((CcmConferenceState *) state,
+                                                   text_fields[index]));
+  return node;
+}
+
+/* A field changed since the issuer's base version, by someone else, is a
+ * concurrent edit: the later one (this command, in server order) wins, and
+ * the value it replaces is kept in a conflict record to offer back. */
+static GPtrArray *
+find_conflicts (const CcmConferenceState *state,
+                JsonObject               *changes,
+                gint64                    base_version)
+{
+  GPtrArray *conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  if (base_version <= 0)
+    return conflicts;
+
+  for (guint i = 0; i < CCM_CONFERENCE_N_FIELDS; i++)
+    {
+      const char *name = i == RESERVATION_FIELD ? "reservation_minutes" : text_fields[i];
+      JsonObject *conflict;
+
+      if (!json_object_has_member (changes, name) || state->field_version[i] <= base_version)
+        continue;
+
+      conflict = json_object_new ();
+      json_object_set_string_member (conflict, "slug", state->slug);
+      json_object_set_string_member (conflict, "field", name);
+      json_object_set_member (conflict, "kept", json_node_copy (json_object_get_member (changes, name)));
+      json_object_set_member (conflict, "other", field_value (state, i));
+      ccm_json_set_string_or_null (conflict, "other_device", state->field_device[i]);
+      json_object_set_int_member (conflict, "other_version", state->field_version[i]);
+      json_object_set_int_member (conflict, "base_version", base_version);
+      g_ptr_array_add (conflicts, conflict);
+    }
+  return conflicts;
+}
+
 static gboolean
 decide_update (gconstpointer      data,
                const CcmCommand  *command,
@@ -506,7 +575,9 @@ decide_update (gconstpointer      data,
   JsonObject *a = command->args;
   const char *after[G_N_ELEMENTS (text_fields)] = { NULL, };
   gint64 reservation_minutes;
+  gint64 base_version = 0;
   g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(GPtrArray) conflicts = NULL;
 
   if (!require_conference (state, command, error))
     return FALSE;
@@ -542,9 +613,18 @@ decide_update (gconstpointer      data,
                             after[6], after[7], after[8], reservation_minutes, error))
     return FALSE;
 
+  if (!ccm_json_get_int (a, "base_version", FALSE, &base_version, error))
+    return FALSE;
+
   /* Only what changed travels: concurrent edits of different fields merge. */
-  if (json_object_get_size (changes) > 0)
-    ccm_decide_context_emit (ctx, "ConferenceUpdated", g_steal_pointer (&changes));
+  if (json_object_get_size (changes) == 0)
+    return TRUE;
+
+  conflicts = find_conflicts (state, changes, base_version);
+  ccm_decide_context_emit (ctx, "ConferenceUpdated", g_steal_pointer (&changes));
+  for (guint i = 0; i < conflicts->len; i++)
+    ccm_decide_context_emit (ctx, "ConferenceFieldConflict",
+                             json_object_ref (g_ptr_array_index (conflicts, i)));
   return TRUE;
 }
 

@@ -22,6 +22,9 @@ typedef struct
   gboolean removed;
 } CcmSeatType;
 
+/* Fields a ConferenceUpdated may change, in this order. */
+#define CCM_CONFERENCE_N_FIELDS 10
+
 typedef struct
 {
   gboolean   exists;
@@ -41,6 +44,10 @@ typedef struct
   gboolean   published;
   gboolean   was_ever_published;
   GPtrArray *seat_types;     /* CcmSeatType*, in creation order, removed ones kept */
+  /* Per field: the stream version and device of its last change, to tell
+   * concurrent edits of the same field from the same base (DESIGN §5.3). */
+  gint64     field_version[CCM_CONFERENCE_N_FIELDS];
+  char      *field_device[CCM_CONFERENCE_N_FIELDS];
 } CcmConferenceState;
 
 extern const CcmAggregate ccm_conference_aggregate;

@@ -299,6 +299,9 @@ dt_when_command (DtWorld    *world,
     {
       CcmEvent *event = g_ptr_array_index (events, i);
 
+      /* As the store does: events carry the device that issued the command. */
+      if (event->device_id == NULL)
+        event->device_id = g_strdup (command->device_id);
       append (world, event, command->command_id,
               command->correlation_id != NULL ? command->correlation_id : command->command_id);
       g_ptr_array_add (world->events, ccm_event_ref (event));
