@@ -31,7 +31,8 @@ static const char schema[] =
   "  published INTEGER NOT NULL DEFAULT 0,"
   "  was_ever_published INTEGER NOT NULL DEFAULT 0,"
   "  created_at INTEGER NOT NULL,"
-  "  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "  updated_at INTEGER NOT NULL,"
+  "  version INTEGER NOT NULL) WITHOUT ROWID;"
   "CREATE TABLE seat_types ("
   "  seat_type_id TEXT PRIMARY KEY,"
   "  conference_id TEXT NOT NULL REFERENCES conferences (conference_id),"
@@ -60,8 +61,8 @@ project_created (CcmStore        *store,
                             "INSERT INTO conferences (conference_id, slug, name, tagline, "
                             "description, location, start_date, end_date, owner_name, "
                             "owner_email, access_code, currency, reservation_minutes, "
-                            "created_at, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            "created_at, updated_at, version) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             error);
   if (stmt == NULL)
     return FALSE;
@@ -81,6 +82,7 @@ project_created (CcmStore        *store,
   sqlite3_bind_int64 (stmt, 13, ccm_json_int (p, "reservation_minutes", 15));
   sqlite3_bind_int64 (stmt, 14, event->recorded_at);
   sqlite3_bind_int64 (stmt, 15, event->recorded_at);
+  sqlite3_bind_int64 (stmt, 16, event->stream_version);
   return ccm_store_step_done (store, stmt, error);
 }
 
@@ -116,7 +118,7 @@ project_updated (CcmStore        *store,
                             "owner_email = coalesce (?8, owner_email), "
                             "currency = coalesce (?9, currency), "
                             "reservation_minutes = coalesce (?10, reservation_minutes), "
-                            "updated_at = ?11 WHERE slug = ?12", error);
+                            "updated_at = ?11, version = ?13 WHERE slug = ?12", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -137,6 +139,7 @@ project_updated (CcmStore        *store,
     }
   sqlite3_bind_int64 (stmt, 11, event->recorded_at);
   sqlite3_bind_text (stmt, 12, conference_id_of_stream (event), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 13, event->stream_version);
   return ccm_store_step_done (store, stmt, error);
 }
 
@@ -150,13 +153,31 @@ project_published (CcmStore        *store,
 
   stmt = ccm_store_prepare (store,
                             "UPDATE conferences SET published = ?1, "
-                            "was_ever_published = max(was_ever_published, ?1), updated_at = ?2 "
-                            "WHERE slug = ?3", error);
+                            "was_ever_published = max(was_ever_published, ?1), updated_at = ?2, "
+                            "version = ?4 WHERE slug = ?3", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int (stmt, 1, published);
   sqlite3_bind_int64 (stmt, 2, event->recorded_at);
   sqlite3_bind_text (stmt, 3, conference_id_of_stream (event), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, event->stream_version);
+  return ccm_store_step_done (store, stmt, error);
+}
+
+/* Seat type events move the conference's version too: an edit's base is the
+ * whole stream. */
+static gboolean
+project_version (CcmStore        *store,
+                 const CcmEvent  *event,
+                 GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (store, "UPDATE conferences SET version = ? WHERE slug = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, event->stream_version);
+  sqlite3_bind_text (stmt, 2, conference_id_of_stream (event), -1, SQLITE_STATIC);
   return ccm_store_step_done (store, stmt, error);
 }
 
@@ -244,17 +265,20 @@ conference_apply (CcmStore        *store,
   if (g_str_equal (type, "ConferenceUnpublished"))
     return project_published (store, event, FALSE, error);
   if (g_str_equal (type, "SeatTypeCreated"))
-    return project_seat_type_created (store, event, error);
+    return project_seat_type_created (store, event, error) &&
+           project_version (store, event, error);
   if (g_str_equal (type, "SeatTypeUpdated"))
-    return project_seat_type_updated (store, event, error);
+    return project_seat_type_updated (store, event, error) &&
+           project_version (store, event, error);
   if (g_str_equal (type, "SeatTypeRemoved"))
-    return project_seat_type_removed (store, event, error);
-  return TRUE;
+    return project_seat_type_removed (store, event, error) &&
+           project_version (store, event, error);
+  return project_version (store, event, error);
 }
 
 const CcmProjection ccm_conference_projection = {
   .name = "conferences",
-  .version = 2,
+  .version = 3,
   .schema = schema,
   .tables = tables,
   .apply = conference_apply,
@@ -282,13 +306,14 @@ conference_from_row (sqlite3_stmt *stmt)
   json_object_set_int_member (o, "reservation_minutes", sqlite3_column_int64 (stmt, 12));
   json_object_set_boolean_member (o, "published", sqlite3_column_int (stmt, 13));
   json_object_set_boolean_member (o, "was_ever_published", sqlite3_column_int (stmt, 14));
+  json_object_set_int_member (o, "version", sqlite3_column_int64 (stmt, 15));
   return o;
 }
 
 #define CONFERENCE_COLUMNS \
   "conference_id, slug, name, tagline, description, location, start_date, " \
   "end_date, owner_name, owner_email, access_code, currency, " \
-  "reservation_minutes, published, was_ever_published"
+  "reservation_minutes, published, was_ever_published, version"
 
 JsonArray *
 ccm_conference_views_list (CcmStore  *store,

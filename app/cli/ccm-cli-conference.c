@@ -235,6 +235,19 @@ conference_update (CcmCli  *cli,
     }
   json_object_set_string_member (args, "slug", slug);
 
+  /* The version this edit starts from: an edit of the same field made
+   * elsewhere since then is recorded as a conflict (DESIGN §5.3). */
+  {
+    CcmStore *store = ccm_cli_get_store (cli, &error);
+    g_autoptr(JsonObject) current = NULL;
+
+    if (store == NULL)
+      return ccm_cli_fail (cli, error);
+    current = ccm_conference_views_get (store, slug, NULL);
+    if (current != NULL)
+      json_object_set_int_member (args, "base_version", ccm_json_int (current, "version", 0));
+  }
+
   outcome = ccm_cli_execute (cli, "UpdateConference", g_steal_pointer (&args), &error);
   if (outcome == NULL)
     return ccm_cli_fail (cli, error);
