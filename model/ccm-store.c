@@ -1160,6 +1160,65 @@ run_process_managers (CcmStore        *self,
   return TRUE;
 }
 
+/* Writes one event row. A stream version that exists already means another
+ * writer got there first — or, for a confirmed event, that this store
+ * diverged from the server. */
+static gboolean
+insert_event_row (CcmStore    *self,
+                  CcmEvent    *event,
+                  gboolean     confirmed,
+                  GError     **error)
+{
+  g_autofree char *payload = ccm_json_to_string (event->payload);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = ccm_store_prepare (self,
+                            "INSERT INTO events (stream_id, stream_version, type, "
+                            "schema_version, payload, command_id, correlation_id, "
+                            "device_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event->stream_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, event->stream_version);
+  sqlite3_bind_text (stmt, 3, event->type, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, event->schema_version);
+  sqlite3_bind_text (stmt, 5, payload, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, event->command_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, event->correlation_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, event->device_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, event->recorded_at);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE && confirmed)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
+                   _("The confirmed stream %s already has a version %lld here; "
+                     "the store must be reset from the server."),
+                   event->stream_id, (long long) event->stream_version);
+      return FALSE;
+    }
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
+                   _("The stream %s changed while the command ran (version %lld "
+                     "exists already); run it again."),
+                   event->stream_id, (long long) event->stream_version);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "appending an event");
+      return FALSE;
+    }
+
+  event->position = sqlite3_last_insert_rowid (self->db);
+  self->appended_position = event->position;
+  self->changed = TRUE;
+  return TRUE;
+}
+
 /* Appends events (each with stream_id set), assigning stream versions from
  * the given starting versions, then projects and reacts to each. */
 static gboolean
@@ -1175,10 +1234,7 @@ append_events (CcmStore          *self,
   for (guint i = 0; i < events->len; i++)
     {
       CcmEvent *event = g_ptr_array_index (events, i);
-      g_autofree char *payload = ccm_json_to_string (event->payload);
       gint64 *version = g_hash_table_lookup (versions, event->stream_id);
-      sqlite3_stmt *stmt;
-      int rc;
 
       if (version == NULL)
         {
@@ -1206,40 +1262,8 @@ append_events (CcmStore          *self,
         event->device_id = g_strdup (command != NULL && command->device_id != NULL
                                      ? command->device_id : self->device_id);
 
-      stmt = ccm_store_prepare (self,
-                                "INSERT INTO events (stream_id, stream_version, type, "
-                                "schema_version, payload, command_id, correlation_id, "
-                                "device_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                error);
-      if (stmt == NULL)
+      if (!insert_event_row (self, event, FALSE, error))
         return FALSE;
-      sqlite3_bind_text (stmt, 1, event->stream_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, event->stream_version);
-      sqlite3_bind_text (stmt, 3, event->type, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 4, event->schema_version);
-      sqlite3_bind_text (stmt, 5, payload, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, event->command_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, event->correlation_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 8, event->device_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 9, event->recorded_at);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc == SQLITE_CONSTRAINT_UNIQUE)
-        {
-          g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
-                       _("The stream %s changed while the command ran (version %lld "
-                         "exists already); run it again."),
-                       event->stream_id, (long long) event->stream_version);
-          return FALSE;
-        }
-      if (rc != SQLITE_DONE)
-        {
-          ccm_store_set_sqlite_error (self, error, rc, "appending an event");
-          return FALSE;
-        }
-      event->position = sqlite3_last_insert_rowid (self->db);
-      self->appended_position = event->position;
-      self->changed = TRUE;
 
       if (!apply_projections (self, event, projections, error) ||
           !run_process_managers (self, event, error))
@@ -1257,45 +1281,9 @@ ccm_store_append_confirmed (CcmStore  *self,
                             CcmEvent  *event,
                             GError   **error)
 {
-  g_autofree char *payload = ccm_json_to_string (event->payload);
-  sqlite3_stmt *stmt;
-  int rc;
-
-  stmt = ccm_store_prepare (self,
-                            "INSERT INTO events (stream_id, stream_version, type, "
-                            "schema_version, payload, command_id, correlation_id, "
-                            "device_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            error);
-  if (stmt == NULL)
+  if (!insert_event_row (self, event, TRUE, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, event->stream_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, event->stream_version);
-  sqlite3_bind_text (stmt, 3, event->type, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 4, event->schema_version);
-  sqlite3_bind_text (stmt, 5, payload, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, event->command_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, event->correlation_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, event->device_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 9, event->recorded_at);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CONCURRENCY,
-                   _("The confirmed stream %s already has a version %lld here; "
-                     "the store must be reset from the server."),
-                   event->stream_id, (long long) event->stream_version);
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      ccm_store_set_sqlite_error (self, error, rc, "appending a confirmed event");
-      return FALSE;
-    }
 
-  event->position = sqlite3_last_insert_rowid (self->db);
-  self->appended_position = event->position;
-  self->changed = TRUE;
   ccm_registry_upcast (self->registry, event);
   return apply_projections (self, event, ccm_registry_get_projections (self->registry), error);
 }
