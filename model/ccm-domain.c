@@ -7,6 +7,7 @@
 #include "ccm-conference.h"
 #include "ccm-conference-views.h"
 #include "ccm-domain.h"
+#include "ccm-order-views.h"
 #include "ccm-orders-domain.h"
 
 /* The same registry runs on every desk, laptop and the server. */
@@ -18,5 +19,6 @@ ccm_domain_registry_new (void)
   ccm_conference_register (registry);
   ccm_orders_register (registry);
   ccm_registry_add_projection (registry, &ccm_conference_projection);
+  ccm_order_views_register (registry);
   return registry;
 }

@@ -1,0 +1,236 @@
+/* ccm-attention-views.c — what needs a person
+ *
+ * One row per event that asks for attention, keyed by the event's position:
+ * a payment whose amount is not the order's total, a refund that is due, an
+ * order confirmed on a payment that came after it expired, and every flagged
+ * admission or exit. The row keeps the event's payload as its detail; the
+ * message is written when the list is read, in the reader's language, so
+ * the stored rows never depend on the locale of whoever projected them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-attention-views"
+
+#include <glib/gi18n-lib.h>
+
+#include "ccm-order-views.h"
+#include "ccm-order-views-private.h"
+#include "ccm-checkin.h"
+#include "ccm-errors.h"
+#include "ccm-json.h"
+
+/* Kinds besides the check-in flags, which are kinds of their own. */
+#define KIND_AMOUNT_MISMATCH      "amount_mismatch"
+#define KIND_REFUND_DUE           "refund_due"
+#define KIND_PAYMENT_AFTER_EXPIRY "payment_after_expiry"
+
+static const char *const tables[] = { "attention_items", NULL };
+
+static const char schema[] =
+  "CREATE TABLE attention_items ("
+  "  id INTEGER PRIMARY KEY,"
+  "  conference TEXT,"
+  "  kind TEXT NOT NULL,"
+  "  order_id TEXT,"
+  "  ticket_code TEXT,"
+  "  payment_id TEXT,"
+  "  detail TEXT NOT NULL,"
+  "  recorded_at INTEGER NOT NULL);"
+  "CREATE INDEX attention_items_conference ON attention_items (conference, id);";
+
+static gboolean
+add_item (CcmStore        *store,
+          const CcmEvent  *event,
+          const char      *kind,
+          const char      *scan,
+          GError         **error)
+{
+  JsonObject *p = event->payload;
+  g_autoptr(JsonObject) detail = ccm_json_copy (p);
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmt;
+
+  if (scan != NULL)
+    json_object_set_string_member (detail, "scan", scan);
+  text = ccm_json_to_string (detail);
+
+  stmt = ccm_store_prepare (store,
+                            "INSERT INTO attention_items (id, conference, kind, order_id, "
+                            "ticket_code, payment_id, detail, recorded_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, event->position);
+  ccm_views_bind_text (stmt, 2, ccm_json_string (p, "conference"));
+  sqlite3_bind_text (stmt, 3, kind, -1, SQLITE_STATIC);
+  ccm_views_bind_text (stmt, 4, ccm_json_string (p, "order_id"));
+  ccm_views_bind_text (stmt, 5, ccm_json_string (p, "ticket_code"));
+  ccm_views_bind_text (stmt, 6, ccm_json_string (p, "payment_id"));
+  sqlite3_bind_text (stmt, 7, text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, event->recorded_at);
+  return ccm_store_step_done (store, stmt, error);
+}
+
+static gboolean
+attention_views_apply (CcmStore        *store,
+                       const CcmEvent  *event,
+                       GError         **error)
+{
+  const char *type = event->type;
+
+  if (ccm_views_stream_key (event, "ticket/") != NULL)
+    {
+      const char *flag = ccm_json_string (event->payload, "flag");
+
+      if (flag == NULL)
+        return TRUE;
+      if (g_str_equal (type, "TicketAdmitted"))
+        return add_item (store, event, flag, "admit", error);
+      if (g_str_equal (type, "TicketExited"))
+        return add_item (store, event, flag, "exit", error);
+      return TRUE;
+    }
+
+  if (ccm_views_stream_key (event, "payment/") != NULL)
+    {
+      if (g_str_equal (type, "PaymentAmountMismatch"))
+        return add_item (store, event, KIND_AMOUNT_MISMATCH, NULL, error);
+      return TRUE;
+    }
+
+  if (ccm_views_stream_key (event, "order/") != NULL)
+    {
+      if (g_str_equal (type, "RefundDue"))
+        return add_item (store, event, KIND_REFUND_DUE, NULL, error);
+      if (g_str_equal (type, "OrderConfirmed") && ccm_json_bool (event->payload, "after_expiry"))
+        return add_item (store, event, KIND_PAYMENT_AFTER_EXPIRY, NULL, error);
+    }
+  return TRUE;
+}
+
+const CcmProjection ccm_attention_views_projection = {
+  .name = "attention-views",
+  .version = 1,
+  .schema = schema,
+  .tables = tables,
+  .apply = attention_views_apply,
+};
+
+/* Queries */
+
+static const char *
+refund_reason (const char *reason)
+{
+  if (g_strcmp0 (reason, "cancelled") == 0)
+    return _("the order was cancelled");
+  if (g_strcmp0 (reason, "duplicate_payment") == 0)
+    return _("the order was paid twice");
+  if (g_strcmp0 (reason, "payment_after_expiry") == 0)
+    return _("the payment came after the order expired and its seats were gone");
+  if (g_strcmp0 (reason, "expired") == 0)
+    return _("the order expired before its seats were reserved");
+  return reason != NULL ? reason : "";
+}
+
+static char *
+message_for (const char *kind,
+             JsonObject *d)
+{
+  const char *code = ccm_json_string (d, "ticket_code");
+  const char *currency = ccm_json_string (d, "currency");
+  gboolean exit = g_strcmp0 (ccm_json_string (d, "scan"), "exit") == 0;
+
+  if (g_str_equal (kind, KIND_AMOUNT_MISMATCH))
+    {
+      g_autofree char *amount = ccm_views_format_money (ccm_json_int (d, "amount", 0), currency);
+      g_autofree char *expected = ccm_views_format_money (ccm_json_int (d, "expected_amount", 0),
+                                                          currency);
+
+      return g_strdup_printf (_("A payment of %s was taken for an order whose total is %s; "
+                                "settle the difference with the registrant."),
+                              amount, expected);
+    }
+  if (g_str_equal (kind, KIND_REFUND_DUE))
+    {
+      g_autofree char *amount = ccm_views_format_money (ccm_json_int (d, "amount", 0), currency);
+
+      return g_strdup_printf (_("A refund of %s is due: %s."), amount,
+                              refund_reason (ccm_json_string (d, "reason")));
+    }
+  if (g_str_equal (kind, KIND_PAYMENT_AFTER_EXPIRY))
+    return g_strdup (_("The order was paid after its reservation expired; its seats were "
+                       "taken back and it is confirmed."));
+  if (g_str_equal (kind, CCM_CHECKIN_FLAG_ALREADY_ADMITTED))
+    return g_strdup_printf (_("Ticket %s was admitted while already inside; check who holds "
+                              "it."), code);
+  if (g_str_equal (kind, CCM_CHECKIN_FLAG_CANCELLED_ORDER))
+    return g_strdup_printf (exit ? _("Ticket %s of a cancelled order was scanned out.")
+                                 : _("Ticket %s of a cancelled order was admitted."), code);
+  if (g_str_equal (kind, CCM_CHECKIN_FLAG_UNKNOWN_TICKET))
+    return g_strdup_printf (exit ? _("Ticket %s, which no order issued, was scanned out.")
+                                 : _("Ticket %s, which no order issued, was admitted."), code);
+  if (g_str_equal (kind, CCM_CHECKIN_FLAG_WRONG_CONFERENCE))
+    return g_strdup_printf (_("Ticket %s of another conference was admitted."), code);
+  if (g_str_equal (kind, CCM_CHECKIN_FLAG_REENTRY))
+    return g_strdup_printf (_("Ticket %s came back in although re-entry is not allowed."), code);
+  if (g_str_equal (kind, CCM_CHECKIN_FLAG_NOT_INSIDE))
+    return g_strdup_printf (_("Ticket %s was scanned out without being inside."), code);
+  return g_strdup (kind);
+}
+
+JsonArray *
+ccm_attention_views_list (CcmStore    *store,
+                          const char  *slug,
+                          GError     **error)
+{
+  g_autoptr(JsonArray) list = json_array_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+
+  if (slug != NULL)
+    {
+      if (!ccm_views_require_conference (store, slug, error))
+        return NULL;
+      stmt = ccm_store_prepare (store,
+                                "SELECT id, conference, kind, order_id, ticket_code, payment_id, "
+                                "detail, recorded_at FROM attention_items WHERE conference = ? "
+                                "ORDER BY id DESC", error);
+    }
+  else
+    stmt = ccm_store_prepare (store,
+                              "SELECT id, conference, kind, order_id, ticket_code, payment_id, "
+                              "detail, recorded_at FROM attention_items ORDER BY id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  if (slug != NULL)
+    sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *o = json_object_new ();
+      const char *kind = (const char *) sqlite3_column_text (stmt, 2);
+      g_autoptr(JsonObject) detail = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 6),
+                                                           -1, NULL);
+      g_autofree char *message = NULL;
+
+      if (detail == NULL)
+        detail = json_object_new ();
+      message = message_for (kind, detail);
+
+      json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
+      ccm_views_set_text (o, "conference", stmt, 1);
+      json_object_set_string_member (o, "kind", kind);
+      ccm_views_set_text (o, "order_id", stmt, 3);
+      ccm_views_set_text (o, "ticket_code", stmt, 4);
+      ccm_views_set_text (o, "payment_id", stmt, 5);
+      json_object_set_string_member (o, "message", message);
+      json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
+      ccm_views_set_time (o, "recorded_at", stmt, 7);
+      json_array_add_object_element (list, o);
+    }
+  if (!ccm_views_done (store, stmt, rc, "listing the attention list", error))
+    return NULL;
+  return g_steal_pointer (&list);
+}

@@ -1,0 +1,65 @@
+/* ccm-order-views-private.h — what the read models of orders, seats,
+ * attendees and the attention list share
+ *
+ * Each projection writes only its own tables and reads nothing else while it
+ * applies an event: a projection rebuilt alone (its version bumped) then gets
+ * exactly the rows it gets in a full rebuild. Queries may join across them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ccm-store.h"
+
+G_BEGIN_DECLS
+
+/* A search uses at most this many words of the query; the rest are ignored. */
+#define CCM_VIEWS_SEARCH_MAX_WORDS 4
+
+extern const CcmProjection ccm_seat_views_projection;
+extern const CcmProjection ccm_order_views_projection;
+extern const CcmProjection ccm_attendee_views_projection;
+extern const CcmProjection ccm_attention_views_projection;
+
+/* Search text: lower case, compatibility forms and accents gone ("José" and
+ * "JOSE" both give "jose"). Never NULL. */
+char       *ccm_views_fold               (const char    *text);
+/* The words a query is split into, folded, longest first. */
+GPtrArray  *ccm_views_query_words        (const char    *query);
+/* The distinct search keys of an attendee: each word of the names (and the
+ * parts of a hyphenated one), the whole e-mail address and the ticket code. */
+GPtrArray  *ccm_views_attendee_keys      (const char    *first_name,
+                                          const char    *last_name,
+                                          const char    *email,
+                                          const char    *ticket_code);
+/* The least string greater than every string that starts with prefix. */
+char       *ccm_views_prefix_end         (const char    *prefix);
+
+/* Helpers of the projections and queries. */
+JsonArray  *ccm_views_payload_array      (JsonObject    *payload,
+                                          const char    *member);
+const char *ccm_views_stream_key         (const CcmEvent *event,
+                                          const char    *prefix);
+gboolean    ccm_views_require_conference (CcmStore      *store,
+                                          const char    *slug,
+                                          GError       **error);
+gboolean    ccm_views_done               (CcmStore      *store,
+                                          sqlite3_stmt  *stmt,
+                                          int            rc,
+                                          const char    *doing,
+                                          GError       **error);
+void        ccm_views_set_text           (JsonObject    *object,
+                                          const char    *member,
+                                          sqlite3_stmt  *stmt,
+                                          int            column);
+void        ccm_views_set_time           (JsonObject    *object,
+                                          const char    *member,
+                                          sqlite3_stmt  *stmt,
+                                          int            column);
+void        ccm_views_bind_text          (sqlite3_stmt  *stmt,
+                                          int            index,
+                                          const char    *text);
+char       *ccm_views_format_money       (gint64         cents,
+                                          const char    *currency);
+
+G_END_DECLS
