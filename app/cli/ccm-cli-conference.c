@@ -11,6 +11,7 @@
 #include "ccm-conference.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
+#include "ccm-order-views.h"
 
 /* Length of a conference's generated access code, from the order code
  * alphabet (no look-alike characters). */
@@ -410,6 +411,40 @@ print_seat_types (JsonObject *conference)
   ccm_cli_table_print (table, 2);
 }
 
+/* Seats per seat type as the orders left them: available (negative after
+ * a quota cut), reserved by open orders, sold, and asked for on the waitlist. */
+static void
+print_seats (JsonArray  *seats)
+{
+  g_autoptr(CcmCliTable) table = NULL;
+
+  if (json_array_get_length (seats) == 0)
+    return;
+
+  g_print ("\n%s\n", _("Seats"));
+  table = ccm_cli_table_new (6);
+  ccm_cli_table_set_header (table, _("SEAT TYPE"), _("QUOTA"), _("AVAILABLE"), _("RESERVED"),
+                            _("SOLD"), _("WAITING"), NULL);
+  for (guint c = 1; c < 6; c++)
+    ccm_cli_table_align_right (table, c);
+  for (guint i = 0; i < json_array_get_length (seats); i++)
+    {
+      JsonObject *s = json_array_get_object_element (seats, i);
+      g_autofree char *quota = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (s, "quota", 0));
+      g_autofree char *available = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    ccm_json_int (s, "available", 0));
+      g_autofree char *reserved = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   ccm_json_int (s, "reserved", 0));
+      g_autofree char *sold = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (s, "sold", 0));
+      g_autofree char *waiting = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  ccm_json_int (s, "waiting", 0));
+
+      ccm_cli_table_add_row (table, ccm_json_string (s, "name"), quota, available, reserved,
+                             sold, waiting, NULL);
+    }
+  ccm_cli_table_print (table, 2);
+}
+
 static int
 conference_show (CcmCli  *cli,
                  int      argc,
@@ -417,6 +452,7 @@ conference_show (CcmCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) c = NULL;
+  g_autoptr(JsonArray) seats = NULL;
   g_autoptr(CcmCliTable) table = NULL;
   g_autofree char *dates = NULL;
   g_autofree char *owner = NULL;
@@ -429,11 +465,13 @@ conference_show (CcmCli  *cli,
     return status;
 
   if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
-      (c = ccm_conference_views_get (store, argv[1], &error)) == NULL)
+      (c = ccm_conference_views_get (store, argv[1], &error)) == NULL ||
+      (seats = ccm_seat_views_list (store, argv[1], &error)) == NULL)
     return ccm_cli_fail (cli, error);
 
   if (cli->json)
     {
+      json_object_set_array_member (c, "seats", g_steal_pointer (&seats));
       ccm_cli_print_json_object (c);
       return CCM_CLI_EXIT_OK;
     }
@@ -460,6 +498,7 @@ conference_show (CcmCli  *cli,
   add_detail (table, _("Description"), ccm_json_string (c, "description"));
   ccm_cli_table_print (table, 2);
   print_seat_types (c);
+  print_seats (seats);
   return CCM_CLI_EXIT_OK;
 }
 
@@ -476,7 +515,8 @@ const CcmCliVerb ccm_cli_conference_verbs[] = {
   { "unpublish", N_("Stop a conference taking orders"), N_("SLUG"), NULL,
     conference_unpublish, NULL },
   { "list", N_("List the conferences"), NULL, NULL, conference_list, NULL },
-  { "show", N_("Show a conference and its seat types"), N_("SLUG"), NULL,
+  { "show", N_("Show a conference, its seat types and their seats available, reserved and "
+               "sold"), N_("SLUG"), NULL,
     conference_show, NULL },
   { NULL }
 };

@@ -54,8 +54,14 @@ struct _CcmCli
 int ccm_cli_status_run  (CcmCli *cli, int argc, char **argv);
 int ccm_cli_log_run     (CcmCli *cli, int argc, char **argv);
 int ccm_cli_rebuild_run (CcmCli *cli, int argc, char **argv);
+int ccm_cli_checkin_run (CcmCli *cli, int argc, char **argv);
+int ccm_cli_demo_run    (CcmCli *cli, int argc, char **argv);
 extern const CcmCliVerb ccm_cli_conference_verbs[];
 extern const CcmCliVerb ccm_cli_seat_type_verbs[];
+extern const CcmCliVerb ccm_cli_order_verbs[];
+extern const CcmCliVerb ccm_cli_attendee_verbs[];
+extern const CcmCliVerb ccm_cli_waitlist_verbs[];
+extern const CcmCliVerb ccm_cli_attention_verbs[];
 
 /* Parsing. Returns TRUE when the verb should go on, with argv reduced to
  * the verb's name and its positional arguments; otherwise the help was
@@ -114,6 +120,27 @@ gboolean    ccm_cli_parse_int        (const char          *option,
                                       GError             **error);
 gboolean    ccm_cli_check_date       (const char          *option,
                                       const char          *text,
+                                      GError             **error);
+
+/* Orders (ccm-cli-order.c). "TYPE=QTY" arguments into the seats array of a
+ * command, seat types as typed (name or id); and ORDER, an order id or an
+ * access code (within --conference SLUG when given), into an order id. */
+JsonArray  *ccm_cli_parse_seats      (int                  argc,
+                                      char               **argv,
+                                      GError             **error);
+char       *ccm_cli_resolve_order    (CcmCli              *cli,
+                                      const char          *slug,
+                                      const char          *order,
+                                      GError             **error);
+/* The seat type of a conference named by name (any case) or id, as in the
+ * conference read model; NULL with a rejection naming seat_type. */
+JsonObject *ccm_cli_find_seat_type   (JsonObject          *conference,
+                                      const char          *seat_type,
+                                      GError             **error);
+const char *ccm_cli_order_status_label (const char        *status);
+/* FALSE with a rejection naming the slug when there is no such conference. */
+gboolean    ccm_cli_check_conference (CcmCli              *cli,
+                                      const char          *slug,
                                       GError             **error);
 
 /* Aligned columns for human output (ccm-cli-format.c). */

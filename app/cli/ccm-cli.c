@@ -20,8 +20,7 @@
 
 G_DEFINE_QUARK (ccm-cli-error-quark, ccm_cli_error)
 
-/* The nouns and top-level verbs. Issue 3 adds order, attendee, checkin,
- * waitlist, attention and demo here, each from its own ccm-cli-<noun>.c. */
+/* The nouns and top-level verbs, each from its own ccm-cli-<noun>.c. */
 static const CcmCliVerb toplevel_verbs[] = {
   { "status", N_("Show the store file, its schema version, event count and pending timers"),
     NULL, NULL, ccm_cli_status_run, NULL },
@@ -33,6 +32,22 @@ static const CcmCliVerb toplevel_verbs[] = {
     N_("COMMAND"), NULL, NULL, ccm_cli_conference_verbs },
   { "seat-type", N_("Add, change and remove a conference’s seat types"),
     N_("COMMAND"), NULL, NULL, ccm_cli_seat_type_verbs },
+  { "order", N_("Place, change, pay, cancel and look up orders"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_order_verbs },
+  { "attendee", N_("Assign the seats of confirmed orders and list attendees"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_attendee_verbs },
+  { "checkin", N_("Admit a ticket at the door, or record its exit"),
+    N_("CODE"),
+    N_("CODE is the ticket code (spaces and dashes are ignored). Every scan is recorded; "
+       "a ticket already inside, of a cancelled order or unknown is flagged and goes to "
+       "the attention list. The exit status is 0 whenever the scan was recorded."),
+    ccm_cli_checkin_run, NULL },
+  { "waitlist", N_("Join and list the waitlists of sold-out seat types"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_waitlist_verbs },
+  { "attention", N_("What needs a person: late payments, refunds, odd admissions"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_attention_verbs },
+  { "demo", N_("Fill the store with a realistic demo conference"),
+    NULL, NULL, ccm_cli_demo_run, NULL },
   { NULL }
 };
 
@@ -515,7 +530,8 @@ ccm_cli_run (int    argc,
   gboolean version = FALSE;
   const CcmCliVerb root = {
     "contoso",
-    N_("Manage conferences, seat types and the local event store of Contoso Conference."),
+    N_("Manage conferences, seat types, orders, attendees and check-in in the local event "
+       "store of Contoso Conference."),
     N_("COMMAND"),
     N_("Exit status: 0 success, 1 the command was rejected (a rule of the domain refused it), "
        "2 usage error, 3 the store could not be opened, read or written.\n\n"

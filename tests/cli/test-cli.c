@@ -418,8 +418,11 @@ test_conference_update (Fixture       *f,
   after = show (f, "devconf");
 
   g_assert_cmpstr (json_object_get_string_member (after, "name"), ==, "DevConf 2026 Europe");
-  /* Everything else as it was. */
+  /* Everything else as it was, but the stream version the edit moved on. */
+  g_assert_cmpint (json_object_get_int_member (after, "version"), ==,
+                   json_object_get_int_member (before, "version") + 1);
   json_object_set_string_member (before, "name", "DevConf 2026 Europe");
+  json_object_set_int_member (before, "version", json_object_get_int_member (after, "version"));
   {
     g_autoptr(JsonNode) a = json_node_init_object (json_node_alloc (), before);
     g_autoptr(JsonNode) b = json_node_init_object (json_node_alloc (), after);
