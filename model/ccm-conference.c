@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ccm-conference.h"
+#include "ccm-seats.h"
 #include "ccm-errors.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
@@ -805,6 +806,29 @@ decide_update_seat_type (gconstpointer      data,
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "name",
                             _("The conference already has a seat type named “%s”."), name);
       return FALSE;
+    }
+
+  /* DESIGN §5.3: a cut may only take free seats, not those committed, held
+   * or allotted to desks (the seats refuse the cut too, should one slip in). */
+  if (quota < seat_type->quota)
+    {
+      g_autofree char *stream = ccm_seats_stream (state->slug);
+      const CcmSeatsState *seats;
+      const CcmSeatAvailability *counted;
+
+      seats = ccm_decide_context_load (ctx, &ccm_seats_aggregate, stream, NULL, error);
+      if (seats == NULL)
+        return FALSE;
+      counted = ccm_seats_find_type (seats, seat_type->id);
+      if (counted != NULL && seat_type->quota - quota > MAX (counted->remaining, 0))
+        {
+          ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "quota",
+                                _("The quota of “%s” cannot go below %lld: that many seats "
+                                  "are sold, reserved or allotted to desks."),
+                                seat_type->name,
+                                (long long) (seat_type->quota - MAX (counted->remaining, 0)));
+          return FALSE;
+        }
     }
 
   p = json_object_new ();

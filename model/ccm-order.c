@@ -229,6 +229,8 @@ order_free_state (gpointer data)
   g_free (state->email);
   g_free (state->payment_id);
   g_ptr_array_unref (state->refunded);
+  g_free (state->allotment_id);
+  g_free (state->device_id);
   g_free (state);
 }
 
@@ -283,6 +285,8 @@ order_evolve (gpointer        data,
       state->items = items_from_json (p);
       take_ticket_codes (state, p);
       state->expires_at = ccm_json_int (p, "expires_at", 0);
+      replace_string (&state->allotment_id, ccm_json_string (p, "allotment_id"));
+      replace_string (&state->device_id, ccm_json_string (p, "device_id"));
     }
   else if (g_str_equal (event->type, "OrderUpdated"))
     {
@@ -300,6 +304,7 @@ order_evolve (gpointer        data,
       state->status = g_str_equal (event->type, "OrderReservationCompleted")
                       ? CCM_ORDER_RESERVED : CCM_ORDER_PARTIALLY_RESERVED;
       state->partial_accepted = FALSE;
+      state->guaranteed = ccm_json_bool (p, "guaranteed");
       g_clear_pointer (&state->reserved, g_ptr_array_unref);
       state->reserved = seats_member (p);
     }
@@ -691,6 +696,7 @@ decide_place (gconstpointer      data,
   JsonObject *a = command->args;
   const char *order_id = NULL, *slug = NULL, *requested_code = NULL;
   const char *first_name = NULL, *last_name = NULL, *email = NULL;
+  const char *allotment_id = NULL;
   g_autofree char *code = NULL;
   g_autofree char *access_code = NULL;
   g_autofree char *code_stream = NULL;
@@ -703,8 +709,16 @@ decide_place (gconstpointer      data,
 
   if (!ccm_json_get_string (a, "order_id", TRUE, &order_id, error) ||
       !ccm_json_get_string (a, "conference", TRUE, &slug, error) ||
-      !ccm_json_get_string (a, "access_code", TRUE, &requested_code, error))
+      !ccm_json_get_string (a, "access_code", TRUE, &requested_code, error) ||
+      !ccm_json_get_string (a, "allotment_id", FALSE, &allotment_id, error))
     return FALSE;
+
+  if (allotment_id != NULL && !ccm_id_is_valid (allotment_id))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "allotment_id",
+                            _("The allotment id “%s” is not a UUID."), allotment_id);
+      return FALSE;
+    }
 
   if (state->status != CCM_ORDER_NEW)
     {
@@ -755,6 +769,13 @@ decide_place (gconstpointer      data,
   json_object_set_string_member (p, "currency", conference->currency);
   json_object_set_int_member (p, "placed_at", ccm_decide_context_now (ctx));
   json_object_set_int_member (p, "expires_at", expires_at);
+  /* Whether the allotment may be spent is the seats' decision; the order
+   * records which one the desk sold from, and which desk that was. */
+  if (allotment_id != NULL)
+    {
+      json_object_set_string_member (p, "allotment_id", allotment_id);
+      ccm_json_set_string_or_null (p, "device_id", command->device_id);
+    }
   ccm_decide_context_emit (ctx, "OrderPlaced", p);
 
   /* Price against the order as it now is. */
@@ -772,6 +793,7 @@ decide_place (gconstpointer      data,
                                   !g_str_equal (access_code, code));
   json_object_set_string_member (result, "status", ccm_order_status_to_string (CCM_ORDER_PENDING));
   json_object_set_int_member (result, "expires_at", expires_at);
+  ccm_json_set_string_or_null (result, "allotment_id", allotment_id);
   return TRUE;
 }
 
@@ -842,10 +864,12 @@ decide_mark_reserved (gconstpointer      data,
   g_autoptr(GPtrArray) wanted = NULL;
   g_autoptr(GPtrArray) seats = ccm_seat_quantities_new ();
   gboolean full = TRUE;
+  gboolean guaranteed = FALSE;
   JsonObject *p;
 
   if (!require_open (state, "order_id", error) ||
-      (reserved = ccm_seat_quantities_parse (command->args, "seats", error)) == NULL)
+      (reserved = ccm_seat_quantities_parse (command->args, "seats", error)) == NULL ||
+      !ccm_json_get_bool (command->args, "guaranteed", FALSE, &guaranteed, error))
     return FALSE;
 
   /* Only the asked types count, and never more than asked. */
@@ -861,14 +885,22 @@ decide_mark_reserved (gconstpointer      data,
         full = FALSE;
     }
 
+  /* Guaranteed: every seat asked came from the desk's own allotment, so the
+   * server grants it whatever arrived first. Otherwise the sale is
+   * provisional until the server has decided (the desk shows it amber). */
+  guaranteed = guaranteed && full;
+
   /* The same answer twice changes nothing. */
   if (state->reserved != NULL && ccm_seat_quantities_equal (state->reserved, seats) &&
-      state->status == (full ? CCM_ORDER_RESERVED : CCM_ORDER_PARTIALLY_RESERVED))
+      state->status == (full ? CCM_ORDER_RESERVED : CCM_ORDER_PARTIALLY_RESERVED) &&
+      state->guaranteed == guaranteed)
     return TRUE;
 
   p = order_payload (state);
   json_object_set_array_member (p, "seats", ccm_seat_quantities_to_json (seats));
   json_object_set_int_member (p, "expires_at", state->expires_at);
+  json_object_set_boolean_member (p, "guaranteed", guaranteed);
+  ccm_json_set_string_or_null (p, "allotment_id", state->allotment_id);
   if (full)
     {
       ccm_decide_context_emit (ctx, "OrderReservationCompleted", p);

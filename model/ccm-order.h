@@ -49,6 +49,9 @@ typedef struct
   char           *payment_id;     /* of the payment that confirmed it */
   gint64          amount_paid;
   GPtrArray      *refunded;       /* char*, payment ids with a refund recorded */
+  char           *allotment_id;   /* the selling desk's allotment, if any */
+  char           *device_id;      /* the device that placed it, with an allotment */
+  gboolean        guaranteed;     /* its reservation came all from that allotment */
 } CcmOrderState;
 
 /* Claims of access codes, stream "order-code/<slug>/<CODE>". */

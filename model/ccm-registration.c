@@ -4,7 +4,8 @@
  *
  *   OrderPlaced / OrderUpdated  → MakeSeatReservation (with a fresh request
  *                                 id), and at placement the expiry timer
- *   SeatsReserved (this request) → MarkSeatsAsReserved
+ *   SeatsReserved (this request) → MarkSeatsAsReserved (with whether the
+ *                                 seats were guaranteed by the desk's allotment)
  *   reserved, and paid or free  → ConfirmOrder (+ FlagPaymentAmountMismatch
  *                                 when the payment is not the total)
  *   PaymentCompleted            → remember it; confirm once reserved
@@ -16,6 +17,10 @@
  *   OrderCancelled              → CancelSeatReservation, or ReleaseSeats and
  *                                 CancelSeatAssignments if it was confirmed;
  *                                 RecordRefund if it was paid
+ *
+ * An order placed from a desk's allotment (OrderPlaced.allotment_id and the
+ * placing device_id) passes both on with every reservation request; the
+ * seats decide whether the allotment may be spent.
  *
  * Each reservation request carries a request id "<order id>/<n>"; a reply with
  * any other id is stale (an earlier request, or a duplicate of a handled
@@ -138,6 +143,13 @@ request_seats (JsonObject  *state,
 
   json_object_set_string_member (args, "request_id", request_id);
   json_object_set_array_member (args, "seats", copy_array (state, seats_member));
+  /* The seats decide whether the allotment may be spent: it must be the
+   * ordering device's, and still running when they decide. */
+  if (ccm_json_string (state, "allotment_id") != NULL)
+    {
+      json_object_set_string_member (args, "allotment_id", ccm_json_string (state, "allotment_id"));
+      ccm_json_set_string_or_null (args, "device_id", ccm_json_string (state, "device_id"));
+    }
   ccm_reaction_send (reaction, "MakeSeatReservation", args);
 }
 
@@ -267,6 +279,7 @@ on_seats_reserved (JsonObject     *state,
 
   args = args_for (state, event);
   json_object_set_array_member (args, "seats", copy_array (p, "seats"));
+  json_object_set_boolean_member (args, "guaranteed", ccm_json_bool (p, "guaranteed"));
   ccm_reaction_send (reaction, "MarkSeatsAsReserved", args);
 }
 
@@ -332,6 +345,11 @@ registration_react (JsonObject     *state,
       json_object_set_string_member (state, "conference", ccm_json_string (p, "conference"));
       json_object_set_string_member (state, "status", "pending");
       json_object_set_int_member (state, "expires_at", ccm_json_int (p, "expires_at", 0));
+      if (ccm_json_string (p, "allotment_id") != NULL)
+        {
+          json_object_set_string_member (state, "allotment_id", ccm_json_string (p, "allotment_id"));
+          ccm_json_set_string_or_null (state, "device_id", ccm_json_string (p, "device_id"));
+        }
       set_seats (state, "seats", p, "seats");
       request_seats (state, reaction, "seats");
 

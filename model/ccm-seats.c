@@ -11,13 +11,17 @@
 #define G_LOG_DOMAIN "ccm-seats"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
+
 #include "ccm-seats.h"
+#include "ccm-seats-private.h"
 #include "ccm-conference.h"
 #include "ccm-errors.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
 
 #define HOUR_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
+#define MINUTE_US (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
 
 /* Seat quantity lists */
 
@@ -249,7 +253,17 @@ seat_reservation_free (CcmSeatReservation *reservation)
 {
   g_free (reservation->reservation_id);
   g_ptr_array_unref (reservation->seats);
+  g_free (reservation->allotment_id);
   g_free (reservation);
+}
+
+static void
+allotment_free (CcmAllotment *allotment)
+{
+  g_free (allotment->allotment_id);
+  g_free (allotment->device_id);
+  g_free (allotment->seat_type);
+  g_free (allotment);
 }
 
 static gpointer
@@ -262,6 +276,8 @@ seats_new_state (void)
                                           (GDestroyNotify) seat_reservation_free);
   state->committed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                             (GDestroyNotify) seat_reservation_free);
+  state->allotments = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                             (GDestroyNotify) allotment_free);
   return state;
 }
 
@@ -273,6 +289,7 @@ seats_free_state (gpointer data)
   g_ptr_array_unref (state->types);
   g_hash_table_unref (state->pending);
   g_hash_table_unref (state->committed);
+  g_hash_table_unref (state->allotments);
   g_free (state);
 }
 
@@ -297,6 +314,72 @@ find_type (CcmSeatsState *state,
            const char    *seat_type)
 {
   return (CcmSeatAvailability *) ccm_seats_find_type (state, seat_type);
+}
+
+const CcmAllotment *
+ccm_seats_find_allotment (const CcmSeatsState *state,
+                          const char          *allotment_id)
+{
+  g_return_val_if_fail (state != NULL, NULL);
+
+  if (allotment_id == NULL)
+    return NULL;
+  return g_hash_table_lookup (state->allotments, allotment_id);
+}
+
+gint64
+ccm_allotment_expires_at (const CcmAllotment *allotment)
+{
+  g_return_val_if_fail (allotment != NULL, 0);
+
+  return allotment->until + CCM_ALLOTMENT_GRACE_MINUTES * MINUTE_US;
+}
+
+static void
+add_reservation_seats (GHashTable *reservations,
+                       const char *seat_type,
+                       gint64     *total)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, reservations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    *total += ccm_seat_quantities_get (((CcmSeatReservation *) value)->seats, seat_type);
+}
+
+/* Counted from scratch, not from `remaining`: the tests compare the two. */
+gboolean
+ccm_seats_get_inventory (const CcmSeatsState *state,
+                         const char          *seat_type,
+                         CcmSeatInventory    *inventory)
+{
+  const CcmSeatAvailability *type;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (state != NULL, FALSE);
+  g_return_val_if_fail (inventory != NULL, FALSE);
+
+  memset (inventory, 0, sizeof *inventory);
+  type = ccm_seats_find_type (state, seat_type);
+  if (type == NULL)
+    return FALSE;
+
+  inventory->quota = type->quota;
+  inventory->remaining = type->remaining;
+  add_reservation_seats (state->committed, seat_type, &inventory->committed);
+  add_reservation_seats (state->pending, seat_type, &inventory->held);
+  g_hash_table_iter_init (&iter, state->allotments);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CcmAllotment *allotment = value;
+
+      if (allotment->status == CCM_ALLOTMENT_ACTIVE &&
+          g_strcmp0 (allotment->seat_type, seat_type) == 0)
+        inventory->outstanding += allotment->remaining;
+    }
+  return TRUE;
 }
 
 static guint
@@ -338,6 +421,19 @@ payload_array (JsonObject *payload,
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+/* Seats going back to (or, negative, taken from) an allotment. */
+static void
+apply_allotment_change (CcmSeatsState *state,
+                        JsonObject    *payload)
+{
+  CcmAllotment *allotment;
+
+  allotment = (CcmAllotment *) ccm_seats_find_allotment (state,
+                                                        ccm_json_string (payload, "allotment_id"));
+  if (allotment != NULL)
+    allotment->remaining += ccm_json_int (payload, "allotment_changed", 0);
+}
+
 static CcmSeatReservation *
 reservation_new (const char *reservation_id)
 {
@@ -375,6 +471,12 @@ seats_evolve (gpointer        data,
             }
         }
       apply_changes (state, payload_array (p, "seats"));
+      for (guint i = 0; i < list->len; i++)
+        {
+          CcmSeatQuantity *q = g_ptr_array_index (list, i);
+
+          find_type (state, q->seat_type)->quota += q->quantity;
+        }
     }
   else if (g_str_equal (event->type, "SeatTypeRetired"))
     {
@@ -389,7 +491,11 @@ seats_evolve (gpointer        data,
 
       g_ptr_array_unref (reservation->seats);
       reservation->seats = ccm_seat_quantities_from_json (payload_array (p, "seats"));
+      reservation->from_allotment = ccm_json_int (p, "from_allotment", 0);
+      if (reservation->from_allotment > 0)
+        reservation->allotment_id = g_strdup (ccm_json_string (p, "allotment_id"));
       apply_changes (state, payload_array (p, "available_seats_changed"));
+      apply_allotment_change (state, p);
       if (reservation->seats->len > 0)
         g_hash_table_replace (state->pending, reservation->reservation_id, reservation);
       else
@@ -401,6 +507,7 @@ seats_evolve (gpointer        data,
   else if (g_str_equal (event->type, "SeatsReservationCancelled"))
     {
       apply_changes (state, payload_array (p, "available_seats_changed"));
+      apply_allotment_change (state, p);
       g_hash_table_remove (state->pending, reservation_id);
     }
   else if (g_str_equal (event->type, "SeatsReservationCommitted"))
@@ -414,6 +521,7 @@ seats_evolve (gpointer        data,
   else if (g_str_equal (event->type, "SeatsReleased"))
     {
       apply_changes (state, payload_array (p, "available_seats_changed"));
+      apply_allotment_change (state, p);
       g_hash_table_remove (state->committed, reservation_id);
     }
   else if (g_str_equal (event->type, "WaitlistJoined"))
@@ -465,6 +573,36 @@ seats_evolve (gpointer        data,
             g_ptr_array_remove_index (type->waitlist, index);
         }
     }
+  else if (g_str_equal (event->type, "AllotmentGranted"))
+    {
+      CcmAllotment *allotment = g_new0 (CcmAllotment, 1);
+      CcmSeatAvailability *type = find_type (state, ccm_json_string (p, "seat_type"));
+
+      allotment->allotment_id = g_strdup (ccm_json_string (p, "allotment_id"));
+      allotment->device_id = g_strdup (ccm_json_string (p, "device_id"));
+      allotment->seat_type = g_strdup (ccm_json_string (p, "seat_type"));
+      allotment->granted = ccm_json_int (p, "quantity", 0);
+      allotment->remaining = allotment->granted;
+      allotment->until = ccm_json_int (p, "until", 0);
+      allotment->status = CCM_ALLOTMENT_ACTIVE;
+      if (type != NULL)
+        type->remaining -= allotment->granted;
+      g_hash_table_replace (state->allotments, allotment->allotment_id, allotment);
+    }
+  else if (g_str_equal (event->type, "AllotmentReturned") ||
+           g_str_equal (event->type, "AllotmentExpired"))
+    {
+      CcmAllotment *allotment = (CcmAllotment *) ccm_seats_find_allotment (
+        state, ccm_json_string (p, "allotment_id"));
+
+      apply_changes (state, payload_array (p, "available_seats_changed"));
+      if (allotment != NULL)
+        {
+          allotment->remaining = 0;
+          allotment->status = g_str_equal (event->type, "AllotmentReturned")
+                              ? CCM_ALLOTMENT_RETURNED : CCM_ALLOTMENT_EXPIRED;
+        }
+    }
   else if (g_str_equal (event->type, "WaitlistLeft"))
     {
       CcmSeatAvailability *type = find_type (state, ccm_json_string (p, "seat_type"));
@@ -493,8 +631,8 @@ ccm_seats_stream (const char *conference)
 
 /* Commands */
 
-static char *
-seats_stream_for (const CcmCommand  *command,
+char *
+ccm_seats_stream_for (const CcmCommand  *command,
                   GError           **error)
 {
   const char *conference = NULL;
@@ -510,8 +648,8 @@ seats_stream_for (const CcmCommand  *command,
   return ccm_seats_stream (conference);
 }
 
-static JsonObject *
-seats_payload (const CcmCommand *command)
+JsonObject *
+ccm_seats_payload (const CcmCommand *command)
 {
   JsonObject *p = json_object_new ();
 
@@ -520,8 +658,8 @@ seats_payload (const CcmCommand *command)
   return p;
 }
 
-static JsonArray *
-one_change (const char *seat_type,
+JsonArray *
+ccm_seats_one_change (const char *seat_type,
             gint64      quantity)
 {
   g_autoptr(GPtrArray) list = ccm_seat_quantities_new ();
@@ -530,8 +668,8 @@ one_change (const char *seat_type,
   return ccm_seat_quantities_to_json (list);
 }
 
-static gboolean
-require_known_type (const CcmSeatsState  *state,
+gboolean
+ccm_seats_require_type (const CcmSeatsState  *state,
                     const char           *seat_type,
                     GError              **error)
 {
@@ -588,7 +726,7 @@ serve_waitlist (const CcmSeatsState *state,
       quantity = MIN (free, entry->waiting);
       free -= quantity;
 
-      p = seats_payload (command);
+      p = ccm_seats_payload (command);
       json_object_set_string_member (p, "entry_id", entry->entry_id);
       json_object_set_string_member (p, "seat_type", seat_type);
       json_object_set_int_member (p, "quantity", quantity);
@@ -603,8 +741,8 @@ serve_waitlist (const CcmSeatsState *state,
 }
 
 /* Serves the waitlists of every type a change gave seats back to. */
-static void
-serve_waitlists (const CcmSeatsState *state,
+void
+ccm_seats_serve_waitlists (const CcmSeatsState *state,
                  const CcmCommand    *command,
                  GPtrArray           *changes,
                  const char          *skip,
@@ -647,13 +785,13 @@ decide_add_seats (gconstpointer      data,
   if (quantity == 0 && ccm_seats_find_type (state, seat_type) != NULL)
     return TRUE;
 
-  p = seats_payload (command);
-  json_object_set_array_member (p, "seats", one_change (seat_type, quantity));
+  p = ccm_seats_payload (command);
+  json_object_set_array_member (p, "seats", ccm_seats_one_change (seat_type, quantity));
   json_object_set_string_member (p, "reason", "quota");
   ccm_decide_context_emit (ctx, "AvailableSeatsChanged", p);
 
   ccm_seat_quantities_set (changes, seat_type, quantity);
-  serve_waitlists (state, command, changes, NULL, ctx);
+  ccm_seats_serve_waitlists (state, command, changes, NULL, ctx);
   return TRUE;
 }
 
@@ -664,13 +802,14 @@ decide_remove_seats (gconstpointer      data,
                      GError           **error)
 {
   const CcmSeatsState *state = data;
+  const CcmSeatAvailability *type;
   const char *seat_type = NULL;
   gint64 quantity = 0;
   JsonObject *p;
 
   if (!ccm_json_get_string (command->args, "seat_type", TRUE, &seat_type, error) ||
       !ccm_json_get_int (command->args, "quantity", TRUE, &quantity, error) ||
-      !require_known_type (state, seat_type, error))
+      !ccm_seats_require_type (state, seat_type, error))
     return FALSE;
   if (quantity < 0)
     {
@@ -681,10 +820,26 @@ decide_remove_seats (gconstpointer      data,
   if (quantity == 0)
     return TRUE;
 
-  /* Remaining may go below zero: seats already reserved stay reserved, and
-   * later reservations get nothing until the count is positive again. */
-  p = seats_payload (command);
-  json_object_set_array_member (p, "seats", one_change (seat_type, -quantity));
+  /* DESIGN §5.3: a cut may only take free seats; what is committed, held or
+   * allotted to a desk stays promised. */
+  type = ccm_seats_find_type (state, seat_type);
+  if (quantity > MAX (type->remaining, 0))
+    {
+      CcmSeatInventory inventory;
+
+      ccm_seats_get_inventory (state, seat_type, &inventory);
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "quantity",
+                            _("The quota of “%s” cannot go below %lld seats: %lld are "
+                              "committed, %lld held and %lld allotted to desks."),
+                            seat_type,
+                            (long long) (inventory.committed + inventory.held + inventory.outstanding),
+                            (long long) inventory.committed, (long long) inventory.held,
+                            (long long) inventory.outstanding);
+      return FALSE;
+    }
+
+  p = ccm_seats_payload (command);
+  json_object_set_array_member (p, "seats", ccm_seats_one_change (seat_type, -quantity));
   json_object_set_string_member (p, "reason", "quota");
   ccm_decide_context_emit (ctx, "AvailableSeatsChanged", p);
   return TRUE;
@@ -705,15 +860,47 @@ decide_retire_seat_type (gconstpointer      data,
   if (ccm_seats_find_type (state, seat_type) == NULL)
     return TRUE;
 
-  p = seats_payload (command);
+  p = ccm_seats_payload (command);
   json_object_set_string_member (p, "seat_type", seat_type);
   ccm_decide_context_emit (ctx, "SeatTypeRetired", p);
   return TRUE;
 }
 
+/* Why an order's allotment was not (fully) used, for the desk to show. */
+static const char *
+allotment_usable (const CcmSeatsState  *state,
+                  const CcmCommand     *command,
+                  const CcmAllotment   *allotment,
+                  CcmDecideContext     *ctx)
+{
+  const char *device_id = command->device_id;
+
+  /* A process manager's command carries no device: the order's own record
+   * of who sold it (OrderPlaced.device_id, passed along) stands in. */
+  if (device_id == NULL)
+    device_id = ccm_json_string (command->args, "device_id");
+
+  if (allotment == NULL)
+    return "unknown";
+  if (allotment->status == CCM_ALLOTMENT_RETURNED)
+    return "returned";
+  if (allotment->status == CCM_ALLOTMENT_EXPIRED ||
+      ccm_decide_context_now (ctx) >= ccm_allotment_expires_at (allotment))
+    return "expired";
+  if (g_strcmp0 (allotment->device_id, device_id) != 0)
+    return "other-device";
+  return NULL;
+}
+
 /* Reserving again under the same id replaces the earlier reservation: per
  * type, actual = min (wanted, max (remaining, 0) + already held). Types the
- * earlier reservation held and the new request leaves out are released. */
+ * earlier reservation held and the new request leaves out are released.
+ *
+ * With an allotment of the ordering device that is still running, its seat
+ * type is served from the allotment's balance first: those seats are the
+ * desk's alone, so they are granted whatever else arrived in between
+ * (guaranteed). The rest comes from the free pool as above (provisional).
+ * A reservation keeps the allotment it first drew on. */
 static gboolean
 decide_make_reservation (gconstpointer      data,
                          const CcmCommand  *command,
@@ -723,16 +910,24 @@ decide_make_reservation (gconstpointer      data,
   const CcmSeatsState *state = data;
   const char *reservation_id = NULL;
   const char *request_id = NULL;
+  const char *allotment_id = NULL;
+  const char *device_id = NULL;
+  const char *allotment_status = NULL;
+  const CcmAllotment *allotment = NULL;
   g_autoptr(GPtrArray) wanted = NULL;
   g_autoptr(GPtrArray) reserved = ccm_seat_quantities_new ();
   g_autoptr(GPtrArray) changes = ccm_seat_quantities_new ();
   g_autoptr(GPtrArray) freed = ccm_seat_quantities_new ();
   CcmSeatReservation *existing;
   GPtrArray *held;
+  gint64 before_from = 0, from = 0, allotment_changed = 0;
+  gboolean usable = FALSE, guaranteed;
   JsonObject *p;
 
   if (!read_reservation_id (command, &reservation_id, error) ||
       !ccm_json_get_string (command->args, "request_id", FALSE, &request_id, error) ||
+      !ccm_json_get_string (command->args, "allotment_id", FALSE, &allotment_id, error) ||
+      !ccm_json_get_string (command->args, "device_id", FALSE, &device_id, error) ||
       (wanted = ccm_seat_quantities_parse (command->args, "seats", error)) == NULL)
     return FALSE;
 
@@ -740,12 +935,27 @@ decide_make_reservation (gconstpointer      data,
     {
       CcmSeatQuantity *q = g_ptr_array_index (wanted, i);
 
-      if (!require_known_type (state, q->seat_type, error))
+      if (!ccm_seats_require_type (state, q->seat_type, error))
         return FALSE;
     }
 
   existing = g_hash_table_lookup (state->pending, reservation_id);
   held = existing != NULL ? existing->seats : NULL;
+
+  if (existing != NULL && existing->allotment_id != NULL && existing->from_allotment > 0)
+    {
+      allotment_id = existing->allotment_id;
+      before_from = existing->from_allotment;
+    }
+  if (allotment_id != NULL)
+    {
+      allotment = ccm_seats_find_allotment (state, allotment_id);
+      allotment_status = allotment_usable (state, command, allotment, ctx);
+      usable = allotment_status == NULL;
+      if (usable && ccm_seat_quantities_get (wanted, allotment->seat_type) == 0 &&
+          before_from == 0)
+        allotment_status = "other-seat-type";
+    }
 
   /* Types held before but not asked for now count as wanted 0. */
   for (guint i = 0; held != NULL && i < held->len; i++)
@@ -761,16 +971,45 @@ decide_make_reservation (gconstpointer      data,
       CcmSeatQuantity *q = g_ptr_array_index (wanted, i);
       const CcmSeatAvailability *type = ccm_seats_find_type (state, q->seat_type);
       gint64 before = ccm_seat_quantities_get (held, q->seat_type);
-      gint64 available = type != NULL ? MAX (type->remaining, 0) + before : before;
-      gint64 actual = MIN (q->quantity, available);
+      gint64 before_pool = before;
+      gint64 actual, pool_change;
+
+      if (allotment != NULL && g_strcmp0 (allotment->seat_type, q->seat_type) == 0)
+        {
+          /* Seats already drawn stay drawn; more only while it is usable. */
+          gint64 allotment_available = before_from + (usable ? allotment->remaining : 0);
+
+          from = MIN (q->quantity, allotment_available);
+          before_pool = before - before_from;
+          /* Seats given back go to the allotment while it runs, else to the pool. */
+          if (allotment->status == CCM_ALLOTMENT_ACTIVE)
+            allotment_changed = before_from - from;
+        }
+
+      {
+        gint64 rest = allotment != NULL && g_strcmp0 (allotment->seat_type, q->seat_type) == 0
+                      ? q->quantity - from : q->quantity;
+        gint64 available = type != NULL ? MAX (type->remaining, 0) + before_pool : before_pool;
+        gint64 pool = MIN (rest, available);
+
+        actual = pool + (allotment != NULL &&
+                         g_strcmp0 (allotment->seat_type, q->seat_type) == 0 ? from : 0);
+        pool_change = before - actual - (allotment != NULL &&
+                                         g_strcmp0 (allotment->seat_type, q->seat_type) == 0
+                                         ? allotment_changed : 0);
+      }
 
       if (actual > 0)
         ccm_seat_quantities_set (reserved, q->seat_type, actual);
-      if (actual != before)
-        ccm_seat_quantities_set (changes, q->seat_type, before - actual);
-      if (actual < before)
-        ccm_seat_quantities_set (freed, q->seat_type, before - actual);
+      if (pool_change != 0)
+        ccm_seat_quantities_set (changes, q->seat_type, pool_change);
+      if (pool_change > 0)
+        ccm_seat_quantities_set (freed, q->seat_type, pool_change);
     }
+
+  guaranteed = usable && from > 0 && from == ccm_seat_quantities_total (wanted);
+  if (usable && !guaranteed && allotment_status == NULL)
+    allotment_status = "short";
 
   /* A waitlist entry whose held seats are now taken up by an order leaves
    * the queue, whatever it was still waiting for. */
@@ -782,7 +1021,7 @@ decide_make_reservation (gconstpointer      data,
 
           if (find_waitlist_entry (type, reservation_id) != G_MAXUINT)
             {
-              p = seats_payload (command);
+              p = ccm_seats_payload (command);
               json_object_set_string_member (p, "entry_id", reservation_id);
               json_object_set_string_member (p, "seat_type", type->seat_type);
               json_object_set_string_member (p, "reason", "ordered");
@@ -792,16 +1031,48 @@ decide_make_reservation (gconstpointer      data,
     }
 
   /* Always answered, even when nothing changes: the order waits for it. */
-  p = seats_payload (command);
+  p = ccm_seats_payload (command);
   json_object_set_string_member (p, "reservation_id", reservation_id);
   ccm_json_set_string_or_null (p, "request_id", request_id);
   json_object_set_array_member (p, "requested", ccm_seat_quantities_to_json (wanted));
   json_object_set_array_member (p, "seats", ccm_seat_quantities_to_json (reserved));
   json_object_set_array_member (p, "available_seats_changed", ccm_seat_quantities_to_json (changes));
+  json_object_set_boolean_member (p, "guaranteed", guaranteed);
+  if (allotment_id != NULL)
+    {
+      json_object_set_string_member (p, "allotment_id", allotment_id);
+      json_object_set_int_member (p, "from_allotment", from);
+      json_object_set_int_member (p, "allotment_changed", allotment_changed);
+      ccm_json_set_string_or_null (p, "allotment_status",
+                                   guaranteed ? "used" : allotment_status);
+    }
   ccm_decide_context_emit (ctx, "SeatsReserved", p);
 
-  serve_waitlists (state, command, freed, reservation_id, ctx);
+  ccm_seats_serve_waitlists (state, command, freed, reservation_id, ctx);
   return TRUE;
+}
+
+/* The seats of a reservation that go back: those drawn from a still running
+ * allotment to it, the rest to the pool (and its waitlists). */
+static GPtrArray *
+split_returned (const CcmSeatsState      *state,
+                const CcmSeatReservation *reservation,
+                JsonObject               *payload)
+{
+  GPtrArray *pool = ccm_seat_quantities_copy (reservation->seats);
+  const CcmAllotment *allotment = ccm_seats_find_allotment (state, reservation->allotment_id);
+
+  if (allotment != NULL && reservation->from_allotment > 0)
+    {
+      gint64 back = allotment->status == CCM_ALLOTMENT_ACTIVE ? reservation->from_allotment : 0;
+
+      json_object_set_string_member (payload, "allotment_id", allotment->allotment_id);
+      json_object_set_int_member (payload, "allotment_changed", back);
+      if (back > 0)
+        ccm_seat_quantities_set (pool, allotment->seat_type,
+                                 ccm_seat_quantities_get (pool, allotment->seat_type) - back);
+    }
+  return pool;
 }
 
 static void
@@ -811,14 +1082,16 @@ emit_cancelled (const CcmSeatsState      *state,
                 const char               *reason,
                 CcmDecideContext         *ctx)
 {
-  JsonObject *p = seats_payload (command);
+  JsonObject *p = ccm_seats_payload (command);
+  g_autoptr(GPtrArray) pool = NULL;
 
   json_object_set_string_member (p, "reservation_id", reservation->reservation_id);
   json_object_set_string_member (p, "reason", reason);
-  json_object_set_array_member (p, "available_seats_changed",
-                                ccm_seat_quantities_to_json (reservation->seats));
+  pool = split_returned (state, reservation, p);
+  json_object_set_array_member (p, "seats", ccm_seat_quantities_to_json (reservation->seats));
+  json_object_set_array_member (p, "available_seats_changed", ccm_seat_quantities_to_json (pool));
   ccm_decide_context_emit (ctx, "SeatsReservationCancelled", p);
-  serve_waitlists (state, command, reservation->seats, reservation->reservation_id, ctx);
+  ccm_seats_serve_waitlists (state, command, pool, reservation->reservation_id, ctx);
 }
 
 /* An unknown or already settled reservation is not an error: the order may
@@ -860,9 +1133,14 @@ decide_commit_reservation (gconstpointer      data,
   if (reservation == NULL)
     return TRUE;
 
-  p = seats_payload (command);
+  p = ccm_seats_payload (command);
   json_object_set_string_member (p, "reservation_id", reservation_id);
   json_object_set_array_member (p, "seats", ccm_seat_quantities_to_json (reservation->seats));
+  if (reservation->allotment_id != NULL)
+    {
+      json_object_set_string_member (p, "allotment_id", reservation->allotment_id);
+      json_object_set_int_member (p, "from_allotment", reservation->from_allotment);
+    }
   ccm_decide_context_emit (ctx, "SeatsReservationCommitted", p);
   return TRUE;
 }
@@ -878,6 +1156,7 @@ decide_release_seats (gconstpointer      data,
   const CcmSeatsState *state = data;
   const char *reservation_id = NULL;
   const CcmSeatReservation *reservation;
+  g_autoptr(GPtrArray) pool = NULL;
   JsonObject *p;
 
   if (!read_reservation_id (command, &reservation_id, error))
@@ -887,12 +1166,13 @@ decide_release_seats (gconstpointer      data,
   if (reservation == NULL)
     return TRUE;
 
-  p = seats_payload (command);
+  p = ccm_seats_payload (command);
   json_object_set_string_member (p, "reservation_id", reservation_id);
-  json_object_set_array_member (p, "available_seats_changed",
-                                ccm_seat_quantities_to_json (reservation->seats));
+  pool = split_returned (state, reservation, p);
+  json_object_set_array_member (p, "seats", ccm_seat_quantities_to_json (reservation->seats));
+  json_object_set_array_member (p, "available_seats_changed", ccm_seat_quantities_to_json (pool));
   ccm_decide_context_emit (ctx, "SeatsReleased", p);
-  serve_waitlists (state, command, reservation->seats, NULL, ctx);
+  ccm_seats_serve_waitlists (state, command, pool, NULL, ctx);
   return TRUE;
 }
 
@@ -932,7 +1212,7 @@ decide_join_waitlist (gconstpointer      data,
       return FALSE;
     }
   if (!ccm_validate_email ("email", email, error) ||
-      !require_known_type (state, seat_type, error))
+      !ccm_seats_require_type (state, seat_type, error))
     return FALSE;
 
   type = ccm_seats_find_type (state, seat_type);
@@ -958,7 +1238,7 @@ decide_join_waitlist (gconstpointer      data,
         return FALSE;
       }
 
-  p = seats_payload (command);
+  p = ccm_seats_payload (command);
   json_object_set_string_member (p, "entry_id", entry_id);
   json_object_set_string_member (p, "seat_type", seat_type);
   json_object_set_int_member (p, "quantity", quantity);
@@ -997,7 +1277,7 @@ decide_expire_waitlist_hold (gconstpointer      data,
 
       if (find_waitlist_entry (type, entry_id) != G_MAXUINT)
         {
-          JsonObject *p = seats_payload (command);
+          JsonObject *p = ccm_seats_payload (command);
 
           json_object_set_string_member (p, "entry_id", entry_id);
           json_object_set_string_member (p, "seat_type", type->seat_type);
@@ -1010,16 +1290,146 @@ decide_expire_waitlist_hold (gconstpointer      data,
   return TRUE;
 }
 
+/* The invariant of DESIGN §5.2, checked on what a decision would do. Every
+ * seats event says how the free pool changes; the pool is what the quota
+ * leaves after committed, held and allotted seats, so the invariant holds
+ * exactly when no type's pool goes below zero. A pool an old quota cut left
+ * negative may stay so, but no decision may take more from it. */
+static void
+add_pool_change (GHashTable *pool,
+                 const char *seat_type,
+                 gint64      change)
+{
+  gint64 *value;
+
+  if (seat_type == NULL)
+    return;
+  value = g_hash_table_lookup (pool, seat_type);
+  if (value != NULL)
+    *value += change;
+}
+
+static void
+add_pool_changes (GHashTable *pool,
+                  JsonObject *payload,
+                  const char *member,
+                  gint64      sign)
+{
+  JsonArray *array = payload_array (payload, member);
+  g_autoptr(GPtrArray) list = ccm_seat_quantities_from_json (array);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      CcmSeatQuantity *q = g_ptr_array_index (list, i);
+
+      add_pool_change (pool, q->seat_type, sign * q->quantity);
+    }
+}
+
+gboolean
+ccm_seats_guard (CcmDecideFunc       decide,
+                 gconstpointer       data,
+                 const CcmCommand   *command,
+                 CcmDecideContext   *ctx,
+                 GError            **error)
+{
+  const CcmSeatsState *state = data;
+  GPtrArray *events = ccm_decide_context_get_events (ctx);
+  guint first = events->len;
+  g_autoptr(GHashTable) pool = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) drawn = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  const char *stream = ccm_decide_context_stream (ctx);
+
+  if (!decide (data, command, ctx, error))
+    return FALSE;
+
+  for (guint i = 0; i < state->types->len; i++)
+    {
+      CcmSeatAvailability *type = g_ptr_array_index (state->types, i);
+
+      g_hash_table_insert (pool, type->seat_type, g_memdup2 (&type->remaining, sizeof (gint64)));
+    }
+
+  for (guint i = first; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+      JsonObject *p = event->payload;
+      const char *allotment_id = ccm_json_string (p, "allotment_id");
+
+      if (g_strcmp0 (event->stream_id, stream) != 0)
+        continue;
+      if (g_str_equal (event->type, "AvailableSeatsChanged"))
+        add_pool_changes (pool, p, "seats", 1);
+      else if (g_str_equal (event->type, "WaitlistPromoted"))
+        add_pool_change (pool, ccm_json_string (p, "seat_type"), -ccm_json_int (p, "quantity", 0));
+      else if (g_str_equal (event->type, "AllotmentGranted"))
+        add_pool_change (pool, ccm_json_string (p, "seat_type"), -ccm_json_int (p, "quantity", 0));
+      else
+        add_pool_changes (pool, p, "available_seats_changed", 1);
+
+      /* An allotment never gives more than it has left. */
+      if (allotment_id != NULL && json_object_has_member (p, "allotment_changed"))
+        {
+          const CcmAllotment *allotment = ccm_seats_find_allotment (state, allotment_id);
+          gint64 *balance = g_hash_table_lookup (drawn, allotment_id);
+
+          if (balance == NULL && allotment != NULL)
+            {
+              balance = g_memdup2 (&allotment->remaining, sizeof (gint64));
+              g_hash_table_insert (drawn, (gpointer) allotment->allotment_id, balance);
+            }
+          if (balance != NULL)
+            {
+              *balance += ccm_json_int (p, "allotment_changed", 0);
+              if (*balance < 0)
+                {
+                  ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "allotment_id",
+                                        _("The allotment %s has not enough seats left."),
+                                        allotment_id);
+                  return FALSE;
+                }
+            }
+        }
+    }
+
+  for (guint i = 0; i < state->types->len; i++)
+    {
+      CcmSeatAvailability *type = g_ptr_array_index (state->types, i);
+      gint64 after = *(gint64 *) g_hash_table_lookup (pool, type->seat_type);
+
+      if (after < 0 && after < type->remaining)
+        {
+          ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "quantity",
+                                _("This would promise %lld more seats of “%s” than its quota "
+                                  "of %lld: committed, held and allotted seats may not exceed "
+                                  "it."), (long long) -after, type->seat_type,
+                                (long long) type->quota);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+CCM_SEATS_GUARDED (decide_add_seats)
+CCM_SEATS_GUARDED (decide_remove_seats)
+CCM_SEATS_GUARDED (decide_make_reservation)
+CCM_SEATS_GUARDED (decide_cancel_reservation)
+CCM_SEATS_GUARDED (decide_commit_reservation)
+CCM_SEATS_GUARDED (decide_release_seats)
+CCM_SEATS_GUARDED (decide_join_waitlist)
+CCM_SEATS_GUARDED (decide_expire_waitlist_hold)
+
+/* Every decider that moves seats runs guarded; retiring a type drops it. */
 static const CcmCommandHandler seats_commands[] = {
-  { "AddSeats", &ccm_seats_aggregate, seats_stream_for, decide_add_seats },
-  { "RemoveSeats", &ccm_seats_aggregate, seats_stream_for, decide_remove_seats },
-  { "RetireSeatType", &ccm_seats_aggregate, seats_stream_for, decide_retire_seat_type },
-  { "MakeSeatReservation", &ccm_seats_aggregate, seats_stream_for, decide_make_reservation },
-  { "CancelSeatReservation", &ccm_seats_aggregate, seats_stream_for, decide_cancel_reservation },
-  { "CommitSeatReservation", &ccm_seats_aggregate, seats_stream_for, decide_commit_reservation },
-  { "ReleaseSeats", &ccm_seats_aggregate, seats_stream_for, decide_release_seats },
-  { "JoinWaitlist", &ccm_seats_aggregate, seats_stream_for, decide_join_waitlist },
-  { "ExpireWaitlistHold", &ccm_seats_aggregate, seats_stream_for, decide_expire_waitlist_hold },
+  { "AddSeats", &ccm_seats_aggregate, ccm_seats_stream_for, decide_add_seats_guarded },
+  { "RemoveSeats", &ccm_seats_aggregate, ccm_seats_stream_for, decide_remove_seats_guarded },
+  { "RetireSeatType", &ccm_seats_aggregate, ccm_seats_stream_for, decide_retire_seat_type },
+  { "MakeSeatReservation", &ccm_seats_aggregate, ccm_seats_stream_for, decide_make_reservation_guarded },
+  { "CancelSeatReservation", &ccm_seats_aggregate, ccm_seats_stream_for, decide_cancel_reservation_guarded },
+  { "CommitSeatReservation", &ccm_seats_aggregate, ccm_seats_stream_for, decide_commit_reservation_guarded },
+  { "ReleaseSeats", &ccm_seats_aggregate, ccm_seats_stream_for, decide_release_seats_guarded },
+  { "JoinWaitlist", &ccm_seats_aggregate, ccm_seats_stream_for, decide_join_waitlist_guarded },
+  { "ExpireWaitlistHold", &ccm_seats_aggregate, ccm_seats_stream_for, decide_expire_waitlist_hold_guarded },
 };
 
 void
@@ -1027,4 +1437,5 @@ ccm_seats_register (CcmRegistry *registry)
 {
   for (guint i = 0; i < G_N_ELEMENTS (seats_commands); i++)
     ccm_registry_add_command (registry, &seats_commands[i]);
+  ccm_allotments_register (registry);
 }
