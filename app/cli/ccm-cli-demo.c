@@ -111,6 +111,7 @@ typedef struct
   gint64      quotas[N_TYPES];
   gboolean    sold_out[N_TYPES];
   guint       n_commands;
+  gint64      tick;               /* a "minute" within one order: a part of the gap between orders */
   GPtrArray  *tickets;            /* char*: assigned seats of confirmed orders */
   GPtrArray  *cancelled_tickets;  /* char*: seats of orders cancelled after confirmation */
   GQueue      late;               /* LatePayment*: unpaid orders to pay after expiry */
@@ -468,7 +469,7 @@ pay (Demo        *d,
         return FALSE;
       g_clear_pointer (&payment_id, g_free);
       method = "card";
-      demo_later (d, MINUTE_US);
+      demo_later (d, d->tick);
     }
 
   /* Cash at the desk, counted wrong. */
@@ -563,14 +564,20 @@ pick_fate (Demo *d)
   return FATE_LATE_PAYMENT;
 }
 
+/* Seats freed by cancellations and expiries may have come back meanwhile:
+ * then the type is not sold out and *joined says the registrant did not
+ * join. */
 static gboolean
 join_waitlist (Demo          *d,
                guint          type,
                gint64         quantity,
                const Person  *person,
+               gboolean      *joined,
                GError       **error)
 {
   g_autofree char *entry_id = demo_id (d);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) local_error = NULL;
   JsonObject *args = json_object_new ();
 
   json_object_set_string_member (args, "conference", d->slug);
@@ -578,10 +585,21 @@ join_waitlist (Demo          *d,
   json_object_set_string_member (args, "seat_type", d->type_ids[type]);
   json_object_set_int_member (args, "quantity", quantity);
   set_person (args, person);
-  if (!demo_do (d, "JoinWaitlist", args, error))
-    return FALSE;
-  d->n_waitlisted++;
-  return TRUE;
+  outcome = demo_run (d, "JoinWaitlist", args, &local_error);
+  *joined = outcome != NULL;
+  if (outcome != NULL)
+    {
+      d->n_waitlisted++;
+      return TRUE;
+    }
+  if (g_error_matches (local_error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_CONFLICT) &&
+      g_strcmp0 (ccm_domain_error_get_field (local_error), "seat_type") == 0)
+    {
+      d->sold_out[type] = FALSE;
+      return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 static gboolean
@@ -622,7 +640,14 @@ place_order (Demo     *d,
   /* A sold-out seat type: some join its waitlist instead of ordering. */
   for (guint i = 0; i < N_TYPES; i++)
     if (asked[i] && d->sold_out[i] && n_lines == 1 && chance (d, 0.35))
-      return join_waitlist (d, i, quantities[i], &registrant, error);
+      {
+        gboolean joined = FALSE;
+
+        if (!join_waitlist (d, i, quantities[i], &registrant, &joined, error))
+          return FALSE;
+        if (joined)
+          return TRUE;
+      }
 
   args = order_args (order_id);
   json_object_set_string_member (args, "conference", d->slug);
@@ -661,7 +686,7 @@ place_order (Demo     *d,
     {
       if (!registrant_now && chance (d, 0.5))
         {
-          demo_later (d, MINUTE_US);
+          demo_later (d, d->tick);
           args = order_args (order_id);
           set_person (args, &registrant);
           return demo_do (d, "AssignRegistrantDetails", args, error);
@@ -681,7 +706,7 @@ place_order (Demo     *d,
 
   if (fate == FATE_CANCELLED)
     {
-      demo_later (d, 2 * MINUTE_US);
+      demo_later (d, 2 * d->tick);
       args = order_args (order_id);
       json_object_set_string_member (args, "reason", "Changed plans");
       return demo_do (d, "CancelOrder", args, error);
@@ -699,10 +724,14 @@ place_order (Demo     *d,
             return FALSE;
           for (guint t = 0; t < N_TYPES; t++)
             if (asked[t] && chance (d, 0.5))
-              return join_waitlist (d, t, quantities[t], &registrant, error);
+              {
+                gboolean joined = FALSE;
+
+                return join_waitlist (d, t, quantities[t], &registrant, &joined, error);
+              }
           return TRUE;
         }
-      demo_later (d, MINUTE_US);
+      demo_later (d, d->tick);
       if (!demo_do (d, "AcceptPartialReservation", order_args (order_id), error))
         return FALSE;
       g_clear_pointer (&order, json_object_unref);
@@ -710,16 +739,16 @@ place_order (Demo     *d,
         return FALSE;
     }
 
-  demo_later (d, 2 * MINUTE_US);
+  demo_later (d, 2 * d->tick);
   if (!pay (d, order, fate == FATE_CONFIRMED && chance (d, 0.01), error))
     return FALSE;
-  demo_later (d, MINUTE_US);
+  demo_later (d, d->tick);
   if (!assign_seats (d, order_id, &registrant, fate == FATE_CONFIRMED, error))
     return FALSE;
 
   if (fate == FATE_CANCELLED_PAID)
     {
-      demo_later (d, 3 * MINUTE_US);
+      demo_later (d, 3 * d->tick);
       args = order_args (order_id);
       json_object_set_string_member (args, "reason", "Cannot travel; refund requested");
       return demo_do (d, "CancelOrder", args, error);
@@ -853,6 +882,10 @@ demo_fill (Demo     *d,
   if (!create_conference (d, now, n_orders, error))
     return FALSE;
 
+  /* An order's steps take at most a dozen ticks, so the clock never runs
+   * ahead of the next order. */
+  d->tick = MIN (MINUTE_US, step / 12);
+
   for (guint i = 0; i < n_sales; i++)
     {
       if (!demo_at (d, sales_start + HOUR_US + i * step, error) ||
@@ -869,6 +902,7 @@ demo_fill (Demo     *d,
     return FALSE;
 
   /* The last minutes: reservations still running. */
+  d->tick = MIN (MINUTE_US, (DEMO_WINDOW_MIN - 3) * MINUTE_US / MAX (n_open, 1) / 12);
   for (guint i = 0; i < n_open; i++)
     if (!demo_at (d, open_start + i * ((DEMO_WINDOW_MIN - 3) * MINUTE_US / MAX (n_open, 1)),
                   error) ||
