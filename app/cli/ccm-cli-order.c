@@ -432,6 +432,14 @@ state_text (JsonObject *order)
   if (g_strcmp0 (status, "reserved") == 0)
     return g_strdup_printf (_("reserved, total %s, to be paid before %s"), total,
                             ccm_json_string (order, "expires_at"));
+  if (g_strcmp0 (status, "partially-reserved") == 0 && ccm_json_bool (order, "partial_accepted"))
+    {
+      g_autofree char *short_text = shortfall_text (order);
+
+      return g_strdup_printf (_("partially reserved and accepted (%s), total %s, to be paid "
+                                "before %s"), short_text, total,
+                              ccm_json_string (order, "expires_at"));
+    }
   if (g_strcmp0 (status, "partially-reserved") == 0)
     {
       g_autofree char *short_text = shortfall_text (order);
@@ -928,13 +936,19 @@ static void
 print_order_list (JsonArray *orders,
                   gboolean   with_conference)
 {
-  g_autoptr(CcmCliTable) table = ccm_cli_table_new (8);
+  /* The conference column only where orders of several may show. */
+  guint shift = with_conference ? 1 : 0;
+  g_autoptr(CcmCliTable) table = ccm_cli_table_new (7 + shift);
 
-  ccm_cli_table_set_header (table, _("CODE"), _("CONFERENCE"), _("STATE"), _("TOTAL"),
-                            _("REGISTRANT"), _("SEATS"), _("ASSIGNED"), _("PLACED"), NULL);
-  ccm_cli_table_align_right (table, 3);
-  ccm_cli_table_align_right (table, 5);
-  ccm_cli_table_align_right (table, 6);
+  if (with_conference)
+    ccm_cli_table_set_header (table, _("CODE"), _("CONFERENCE"), _("STATE"), _("TOTAL"),
+                              _("REGISTRANT"), _("SEATS"), _("ASSIGNED"), _("PLACED"), NULL);
+  else
+    ccm_cli_table_set_header (table, _("CODE"), _("STATE"), _("TOTAL"), _("REGISTRANT"),
+                              _("SEATS"), _("ASSIGNED"), _("PLACED"), NULL);
+  ccm_cli_table_align_right (table, 2 + shift);
+  ccm_cli_table_align_right (table, 4 + shift);
+  ccm_cli_table_align_right (table, 5 + shift);
   for (guint i = 0; i < json_array_get_length (orders); i++)
     {
       JsonObject *o = json_array_get_object_element (orders, i);
@@ -959,12 +973,18 @@ print_order_list (JsonArray *orders,
             registrant = g_strdup (name != NULL ? name : "");
         }
 
-      ccm_cli_table_add_row (table,
-                             nonnull (ccm_json_string (o, "access_code")),
-                             with_conference ? nonnull (ccm_json_string (o, "conference")) : "",
-                             ccm_cli_order_status_label (ccm_json_string (o, "status")),
-                             total, g_strstrip (registrant), seats, assigned,
-                             nonnull (ccm_json_string (o, "placed_at")), NULL);
+      g_strstrip (registrant);
+      if (with_conference)
+        ccm_cli_table_add_row (table, nonnull (ccm_json_string (o, "access_code")),
+                               nonnull (ccm_json_string (o, "conference")),
+                               ccm_cli_order_status_label (ccm_json_string (o, "status")),
+                               total, registrant, seats, assigned,
+                               nonnull (ccm_json_string (o, "placed_at")), NULL);
+      else
+        ccm_cli_table_add_row (table, nonnull (ccm_json_string (o, "access_code")),
+                               ccm_cli_order_status_label (ccm_json_string (o, "status")),
+                               total, registrant, seats, assigned,
+                               nonnull (ccm_json_string (o, "placed_at")), NULL);
     }
   ccm_cli_table_print (table, 0);
 }
