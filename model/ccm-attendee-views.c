@@ -273,6 +273,16 @@ project_ticket_cancelled (CcmStore        *store,
   return ccm_store_step_done (store, stmt, error);
 }
 
+/* The desk that scanned: as the command named it, else the device that
+ * recorded the event. */
+static const char *
+device_of (const CcmEvent *event)
+{
+  const char *device_id = ccm_json_string (event->payload, "device_id");
+
+  return device_id != NULL ? device_id : event->device_id;
+}
+
 static gboolean
 record_scan (CcmStore        *store,
              const CcmEvent  *event,
@@ -295,7 +305,7 @@ record_scan (CcmStore        *store,
   ccm_views_bind_text (stmt, 4, ccm_json_string (p, "order_id"));
   ccm_views_bind_text (stmt, 5, ccm_json_string (p, "seat_type"));
   sqlite3_bind_text (stmt, 6, kind, -1, SQLITE_STATIC);
-  ccm_views_bind_text (stmt, 7, ccm_json_string (p, "device_id"));
+  ccm_views_bind_text (stmt, 7, device_of (event));
   if (json_object_has_member (p, "device_time"))
     sqlite3_bind_int64 (stmt, 8, ccm_json_int (p, "device_time", 0));
   sqlite3_bind_int64 (stmt, 9, ccm_json_int (p, "decided_at", event->recorded_at));
@@ -344,7 +354,7 @@ project_scan (CcmStore        *store,
     {
       sqlite3_bind_int64 (stmt, 2, decided_at);
       sqlite3_bind_int64 (stmt, 3, decided_at - decided_at % HOUR_US);
-      ccm_views_bind_text (stmt, 4, ccm_json_string (p, "device_id"));
+      ccm_views_bind_text (stmt, 4, device_of (event));
     }
   return ccm_store_step_done (store, stmt, error);
 }

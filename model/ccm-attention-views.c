@@ -3,9 +3,9 @@
  * One row per event that asks for attention, keyed by the event's position:
  * a payment whose amount is not the order's total, a refund that is due, an
  * order confirmed on a payment that came after it expired, and every flagged
- * admission or exit. The row keeps the event's payload as its detail; the
- * message is written when the list is read, in the reader's language, so
- * the stored rows never depend on the locale of whoever projected them.
+ * admission or exit. The row keeps what the event said; the message is
+ * written when the list is read, in the reader's language, so the stored
+ * rows never depend on the locale of whoever projected them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,10 +34,33 @@ static const char schema[] =
   "  order_id TEXT,"
   "  ticket_code TEXT,"
   "  payment_id TEXT,"
-  "  detail TEXT NOT NULL,"
+  "  amount INTEGER,"
+  "  expected_amount INTEGER,"
+  "  currency TEXT,"
+  "  reason TEXT,"
+  "  scan TEXT,"
+  "  seat_type_id TEXT,"
+  "  device_id TEXT,"
+  "  device_time INTEGER,"
+  "  decided_at INTEGER,"
   "  recorded_at INTEGER NOT NULL);"
   "CREATE INDEX attention_items_conference ON attention_items (conference, id);";
 
+static void
+bind_int_or_null (sqlite3_stmt *stmt,
+                  int           index,
+                  JsonObject   *payload,
+                  const char   *member)
+{
+  if (json_object_has_member (payload, member) &&
+      !json_object_get_null_member (payload, member))
+    sqlite3_bind_int64 (stmt, index, ccm_json_int (payload, member, 0));
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* Columns rather than the payload's text: a JSON object's members have no
+ * fixed order, and the rows must come out byte for byte the same. */
 static gboolean
 add_item (CcmStore        *store,
           const CcmEvent  *event,
@@ -46,18 +69,14 @@ add_item (CcmStore        *store,
           GError         **error)
 {
   JsonObject *p = event->payload;
-  g_autoptr(JsonObject) detail = ccm_json_copy (p);
-  g_autofree char *text = NULL;
+  const char *device_id = ccm_json_string (p, "device_id");
   sqlite3_stmt *stmt;
-
-  if (scan != NULL)
-    json_object_set_string_member (detail, "scan", scan);
-  text = ccm_json_to_string (detail);
 
   stmt = ccm_store_prepare (store,
                             "INSERT INTO attention_items (id, conference, kind, order_id, "
-                            "ticket_code, payment_id, detail, recorded_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+                            "ticket_code, payment_id, amount, expected_amount, currency, reason, "
+                            "scan, seat_type_id, device_id, device_time, decided_at, recorded_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, event->position);
@@ -66,8 +85,19 @@ add_item (CcmStore        *store,
   ccm_views_bind_text (stmt, 4, ccm_json_string (p, "order_id"));
   ccm_views_bind_text (stmt, 5, ccm_json_string (p, "ticket_code"));
   ccm_views_bind_text (stmt, 6, ccm_json_string (p, "payment_id"));
-  sqlite3_bind_text (stmt, 7, text, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 8, event->recorded_at);
+  bind_int_or_null (stmt, 7, p, "amount");
+  bind_int_or_null (stmt, 8, p, "expected_amount");
+  ccm_views_bind_text (stmt, 9, ccm_json_string (p, "currency"));
+  ccm_views_bind_text (stmt, 10, ccm_json_string (p, "reason"));
+  ccm_views_bind_text (stmt, 11, scan);
+  ccm_views_bind_text (stmt, 12, ccm_json_string (p, "seat_type"));
+  if (scan != NULL)
+    {
+      ccm_views_bind_text (stmt, 13, device_id != NULL ? device_id : event->device_id);
+      bind_int_or_null (stmt, 14, p, "device_time");
+      bind_int_or_null (stmt, 15, p, "decided_at");
+    }
+  sqlite3_bind_int64 (stmt, 16, event->recorded_at);
   return ccm_store_step_done (store, stmt, error);
 }
 
@@ -134,9 +164,9 @@ refund_reason (const char *reason)
 
 static char *
 message_for (const char *kind,
+             const char *code,
              JsonObject *d)
 {
-  const char *code = ccm_json_string (d, "ticket_code");
   const char *currency = ccm_json_string (d, "currency");
   gboolean exit = g_strcmp0 (ccm_json_string (d, "scan"), "exit") == 0;
 
@@ -178,6 +208,36 @@ message_for (const char *kind,
   return g_strdup (kind);
 }
 
+#define ITEM_COLUMNS \
+  "id, conference, kind, order_id, ticket_code, payment_id, amount, expected_amount, " \
+  "currency, reason, scan, seat_type_id, device_id, device_time, decided_at, recorded_at"
+
+/* The detail: what the event said that the fixed members do not. */
+static JsonObject *
+detail_from_row (sqlite3_stmt *stmt)
+{
+  static const char *const names[] = {
+    "amount", "expected_amount", "currency", "reason", "scan", "seat_type_id",
+    "device_id", "device_time", "decided_at"
+  };
+  JsonObject *detail = json_object_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      int column = 6 + i;
+
+      if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+        continue;
+      if (g_str_equal (names[i], "device_time") || g_str_equal (names[i], "decided_at"))
+        ccm_views_set_time (detail, names[i], stmt, column);
+      else if (sqlite3_column_type (stmt, column) == SQLITE_INTEGER)
+        json_object_set_int_member (detail, names[i], sqlite3_column_int64 (stmt, column));
+      else
+        ccm_views_set_text (detail, names[i], stmt, column);
+    }
+  return detail;
+}
+
 JsonArray *
 ccm_attention_views_list (CcmStore    *store,
                           const char  *slug,
@@ -194,14 +254,13 @@ ccm_attention_views_list (CcmStore    *store,
       if (!ccm_views_require_conference (store, slug, error))
         return NULL;
       stmt = ccm_store_prepare (store,
-                                "SELECT id, conference, kind, order_id, ticket_code, payment_id, "
-                                "detail, recorded_at FROM attention_items WHERE conference = ? "
-                                "ORDER BY id DESC", error);
+                                "SELECT " ITEM_COLUMNS " FROM attention_items "
+                                "WHERE conference = ? ORDER BY id DESC", error);
     }
   else
     stmt = ccm_store_prepare (store,
-                              "SELECT id, conference, kind, order_id, ticket_code, payment_id, "
-                              "detail, recorded_at FROM attention_items ORDER BY id DESC", error);
+                              "SELECT " ITEM_COLUMNS " FROM attention_items ORDER BY id DESC",
+                              error);
   if (stmt == NULL)
     return NULL;
   if (slug != NULL)
@@ -211,14 +270,10 @@ ccm_attention_views_list (CcmStore    *store,
     {
       JsonObject *o = json_object_new ();
       const char *kind = (const char *) sqlite3_column_text (stmt, 2);
-      g_autoptr(JsonObject) detail = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 6),
-                                                           -1, NULL);
+      g_autoptr(JsonObject) detail = detail_from_row (stmt);
       g_autofree char *message = NULL;
 
-      if (detail == NULL)
-        detail = json_object_new ();
-      message = message_for (kind, detail);
-
+      message = message_for (kind, (const char *) sqlite3_column_text (stmt, 4), detail);
       json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
       ccm_views_set_text (o, "conference", stmt, 1);
       json_object_set_string_member (o, "kind", kind);
@@ -227,7 +282,7 @@ ccm_attention_views_list (CcmStore    *store,
       ccm_views_set_text (o, "payment_id", stmt, 5);
       json_object_set_string_member (o, "message", message);
       json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
-      ccm_views_set_time (o, "recorded_at", stmt, 7);
+      ccm_views_set_time (o, "recorded_at", stmt, 15);
       json_array_add_object_element (list, o);
     }
   if (!ccm_views_done (store, stmt, rc, "listing the attention list", error))

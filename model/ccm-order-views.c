@@ -5,7 +5,8 @@
  * now (what was reserved once the seats came back; 0 for a type that got
  * none). payment_views and refund_views come from the payment and order
  * streams. Times are the payloads' own or the events' recorded_at, never the
- * clock, so a rebuild writes the same rows.
+ * clock, so a rebuild writes the same rows; orders placed in the same
+ * microsecond keep the order of their events' positions.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,12 +34,14 @@ static const char schema[] =
   "  currency TEXT NOT NULL,"
   "  is_free INTEGER NOT NULL DEFAULT 0,"
   "  placed_at INTEGER NOT NULL,"
+  "  placed_position INTEGER NOT NULL,"
   "  expires_at INTEGER,"
   "  first_name TEXT,"
   "  last_name TEXT,"
   "  email TEXT,"
   "  email_key TEXT,"
   "  partial_accepted INTEGER NOT NULL DEFAULT 0,"
+  "  guaranteed INTEGER NOT NULL DEFAULT 0,"
   "  payment_id TEXT,"
   "  amount_paid INTEGER,"
   "  confirmed_at INTEGER,"
@@ -46,8 +49,8 @@ static const char schema[] =
   "  closed_at INTEGER,"
   "  cancel_reason TEXT,"
   "  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE INDEX order_views_conference ON order_views (conference, placed_at, order_id);"
-  "CREATE INDEX order_views_status ON order_views (conference, status, placed_at, order_id);"
+  "CREATE INDEX order_views_conference ON order_views (conference, placed_at, placed_position);"
+  "CREATE INDEX order_views_status ON order_views (conference, status, placed_at, placed_position);"
   "CREATE INDEX order_views_email ON order_views (email_key);"
   "CREATE INDEX order_views_code ON order_views (access_code, conference);"
   "CREATE TABLE order_lines ("
@@ -149,8 +152,8 @@ project_placed (CcmStore        *store,
 
   stmt = ccm_store_prepare (store,
                             "INSERT INTO order_views (order_id, conference, access_code, status, "
-                            "currency, placed_at, expires_at, updated_at) "
-                            "VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7)", error);
+                            "currency, placed_at, placed_position, expires_at, updated_at) "
+                            "VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?8, ?6, ?7)", error);
   if (stmt == NULL)
     return FALSE;
   ccm_views_bind_text (stmt, 1, order_id);
@@ -160,6 +163,7 @@ project_placed (CcmStore        *store,
   sqlite3_bind_int64 (stmt, 5, ccm_json_int (p, "placed_at", event->recorded_at));
   sqlite3_bind_int64 (stmt, 6, ccm_json_int (p, "expires_at", 0));
   sqlite3_bind_int64 (stmt, 7, event->recorded_at);
+  sqlite3_bind_int64 (stmt, 8, event->position);
   return ccm_store_step_done (store, stmt, error) &&
          replace_lines (store, order_id, p, error);
 }
@@ -256,8 +260,8 @@ set_status (CcmStore        *store,
 
   stmt = ccm_store_prepare (store,
                             "UPDATE order_views SET status = ?2, partial_accepted = 0, "
-                            "expires_at = coalesce (?3, expires_at), updated_at = ?4 "
-                            "WHERE order_id = ?1", error);
+                            "expires_at = coalesce (?3, expires_at), updated_at = ?4, "
+                            "guaranteed = ?5 WHERE order_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   ccm_views_bind_text (stmt, 1, ccm_json_string (event->payload, "order_id"));
@@ -265,6 +269,7 @@ set_status (CcmStore        *store,
   if (json_object_has_member (event->payload, "expires_at"))
     sqlite3_bind_int64 (stmt, 3, ccm_json_int (event->payload, "expires_at", 0));
   sqlite3_bind_int64 (stmt, 4, event->recorded_at);
+  sqlite3_bind_int (stmt, 5, ccm_json_bool (event->payload, "guaranteed"));
   return ccm_store_step_done (store, stmt, error);
 }
 
@@ -518,7 +523,7 @@ const CcmProjection ccm_order_views_projection = {
   "o.order_id, o.conference, o.access_code, o.status, o.total, o.currency, o.is_free, " \
   "o.placed_at, o.expires_at, o.first_name, o.last_name, o.email, o.partial_accepted, " \
   "o.payment_id, o.amount_paid, o.confirmed_at, o.closed_at, o.cancel_reason, " \
-  "o.after_expiry"
+  "o.after_expiry, o.guaranteed"
 
 static JsonObject *
 order_from_row (sqlite3_stmt *stmt)
@@ -549,6 +554,7 @@ order_from_row (sqlite3_stmt *stmt)
   ccm_views_set_time (o, "closed_at", stmt, 16);
   ccm_views_set_text (o, "cancel_reason", stmt, 17);
   json_object_set_boolean_member (o, "paid_after_expiry", sqlite3_column_int (stmt, 18));
+  json_object_set_boolean_member (o, "guaranteed", sqlite3_column_int (stmt, 19));
   return o;
 }
 
@@ -784,7 +790,7 @@ ccm_order_views_get (CcmStore    *store,
   return g_steal_pointer (&order);
 }
 
-/* The columns of the order list, after ORDER_COLUMNS. */
+/* The columns of the order list, after ORDER_COLUMNS (20 and 21). */
 #define SUMMARY_COLUMNS \
   ", (SELECT coalesce (sum (l.quantity), 0) FROM order_lines l " \
   "   WHERE l.order_id = o.order_id), " \
@@ -816,8 +822,8 @@ summary_from_row (sqlite3_stmt *stmt)
   ccm_views_set_text (o, "first_name", stmt, 9);
   ccm_views_set_text (o, "last_name", stmt, 10);
   ccm_views_set_text (o, "email", stmt, 11);
-  json_object_set_int_member (o, "attendees", sqlite3_column_int64 (stmt, 20));
-  json_object_set_int_member (o, "seats", sqlite3_column_int64 (stmt, 19));
+  json_object_set_int_member (o, "attendees", sqlite3_column_int64 (stmt, 21));
+  json_object_set_int_member (o, "seats", sqlite3_column_int64 (stmt, 20));
   ccm_views_set_time (o, "placed_at", stmt, 7);
   ccm_views_set_time (o, "expires_at", stmt, 8);
   return o;
@@ -858,13 +864,13 @@ ccm_order_views_list (CcmStore    *store,
     stmt = ccm_store_prepare (store,
                               "SELECT " ORDER_COLUMNS SUMMARY_COLUMNS " FROM order_views o "
                               "WHERE o.conference = ?1 AND o.status = ?2 "
-                              "ORDER BY o.placed_at DESC, o.order_id DESC LIMIT ?3 OFFSET ?4",
+                              "ORDER BY o.placed_at DESC, o.placed_position DESC LIMIT ?3 OFFSET ?4",
                               error);
   else
     stmt = ccm_store_prepare (store,
                               "SELECT " ORDER_COLUMNS SUMMARY_COLUMNS " FROM order_views o "
                               "WHERE o.conference = ?1 "
-                              "ORDER BY o.placed_at DESC, o.order_id DESC LIMIT ?3 OFFSET ?4",
+                              "ORDER BY o.placed_at DESC, o.placed_position DESC LIMIT ?3 OFFSET ?4",
                               error);
   if (stmt == NULL)
     return NULL;
@@ -906,13 +912,13 @@ ccm_order_views_find (CcmStore    *store,
                                 "SELECT " ORDER_COLUMNS SUMMARY_COLUMNS " FROM order_views o "
                                 "WHERE o.email_key = ?1 AND (?2 IS NULL OR o.access_code = ?2) "
                                 "AND (?3 IS NULL OR o.conference = ?3) "
-                                "ORDER BY o.placed_at DESC, o.order_id DESC", error);
+                                "ORDER BY o.placed_at DESC, o.placed_position DESC", error);
     }
   else
     stmt = ccm_store_prepare (store,
                               "SELECT " ORDER_COLUMNS SUMMARY_COLUMNS " FROM order_views o "
                               "WHERE o.access_code = ?2 AND (?3 IS NULL OR o.conference = ?3) "
-                              "ORDER BY o.placed_at DESC, o.order_id DESC", error);
+                              "ORDER BY o.placed_at DESC, o.placed_position DESC", error);
   if (stmt == NULL)
     return NULL;
 

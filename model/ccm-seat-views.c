@@ -4,8 +4,10 @@
  * seat_availability keeps one row per seat type: its name, price and quota
  * from the conference, and from the seats stream what is left (available,
  * which goes negative after a quota cut), held by pending reservations
- * (reserved) and by confirmed orders (sold). seat_holds remembers what each
- * reservation holds, so a cancellation, commit or release moves exactly that.
+ * (reserved), by confirmed orders (sold) and leased to desks and not yet
+ * used (allotted). seat_holds remembers what each reservation holds, so a
+ * cancellation, commit or release moves exactly that; seat_allotments what
+ * each allotment has left.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,7 +21,7 @@
 #include "ccm-json.h"
 
 static const char *const tables[] = {
-  "seat_availability", "seat_holds", "waitlist_entries", NULL
+  "seat_availability", "seat_holds", "waitlist_entries", "seat_allotments", NULL
 };
 
 static const char schema[] =
@@ -32,6 +34,7 @@ static const char schema[] =
   "  available INTEGER NOT NULL DEFAULT 0,"
   "  reserved INTEGER NOT NULL DEFAULT 0,"
   "  sold INTEGER NOT NULL DEFAULT 0,"
+  "  allotted INTEGER NOT NULL DEFAULT 0,"
   "  ordinal INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
   "CREATE INDEX seat_availability_conference ON seat_availability (conference, ordinal);"
   "CREATE TABLE seat_holds ("
@@ -57,7 +60,20 @@ static const char schema[] =
   "  joined_at INTEGER NOT NULL,"
   "  joined_position INTEGER NOT NULL) WITHOUT ROWID;"
   "CREATE INDEX waitlist_entries_conference ON waitlist_entries (conference, joined_position);"
-  "CREATE INDEX waitlist_entries_waiting ON waitlist_entries (seat_type_id, status, waiting);";
+  "CREATE INDEX waitlist_entries_waiting ON waitlist_entries (seat_type_id, status, waiting);"
+  "CREATE TABLE seat_allotments ("
+  "  allotment_id TEXT PRIMARY KEY,"
+  "  conference TEXT NOT NULL,"
+  "  seat_type_id TEXT NOT NULL,"
+  "  device_id TEXT,"
+  "  granted INTEGER NOT NULL,"
+  "  remaining INTEGER NOT NULL,"
+  "  until INTEGER,"
+  "  status TEXT NOT NULL) WITHOUT ROWID;";
+
+static gboolean add_allotment_change (CcmStore    *store,
+                                      JsonObject  *payload,
+                                      GError     **error);
 
 /* Conference stream: what a seat type is called, costs and may hold. */
 
@@ -264,7 +280,8 @@ project_seats_reserved (CcmStore        *store,
                      ccm_json_int (q, "quantity", 0), error))
         return FALSE;
     }
-  return add_available (store, p, error);
+  return add_available (store, p, error) &&
+         add_allotment_change (store, p, error);
 }
 
 static gboolean
@@ -290,6 +307,121 @@ project_committed (CcmStore        *store,
          run_with_reservation (store,
                                "DELETE FROM seat_holds WHERE reservation_id = ?1 "
                                "AND committed = 0", reservation_id, error);
+}
+
+/* Allotments: seats leased to a desk leave the pool; what the desk sells
+ * from them, and what comes back, moves its remaining count. */
+
+static gboolean
+project_allotment_granted (CcmStore        *store,
+                           const CcmEvent  *event,
+                           const char      *slug,
+                           GError         **error)
+{
+  JsonObject *p = event->payload;
+  gint64 quantity = ccm_json_int (p, "quantity", 0);
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (store,
+                            "INSERT INTO seat_allotments (allotment_id, conference, seat_type_id, "
+                            "device_id, granted, remaining, until, status) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, 'active') "
+                            "ON CONFLICT DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+  ccm_views_bind_text (stmt, 1, ccm_json_string (p, "allotment_id"));
+  sqlite3_bind_text (stmt, 2, slug, -1, SQLITE_STATIC);
+  ccm_views_bind_text (stmt, 3, ccm_json_string (p, "seat_type"));
+  ccm_views_bind_text (stmt, 4, ccm_json_string (p, "device_id"));
+  sqlite3_bind_int64 (stmt, 5, quantity);
+  sqlite3_bind_int64 (stmt, 6, ccm_json_int (p, "until", 0));
+  if (!ccm_store_step_done (store, stmt, error))
+    return FALSE;
+
+  stmt = ccm_store_prepare (store,
+                            "UPDATE seat_availability SET available = available - ?1, "
+                            "allotted = allotted + ?1 WHERE seat_type_id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, quantity);
+  ccm_views_bind_text (stmt, 2, ccm_json_string (p, "seat_type"));
+  return ccm_store_step_done (store, stmt, error);
+}
+
+static gboolean
+change_allotment (CcmStore    *store,
+                  const char  *allotment_id,
+                  gint64       change,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (allotment_id == NULL || change == 0)
+    return TRUE;
+
+  stmt = ccm_store_prepare (store,
+                            "UPDATE seat_availability SET allotted = allotted + ?1 "
+                            "WHERE seat_type_id = (SELECT seat_type_id FROM seat_allotments "
+                            "WHERE allotment_id = ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, change);
+  ccm_views_bind_text (stmt, 2, allotment_id);
+  if (!ccm_store_step_done (store, stmt, error))
+    return FALSE;
+
+  stmt = ccm_store_prepare (store,
+                            "UPDATE seat_allotments SET remaining = remaining + ?1 "
+                            "WHERE allotment_id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, change);
+  ccm_views_bind_text (stmt, 2, allotment_id);
+  return ccm_store_step_done (store, stmt, error);
+}
+
+/* A reservation drew from an allotment, or gave seats back to it. */
+static gboolean
+add_allotment_change (CcmStore    *store,
+                      JsonObject  *payload,
+                      GError     **error)
+{
+  return change_allotment (store, ccm_json_string (payload, "allotment_id"),
+                           ccm_json_int (payload, "allotment_changed", 0), error);
+}
+
+static gboolean
+project_allotment_settled (CcmStore        *store,
+                           const CcmEvent  *event,
+                           const char      *status,
+                           GError         **error)
+{
+  JsonObject *p = event->payload;
+  const char *allotment_id = ccm_json_string (p, "allotment_id");
+  sqlite3_stmt *stmt;
+  gint64 remaining = 0;
+  int rc;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT remaining FROM seat_allotments WHERE allotment_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  ccm_views_bind_text (stmt, 1, allotment_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    remaining = sqlite3_column_int64 (stmt, 0);
+  if (!ccm_views_done (store, stmt, rc, "reading an allotment", error) ||
+      !change_allotment (store, allotment_id, -remaining, error))
+    return FALSE;
+
+  stmt = ccm_store_prepare (store,
+                            "UPDATE seat_allotments SET status = ?2 WHERE allotment_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  ccm_views_bind_text (stmt, 1, allotment_id);
+  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
+  return ccm_store_step_done (store, stmt, error) &&
+         add_available (store, p, error);
 }
 
 /* Waitlists */
@@ -392,7 +524,8 @@ project_cancelled (CcmStore        *store,
       !leave_waitlist (store, reservation_id, "expired", error))
     return FALSE;
   return drop_holds (store, reservation_id, FALSE, error) &&
-         add_available (store, p, error);
+         add_available (store, p, error) &&
+         add_allotment_change (store, p, error);
 }
 
 static gboolean
@@ -427,7 +560,14 @@ seat_views_apply (CcmStore        *store,
     return project_committed (store, event, error);
   if (g_str_equal (type, "SeatsReleased"))
     return drop_holds (store, ccm_json_string (event->payload, "reservation_id"), TRUE, error) &&
-           add_available (store, event->payload, error);
+           add_available (store, event->payload, error) &&
+           add_allotment_change (store, event->payload, error);
+  if (g_str_equal (type, "AllotmentGranted"))
+    return project_allotment_granted (store, event, slug, error);
+  if (g_str_equal (type, "AllotmentReturned"))
+    return project_allotment_settled (store, event, "returned", error);
+  if (g_str_equal (type, "AllotmentExpired"))
+    return project_allotment_settled (store, event, "expired", error);
   if (g_str_equal (type, "WaitlistJoined"))
     return project_waitlist_joined (store, event, slug, error);
   if (g_str_equal (type, "WaitlistPromoted"))
@@ -464,7 +604,7 @@ ccm_seat_views_list (CcmStore    *store,
 
   stmt = ccm_store_prepare (store,
                             "SELECT s.seat_type_id, s.name, s.price, s.quota, s.available, "
-                            "s.reserved, s.sold, "
+                            "s.reserved, s.sold, s.allotted, "
                             "(SELECT coalesce (sum (w.waiting), 0) FROM waitlist_entries w "
                             " WHERE w.seat_type_id = s.seat_type_id AND w.status = 'waiting') "
                             "FROM seat_availability s WHERE s.conference = ? "
@@ -483,7 +623,8 @@ ccm_seat_views_list (CcmStore    *store,
       json_object_set_int_member (o, "available", sqlite3_column_int64 (stmt, 4));
       json_object_set_int_member (o, "reserved", sqlite3_column_int64 (stmt, 5));
       json_object_set_int_member (o, "sold", sqlite3_column_int64 (stmt, 6));
-      json_object_set_int_member (o, "waiting", sqlite3_column_int64 (stmt, 7));
+      json_object_set_int_member (o, "allotted", sqlite3_column_int64 (stmt, 7));
+      json_object_set_int_member (o, "waiting", sqlite3_column_int64 (stmt, 8));
       json_array_add_object_element (list, o);
     }
   if (!ccm_views_done (store, stmt, rc, "listing seats", error))

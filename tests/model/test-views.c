@@ -1,0 +1,1051 @@
+/* test-views.c — the read models of orders, seats, attendees, check-in,
+ * waitlists and the attention list, fed by real commands through the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "ccm-assignments.h"
+#include "ccm-domain.h"
+#include "ccm-errors.h"
+#include "ccm-id.h"
+#include "ccm-json.h"
+#include "ccm-order.h"
+#include "ccm-order-views.h"
+#include "ccm-store.h"
+
+#define T0 G_GINT64_CONSTANT (1780000000000000)   /* 2026-05-28T20:26:40Z */
+#define MINUTE_US (G_GINT64_CONSTANT (60) * G_USEC_PER_SEC)
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  CcmRegistry *registry;
+  CcmClock *clock;
+  CcmStore *store;
+  char *general;    /* seat type ids of "conf" */
+  char *workshop;
+  char *tutorial;
+} Fixture;
+
+/* Set-up */
+
+static CcmStore *
+open_store (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  CcmStore *store = ccm_store_open (f->path, f->registry, f->clock, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("ccm-views-XXXXXX", NULL);
+  f->path = g_build_filename (f->dir, "store.db", NULL);
+  f->registry = ccm_domain_registry_new ();
+  f->clock = ccm_clock_new_fixed (T0);
+  f->store = open_store (f);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (f->store != NULL)
+    g_assert_finalize_object (f->store);
+  g_clear_object (&f->clock);
+  g_clear_pointer (&f->registry, ccm_registry_unref);
+
+  d = g_dir_open (f->dir, 0, NULL);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+  g_free (f->general);
+  g_free (f->workshop);
+  g_free (f->tutorial);
+}
+
+/* Commands */
+
+static char *
+new_id (Fixture *f)
+{
+  return ccm_id_new (ccm_clock_now (f->clock));
+}
+
+/* Runs a command (args are taken) and returns a copy of its result. */
+static JsonObject *
+run (Fixture    *f,
+     const char *type,
+     JsonObject *args)
+{
+  g_autofree char *command_id = new_id (f);
+  g_autoptr(CcmCommand) command = ccm_command_new (type, command_id, args);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = ccm_store_execute (f->store, command, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (outcome);
+  return ccm_json_copy (outcome->result);
+}
+
+static void
+run_ok (Fixture    *f,
+        const char *type,
+        JsonObject *args)
+{
+  g_autoptr(JsonObject) result = run (f, type, args);
+}
+
+static char *
+add_seat_type (Fixture    *f,
+               const char *slug,
+               const char *name,
+               gint64      price,
+               gint64      quota)
+{
+  JsonObject *args = json_object_new ();
+  char *id = new_id (f);
+
+  json_object_set_string_member (args, "slug", slug);
+  json_object_set_string_member (args, "seat_type_id", id);
+  json_object_set_string_member (args, "name", name);
+  json_object_set_int_member (args, "price", price);
+  json_object_set_int_member (args, "quota", quota);
+  run_ok (f, "AddSeatType", args);
+  return id;
+}
+
+/* "conf": General $199.00 (100 seats), Workshop $50.00 (10), Tutorial
+ * $100.00 (4), published. */
+static void
+given_conference (Fixture    *f,
+                  const char *slug)
+{
+  JsonObject *args = json_object_new ();
+  g_autofree char *conference_id = new_id (f);
+
+  json_object_set_string_member (args, "conference_id", conference_id);
+  json_object_set_string_member (args, "slug", slug);
+  json_object_set_string_member (args, "name", "Contoso Days");
+  json_object_set_string_member (args, "start_date", "2026-06-01");
+  json_object_set_string_member (args, "end_date", "2026-06-02");
+  json_object_set_string_member (args, "owner_name", "Ada Owner");
+  json_object_set_string_member (args, "owner_email", "ada@example.com");
+  json_object_set_string_member (args, "access_code", "CONFAB");
+  json_object_set_string_member (args, "currency", "USD");
+  run_ok (f, "CreateConference", args);
+
+  g_free (f->general);
+  g_free (f->workshop);
+  g_free (f->tutorial);
+  f->general = add_seat_type (f, slug, "General", 19900, 100);
+  f->workshop = add_seat_type (f, slug, "Workshop", 5000, 10);
+  f->tutorial = add_seat_type (f, slug, "Tutorial", 10000, 4);
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "slug", slug);
+  run_ok (f, "PublishConference", args);
+}
+
+static void
+add_seats (JsonArray  *seats,
+           const char *seat_type,
+           gint64      quantity)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_string_member (o, "seat_type", seat_type);
+  json_object_set_int_member (o, "quantity", quantity);
+  json_array_add_object_element (seats, o);
+}
+
+/* Places an order for up to two seat types; returns its id. */
+static char *
+place_order (Fixture    *f,
+             const char *slug,
+             const char *type_a,
+             gint64      quantity_a,
+             const char *type_b,
+             gint64      quantity_b,
+             const char *email)
+{
+  JsonObject *args = json_object_new ();
+  JsonArray *seats = json_array_new ();
+  g_autofree char *code = ccm_access_code_new ();
+  g_autoptr(JsonObject) result = NULL;
+  char *order_id = new_id (f);
+
+  add_seats (seats, type_a, quantity_a);
+  if (type_b != NULL)
+    add_seats (seats, type_b, quantity_b);
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "conference", slug);
+  json_object_set_string_member (args, "access_code", code);
+  json_object_set_array_member (args, "seats", seats);
+  json_object_set_array_member (args, "ticket_codes", ccm_ticket_codes_new (quantity_a + quantity_b));
+  if (email != NULL)
+    {
+      json_object_set_string_member (args, "first_name", "Rita");
+      json_object_set_string_member (args, "last_name", "Registrant");
+      json_object_set_string_member (args, "email", email);
+    }
+  result = run (f, "PlaceOrder", args);
+  g_assert_cmpstr (ccm_json_string (result, "order_id"), ==, order_id);
+  return order_id;
+}
+
+static char *
+pay (Fixture    *f,
+     const char *order_id,
+     gint64      amount)
+{
+  JsonObject *args = json_object_new ();
+  char *payment_id = new_id (f);
+
+  json_object_set_string_member (args, "payment_id", payment_id);
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "method", "cash");
+  json_object_set_int_member (args, "amount", amount);
+  run_ok (f, "InitiatePayment", args);
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  run_ok (f, "CompletePayment", args);
+  return payment_id;
+}
+
+static void
+assign_seat (Fixture    *f,
+             const char *order_id,
+             gint64      position,
+             const char *first_name,
+             const char *last_name,
+             const char *email)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_int_member (args, "position", position);
+  json_object_set_string_member (args, "first_name", first_name);
+  json_object_set_string_member (args, "last_name", last_name);
+  json_object_set_string_member (args, "email", email);
+  run_ok (f, "AssignSeat", args);
+}
+
+static JsonObject *
+admit (Fixture    *f,
+       const char *ticket_code,
+       const char *slug)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "ticket_code", ticket_code);
+  if (slug != NULL)
+    json_object_set_string_member (args, "conference", slug);
+  json_object_set_int_member (args, "device_time", ccm_clock_now (f->clock) - G_USEC_PER_SEC);
+  return run (f, "AdmitTicket", args);
+}
+
+static void
+cancel_order (Fixture    *f,
+              const char *order_id)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "reason", "registrant asked");
+  run_ok (f, "CancelOrder", args);
+}
+
+/* Queries */
+
+static JsonObject *
+get_order (Fixture    *f,
+           const char *id_or_code)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *order = ccm_order_views_get (f->store, "conf", id_or_code, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (order);
+  return order;
+}
+
+static JsonObject *
+seat_row (Fixture    *f,
+          const char *seat_type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) seats = ccm_seat_views_list (f->store, "conf", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (seats); i++)
+    {
+      JsonObject *o = json_array_get_object_element (seats, i);
+
+      if (g_str_equal (ccm_json_string (o, "seat_type_id"), seat_type))
+        return json_object_ref (o);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assert_seats (Fixture    *f,
+              const char *seat_type,
+              gint64      available,
+              gint64      reserved,
+              gint64      sold,
+              gint64      waiting)
+{
+  g_autoptr(JsonObject) row = seat_row (f, seat_type);
+
+  g_assert_cmpint (ccm_json_int (row, "available", -1), ==, available);
+  g_assert_cmpint (ccm_json_int (row, "reserved", -1), ==, reserved);
+  g_assert_cmpint (ccm_json_int (row, "sold", -1), ==, sold);
+  g_assert_cmpint (ccm_json_int (row, "waiting", -1), ==, waiting);
+}
+
+static JsonArray *
+search (Fixture    *f,
+        const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *found = ccm_attendee_views_search (f->store, "conf", query, 50, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  return found;
+}
+
+static JsonArray *
+attention (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  JsonArray *list = ccm_attention_views_list (f->store, "conf", &error);
+
+  g_assert_no_error (error);
+  return list;
+}
+
+static guint
+count_kind (JsonArray  *list,
+            const char *kind)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    if (g_str_equal (ccm_json_string (json_array_get_object_element (list, i), "kind"), kind))
+      n++;
+  return n;
+}
+
+static JsonObject *
+element (JsonObject *object,
+         const char *member,
+         guint       index)
+{
+  JsonArray *array = json_object_get_array_member (object, member);
+
+  g_assert_cmpuint (index, <, json_array_get_length (array));
+  return json_array_get_object_element (array, index);
+}
+
+static guint
+length (JsonObject *object,
+        const char *member)
+{
+  return json_array_get_length (json_object_get_array_member (object, member));
+}
+
+static const char *
+ticket_of (JsonObject *order,
+           guint       position)
+{
+  return ccm_json_string (element (order, "attendees", position), "ticket_code");
+}
+
+/* Tests */
+
+static void
+test_open_close (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) seats = NULL;
+
+  seats = ccm_seat_views_list (f->store, "nowhere", &error);
+  g_assert_null (seats);
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND);
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "slug");
+
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+}
+
+/* A $199 + $50 order, paid and assigned: every read model afterwards. */
+static void
+test_paid_and_assigned (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autofree char *payment_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) by_code = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(JsonArray) found = NULL;
+  g_autoptr(JsonArray) attendees = NULL;
+  g_autoptr(JsonObject) admitted = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *line, *payment, *attendee;
+
+  given_conference (f, "conf");
+  assert_seats (f, f->general, 100, 0, 0, 0);
+
+  order_id = place_order (f, "conf", f->general, 1, f->workshop, 1, "rita@example.com");
+  assert_seats (f, f->general, 99, 1, 0, 0);
+  assert_seats (f, f->workshop, 9, 1, 0, 0);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
+  g_assert_cmpint (ccm_json_int (order, "total", 0), ==, 24900);
+  g_assert_cmpstr (ccm_json_string (order, "expires_at"), ==, "2026-05-28T20:41:40.000Z");
+  g_clear_pointer (&order, json_object_unref);
+
+  payment_id = pay (f, order_id, 24900);
+  assert_seats (f, f->general, 99, 0, 1, 0);
+  assert_seats (f, f->workshop, 9, 0, 1, 0);
+
+  order = get_order (f, order_id);
+  assign_seat (f, order_id, 0, "José", "García", "Jose.Garcia@example.com");
+  assign_seat (f, order_id, 1, "Ann", "Smith", "ann.smith@example.org");
+  admitted = admit (f, ticket_of (order, 0), "conf");
+  g_assert_false (ccm_json_bool (admitted, "flagged"));
+  g_clear_pointer (&order, json_object_unref);
+
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "conference"), ==, "conf");
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "confirmed");
+  g_assert_cmpint (ccm_json_int (order, "total", 0), ==, 24900);
+  g_assert_cmpstr (ccm_json_string (order, "currency"), ==, "USD");
+  g_assert_false (ccm_json_bool (order, "is_free"));
+  g_assert_cmpstr (ccm_json_string (order, "placed_at"), ==, "2026-05-28T20:26:40.000Z");
+  g_assert_cmpstr (ccm_json_string (json_object_get_object_member (order, "registrant"), "email"),
+                   ==, "rita@example.com");
+
+  g_assert_cmpuint (length (order, "lines"), ==, 2);
+  line = element (order, "lines", 0);
+  g_assert_cmpstr (ccm_json_string (line, "seat_type_id"), ==, f->general);
+  g_assert_cmpstr (ccm_json_string (line, "name"), ==, "General");
+  g_assert_cmpint (ccm_json_int (line, "quantity", 0), ==, 1);
+  g_assert_cmpint (ccm_json_int (line, "requested", 0), ==, 1);
+  g_assert_cmpint (ccm_json_int (line, "unit_price", 0), ==, 19900);
+  g_assert_cmpint (ccm_json_int (line, "line_total", 0), ==, 19900);
+  line = element (order, "lines", 1);
+  g_assert_cmpstr (ccm_json_string (line, "name"), ==, "Workshop");
+  g_assert_cmpint (ccm_json_int (line, "line_total", 0), ==, 5000);
+
+  g_assert_cmpuint (length (order, "payments"), ==, 1);
+  payment = element (order, "payments", 0);
+  g_assert_cmpstr (ccm_json_string (payment, "payment_id"), ==, payment_id);
+  g_assert_cmpstr (ccm_json_string (payment, "method"), ==, "cash");
+  g_assert_cmpint (ccm_json_int (payment, "amount", 0), ==, 24900);
+  g_assert_cmpstr (ccm_json_string (payment, "status"), ==, "completed");
+  g_assert_cmpuint (length (order, "refunds"), ==, 0);
+
+  g_assert_cmpuint (length (order, "attendees"), ==, 2);
+  attendee = element (order, "attendees", 0);
+  g_assert_cmpint (ccm_json_int (attendee, "position", -1), ==, 0);
+  g_assert_cmpstr (ccm_json_string (attendee, "seat_type"), ==, "General");
+  g_assert_cmpstr (ccm_json_string (attendee, "first_name"), ==, "José");
+  g_assert_cmpstr (ccm_json_string (attendee, "last_name"), ==, "García");
+  g_assert_true (ccm_json_bool (attendee, "admitted"));
+  g_assert_true (ccm_ticket_code_is_valid (ccm_json_string (attendee, "ticket_code")));
+  attendee = element (order, "attendees", 1);
+  g_assert_cmpstr (ccm_json_string (attendee, "seat_type"), ==, "Workshop");
+  g_assert_cmpstr (ccm_json_string (attendee, "email"), ==, "ann.smith@example.org");
+  g_assert_false (ccm_json_bool (attendee, "admitted"));
+
+  /* The same order by its access code, in any case. */
+  {
+    g_autofree char *lower = g_ascii_strdown (ccm_json_string (order, "access_code"), -1);
+
+    by_code = get_order (f, lower);
+    g_assert_cmpstr (ccm_json_string (by_code, "order_id"), ==, order_id);
+  }
+
+  list = ccm_order_views_list (f->store, "conf", NULL, 0, 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_assert_cmpint (ccm_json_int (json_array_get_object_element (list, 0), "attendees", 0), ==, 2);
+  g_assert_cmpint (ccm_json_int (json_array_get_object_element (list, 0), "seats", 0), ==, 2);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (list, 0), "registrant"), ==,
+                   "Rita Registrant");
+  g_clear_pointer (&list, json_array_unref);
+  list = ccm_order_views_list (f->store, "conf", "pending", 0, 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+
+  found = ccm_order_views_find (f->store, NULL, "RITA@Example.com", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (found), ==, 1);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (found, 0), "order_id"), ==,
+                   order_id);
+
+  attendees = search (f, NULL);
+  g_assert_cmpuint (json_array_get_length (attendees), ==, 2);
+  /* By last name: García before Smith. */
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 0), "last_name"),
+                   ==, "García");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 0), "status"),
+                   ==, "valid");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 0), "admitted_at"),
+                   ==, "2026-05-28T20:26:40.000Z");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 0), "admitted_by"),
+                   ==, ccm_store_get_device_id (f->store));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_array_get_object_element (attendees, 1),
+                                                               "admitted_at")));
+
+  stats = ccm_checkin_views_stats (f->store, "conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_json_int (stats, "expected", -1), ==, 2);
+  g_assert_cmpint (ccm_json_int (stats, "admitted", -1), ==, 1);
+  g_assert_cmpint (ccm_json_int (stats, "inside", -1), ==, 1);
+  g_assert_cmpuint (length (stats, "per_seat_type"), ==, 3);
+  g_assert_cmpint (ccm_json_int (element (stats, "per_seat_type", 0), "expected", -1), ==, 1);
+  g_assert_cmpint (ccm_json_int (element (stats, "per_seat_type", 0), "admitted", -1), ==, 1);
+  g_assert_cmpint (ccm_json_int (element (stats, "per_seat_type", 1), "admitted", -1), ==, 0);
+  g_assert_cmpuint (length (stats, "per_hour"), ==, 1);
+  g_assert_cmpstr (ccm_json_string (element (stats, "per_hour", 0), "hour"), ==,
+                   "2026-05-28T20:00:00.000Z");
+
+  ticket = ccm_attendee_views_get_ticket (f->store, ticket_of (order, 1), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ccm_json_string (ticket, "conference"), ==, "conf");
+  g_assert_cmpstr (ccm_json_string (ticket, "first_name"), ==, "Ann");
+  g_assert_cmpstr (ccm_json_string (ticket, "access_code"), ==,
+                   ccm_json_string (order, "access_code"));
+  g_assert_cmpuint (json_array_get_length (attention (f)), ==, 0);
+}
+
+/* Quota four, four registrants asking for two each: the first two get
+ * theirs, the last two get none and are re-priced on nothing. */
+static void
+test_partial_reservations (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *ids[4] = { NULL, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) partial = NULL;
+
+  given_conference (f, "conf");
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *email = g_strdup_printf ("r%u@example.com", i);
+
+      ids[i] = place_order (f, "conf", f->tutorial, 2, NULL, 0, email);
+    }
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(JsonObject) order = get_order (f, ids[i]);
+      JsonObject *line = element (order, "lines", 0);
+      gboolean full = i < 2;
+
+      g_assert_cmpstr (ccm_json_string (order, "status"), ==,
+                       full ? "reserved" : "partially-reserved");
+      g_assert_cmpint (ccm_json_int (order, "total", -1), ==, full ? 20000 : 0);
+      g_assert_cmpint (ccm_json_int (line, "requested", -1), ==, 2);
+      g_assert_cmpint (ccm_json_int (line, "quantity", -1), ==, full ? 2 : 0);
+      g_assert_cmpint (ccm_json_int (line, "line_total", -1), ==, full ? 20000 : 0);
+    }
+  assert_seats (f, f->tutorial, 0, 4, 0, 0);
+
+  partial = ccm_order_views_list (f->store, "conf", "partially-reserved", 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (partial), ==, 2);
+  /* Newest first. */
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (partial, 0), "order_id"), ==,
+                   ids[3]);
+  g_assert_cmpint (ccm_json_int (json_array_get_object_element (partial, 0), "seats", -1), ==, 0);
+}
+
+/* Unpaid past its window: expired, and its seats back in the pool. */
+static void
+test_expiry_frees_seats (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonArray) expired = NULL;
+  g_autoptr(GError) error = NULL;
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 3, f->tutorial, 1, NULL);
+  assert_seats (f, f->general, 97, 3, 0, 0);
+  assert_seats (f, f->tutorial, 3, 1, 0, 0);
+
+  ccm_clock_advance (f->clock, 14 * MINUTE_US);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 0);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
+  g_clear_pointer (&order, json_object_unref);
+
+  ccm_clock_advance (f->clock, 2 * MINUTE_US);
+  g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 1);
+  g_assert_no_error (error);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "expired");
+  assert_seats (f, f->general, 100, 0, 0, 0);
+  assert_seats (f, f->tutorial, 4, 0, 0, 0);
+
+  expired = ccm_order_views_list (f->store, "conf", "expired", 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (expired), ==, 1);
+}
+
+static void
+assert_finds (Fixture    *f,
+              const char *query,
+              const char *last_name)
+{
+  g_autoptr(JsonArray) found = search (f, query);
+
+  if (last_name == NULL)
+    {
+      g_assert_cmpuint (json_array_get_length (found), ==, 0);
+      return;
+    }
+  g_assert_cmpuint (json_array_get_length (found), ==, 1);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (found, 0), "last_name"), ==,
+                   last_name);
+}
+
+/* Case- and accent-insensitive prefixes of names, e-mail and ticket code. */
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonArray) all = NULL;
+  g_autofree char *code_prefix = NULL;
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 5, NULL, 0, "rita@example.com");
+  g_free (pay (f, order_id, 99500));
+  assign_seat (f, order_id, 0, "José", "García", "jose.garcia@example.com");
+  assign_seat (f, order_id, 1, "Ann", "Smith", "ann.smith@example.org");
+  assign_seat (f, order_id, 2, "Jean-Luc", "Picard", "captain@example.net");
+  assign_seat (f, order_id, 3, "Zoë", "Ångström", "zoe@example.se");
+  order = get_order (f, order_id);
+
+  assert_finds (f, "jose", "García");
+  assert_finds (f, "JOSÉ", "García");
+  assert_finds (f, "garc", "García");
+  assert_finds (f, "jose.gar", "García");
+  assert_finds (f, "ann.s", "Smith");
+  assert_finds (f, "jean-l", "Picard");
+  assert_finds (f, "luc", "Picard");
+  assert_finds (f, "CAPT", "Picard");
+  assert_finds (f, "zoe ang", "Ångström");
+  assert_finds (f, "zoe smith", NULL);
+  assert_finds (f, "xavier", NULL);
+
+  code_prefix = g_ascii_strdown (ticket_of (order, 1), 6);
+  assert_finds (f, code_prefix, "Smith");
+  g_clear_pointer (&code_prefix, g_free);
+  code_prefix = g_strndup (ticket_of (order, 4), 8);
+  {
+    g_autoptr(JsonArray) found = search (f, code_prefix);
+
+    /* The unassigned seat is found by its code alone. */
+    g_assert_cmpuint (json_array_get_length (found), ==, 1);
+    g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_array_get_object_element (found, 0),
+                                                                 "email")));
+  }
+
+  /* Everybody, by last name, the unassigned seat last. */
+  all = search (f, "  ");
+  g_assert_cmpuint (json_array_get_length (all), ==, 5);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (all, 0), "last_name"), ==,
+                   "Ångström");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (all, 1), "last_name"), ==,
+                   "García");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (all, 3), "last_name"), ==,
+                   "Smith");
+  g_assert_cmpint (ccm_json_int (json_array_get_object_element (all, 4), "position", -1), ==, 4);
+
+  /* A new name replaces the old words. */
+  assign_seat (f, order_id, 0, "Josefina", "Ruiz", "jose.garcia@example.com");
+  assert_finds (f, "garc", NULL);
+  assert_finds (f, "ruiz", "Ruiz");
+  assert_finds (f, "josef", "Ruiz");
+}
+
+/* Admitting someone already inside is recorded, and flagged. */
+static void
+test_double_admission (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autofree char *unknown = ccm_ticket_code_new ();
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *item;
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 1, NULL, 0, "rita@example.com");
+  g_free (pay (f, order_id, 19900));
+  order = get_order (f, order_id);
+
+  json_object_unref (admit (f, ticket_of (order, 0), "conf"));
+  ccm_clock_advance (f->clock, 90 * MINUTE_US);
+  second = admit (f, ticket_of (order, 0), "conf");
+  g_assert_true (ccm_json_bool (second, "flagged"));
+  json_object_unref (admit (f, unknown, "conf"));
+
+  list = attention (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  /* Newest first. */
+  item = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (ccm_json_string (item, "kind"), ==, "unknown_ticket");
+  g_assert_cmpstr (ccm_json_string (item, "ticket_code"), ==, unknown);
+  item = json_array_get_object_element (list, 1);
+  g_assert_cmpstr (ccm_json_string (item, "kind"), ==, "already_admitted");
+  g_assert_cmpstr (ccm_json_string (item, "ticket_code"), ==, ticket_of (order, 0));
+  g_assert_cmpstr (ccm_json_string (item, "order_id"), ==, order_id);
+  g_assert_nonnull (strstr (ccm_json_string (item, "message"), ticket_of (order, 0)));
+  g_assert_cmpstr (ccm_json_string (item, "recorded_at"), ==, "2026-05-28T21:56:40.000Z");
+
+  /* Still one person in, admitted in the first hour. */
+  stats = ccm_checkin_views_stats (f->store, "conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_json_int (stats, "admitted", -1), ==, 1);
+  g_assert_cmpint (ccm_json_int (stats, "inside", -1), ==, 1);
+  g_assert_cmpuint (length (stats, "per_hour"), ==, 1);
+}
+
+/* A paid order cancelled: seats back, tickets void, a refund to make. */
+static void
+test_cancelled_refund (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autofree char *payment_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *item;
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 2, NULL, 0, "rita@example.com");
+  payment_id = pay (f, order_id, 39800);
+  assert_seats (f, f->general, 98, 0, 2, 0);
+  cancel_order (f, order_id);
+  assert_seats (f, f->general, 100, 0, 0, 0);
+
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "cancelled");
+  g_assert_cmpuint (length (order, "refunds"), ==, 1);
+  g_assert_cmpstr (ccm_json_string (element (order, "refunds", 0), "payment_id"), ==, payment_id);
+  g_assert_cmpint (ccm_json_int (element (order, "refunds", 0), "amount", 0), ==, 39800);
+  g_assert_cmpstr (ccm_json_string (element (order, "refunds", 0), "reason"), ==, "cancelled");
+  g_assert_cmpstr (ccm_json_string (element (order, "attendees", 0), "status"), ==, "cancelled");
+
+  list = attention (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  item = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (ccm_json_string (item, "kind"), ==, "refund_due");
+  g_assert_cmpstr (ccm_json_string (item, "payment_id"), ==, payment_id);
+  g_assert_nonnull (strstr (ccm_json_string (item, "message"), "398.00 USD"));
+  g_clear_pointer (&list, json_array_unref);
+
+  /* Its ticket at the door: let in, and flagged. */
+  json_object_unref (admit (f, ticket_of (order, 1), "conf"));
+  list = attention (f);
+  g_assert_cmpuint (count_kind (list, "cancelled_order"), ==, 1);
+
+  ticket = ccm_attendee_views_get_ticket (f->store, ticket_of (order, 1), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ccm_json_string (ticket, "status"), ==, "cancelled");
+  stats = ccm_checkin_views_stats (f->store, "conf", &error);
+  g_assert_cmpint (ccm_json_int (stats, "expected", -1), ==, 0);
+  g_assert_cmpint (ccm_json_int (stats, "admitted", -1), ==, 0);
+}
+
+/* Less money than the total: confirmed, and a person settles the rest. */
+static void
+test_amount_mismatch (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonArray) list = NULL;
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->workshop, 2, NULL, 0, NULL);
+  g_free (pay (f, order_id, 9000));
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "confirmed");
+  g_assert_cmpint (ccm_json_int (element (order, "payments", 0), "expected_amount", 0), ==, 10000);
+
+  list = attention (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (list, 0), "kind"), ==,
+                   "amount_mismatch");
+}
+
+/* Sold out, a waitlist entry, a cancellation: the freed seat is held for it. */
+static void
+test_waitlist (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *entry_id = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *args, *entry;
+
+  given_conference (f, "conf");
+  first = place_order (f, "conf", f->tutorial, 2, NULL, 0, NULL);
+  second = place_order (f, "conf", f->tutorial, 2, NULL, 0, NULL);
+  g_free (pay (f, first, 20000));
+
+  entry_id = new_id (f);
+  args = json_object_new ();
+  json_object_set_string_member (args, "conference", "conf");
+  json_object_set_string_member (args, "entry_id", entry_id);
+  json_object_set_string_member (args, "seat_type", f->tutorial);
+  json_object_set_int_member (args, "quantity", 3);
+  json_object_set_string_member (args, "email", "wait@example.com");
+  json_object_set_string_member (args, "first_name", "Walt");
+  json_object_set_string_member (args, "last_name", "Waiter");
+  run_ok (f, "JoinWaitlist", args);
+  assert_seats (f, f->tutorial, 0, 2, 2, 3);
+
+  /* The pending order's two seats go to the queue, which still wants one. */
+  cancel_order (f, second);
+  assert_seats (f, f->tutorial, 0, 2, 2, 1);
+
+  list = ccm_waitlist_views_list (f->store, "conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  entry = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (ccm_json_string (entry, "entry_id"), ==, entry_id);
+  g_assert_cmpstr (ccm_json_string (entry, "seat_type"), ==, "Tutorial");
+  g_assert_cmpstr (ccm_json_string (entry, "status"), ==, "waiting");
+  g_assert_cmpint (ccm_json_int (entry, "position", -1), ==, 0);
+  g_assert_cmpint (ccm_json_int (entry, "waiting", -1), ==, 1);
+  g_assert_cmpint (ccm_json_int (entry, "promoted", -1), ==, 2);
+  g_assert_cmpstr (ccm_json_string (entry, "hold_until"), ==, "2026-05-29T20:26:40.000Z");
+
+  /* Nobody ordered the held seats in a day: back to the pool. */
+  ccm_clock_advance (f->clock, 25 * 60 * MINUTE_US);
+  ccm_store_run_due_timers (f->store, &error);
+  g_assert_no_error (error);
+  assert_seats (f, f->tutorial, 2, 0, 2, 0);
+}
+
+static void
+test_not_found (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = new_id (f);
+  g_autofree char *code = ccm_ticket_code_new ();
+
+  given_conference (f, "conf");
+
+  g_assert_null (ccm_order_views_get (f->store, "conf", id, &error));
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND);
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "order");
+  g_clear_error (&error);
+
+  g_assert_null (ccm_order_views_get (f->store, "conf", "ABCDEF", &error));
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "order");
+  g_clear_error (&error);
+
+  g_assert_null (ccm_attendee_views_get_ticket (f->store, code, &error));
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND);
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "ticket_code");
+  g_clear_error (&error);
+
+  g_assert_null (ccm_attendee_views_search (f->store, "other", "x", 10, &error));
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "slug");
+  g_clear_error (&error);
+
+  g_assert_null (ccm_checkin_views_stats (f->store, "other", &error));
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "slug");
+  g_clear_error (&error);
+
+  g_assert_null (ccm_order_views_find (f->store, NULL, NULL, NULL, &error));
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
+}
+
+/* Every table of every projection, every row, in a fixed order. */
+static char *
+dump_read_models (CcmStore *store)
+{
+  GPtrArray *projections = ccm_registry_get_projections (ccm_store_get_registry (store));
+  sqlite3 *db = ccm_store_get_db (store);
+  GString *dump = g_string_new (NULL);
+
+  for (guint i = 0; i < projections->len; i++)
+    {
+      const CcmProjection *projection = g_ptr_array_index (projections, i);
+
+      for (guint t = 0; projection->tables[t] != NULL; t++)
+        {
+          g_autofree char *probe = g_strdup_printf ("SELECT * FROM \"%s\"", projection->tables[t]);
+          g_autofree char *sql = NULL;
+          GString *columns = g_string_new (NULL);
+          sqlite3_stmt *stmt = NULL;
+          int rc;
+
+          g_assert_cmpint (sqlite3_prepare_v2 (db, probe, -1, &stmt, NULL), ==, SQLITE_OK);
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            g_string_append_printf (columns, "%s%d", c > 0 ? ", " : "", c + 1);
+          sqlite3_finalize (stmt);
+          sql = g_strdup_printf ("%s ORDER BY %s", probe, columns->str);
+          g_string_free (columns, TRUE);
+
+          g_string_append_printf (dump, "== %s\n", projection->tables[t]);
+          g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              for (int c = 0; c < sqlite3_column_count (stmt); c++)
+                g_string_append_printf (dump, "%d:%s|", sqlite3_column_type (stmt, c),
+                                        (const char *) sqlite3_column_text (stmt, c));
+              g_string_append_c (dump, '\n');
+            }
+          g_assert_cmpint (rc, ==, SQLITE_DONE);
+          sqlite3_finalize (stmt);
+        }
+    }
+  return g_string_free (dump, FALSE);
+}
+
+/* Orders in every state, names, admissions and a waitlist, in one store. */
+static void
+given_busy_conference (Fixture *f)
+{
+  g_autofree char *paid = NULL;
+  g_autofree char *cancelled = NULL;
+  g_autofree char *entry_id = NULL;
+  g_autofree char *unknown = ccm_ticket_code_new ();
+  g_autoptr(JsonObject) order = NULL;
+  JsonObject *args;
+
+  given_conference (f, "conf");
+  paid = place_order (f, "conf", f->general, 3, f->workshop, 1, "rita@example.com");
+  g_free (pay (f, paid, 64700));
+  assign_seat (f, paid, 0, "José", "García", "jose.garcia@example.com");
+  assign_seat (f, paid, 1, "Jean-Luc", "Picard", "captain@example.net");
+  assign_seat (f, paid, 3, "Zoë", "Ångström", "zoe@example.se");
+  assign_seat (f, paid, 1, "Jean-Luc", "Picard", "jl@example.net");
+  order = get_order (f, paid);
+  json_object_unref (admit (f, ticket_of (order, 0), "conf"));
+  ccm_clock_advance (f->clock, 70 * MINUTE_US);
+  json_object_unref (admit (f, ticket_of (order, 0), "conf"));
+  json_object_unref (admit (f, ticket_of (order, 3), "conf"));
+  json_object_unref (admit (f, unknown, "conf"));
+
+  for (guint i = 0; i < 3; i++)
+    g_free (place_order (f, "conf", f->tutorial, 2, NULL, 0, NULL));
+  g_free (place_order (f, "conf", f->general, 1, NULL, 0, "late@example.com"));
+
+  cancelled = place_order (f, "conf", f->workshop, 2, NULL, 0, "ann@example.org");
+  g_free (pay (f, cancelled, 9000));
+  cancel_order (f, cancelled);
+
+  entry_id = new_id (f);
+  args = json_object_new ();
+  json_object_set_string_member (args, "conference", "conf");
+  json_object_set_string_member (args, "entry_id", entry_id);
+  json_object_set_string_member (args, "seat_type", f->tutorial);
+  json_object_set_int_member (args, "quantity", 1);
+  json_object_set_string_member (args, "email", "wait@example.com");
+  run_ok (f, "JoinWaitlist", args);
+
+  /* The unpaid orders expire; their seats go to the queue first. */
+  ccm_clock_advance (f->clock, 20 * MINUTE_US);
+  ccm_store_run_due_timers (f->store, NULL);
+}
+
+/* A rebuild, later and from the log alone, gives the same tables. */
+static void
+test_rebuild_identical (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *reopened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  given_busy_conference (f);
+  g_assert_cmpuint (json_array_get_length (attention (f)), ==, 4);
+
+  before = dump_read_models (f->store);
+  g_assert_nonnull (strstr (before, "== attendee_words\n"));
+  g_assert_cmpuint (strlen (before), >, 5000);
+
+  /* Later, on another day: nothing may depend on the clock. */
+  ccm_clock_advance (f->clock, 24 * 60 * MINUTE_US);
+  g_assert_true (ccm_store_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  after = dump_read_models (f->store);
+  g_assert_cmpstr (before, ==, after);
+
+  g_assert_finalize_object (g_steal_pointer (&f->store));
+  f->store = open_store (f);
+  reopened = dump_read_models (f->store);
+  g_assert_cmpstr (before, ==, reopened);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, fn) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+
+  ADD ("/model/views/open-close", test_open_close);
+  ADD ("/model/views/order/paid-and-assigned", test_paid_and_assigned);
+  ADD ("/model/views/order/partial-reservation", test_partial_reservations);
+  ADD ("/model/views/order/expiry-frees-seats", test_expiry_frees_seats);
+  ADD ("/model/views/order/not-found", test_not_found);
+  ADD ("/model/views/attendee/search", test_search);
+  ADD ("/model/views/attention/double-admission", test_double_admission);
+  ADD ("/model/views/attention/cancelled-refund", test_cancelled_refund);
+  ADD ("/model/views/attention/amount-mismatch", test_amount_mismatch);
+  ADD ("/model/views/waitlist/promotion", test_waitlist);
+  ADD ("/model/views/rebuild/identical", test_rebuild_identical);
+
+  return g_test_run ();
+}
