@@ -939,6 +939,16 @@ decide_make_reservation (gconstpointer      data,
         return FALSE;
     }
 
+  /* A committed reservation is sold: reserving it again would count its
+   * seats twice. (An order cannot change once confirmed.) */
+  if (g_hash_table_contains (state->committed, reservation_id))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "reservation_id",
+                            _("The reservation %s is already committed; its seats can no "
+                              "longer change."), reservation_id);
+      return FALSE;
+    }
+
   existing = g_hash_table_lookup (state->pending, reservation_id);
   held = existing != NULL ? existing->seats : NULL;
 
@@ -1326,6 +1336,12 @@ add_pool_changes (GHashTable *pool,
     }
 }
 
+static gboolean seats_check_pool (const CcmSeatsState  *state,
+                                  GPtrArray            *events,
+                                  guint                 first,
+                                  const char           *stream,
+                                  GError              **error);
+
 gboolean
 ccm_seats_guard (CcmDecideFunc       decide,
                  gconstpointer       data,
@@ -1333,15 +1349,28 @@ ccm_seats_guard (CcmDecideFunc       decide,
                  CcmDecideContext   *ctx,
                  GError            **error)
 {
-  const CcmSeatsState *state = data;
   GPtrArray *events = ccm_decide_context_get_events (ctx);
   guint first = events->len;
-  g_autoptr(GHashTable) pool = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  g_autoptr(GHashTable) drawn = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  const char *stream = ccm_decide_context_stream (ctx);
 
   if (!decide (data, command, ctx, error))
     return FALSE;
+  if (seats_check_pool (data, events, first, ccm_decide_context_stream (ctx), error))
+    return TRUE;
+
+  /* A refused decision records nothing. */
+  g_ptr_array_set_size (events, first);
+  return FALSE;
+}
+
+static gboolean
+seats_check_pool (const CcmSeatsState  *state,
+                  GPtrArray            *events,
+                  guint                 first,
+                  const char           *stream,
+                  GError              **error)
+{
+  g_autoptr(GHashTable) pool = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GHashTable) drawn = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   for (guint i = 0; i < state->types->len; i++)
     {
