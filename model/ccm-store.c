@@ -32,6 +32,7 @@ typedef struct
   const CcmAggregate *aggregate;
   gpointer state;
   gint64 version;
+  guint64 used;        /* the store's tick when it was last put back */
 } CachedState;
 
 struct _CcmStore
@@ -50,6 +51,7 @@ struct _CcmStore
   GHashTable *cache;         /* stream id -> CachedState*, committed states */
   GHashTable *pending;       /* the same, written in the open transaction */
   guint depth;               /* transaction nesting */
+  guint64 tick;              /* counts states put back, to age them */
   gboolean changed;          /* something was appended in the open transaction */
   gint64 appended_position;  /* the last position appended in it */
   gboolean outbox_pending;   /* the outbox may hold commands to dispatch */
@@ -382,14 +384,44 @@ ccm_store_begin (CcmStore  *self,
   return TRUE;
 }
 
+static int
+compare_used (gconstpointer a,
+              gconstpointer b)
+{
+  const CachedState *x = *(CachedState * const *) a;
+  const CachedState *y = *(CachedState * const *) b;
+
+  return x->used < y->used ? -1 : x->used > y->used;
+}
+
+/* Keeps the cache bounded by forgetting the least recently used half: a
+ * conference's seats stream, used by every order, stays folded while the
+ * many order streams come and go. */
+static void
+trim_cache (CcmStore *self)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_sized_new (g_hash_table_size (self->cache));
+  GHashTableIter iter;
+  gpointer key, value;
+  guint64 cutoff;
+
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_add (entries, value);
+  g_ptr_array_sort (entries, compare_used);
+  cutoff = ((CachedState *) g_ptr_array_index (entries, entries->len / 2))->used;
+
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (((CachedState *) value)->used < cutoff)
+      g_hash_table_iter_remove (&iter);
+}
+
 static void
 merge_pending_into_cache (CcmStore *self)
 {
   GHashTableIter iter;
   gpointer key, value;
-
-  if (g_hash_table_size (self->cache) + g_hash_table_size (self->pending) > STATE_CACHE_LIMIT)
-    g_hash_table_remove_all (self->cache);
 
   g_hash_table_iter_init (&iter, self->pending);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -397,6 +429,9 @@ merge_pending_into_cache (CcmStore *self)
       g_hash_table_iter_steal (&iter);
       g_hash_table_replace (self->cache, key, value);
     }
+
+  if (g_hash_table_size (self->cache) > STATE_CACHE_LIMIT)
+    trim_cache (self);
 }
 
 gboolean
@@ -1492,6 +1527,7 @@ keep_states (CcmStore         *self,
       cached->aggregate = record->aggregate;
       cached->state = state;
       cached->version = version;
+      cached->used = ++self->tick;
       g_hash_table_replace (target, g_strdup (record->stream_id), cached);
     }
 
