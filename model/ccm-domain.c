@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "ccm-domain"
 
+#include "ccm-allotment-views.h"
 #include "ccm-conference.h"
 #include "ccm-conference-views.h"
 #include "ccm-domain.h"
@@ -19,6 +20,7 @@ ccm_domain_registry_new (void)
   ccm_conference_register (registry);
   ccm_orders_register (registry);
   ccm_registry_add_projection (registry, &ccm_conference_projection);
+  ccm_registry_add_projection (registry, &ccm_allotment_projection);
   ccm_order_views_register (registry);
   return registry;
 }

@@ -20,6 +20,8 @@
 
 G_DEFINE_QUARK (ccm-cli-error-quark, ccm_cli_error)
 
+extern const CcmCliVerb ccm_cli_allotment_verbs[];
+
 /* The nouns and top-level verbs, each from its own ccm-cli-<noun>.c. */
 static const CcmCliVerb toplevel_verbs[] = {
   { "status", N_("Show the store file, its schema version, event count and pending timers"),
@@ -44,6 +46,8 @@ static const CcmCliVerb toplevel_verbs[] = {
     ccm_cli_checkin_run, NULL },
   { "waitlist", N_("Join and list the waitlists of sold-out seat types"),
     N_("COMMAND"), NULL, NULL, ccm_cli_waitlist_verbs },
+  { "allotment", N_("Lease seats to desks: grant, request, return and list allotments"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_allotment_verbs },
   { "attention", N_("What needs a person: late payments, refunds, odd admissions"),
     N_("COMMAND"), NULL, NULL, ccm_cli_attention_verbs },
   { "demo", N_("Fill the store with a realistic demo conference"),
