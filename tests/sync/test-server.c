@@ -1,0 +1,1318 @@
+/* test-server.c — the real `contoso-server`, talked to over HTTP
+ *
+ * Every test starts the built binary (CONTOSO_SERVER_BIN) on 127.0.0.1
+ * port 0 in its own data folder, reads the port from the line it prints,
+ * and speaks the protocol with a SoupSession. The tear-down stops it with
+ * SIGTERM and checks that it exits 0.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "ccm-id.h"
+#include "ccm-json.h"
+#include "ccm-server-store.h"
+
+typedef struct
+{
+  char *dir;            /* the server's data folder */
+  GSubprocess *server;
+  char *url;
+  char **extra_env;     /* for the next start */
+  SoupSession *session;
+} Fixture;
+
+typedef struct
+{
+  char *id;
+  char *secret;
+  char *token;
+} Device;
+
+static void
+device_free (Device *device)
+{
+  g_free (device->id);
+  g_free (device->secret);
+  g_free (device->token);
+  g_free (device);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Device, device_free)
+
+/* The server */
+
+static char **
+child_environment (Fixture *f)
+{
+  char **envp = g_get_environ ();
+
+  envp = g_environ_unsetenv (envp, "CONTOSO_NOW");
+  for (guint i = 0; f->extra_env != NULL && f->extra_env[i] != NULL; i += 2)
+    envp = g_environ_setenv (envp, f->extra_env[i], f->extra_env[i + 1], TRUE);
+  return envp;
+}
+
+/* A server left behind by a failed test would hold the test's output open. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+start_server_with (Fixture            *f,
+                   const char *const  *extra_args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = child_environment (f);
+  g_autofree char *line = NULL;
+  const char *bin = g_getenv ("CONTOSO_SERVER_BIN");
+
+  g_assert_nonnull (bin);
+  g_assert_null (f->server);
+
+  g_ptr_array_add (argv, (gpointer) bin);
+  g_ptr_array_add (argv, "serve");
+  g_ptr_array_add (argv, "--data");
+  g_ptr_array_add (argv, f->dir);
+  g_ptr_array_add (argv, "--port");
+  g_ptr_array_add (argv, "0");
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_environ (launcher, envp);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->server = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http"));
+  g_free (f->url);
+  f->url = g_strdup (line + strlen ("listening on "));
+}
+
+static void
+start_server (Fixture *f)
+{
+  start_server_with (f, NULL);
+}
+
+/* SIGTERM must end it cleanly: exit status 0. */
+static void
+stop_server (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->server == NULL)
+    return;
+  g_subprocess_send_signal (f->server, SIGTERM);
+  g_subprocess_wait (f->server, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (f->server));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->server), ==, 0);
+  g_clear_object (&f->server);
+}
+
+static void
+kill_server (Fixture *f)
+{
+  g_subprocess_force_exit (f->server);
+  g_subprocess_wait (f->server, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_signaled (f->server));
+  g_assert_cmpint (g_subprocess_get_term_sig (f->server), ==, SIGKILL);
+  g_clear_object (&f->server);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("contoso-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->session = soup_session_new_with_options ("timeout", 60, NULL);
+  if (data == NULL)
+    start_server (f);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  stop_server (f);
+  g_assert_finalize_object (f->session);
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->url);
+  g_strfreev (f->extra_env);
+}
+
+/* The command line, beside the running server */
+
+static int
+run_cli (Fixture             *f,
+         char               **out,
+         const char *const   *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = child_environment (f);
+  g_autofree char *stdout_text = NULL;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CONTOSO_SERVER_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, envp);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  if (out != NULL)
+    *out = g_steal_pointer (&stdout_text);
+  return g_subprocess_get_exit_status (process);
+}
+
+static char *
+new_code (Fixture    *f,
+          const char *role,
+          const char *conference)
+{
+  g_autofree char *out = NULL;
+  const char *args[] = { "enroll-code", "--data", f->dir, "--role", role,
+                         conference != NULL ? "--conference" : NULL, conference, NULL };
+
+  g_assert_cmpint (run_cli (f, &out, args), ==, 0);
+  g_strstrip (out);
+  g_assert_cmpuint (strlen (out), ==, 14);
+  return g_steal_pointer (&out);
+}
+
+static JsonNode *
+cli_json (Fixture            *f,
+          const char *const  *args)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  g_assert_cmpint (run_cli (f, &out, args), ==, 0);
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  return node;
+}
+
+static gint64
+device_last_seq (Fixture    *f,
+                 const char *device_id)
+{
+  const char *args[] = { "devices", "list", "--json", "--data", f->dir, NULL };
+  g_autoptr(JsonNode) node = cli_json (f, args);
+  JsonArray *devices = json_node_get_array (node);
+
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *device = json_array_get_object_element (devices, i);
+
+      if (g_str_equal (json_object_get_string_member (device, "device_id"), device_id))
+        return json_object_get_int_member (device, "last_seq");
+    }
+  g_assert_not_reached ();
+}
+
+/* HTTP */
+
+static JsonObject *
+request_bytes (Fixture    *f,
+               const char *method,
+               const char *path,
+               const char *token,
+               GBytes     *body,
+               guint      *status)
+{
+  g_autofree char *url = g_strconcat (f->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  const char *type;
+
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+
+  response = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+
+  /* Every answer, errors included, is a JSON object. */
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  g_assert_cmpstr (type, ==, "application/json");
+  node = json_from_string (g_bytes_get_data (response, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+static JsonObject *
+request (Fixture    *f,
+         const char *method,
+         const char *path,
+         const char *token,
+         const char *body,
+         guint      *status)
+{
+  g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  return request_bytes (f, method, path, token, bytes, status);
+}
+
+static JsonObject *
+request_json (Fixture    *f,
+              const char *path,
+              const char *token,
+              JsonObject *body,
+              guint      *status)
+{
+  g_autofree char *text = ccm_json_to_string (body);
+
+  return request (f, "POST", path, token, text, status);
+}
+
+static void
+assert_error (JsonObject *response,
+              const char *error,
+              const char *field)
+{
+  g_assert_cmpstr (json_object_get_string_member (response, "error"), ==, error);
+  g_assert_true (json_object_has_member (response, "message"));
+  g_assert_cmpuint (strlen (json_object_get_string_member (response, "message")), >, 10);
+  g_assert_true (json_object_has_member (response, "field"));
+  if (field == NULL)
+    g_assert_true (json_object_get_null_member (response, "field"));
+  else
+    g_assert_cmpstr (json_object_get_string_member (response, "field"), ==, field);
+}
+
+static char *
+get_token (Fixture    *f,
+           const char *device_id,
+           const char *secret,
+           guint      *status)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) response = NULL;
+
+  json_object_set_string_member (body, "device_id", device_id);
+  json_object_set_string_member (body, "secret", secret);
+  response = request_json (f, "/v1/token", NULL, body, status);
+  if (*status != 200)
+    return NULL;
+  return g_strdup (json_object_get_string_member (response, "token"));
+}
+
+static Device *
+enroll (Fixture    *f,
+        const char *role,
+        const char *conference)
+{
+  g_autofree char *code = new_code (f, role, conference);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) response = NULL;
+  Device *device = g_new0 (Device, 1);
+  guint status = 0;
+
+  json_object_set_string_member (body, "code", code);
+  json_object_set_string_member (body, "name", role);
+  response = request_json (f, "/v1/enroll", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (response, "role"), ==, role);
+  device->id = g_strdup (json_object_get_string_member (response, "device_id"));
+  device->secret = g_strdup (json_object_get_string_member (response, "secret"));
+  device->token = get_token (f, device->id, device->secret, &status);
+  g_assert_cmpuint (status, ==, 200);
+  return device;
+}
+
+/* Commands */
+
+static JsonObject *
+command (gint64      seq,
+         const char *type,
+         JsonObject *args)
+{
+  JsonObject *o = json_object_new ();
+  g_autofree char *id = ccm_id_new (g_get_real_time ());
+
+  json_object_set_int_member (o, "seq", seq);
+  json_object_set_string_member (o, "command_id", id);
+  json_object_set_string_member (o, "type", type);
+  json_object_set_int_member (o, "schema_version", 1);
+  json_object_set_object_member (o, "args", args);
+  json_object_set_int_member (o, "device_time", g_get_real_time ());
+  return o;
+}
+
+static JsonObject *
+create_conference (gint64      seq,
+                   const char *slug)
+{
+  JsonObject *args = json_object_new ();
+  g_autofree char *id = ccm_id_new (g_get_real_time ());
+
+  json_object_set_string_member (args, "conference_id", id);
+  json_object_set_string_member (args, "slug", slug);
+  json_object_set_string_member (args, "name", "Test conference");
+  json_object_set_string_member (args, "start_date", "2030-05-01");
+  json_object_set_string_member (args, "end_date", "2030-05-02");
+  json_object_set_string_member (args, "owner_name", "Olga Organizer");
+  json_object_set_string_member (args, "owner_email", "olga@example.com");
+  json_object_set_string_member (args, "access_code", "ABC123");
+  return command (seq, "CreateConference", args);
+}
+
+static JsonObject *
+add_seat_type (gint64      seq,
+               const char *slug)
+{
+  JsonObject *args = json_object_new ();
+  g_autofree char *id = ccm_id_new (g_get_real_time ());
+
+  json_object_set_string_member (args, "slug", slug);
+  json_object_set_string_member (args, "seat_type_id", id);
+  json_object_set_string_member (args, "name", "General admission");
+  json_object_set_int_member (args, "price", 10000);
+  json_object_set_int_member (args, "quota", 100);
+  return command (seq, "AddSeatType", args);
+}
+
+static JsonObject *
+slug_command (gint64      seq,
+              const char *type,
+              const char *slug)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "slug", slug);
+  return command (seq, type, args);
+}
+
+static JsonObject *
+batch (JsonObject *first,
+       ...)
+{
+  JsonObject *body = json_object_new ();
+  JsonArray *commands = json_array_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (JsonObject *o = first; o != NULL; o = va_arg (args, JsonObject *))
+    json_array_add_object_element (commands, o);
+  va_end (args);
+  json_object_set_array_member (body, "commands", commands);
+  return body;
+}
+
+static JsonObject *
+push (Fixture    *f,
+      Device     *device,
+      JsonObject *body,
+      guint      *status)
+{
+  return request_json (f, "/v1/push", device->token, body, status);
+}
+
+static JsonArray *
+results (JsonObject *response)
+{
+  return json_object_get_array_member (response, "results");
+}
+
+static const char *
+result_status (JsonObject *response,
+               guint       index)
+{
+  return json_object_get_string_member (json_array_get_object_element (results (response), index),
+                                        "status");
+}
+
+/* Pulls everything from the start; returns the events. */
+static JsonArray *
+pull_all (Fixture *f,
+          Device  *device)
+{
+  JsonArray *all = json_array_new ();
+  g_autofree char *cookie = NULL;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr(JsonObject) body = json_object_new ();
+      g_autoptr(JsonObject) response = NULL;
+      JsonArray *events;
+      guint status = 0;
+
+      if (cookie != NULL)
+        json_object_set_string_member (body, "cookie", cookie);
+      response = request_json (f, "/v1/pull", device->token, body, &status);
+      g_assert_cmpuint (status, ==, 200);
+      g_assert_false (json_object_has_member (response, "reset"));
+      events = json_object_get_array_member (response, "events");
+      for (guint i = 0; i < json_array_get_length (events); i++)
+        json_array_add_element (all, json_node_copy (json_array_get_element (events, i)));
+      g_free (cookie);
+      cookie = g_strdup (json_object_get_string_member (response, "cookie"));
+      more = json_object_get_boolean_member (response, "has_more");
+    }
+  return all;
+}
+
+static guint
+count_events (Fixture *f,
+              Device  *device)
+{
+  g_autoptr(JsonArray) events = pull_all (f, device);
+
+  return json_array_get_length (events);
+}
+
+static Device *
+admin_with_conference (Fixture    *f,
+                       const char *slug)
+{
+  Device *admin = enroll (f, "admin", NULL);
+  g_autoptr(JsonObject) response = NULL;
+  guint status = 0;
+
+  response = push (f, admin, batch (create_conference (1, slug), add_seat_type (2, slug),
+                                    slug_command (3, "PublishConference", slug), NULL), &status);
+  g_assert_cmpuint (status, ==, 200);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (result_status (response, i), ==, "applied");
+  return admin;
+}
+
+/* Tests */
+
+static void
+test_hello (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(JsonObject) response = NULL;
+  JsonObject *protocol;
+  guint status = 0;
+
+  response = request (f, "GET", "/v1/hello", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (ccm_id_is_valid (json_object_get_string_member (response, "server_id")));
+  g_assert_true (ccm_id_is_valid (json_object_get_string_member (response, "epoch")));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (response, "server_time"), "Z"));
+  protocol = json_object_get_object_member (response, "protocol");
+  g_assert_cmpint (json_object_get_int_member (protocol, "min"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (protocol, "max"), >=, 1);
+  g_assert_true (json_object_has_member (response, "schema"));
+}
+
+static void
+test_enroll_once (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *code = new_code (f, "desk", "devconf");
+  g_autofree char *lower = g_ascii_strdown (code, -1);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) made_up = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *wrong = NULL;
+  JsonArray *conferences;
+  guint status = 0;
+
+  /* People type codes in lower case. */
+  json_object_set_string_member (body, "code", lower);
+  first = request_json (f, "/v1/enroll", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (first, "role"), ==, "desk");
+  conferences = json_object_get_array_member (first, "conferences");
+  g_assert_cmpuint (json_array_get_length (conferences), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (conferences, 0), ==, "devconf");
+  g_assert_cmpuint (strlen (json_object_get_string_member (first, "secret")), >=, 32);
+
+  second = request_json (f, "/v1/enroll", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 401);
+  assert_error (second, "unauthorized", "code");
+
+  json_object_set_string_member (body, "code", "AAAA-BBBB-CCCC");
+  made_up = request_json (f, "/v1/enroll", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 401);
+
+  token = get_token (f, json_object_get_string_member (first, "device_id"),
+                     json_object_get_string_member (first, "secret"), &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (token);
+  wrong = get_token (f, json_object_get_string_member (first, "device_id"), "not-the-secret",
+                     &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_assert_null (wrong);
+}
+
+static void
+test_push_pull (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(Device) admin = admin_with_conference (f, "pushconf");
+  g_autoptr(JsonArray) events = pull_all (f, admin);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) rest = NULL;
+  g_autoptr(GHashTable) types = g_hash_table_new (g_str_hash, g_str_equal);
+  guint status = 0;
+
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    g_hash_table_add (types, (gpointer) json_object_get_string_member (
+                        json_array_get_object_element (events, i), "type"));
+  g_assert_true (g_hash_table_contains (types, "ConferenceCreated"));
+  g_assert_true (g_hash_table_contains (types, "SeatTypeCreated"));
+  g_assert_true (g_hash_table_contains (types, "ConferencePublished"));
+  /* The server's process managers ran: the seats stream got its quota. */
+  g_assert_true (g_hash_table_contains (types, "AvailableSeatsChanged"));
+
+  /* Paged: one event, a cookie, more to come; then the rest. */
+  json_object_set_int_member (body, "limit", 1);
+  first = request_json (f, "/v1/pull", admin->token, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "events")), ==, 1);
+  g_assert_true (json_object_get_boolean_member (first, "has_more"));
+  json_object_set_string_member (body, "cookie", json_object_get_string_member (first, "cookie"));
+  json_object_set_int_member (body, "limit", 1000);
+  rest = request_json (f, "/v1/pull", admin->token, body, &status);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (rest, "events")), ==,
+                    json_array_get_length (events) - 1);
+  g_assert_false (json_object_get_boolean_member (rest, "has_more"));
+
+  /* A cookie of another epoch: start over. */
+  {
+    g_autoptr(JsonObject) other = json_object_new ();
+    g_autoptr(JsonObject) reset = NULL;
+    g_autofree char *epoch = ccm_id_new (g_get_real_time ());
+    g_autofree char *cookie = g_strconcat (epoch, ":3", NULL);
+
+    json_object_set_string_member (other, "cookie", cookie);
+    reset = request_json (f, "/v1/pull", admin->token, other, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (reset, "reset"));
+    g_assert_cmpstr (json_object_get_string_member (reset, "epoch"), !=, epoch);
+  }
+}
+
+static void
+test_duplicate_push (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(Device) admin = enroll (f, "admin", NULL);
+  g_autoptr(JsonObject) body = batch (create_conference (1, "dupconf"),
+                                      add_seat_type (2, "dupconf"), NULL);
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  JsonObject *r0, *a0;
+  guint status = 0, n_events;
+
+  first = push (f, admin, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (result_status (first, 0), ==, "applied");
+  g_assert_cmpstr (result_status (first, 1), ==, "applied");
+  n_events = count_events (f, admin);
+
+  /* The answer was lost; the device sends the same batch again. */
+  again = push (f, admin, body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (result_status (again, 0), ==, "duplicate");
+  g_assert_cmpstr (result_status (again, 1), ==, "duplicate");
+  r0 = json_array_get_object_element (results (first), 0);
+  a0 = json_array_get_object_element (results (again), 0);
+  g_assert_cmpstr (json_object_get_string_member (a0, "original_status"), ==, "applied");
+  g_assert_cmpint (json_object_get_int_member (a0, "first_position"), ==,
+                   json_object_get_int_member (r0, "first_position"));
+  g_assert_cmpuint (count_events (f, admin), ==, n_events);
+  g_assert_cmpint (device_last_seq (f, admin->id), ==, 2);
+}
+
+static void
+test_seq_conflict (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Device) admin = admin_with_conference (f, "seqconf");
+  g_autoptr(JsonObject) response = NULL;
+  guint status = 0, n_events = count_events (f, admin);
+
+  /* Seq 2 again, for another command. */
+  response = push (f, admin, batch (create_conference (2, "otherconf"), NULL), &status);
+  g_assert_cmpuint (status, ==, 409);
+  assert_error (response, "seq-conflict", "seq");
+  g_assert_cmpuint (count_events (f, admin), ==, n_events);
+  g_assert_cmpint (device_last_seq (f, admin->id), ==, 3);
+}
+
+static void
+test_seq_gap (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(Device) admin = admin_with_conference (f, "gapconf");
+  g_autoptr(JsonObject) response = NULL;
+  guint status = 0, n_events = count_events (f, admin);
+
+  response = push (f, admin, batch (create_conference (6, "later"), NULL), &status);
+  g_assert_cmpuint (status, ==, 409);
+  assert_error (response, "seq-gap", "seq");
+  g_assert_cmpint (json_object_get_int_member (response, "expected_seq"), ==, 4);
+  g_assert_cmpuint (count_events (f, admin), ==, n_events);
+}
+
+static void
+test_rejection_advances (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Device) admin = admin_with_conference (f, "rejconf");
+  g_autoptr(JsonObject) response = NULL;
+  g_autoptr(JsonNode) conflicts = NULL;
+  const char *args[] = { "conflicts", "list", "--json", "--data", f->dir, NULL };
+  JsonObject *rejected, *conflict;
+  guint status = 0;
+
+  /* The slug is taken: a business rejection, then the next command runs. */
+  response = push (f, admin, batch (create_conference (4, "rejconf"),
+                                    create_conference (5, "nextconf"), NULL), &status);
+  g_assert_cmpuint (status, ==, 200);
+  rejected = json_array_get_object_element (results (response), 0);
+  g_assert_cmpstr (json_object_get_string_member (rejected, "status"), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (rejected, "error"), ==, "conflict");
+  g_assert_cmpstr (json_object_get_string_member (rejected, "field"), ==, "slug");
+  g_assert_cmpstr (result_status (response, 1), ==, "applied");
+  g_assert_cmpint (device_last_seq (f, admin->id), ==, 5);
+
+  conflicts = cli_json (f, args);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (conflicts)), ==, 1);
+  conflict = json_array_get_object_element (json_node_get_array (conflicts), 0);
+  g_assert_cmpstr (json_object_get_string_member (conflict, "device_id"), ==, admin->id);
+  g_assert_cmpint (json_object_get_int_member (conflict, "seq"), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (conflict, "conference"), ==, "rejconf");
+}
+
+static void
+test_roles (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(Device) admin = admin_with_conference (f, "roleconf");
+  g_autoptr(Device) desk = enroll (f, "desk", NULL);
+  g_autoptr(Device) checkin = enroll (f, "checkin", NULL);
+  g_autoptr(Device) viewer = enroll (f, "viewer", NULL);
+  g_autoptr(Device) organizer = enroll (f, "organizer", NULL);
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL;
+  JsonObject *outcome;
+  guint status = 0, n_events = count_events (f, admin);
+
+  r1 = push (f, desk, batch (slug_command (1, "UnpublishConference", "roleconf"),
+                             create_conference (2, "deskconf"), NULL), &status);
+  g_assert_cmpuint (status, ==, 200);
+  outcome = json_array_get_object_element (results (r1), 0);
+  g_assert_cmpstr (json_object_get_string_member (outcome, "status"), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (outcome, "error"), ==, "forbidden");
+  g_assert_cmpstr (result_status (r1, 1), ==, "rejected");
+  g_assert_cmpint (device_last_seq (f, desk->id), ==, 2);
+
+  r2 = push (f, checkin, batch (slug_command (1, "PublishConference", "roleconf"), NULL), &status);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results (r2), 0),
+                                                  "error"), ==, "forbidden");
+  r3 = push (f, viewer, batch (create_conference (1, "viewconf"), NULL), &status);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results (r3), 0),
+                                                  "error"), ==, "forbidden");
+  g_assert_cmpuint (count_events (f, admin), ==, n_events);
+
+  /* An organizer may do what the desk may not; a desk may not confirm orders. */
+  r4 = push (f, organizer, batch (slug_command (1, "UnpublishConference", "roleconf"), NULL),
+             &status);
+  g_assert_cmpstr (result_status (r4, 0), ==, "applied");
+  {
+    JsonObject *args = json_object_new ();
+    g_autofree char *order_id = ccm_id_new (g_get_real_time ());
+
+    json_object_set_string_member (args, "order_id", order_id);
+    r5 = push (f, desk, batch (command (3, "ConfirmOrder", args), NULL), &status);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results (r5), 0),
+                                                    "error"), ==, "forbidden");
+  }
+}
+
+static void
+test_scope (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(Device) admin = admin_with_conference (f, "alpha");
+  g_autoptr(Device) organizer = NULL;
+  g_autoptr(JsonObject) other = NULL;
+  g_autoptr(JsonObject) response = NULL;
+  g_autoptr(JsonArray) events = NULL;
+  JsonObject *outcome;
+  guint status = 0;
+
+  other = push (f, admin, batch (create_conference (4, "beta"), add_seat_type (5, "beta"), NULL),
+                &status);
+  g_assert_cmpstr (result_status (other, 1), ==, "applied");
+
+  organizer = enroll (f, "organizer", "alpha");
+  response = push (f, organizer, batch (slug_command (1, "UnpublishConference", "beta"),
+                                        create_conference (2, "gamma"),
+                                        slug_command (3, "UnpublishConference", "alpha"), NULL),
+                   &status);
+  g_assert_cmpuint (status, ==, 200);
+  outcome = json_array_get_object_element (results (response), 0);
+  g_assert_cmpstr (json_object_get_string_member (outcome, "error"), ==, "forbidden");
+  g_assert_cmpstr (json_object_get_string_member (outcome, "field"), ==, "conference");
+  g_assert_cmpstr (result_status (response, 1), ==, "rejected");
+  g_assert_cmpstr (result_status (response, 2), ==, "applied");
+
+  /* Only alpha's events come down to it. */
+  events = pull_all (f, organizer);
+  g_assert_cmpuint (json_array_get_length (events), >, 3);
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      const char *stream = json_object_get_string_member (event, "stream_id");
+
+      g_assert_true (g_str_has_suffix (stream, "/alpha"));
+    }
+  g_assert_cmpuint (json_array_get_length (events), <, count_events (f, admin));
+}
+
+static void
+test_bad_requests (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Device) admin = admin_with_conference (f, "badconf");
+  g_autoptr(JsonObject) r = NULL;
+  guint status = 0, n_events = count_events (f, admin);
+  const char *revoke[] = { "devices", "revoke", NULL, "--data", f->dir, NULL };
+
+#define EXPECT(method, path, token, body, code, error, field) \
+  G_STMT_START { \
+    g_autoptr(JsonObject) response = request (f, method, path, token, body, &status); \
+    g_assert_cmpuint (status, ==, code); \
+    assert_error (response, error, field); \
+  } G_STMT_END
+
+  EXPECT ("POST", "/v1/push", admin->token, "{\"commands\": [", 400, "invalid", NULL);
+  EXPECT ("POST", "/v1/push", admin->token, "[1, 2]", 400, "invalid", NULL);
+  EXPECT ("POST", "/v1/push", admin->token, "{\"commands\": {}}", 400, "invalid", "commands");
+  EXPECT ("POST", "/v1/push", admin->token,
+          "{\"commands\": [{\"seq\": \"4\", \"command_id\": \"x\", \"type\": \"PublishConference\", "
+          "\"args\": {\"slug\": \"badconf\"}}]}", 400, "invalid", "seq");
+  EXPECT ("POST", "/v1/push", admin->token,
+          "{\"commands\": [{\"seq\": 4, \"command_id\": \"x\", \"type\": \"PublishConference\", "
+          "\"args\": [\"badconf\"]}]}", 400, "invalid", "args");
+  EXPECT ("POST", "/v1/push", admin->token,
+          "{\"commands\": [{\"seq\": 4, \"command_id\": \"x\", \"type\": \"DropAllTables\", "
+          "\"args\": {}}]}", 400, "invalid", "type");
+  EXPECT ("POST", "/v1/pull", admin->token, "{\"cookie\": 12}", 400, "invalid", "cookie");
+  EXPECT ("POST", "/v1/pull", admin->token, "{\"cookie\": \"nonsense\"}", 400, "invalid", "cookie");
+  EXPECT ("POST", "/v1/pull", admin->token, "{\"limit\": 0}", 400, "invalid", "limit");
+  EXPECT ("POST", "/v1/token", NULL, "{\"device_id\": 5, \"secret\": \"s\"}", 400, "invalid",
+          "device_id");
+  EXPECT ("GET", "/v1/poke", admin->token, NULL, 400, "invalid", "after");
+  EXPECT ("GET", "/v2/hello", NULL, NULL, 404, "not-found", NULL);
+  EXPECT ("GET", "/v1/push", admin->token, NULL, 405, "method-not-allowed", NULL);
+  EXPECT ("POST", "/v1/push", NULL, "{\"commands\": []}", 401, "unauthorized", "Authorization");
+  EXPECT ("POST", "/v1/push", "0123456789abcdef", "{\"commands\": []}", 401, "unauthorized",
+          "Authorization");
+
+  /* A batch over the limit, and a body over the limit. */
+  {
+    g_autoptr(JsonObject) body = json_object_new ();
+    JsonArray *commands = json_array_new ();
+
+    for (int i = 0; i < 501; i++)
+      json_array_add_object_element (commands, slug_command (4 + i, "PublishConference", "badconf"));
+    json_object_set_array_member (body, "commands", commands);
+    r = push (f, admin, body, &status);
+    g_assert_cmpuint (status, ==, 413);
+    assert_error (r, "too-large", "commands");
+  }
+  {
+    gsize size = 5 * 1024 * 1024;
+    g_autofree char *big = g_malloc (size);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(JsonObject) response = NULL;
+
+    memset (big, ' ', size);
+    memcpy (big, "{\"commands\": []", 15);
+    big[size - 1] = '}';
+    bytes = g_bytes_new_take (g_steal_pointer (&big), size);
+    response = request_bytes (f, "POST", "/v1/push", admin->token, bytes, &status);
+    g_assert_cmpuint (status, ==, 413);
+    assert_error (response, "too-large", NULL);
+  }
+
+  /* Nothing of all that was written. */
+  g_assert_cmpuint (count_events (f, admin), ==, n_events);
+  g_assert_cmpint (device_last_seq (f, admin->id), ==, 3);
+
+  /* Revoked: 403 on every call, and no new token. */
+  revoke[2] = admin->id;
+  g_assert_cmpint (run_cli (f, NULL, revoke), ==, 0);
+  EXPECT ("POST", "/v1/push", admin->token, "{\"commands\": []}", 403, "revoked", NULL);
+  {
+    g_autofree char *token = get_token (f, admin->id, admin->secret, &status);
+
+    g_assert_null (token);
+    g_assert_cmpuint (status, ==, 403);
+  }
+  g_assert_cmpint (device_last_seq (f, admin->id), ==, 3);
+
+#undef EXPECT
+}
+
+static void
+test_rate_limit (Fixture       *f,
+                 gconstpointer  data)
+{
+  guint status = 0;
+
+  for (int i = 0; i < 20; i++)
+    {
+      g_autoptr(JsonObject) r = request (f, "POST", "/v1/pull", "guess", "{}", &status);
+
+      g_assert_cmpuint (status, ==, 401);
+    }
+  {
+    g_autoptr(JsonObject) r = request (f, "POST", "/v1/pull", "guess", "{}", &status);
+
+    g_assert_cmpuint (status, ==, 429);
+    assert_error (r, "rate-limited", NULL);
+  }
+}
+
+static void
+test_token_expiry (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *at_start[] = { "CONTOSO_NOW", "2030-01-01T09:00:00Z", NULL };
+  const char *later[] = { "CONTOSO_NOW", "2030-01-01T09:20:00Z", NULL };
+  g_autoptr(Device) desk = NULL;
+  g_autoptr(JsonObject) r = NULL;
+  g_autofree char *fresh = NULL;
+  guint status = 0;
+
+  f->extra_env = g_strdupv ((char **) at_start);
+  start_server (f);
+  desk = enroll (f, "desk", NULL);
+  stop_server (f);
+
+  g_strfreev (f->extra_env);
+  f->extra_env = g_strdupv ((char **) later);
+  start_server (f);
+  r = request (f, "POST", "/v1/pull", desk->token, "{}", &status);
+  g_assert_cmpuint (status, ==, 401);
+  assert_error (r, "unauthorized", "Authorization");
+  g_assert_nonnull (strstr (json_object_get_string_member (r, "message"), "expired"));
+
+  /* The secret gets a fresh one. */
+  fresh = get_token (f, desk->id, desk->secret, &status);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+static void
+poke_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GBytes **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_poke (Fixture       *f,
+           gconstpointer  data)
+{
+  const char *args[] = { "--poke-timeout", "2", NULL };
+  g_autoptr(Device) admin = NULL;
+  g_autoptr(JsonObject) quiet = NULL;
+  g_autoptr(JsonObject) r = NULL;
+  g_autoptr(SoupSession) waiter = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonNode) woken = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  gint64 start, last;
+  guint status = 0;
+
+  start_server_with (f, args);
+  admin = admin_with_conference (f, "pokeconf");
+  last = count_events (f, admin);
+
+  /* Nothing new: after the timeout, changed is false. */
+  start = g_get_monotonic_time ();
+  path = g_strdup_printf ("/v1/poke?after=%" G_GINT64_FORMAT, last);
+  quiet = request (f, "GET", path, admin->token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_false (json_object_get_boolean_member (quiet, "changed"));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
+
+  /* Something new already: answered at once. */
+  {
+    g_autoptr(JsonObject) at_once = request (f, "GET", "/v1/poke?after=0", admin->token, NULL,
+                                             &status);
+
+    g_assert_true (json_object_get_boolean_member (at_once, "changed"));
+  }
+
+  /* Waiting, then a push wakes it. */
+  url = g_strconcat (f->url, path, NULL);
+  msg = soup_message_new ("GET", url);
+  auth = g_strconcat ("Bearer ", admin->token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_send_and_read_async (waiter, msg, G_PRIORITY_DEFAULT, NULL, poke_done_cb, &answer);
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < G_USEC_PER_SEC / 5)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (answer);
+
+  r = push (f, admin, batch (slug_command (4, "UnpublishConference", "pokeconf"), NULL), &status);
+  g_assert_cmpstr (result_status (r, 0), ==, "applied");
+  while (answer == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  woken = json_from_string (g_bytes_get_data (answer, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (woken), "changed"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (woken), "position"), >, last);
+}
+
+static void
+push_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The server dies under it: an error, or rarely the whole answer. */
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  *done = TRUE;
+}
+
+static JsonObject *
+conference_batch (gint64 first_seq,
+                  guint  n)
+{
+  JsonObject *body = json_object_new ();
+  JsonArray *commands = json_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *slug = g_strdup_printf ("conf-%" G_GINT64_FORMAT, first_seq + i);
+
+      json_array_add_object_element (commands, create_conference (first_seq + i, slug));
+    }
+  json_object_set_array_member (body, "commands", commands);
+  return body;
+}
+
+static void
+test_kill_restart (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Device) admin = enroll (f, "admin", NULL);
+  g_autoptr(JsonObject) lost = conference_batch (101, 300);
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) last = NULL;
+  g_autoptr(JsonArray) events = NULL;
+  g_autoptr(GHashTable) slugs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SoupSession) doomed = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  gboolean done = FALSE;
+  guint status = 0, applied = 0, duplicates = 0;
+  gint64 start;
+
+  for (gint64 seq = 1; seq <= 100; seq += 50)
+    {
+      g_autoptr(JsonObject) r = push (f, admin, conference_batch (seq, 50), &status);
+
+      g_assert_cmpuint (status, ==, 200);
+    }
+
+  /* A long push, and the server killed while it runs. */
+  text = ccm_json_to_string (lost);
+  url = g_strconcat (f->url, "/v1/push", NULL);
+  msg = soup_message_new ("POST", url);
+  auth = g_strconcat ("Bearer ", admin->token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_set_request_body_from_bytes (msg, "application/json",
+                                            g_bytes_new_static (text, strlen (text)));
+  soup_session_send_and_read_async (doomed, msg, G_PRIORITY_DEFAULT, NULL, push_done_cb, &done);
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < G_USEC_PER_SEC / 10)
+    g_main_context_iteration (NULL, FALSE);
+  kill_server (f);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Restarted on the same data: the unacknowledged batch again. */
+  start_server (f);
+  again = push (f, admin, lost, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (results (again)), ==, 300);
+  for (guint i = 0; i < 300; i++)
+    {
+      const char *outcome = result_status (again, i);
+
+      if (g_str_equal (outcome, "applied"))
+        applied++;
+      else if (g_str_equal (outcome, "duplicate"))
+        {
+          /* What ran before the kill comes first, in sequence order. */
+          g_assert_cmpuint (applied, ==, 0);
+          duplicates++;
+        }
+      else
+        g_assert_not_reached ();
+    }
+  g_test_message ("%u commands ran before the kill, %u after the restart", duplicates, applied);
+  g_assert_cmpuint (applied + duplicates, ==, 300);
+
+  last = push (f, admin, conference_batch (401, 10), &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (result_status (last, 9), ==, "applied");
+
+  /* Nothing lost, nothing doubled: one ConferenceCreated per command. */
+  events = pull_all (f, admin);
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      const char *stream = json_object_get_string_member (event, "stream_id");
+
+      g_assert_cmpstr (json_object_get_string_member (event, "type"), ==, "ConferenceCreated");
+      g_assert_false (g_hash_table_contains (slugs, stream));
+      g_hash_table_add (slugs, (gpointer) stream);
+    }
+  g_assert_cmpuint (g_hash_table_size (slugs), ==, 410);
+  g_assert_cmpint (device_last_seq (f, admin->id), ==, 410);
+}
+
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *cert = g_build_filename (f->dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (f->dir, "key.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(SoupSession) untrusting = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonObject) hello = NULL;
+  g_autoptr(Device) admin = NULL;
+  g_autofree char *url = NULL;
+  int wait_status = 0;
+  guint status = 0;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+
+  {
+    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                           "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                           "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  }
+
+  {
+    const char *args[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+    start_server_with (f, args);
+  }
+  g_assert_true (g_str_has_prefix (f->url, "https://127.0.0.1:"));
+
+  /* A client that trusts the test certificate syncs through it. */
+  database = g_tls_file_database_new (cert, &error);
+  g_assert_no_error (error);
+  soup_session_set_tls_database (f->session, database);
+  hello = request (f, "GET", "/v1/hello", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  admin = admin_with_conference (f, "tlsconf");
+  g_assert_cmpuint (count_events (f, admin), >, 3);
+
+  /* One that does not, refuses it. */
+  untrusting = soup_session_new ();
+  url = g_strconcat (f->url, "/v1/hello", NULL);
+  msg = soup_message_new ("GET", url);
+  bytes = soup_session_send_and_read (untrusting, msg, NULL, &error);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_assert_null (bytes);
+}
+
+static void
+test_backup (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(Device) admin = admin_with_conference (f, "backconf");
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  const char *args[] = { "backup", "--data", f->dir, copy, NULL };
+  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
+  g_autoptr(CcmRegistry) registry = ccm_server_registry_new ();
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(CcmServerStore) server_store = NULL;
+  g_autoptr(JsonObject) hello = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0, n_events = count_events (f, admin);
+
+  g_assert_cmpint (run_cli (f, NULL, args), ==, 0);
+  /* Never over an existing file. */
+  g_assert_cmpint (run_cli (f, NULL, args), ==, 3);
+
+  store = ccm_store_open (copy, registry, clock, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_store_count_events (store), ==, n_events);
+  server_store = ccm_server_store_new (store, &error);
+  g_assert_no_error (error);
+  hello = request (f, "GET", "/v1/hello", NULL, NULL, &status);
+  g_assert_cmpstr (ccm_server_store_get_epoch (server_store), !=,
+                   json_object_get_string_member (hello, "epoch"));
+}
+
+static void
+test_command_line (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  const char *help[] = { "serve", "--help", NULL };
+  const char *no_verb[] = { "frobnicate", NULL };
+  const char *bad_role[] = { "enroll-code", "--data", f->dir, "--role", "janitor", NULL };
+  const char *no_data[] = { "devices", "list", NULL };
+  const char *unknown[] = { "devices", "revoke", "01900000-0000-7000-8000-000000000000",
+                            "--data", f->dir, NULL };
+  const char *list[] = { "devices", "list", "--data", f->dir, NULL };
+  const char *rebuild[] = { "rebuild", "--data", f->dir, NULL };
+
+  g_assert_cmpint (run_cli (f, &out, help), ==, 0);
+  g_assert_nonnull (strstr (out, "--tls-cert"));
+  g_assert_cmpint (run_cli (f, NULL, no_verb), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, bad_role), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, no_data), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, unknown), ==, 1);
+  g_assert_cmpint (run_cli (f, NULL, list), ==, 0);
+  g_assert_cmpint (run_cli (f, NULL, rebuild), ==, 0);
+}
+
+static void
+test_config_file (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *config = g_build_filename (f->dir, "server.conf", NULL);
+  g_autofree char *text = g_strdup_printf ("[server]\ndata=%s\nlisten=127.0.0.1\nport=0\n", f->dir);
+  g_autoptr(JsonObject) hello = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "--config", config, NULL };
+  guint status = 0;
+
+  g_file_set_contents (config, text, -1, &error);
+  g_assert_no_error (error);
+  start_server_with (f, args);
+  hello = request (f, "GET", "/v1/hello", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/sync/server/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD_UNSTARTED(path, func) \
+  g_test_add ("/sync/server/" path, Fixture, "", fixture_set_up, func, fixture_tear_down)
+
+  ADD ("hello", test_hello);
+  ADD ("enroll-once", test_enroll_once);
+  ADD ("push-pull", test_push_pull);
+  ADD ("duplicate-push", test_duplicate_push);
+  ADD ("seq-conflict", test_seq_conflict);
+  ADD ("seq-gap", test_seq_gap);
+  ADD ("rejection-advances", test_rejection_advances);
+  ADD ("roles", test_roles);
+  ADD ("scope", test_scope);
+  ADD ("bad-requests", test_bad_requests);
+  ADD ("rate-limit", test_rate_limit);
+  ADD_UNSTARTED ("token-expiry", test_token_expiry);
+  ADD_UNSTARTED ("poke", test_poke);
+  ADD ("kill-restart", test_kill_restart);
+  ADD_UNSTARTED ("tls", test_tls);
+  ADD ("backup", test_backup);
+  ADD ("command-line", test_command_line);
+  ADD_UNSTARTED ("config-file", test_config_file);
+
+  return g_test_run ();
+}
