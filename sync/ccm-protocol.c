@@ -182,9 +182,9 @@ ccm_protocol_parse_body (const char  *data,
   if (length > CCM_PROTOCOL_MAX_BODY)
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_TOO_LARGE, NULL,
-                          _("The request body has %" G_GSIZE_FORMAT " bytes; at most %d "
-                            "are accepted. Send fewer commands at a time."),
-                          length, CCM_PROTOCOL_MAX_BODY);
+                          _("The request body has %llu bytes; at most %d are accepted. "
+                            "Send fewer commands at a time."),
+                          (unsigned long long) length, CCM_PROTOCOL_MAX_BODY);
       return NULL;
     }
   if (length == 0 || data == NULL)
@@ -309,8 +309,8 @@ parse_push_command (JsonNode     *node,
   if (command->seq < 1)
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, "seq",
-                          _("The sequence number of command %u must be 1 or more, not %"
-                            G_GINT64_FORMAT "."), index + 1, command->seq);
+                          _("The sequence number of command %u must be 1 or more, not %lld."),
+                          index + 1, (long long) command->seq);
       return NULL;
     }
   if (*command_id == '\0' || strlen (command_id) > 64)
@@ -331,9 +331,9 @@ parse_push_command (JsonNode     *node,
       command->schema_version > CCM_COMMAND_SCHEMA_MAX)
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, "schema_version",
-                          _("Command %u has schema version %" G_GINT64_FORMAT "; this server "
-                            "takes %d to %d. Update the server or the client."),
-                          index + 1, command->schema_version,
+                          _("Command %u has schema version %lld; this server takes %d to %d. "
+                            "Update the server or the client."),
+                          index + 1, (long long) command->schema_version,
                           CCM_COMMAND_SCHEMA_MIN, CCM_COMMAND_SCHEMA_MAX);
       return NULL;
     }
@@ -385,7 +385,7 @@ ccm_protocol_parse_push (JsonObject   *body,
         {
           ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, "seq",
                               _("The sequence numbers of a batch must follow each other; "
-                                "command %u has %" G_GINT64_FORMAT "."), i + 1, command->seq);
+                                "command %u has %lld."), i + 1, (long long) command->seq);
           ccm_push_command_free (command);
           return NULL;
         }
@@ -448,8 +448,8 @@ ccm_protocol_parse_pull (JsonObject  *body,
   if (*limit < 1 || *limit > CCM_PROTOCOL_PULL_MAX)
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, "limit",
-                          _("The limit must be between 1 and %d events, not %" G_GINT64_FORMAT "."),
-                          CCM_PROTOCOL_PULL_MAX, *limit);
+                          _("The limit must be between 1 and %d events, not %lld."),
+                          CCM_PROTOCOL_PULL_MAX, (long long) *limit);
       return FALSE;
     }
   if (cookie != NULL && !ccm_protocol_cookie_parse (cookie, epoch, position, error))

@@ -128,14 +128,16 @@ ccm_role_from_string (const char *text,
   return FALSE;
 }
 
-/* DESIGN §5.5. Commands only process managers send (ConfirmOrder,
- * MakeSeatReservation…) are for admins: a desk that could send them could
- * confirm an unpaid order. Allotment commands join the desk's list with
- * DESIGN §5.2. */
+/* DESIGN §5.5. Commands only process managers and timers send
+ * (ConfirmOrder, MakeSeatReservation, ExpireAllotment…) are for admins: a
+ * desk that could send them could confirm an unpaid order. Organizers grant
+ * allotments (DESIGN §5.2), desks request and return them; a request is
+ * always for the device the token names. */
 static const char *const organizer_commands[] = {
   "CreateConference", "UpdateConference", "PublishConference", "UnpublishConference",
   "AddSeatType", "UpdateSeatType", "RemoveSeatType",
   "CancelOrder",
+  "GrantAllotment", "ReturnAllotment",
   NULL
 };
 
@@ -146,6 +148,7 @@ static const char *const desk_commands[] = {
   "AssignSeat", "UnassignSeat",
   "AdmitTicket", "ExitTicket",
   "JoinWaitlist",
+  "RequestAllotment", "ReturnAllotment",
   NULL
 };
 
@@ -1442,9 +1445,9 @@ check_sequence (CcmServerStore   *self,
         {
           *expected_seq = last_seq + 1;
           ccm_sync_error_set (error, CCM_SYNC_ERROR_SEQ_GAP, "seq",
-                              _("Command %" G_GINT64_FORMAT " came before command %"
-                                G_GINT64_FORMAT "; push from %" G_GINT64_FORMAT " on."),
-                              push->seq, last_seq + 1, last_seq + 1);
+                              _("Command %lld came before command %lld; push from %lld on."),
+                              (long long) push->seq, (long long) last_seq + 1,
+                              (long long) last_seq + 1);
           return FALSE;
         }
       if (push->seq == last_seq + 1)
@@ -1460,9 +1463,9 @@ check_sequence (CcmServerStore   *self,
           !g_str_equal (stored->digest, push->digest))
         {
           ccm_sync_error_set (error, CCM_SYNC_ERROR_SEQ_CONFLICT, "seq",
-                              _("Sequence number %" G_GINT64_FORMAT " was already used by "
-                                "this device for another command; a device numbers each "
-                                "command once."), push->seq);
+                              _("Sequence number %lld was already used by this device for "
+                                "another command; a device numbers each command once."),
+                              (long long) push->seq);
           return FALSE;
         }
     }

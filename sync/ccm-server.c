@@ -498,9 +498,9 @@ early_cb (SoupServer        *server,
       g_autoptr(GError) error = NULL;
 
       ccm_sync_error_set (&error, CCM_SYNC_ERROR_TOO_LARGE, NULL,
-                          _("The request body has %" G_GINT64_FORMAT " bytes; at most %d are "
-                            "accepted. Send fewer commands at a time."),
-                          (gint64) soup_message_headers_get_content_length (headers),
+                          _("The request body has %lld bytes; at most %d are accepted. "
+                            "Send fewer commands at a time."),
+                          (long long) soup_message_headers_get_content_length (headers),
                           CCM_PROTOCOL_MAX_BODY);
       /* Read and dropped, not kept: the answer comes after the body. */
       soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);

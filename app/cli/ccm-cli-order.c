@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "ccm-allotment-views.h"
 #include "ccm-assignments.h"
 #include "ccm-cli-private.h"
 #include "ccm-conference.h"
@@ -533,6 +534,54 @@ registrant_to_args (JsonObject *args,
     json_object_set_string_member (args, "email", email);
 }
 
+/* A desk sells from its own running allotment when it has one for a seat
+ * type of the order: those seats are guaranteed even offline (DESIGN §5.2). */
+static gboolean
+use_own_allotment (CcmCli      *cli,
+                   const char  *slug,
+                   JsonObject  *args,
+                   GError     **error)
+{
+  CcmStore *store = ccm_cli_get_store (cli, error);
+  g_autoptr(JsonObject) conference = NULL;
+  JsonArray *seats = json_object_get_array_member (args, "seats");
+  JsonArray *seat_types;
+
+  if (store == NULL)
+    return FALSE;
+  conference = ccm_conference_views_get (store, slug, NULL);
+  if (conference == NULL)
+    return TRUE;   /* the decider names the unknown conference */
+  seat_types = json_object_get_array_member (conference, "seat_types");
+
+  for (guint i = 0; i < json_array_get_length (seats); i++)
+    {
+      const char *wanted = ccm_json_string (json_array_get_object_element (seats, i), "seat_type");
+      g_autofree char *folded = g_utf8_casefold (wanted, -1);
+
+      for (guint j = 0; j < json_array_get_length (seat_types); j++)
+        {
+          JsonObject *seat_type = json_array_get_object_element (seat_types, j);
+          const char *id = ccm_json_string (seat_type, "seat_type_id");
+          g_autofree char *name = g_utf8_casefold (ccm_json_string (seat_type, "name"), -1);
+          g_autoptr(JsonObject) allotment = NULL;
+
+          if (g_strcmp0 (id, wanted) != 0 && g_strcmp0 (name, folded) != 0)
+            continue;
+          allotment = ccm_allotment_views_find_usable (store, slug, ccm_store_get_device_id (store),
+                                                       id, ccm_clock_now (ccm_store_get_clock (store)),
+                                                       NULL);
+          if (allotment != NULL)
+            {
+              json_object_set_string_member (args, "allotment_id",
+                                             ccm_json_string (allotment, "allotment_id"));
+              return TRUE;
+            }
+        }
+    }
+  return TRUE;
+}
+
 static int
 order_place (CcmCli  *cli,
              int      argc,
@@ -547,10 +596,15 @@ order_place (CcmCli  *cli,
   g_autofree char *email = NULL;
   g_autofree char *order_id = NULL;
   g_autofree char *access_code = NULL;
+  g_autofree char *allotment = NULL;
+  GOptionEntry entries[5];
   int status;
 
-  if (!ccm_cli_parse (cli, registrant_entries (&first_name, &last_name, &email),
-                      2, G_MAXUINT, &argc, &argv, &status))
+  entries[0] = (GOptionEntry) { "allotment", 0, 0, G_OPTION_ARG_STRING, &allotment,
+                                N_("Sell from this allotment (default: this desk’s own, if any)"),
+                                N_("ID") };
+  memcpy (entries + 1, registrant_entries (&first_name, &last_name, &email), 4 * sizeof (GOptionEntry));
+  if (!ccm_cli_parse (cli, entries, 2, G_MAXUINT, &argc, &argv, &status))
     return status;
 
   if ((seats = ccm_cli_parse_seats (argc - 2, argv + 2, &error)) == NULL)
@@ -566,6 +620,11 @@ order_place (CcmCli  *cli,
   json_object_set_array_member (args, "ticket_codes", ccm_ticket_codes_new (seats_total (seats)));
   json_object_set_array_member (args, "seats", g_steal_pointer (&seats));
   registrant_to_args (args, first_name, last_name, email);
+
+  if (allotment != NULL)
+    json_object_set_string_member (args, "allotment_id", allotment);
+  else if (!use_own_allotment (cli, argv[1], args, &error))
+    return ccm_cli_fail (cli, error);
 
   outcome = ccm_cli_execute (cli, "PlaceOrder", g_steal_pointer (&args), &error);
   if (outcome == NULL)

@@ -267,9 +267,8 @@ int_setting (Cli         *cli,
     }
   if (*value < min || *value > max)
     {
-      usage_error (error, _("The %s must be between %" G_GINT64_FORMAT " and %"
-                            G_GINT64_FORMAT ", not %" G_GINT64_FORMAT),
-                   key, min, max, *value);
+      usage_error (error, _("The %s must be between %lld and %lld, not %lld"),
+                   key, (long long) min, (long long) max, (long long) *value);
       return FALSE;
     }
   return TRUE;
@@ -644,8 +643,8 @@ backup_run (Cli    *cli,
       print_json_object (o);
     }
   else
-    g_print (_("Backed up %" G_GINT64_FORMAT " events to %s.\n"),
-             ccm_store_count_events (ccm_server_store_get_store (store)), argv[1]);
+    g_print (_("Backed up %lld events to %s.\n"),
+             (long long) ccm_store_count_events (ccm_server_store_get_store (store)), argv[1]);
   return CCM_SERVER_EXIT_OK;
 }
 
@@ -677,8 +676,8 @@ rebuild_run (Cli    *cli,
       print_json_object (o);
     }
   else
-    g_print (_("Rebuilt the read models from %" G_GINT64_FORMAT " events.\n"),
-             ccm_store_count_events (ccm_server_store_get_store (store)));
+    g_print (_("Rebuilt the read models from %lld events.\n"),
+             (long long) ccm_store_count_events (ccm_server_store_get_store (store)));
   return CCM_SERVER_EXIT_OK;
 }
 

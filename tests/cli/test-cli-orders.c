@@ -419,6 +419,34 @@ test_partial (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (order, "available"), ==, 0);
 }
 
+/* A desk's own allotment is used without asking: those sales are
+ * guaranteed; beyond it they come from the pool as usual. */
+static void
+test_own_allotment (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(Run) grant = NULL;
+  g_autoptr(JsonObject) first_order = NULL;
+  g_autoptr(JsonObject) second_order = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  create_conference (f, "devcon", "3", TRUE);
+  status = run_json (f, "status", NULL);
+  grant = run (f, "allotment", "grant", "devcon",
+               json_object_get_string_member (status, "device_id"),
+               "Full pass=1", "--until", "+2h", NULL);
+  assert_ok (grant);
+
+  first = place (f, "devcon", "Full pass=1", "reserved");
+  second = place (f, "devcon", "Full pass=1", "reserved");
+  first_order = show_order (f, first);
+  second_order = show_order (f, second);
+  g_assert_true (json_object_get_boolean_member (first_order, "guaranteed"));
+  g_assert_false (json_object_get_boolean_member (second_order, "guaranteed"));
+}
+
 static void
 test_cancel_refund (Fixture       *f,
                     gconstpointer  data)
@@ -745,6 +773,7 @@ main (int    argc,
   ADD ("orders/walk", test_walk);
   ADD ("orders/partial-reservation", test_partial);
   ADD ("orders/cancel-refund", test_cancel_refund);
+  ADD ("orders/own-allotment", test_own_allotment);
   ADD ("orders/expiry", test_expiry);
   ADD ("orders/waitlist", test_waitlist);
   ADD ("orders/bad-input", test_bad_input);
