@@ -7,6 +7,31 @@
  * sequence checks of a push and its commands cannot interleave with
  * another push.
  *
+ * The protocol (version 1), JSON bodies; every error is a 4xx/5xx with
+ * {error, message, field} (409 gaps add expected_seq):
+ *
+ *   GET  /v1/hello   → {server_id, epoch, server_time, server_time_us,
+ *                       protocol {min, max}, schema {min, max}, max_batch, max_body}
+ *   POST /v1/enroll  {code, name?} → {device_id, secret, role, conferences, name, …}
+ *                       401 unknown, spent or expired code
+ *   POST /v1/token   {device_id, secret} → {token, expires_at, expires_in}
+ *                       401 wrong secret, 403 revoked
+ *   POST /v1/push    Bearer; {commands: [{seq, command_id, type, schema_version?,
+ *                       args, device_time? (µs)}]} → {results: [{seq, command_id,
+ *                       status: applied|rejected|duplicate, original_status?,
+ *                       error?, message?, field?, first_position, last_position,
+ *                       events, result}], last_seq}
+ *                       409 seq-conflict (seq reused for another command),
+ *                       409 seq-gap + expected_seq, 413 batch or body too large
+ *   POST /v1/pull    Bearer; {cookie?: "EPOCH:POSITION", limit?} → {events,
+ *                       cookie, has_more, server_time} or {reset: true, epoch,
+ *                       cookie} when the epoch differs
+ *   GET  /v1/poke?after=POSITION   Bearer; long-poll → {changed, position}
+ *
+ * A rejection by the domain, the role or the conference scope is an
+ * outcome ("rejected", error "forbidden" for role and scope), advances the
+ * device's sequence and lands on the conflict list.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ccm-server"
