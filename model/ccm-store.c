@@ -51,6 +51,7 @@ struct _CcmStore
   GHashTable *cache;         /* stream id -> CachedState*, committed states */
   GHashTable *pending;       /* the same, written in the open transaction */
   guint depth;               /* transaction nesting */
+  GArray *marks;             /* per open level: was anything appended before it */
   guint64 tick;              /* counts states put back, to age them */
   gboolean changed;          /* something was appended in the open transaction */
   gint64 appended_position;  /* the last position appended in it */
@@ -179,6 +180,7 @@ ccm_store_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_object (&self->parser);
+  g_clear_pointer (&self->marks, g_array_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->registry, ccm_registry_unref);
@@ -225,6 +227,7 @@ ccm_store_init (CcmStore *self)
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) cached_state_free);
   self->parser = json_parser_new ();
+  self->marks = g_array_new (FALSE, FALSE, sizeof (gboolean));
 }
 
 /* SQLite errors are mapped here and nowhere else. */
@@ -380,6 +383,8 @@ ccm_store_begin (CcmStore  *self,
                          : g_strdup_printf ("SAVEPOINT s%u", self->depth);
   if (!ccm_store_exec (self, sql, error))
     return FALSE;
+  g_array_set_size (self->marks, self->depth);
+  g_array_append_val (self->marks, self->changed);
   self->depth++;
   return TRUE;
 }
@@ -481,10 +486,10 @@ ccm_store_rollback (CcmStore *self)
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     g_warning ("Rolling back failed in %s: %s", self->path, sqlite3_errmsg (self->db));
 
-  /* States folded in this transaction may include what was rolled back. */
+  /* States folded in this transaction may include what was rolled back, and
+   * nothing appended since the level began is there any more. */
   g_hash_table_remove_all (self->pending);
-  if (self->depth == 0)
-    self->changed = FALSE;
+  self->changed = g_array_index (self->marks, gboolean, self->depth);
 }
 
 void

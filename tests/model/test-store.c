@@ -434,6 +434,22 @@ test_changed_signal (Fixture       *f,
   g_assert_true (ccm_store_check_external_changes (f->store));
   g_assert_cmpint (last, ==, 3);
   g_assert_false (ccm_store_check_external_changes (f->store));
+
+  /* What a rolled-back savepoint appended is no change at all. */
+  last = 0;
+  {
+    g_autoptr(CcmCommand) poisoned = test_increment_new ("cmd-3", "a", 1, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmOutcome) o3 = NULL;
+
+    json_object_set_boolean_member (poisoned->args, "poison", TRUE);
+    g_assert_true (ccm_store_begin (f->store, &error));
+    o3 = ccm_store_execute (f->store, poisoned, &error);
+    g_assert_null (o3);
+    g_clear_error (&error);
+    g_assert_true (ccm_store_commit (f->store, &error));
+  }
+  g_assert_cmpint (last, ==, 0);
 }
 
 static CcmCommand *
