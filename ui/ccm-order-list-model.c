@@ -1,0 +1,381 @@
+/* ccm-order-list-model.c — a GListModel of a conference's orders that
+ * fetches rows page by page as the view asks for them
+ *
+ * Only the count is known up front. In the usual order (newest first,
+ * every order or one state) pages come from ccm_order_views_list by
+ * offset and limit; a search or another sort key first finds the matching
+ * ids (one indexed query returning short strings), then fetches each page's
+ * orders when the view reaches it. Pages are cached; a change in the store
+ * drops the cache.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-ui"
+
+#include "ccm-clock.h"
+#include "ccm-json.h"
+#include "ccm-order-list-model.h"
+#include "ccm-order-views.h"
+
+/* The row */
+
+struct _CcmOrderRow
+{
+  GObject  parent_instance;
+
+  char    *order_id;
+  char    *access_code;
+  char    *status;
+  char    *registrant;
+  char    *email;
+  char    *currency;
+  gint64   total;
+  gint64   seats;
+  gint64   placed_at;
+};
+
+G_DEFINE_FINAL_TYPE (CcmOrderRow, ccm_order_row, G_TYPE_OBJECT)
+
+static void
+ccm_order_row_finalize (GObject *object)
+{
+  CcmOrderRow *self = CCM_ORDER_ROW (object);
+
+  g_free (self->order_id);
+  g_free (self->access_code);
+  g_free (self->status);
+  g_free (self->registrant);
+  g_free (self->email);
+  g_free (self->currency);
+  G_OBJECT_CLASS (ccm_order_row_parent_class)->finalize (object);
+}
+
+static void
+ccm_order_row_class_init (CcmOrderRowClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ccm_order_row_finalize;
+}
+
+static void
+ccm_order_row_init (CcmOrderRow *self)
+{
+}
+
+static gint64
+time_member (JsonObject *o,
+             const char *member)
+{
+  const char *text = ccm_json_string (o, member);
+  gint64 t = 0;
+
+  if (text != NULL && ccm_time_parse (text, &t))
+    return t;
+  return ccm_json_int (o, member, 0);
+}
+
+/* Accepts both shapes: a list summary and a full order. */
+CcmOrderRow *
+ccm_order_row_new_from_json (JsonObject *o)
+{
+  CcmOrderRow *self = g_object_new (CCM_TYPE_ORDER_ROW, NULL);
+  JsonNode *registrant = json_object_get_member (o, "registrant");
+
+  self->order_id = g_strdup (ccm_json_string (o, "order_id"));
+  self->access_code = g_strdup (ccm_json_string (o, "access_code"));
+  self->status = g_strdup (ccm_json_string (o, "status"));
+  self->currency = g_strdup (ccm_json_string (o, "currency"));
+  self->total = ccm_json_int (o, "total", 0);
+  self->placed_at = time_member (o, "placed_at");
+  self->email = g_strdup (ccm_json_string (o, "email"));
+
+  if (registrant != NULL && JSON_NODE_HOLDS_OBJECT (registrant))
+    {
+      JsonObject *r = json_node_get_object (registrant);
+      const char *first = ccm_json_string (r, "first_name");
+      const char *last = ccm_json_string (r, "last_name");
+
+      if (first != NULL || last != NULL)
+        {
+          self->registrant = g_strjoin (" ", first != NULL ? first : "", last != NULL ? last : "", NULL);
+          g_strstrip (self->registrant);
+        }
+      if (self->email == NULL)
+        self->email = g_strdup (ccm_json_string (r, "email"));
+    }
+  else
+    self->registrant = g_strdup (ccm_json_string (o, "registrant"));
+
+  if (json_object_has_member (o, "seats"))
+    self->seats = ccm_json_int (o, "seats", 0);
+  else if (json_object_has_member (o, "lines"))
+    {
+      JsonArray *lines = json_object_get_array_member (o, "lines");
+
+      for (guint i = 0; i < json_array_get_length (lines); i++)
+        self->seats += ccm_json_int (json_array_get_object_element (lines, i), "quantity", 0);
+    }
+  return self;
+}
+
+const char *ccm_order_row_get_order_id (CcmOrderRow *self) { return self->order_id; }
+const char *ccm_order_row_get_access_code (CcmOrderRow *self) { return self->access_code; }
+const char *ccm_order_row_get_status (CcmOrderRow *self) { return self->status; }
+const char *ccm_order_row_get_registrant (CcmOrderRow *self) { return self->registrant; }
+const char *ccm_order_row_get_email (CcmOrderRow *self) { return self->email; }
+const char *ccm_order_row_get_currency (CcmOrderRow *self) { return self->currency; }
+gint64 ccm_order_row_get_total (CcmOrderRow *self) { return self->total; }
+gint64 ccm_order_row_get_seats (CcmOrderRow *self) { return self->seats; }
+gint64 ccm_order_row_get_placed_at (CcmOrderRow *self) { return self->placed_at; }
+
+/* The model */
+
+/* Pages kept at once; scrolling far drops the oldest ones. */
+#define MAX_CACHED_PAGES 64
+
+struct _CcmOrderListModel
+{
+  GObject       parent_instance;
+
+  CcmStore     *store;
+  char         *slug;
+  char         *status;
+  char         *search;
+  CcmOrderSort  sort;
+  gboolean      descending;
+
+  guint         n_items;
+  GPtrArray    *ids;       /* NULL in the usual order */
+  GHashTable   *pages;     /* page number → GPtrArray of CcmOrderRow */
+  GQueue        lru;       /* page numbers, most recent first */
+  guint         n_fetches;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CcmOrderListModel, ccm_order_list_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+ccm_order_list_model_get_item_type (GListModel *model)
+{
+  return CCM_TYPE_ORDER_ROW;
+}
+
+static guint
+ccm_order_list_model_get_n_items (GListModel *model)
+{
+  return CCM_ORDER_LIST_MODEL (model)->n_items;
+}
+
+static GPtrArray *
+fetch_page (CcmOrderListModel *self,
+            guint              page)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+  guint first = page * CCM_ORDER_LIST_PAGE_SIZE;
+
+  self->n_fetches++;
+  if (self->ids == NULL)
+    {
+      g_autoptr(JsonArray) list = ccm_order_views_list (self->store, self->slug, self->status,
+                                                         first, CCM_ORDER_LIST_PAGE_SIZE, &error);
+
+      for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+        g_ptr_array_add (rows, ccm_order_row_new_from_json (json_array_get_object_element (list, i)));
+    }
+  else
+    {
+      for (guint i = first; i < MIN (first + CCM_ORDER_LIST_PAGE_SIZE, self->ids->len); i++)
+        {
+          g_autoptr(JsonObject) o = ccm_order_views_get (self->store, self->slug,
+                                                         g_ptr_array_index (self->ids, i),
+                                                         &error);
+          if (o == NULL)
+            break;
+          g_ptr_array_add (rows, ccm_order_row_new_from_json (o));
+        }
+    }
+  if (error != NULL)
+    g_debug ("Fetching orders %u…: %s", first, error->message);
+  return rows;
+}
+
+static gpointer
+ccm_order_list_model_get_item (GListModel *model,
+                               guint       position)
+{
+  CcmOrderListModel *self = CCM_ORDER_LIST_MODEL (model);
+  guint page = position / CCM_ORDER_LIST_PAGE_SIZE;
+  GPtrArray *rows;
+  guint index = position % CCM_ORDER_LIST_PAGE_SIZE;
+
+  if (position >= self->n_items)
+    return NULL;
+
+  rows = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
+  if (rows == NULL)
+    {
+      rows = fetch_page (self, page);
+      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), rows);
+      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
+      while (self->lru.length > MAX_CACHED_PAGES)
+        g_hash_table_remove (self->pages, g_queue_pop_tail (&self->lru));
+    }
+
+  /* The store may have lost rows since the count: never hand out NULL
+   * inside the range the view was told about. */
+  if (index >= rows->len)
+    {
+      g_autoptr(JsonObject) empty = json_object_new ();
+      return ccm_order_row_new_from_json (empty);
+    }
+  return g_object_ref (g_ptr_array_index (rows, index));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = ccm_order_list_model_get_item_type;
+  iface->get_n_items = ccm_order_list_model_get_n_items;
+  iface->get_item = ccm_order_list_model_get_item;
+}
+
+static void
+ccm_order_list_model_finalize (GObject *object)
+{
+  CcmOrderListModel *self = CCM_ORDER_LIST_MODEL (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->slug, g_free);
+  g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->search, g_free);
+  g_clear_pointer (&self->ids, g_ptr_array_unref);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
+  g_queue_clear (&self->lru);
+  G_OBJECT_CLASS (ccm_order_list_model_parent_class)->finalize (object);
+}
+
+static void
+ccm_order_list_model_class_init (CcmOrderListModelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ccm_order_list_model_finalize;
+}
+
+static void
+ccm_order_list_model_init (CcmOrderListModel *self)
+{
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->sort = CCM_ORDER_SORT_PLACED;
+  self->descending = TRUE;
+  g_queue_init (&self->lru);
+}
+
+CcmOrderListModel *
+ccm_order_list_model_new (CcmStore *store)
+{
+  CcmOrderListModel *self;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+
+  self = g_object_new (CCM_TYPE_ORDER_LIST_MODEL, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+void
+ccm_order_list_model_reload (CcmOrderListModel *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint old = self->n_items;
+  gboolean usual;
+
+  g_return_if_fail (CCM_IS_ORDER_LIST_MODEL (self));
+
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->lru);
+  g_clear_pointer (&self->ids, g_ptr_array_unref);
+  self->n_items = 0;
+
+  usual = (self->search == NULL || *self->search == '\0') &&
+          self->sort == CCM_ORDER_SORT_PLACED && self->descending;
+  if (self->slug != NULL && usual)
+    {
+      gint64 n = ccm_ui_query_count_orders (self->store, self->slug, self->status, &error);
+
+      self->n_items = n > 0 ? (guint) n : 0;
+    }
+  else if (self->slug != NULL)
+    {
+      self->ids = ccm_ui_query_order_ids (self->store, self->slug, self->status, self->search,
+                                          self->sort, self->descending, &error);
+      self->n_items = self->ids != NULL ? self->ids->len : 0;
+    }
+  if (error != NULL)
+    g_debug ("Counting orders: %s", error->message);
+
+  if (old > 0 || self->n_items > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+}
+
+static gboolean
+set_string (char       **field,
+            const char  *value)
+{
+  if (value != NULL && *value == '\0')
+    value = NULL;
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+void
+ccm_order_list_model_set_conference (CcmOrderListModel *self,
+                                     const char        *slug)
+{
+  g_return_if_fail (CCM_IS_ORDER_LIST_MODEL (self));
+  if (set_string (&self->slug, slug))
+    ccm_order_list_model_reload (self);
+}
+
+void
+ccm_order_list_model_set_status (CcmOrderListModel *self,
+                                 const char        *status)
+{
+  g_return_if_fail (CCM_IS_ORDER_LIST_MODEL (self));
+  if (set_string (&self->status, status))
+    ccm_order_list_model_reload (self);
+}
+
+void
+ccm_order_list_model_set_search (CcmOrderListModel *self,
+                                 const char        *search)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (search != NULL ? search : ""));
+
+  g_return_if_fail (CCM_IS_ORDER_LIST_MODEL (self));
+  if (set_string (&self->search, stripped))
+    ccm_order_list_model_reload (self);
+}
+
+void
+ccm_order_list_model_set_sort (CcmOrderListModel *self,
+                               CcmOrderSort       sort,
+                               gboolean           descending)
+{
+  g_return_if_fail (CCM_IS_ORDER_LIST_MODEL (self));
+  if (self->sort == sort && self->descending == !!descending)
+    return;
+  self->sort = sort;
+  self->descending = !!descending;
+  ccm_order_list_model_reload (self);
+}
+
+guint
+ccm_order_list_model_get_n_fetches (CcmOrderListModel *self)
+{
+  g_return_val_if_fail (CCM_IS_ORDER_LIST_MODEL (self), 0);
+  return self->n_fetches;
+}

@@ -1,0 +1,607 @@
+/* ccm-orders-page.c — every order of a conference, searchable, and one
+ * order's detail
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-ui"
+
+#include <glib/gi18n.h>
+
+#include "ccm-json.h"
+#include "ccm-order-views.h"
+#include "ccm-orders-page.h"
+#include "ccm-ui-util.h"
+
+typedef enum
+{
+  COLUMN_CODE,
+  COLUMN_STATUS,
+  COLUMN_REGISTRANT,
+  COLUMN_SEATS,
+  COLUMN_TOTAL,
+  COLUMN_PLACED,
+  N_COLUMNS
+} Column;
+
+typedef struct
+{
+  CcmOrdersPage *page;
+  Column         column;
+} ColumnSorter;
+
+struct _CcmOrdersPage
+{
+  GtkWidget           parent_instance;
+
+  CcmContext         *context;
+  char               *slug;
+  char               *order_id;        /* shown in the detail */
+  CcmOrderListModel  *model;
+  GtkSingleSelection *selection;
+  GtkWidget          *cancel_button;   /* in the detail, owned by it */
+  GtkWidget          *cancel_dialog;   /* weak */
+  ColumnSorter        sorters[N_COLUMNS];
+  int                 probe_column;
+  guint               refresh_id;
+
+  AdwFlap            *flap;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *status_dropdown;
+  GtkStack           *list_stack;
+  GtkColumnView      *column_view;
+  GtkLabel           *detail_title;
+  GtkButton          *close_detail_button;
+  GtkWidget          *detail_box;
+};
+
+G_DEFINE_FINAL_TYPE (CcmOrdersPage, ccm_orders_page, GTK_TYPE_WIDGET)
+
+static const char *const dropdown_statuses[] = {
+  NULL, "pending", "reserved", "partially-reserved", "confirmed", "expired", "cancelled",
+};
+
+static void show_detail (CcmOrdersPage *self);
+
+/* Columns */
+
+static void
+cell_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_SEATS || column == COLUMN_TOTAL ? 1 : 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (column == COLUMN_CODE)
+    gtk_widget_add_css_class (label, "monospace");
+  if (column == COLUMN_SEATS || column == COLUMN_TOTAL)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  CcmOrderRow *row = gtk_list_item_get_item (item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  g_autofree char *text = NULL;
+
+  switch (column)
+    {
+    case COLUMN_CODE:
+      gtk_label_set_text (label, ccm_order_row_get_access_code (row));
+      break;
+    case COLUMN_STATUS:
+      gtk_label_set_text (label, ccm_ui_status_label (ccm_order_row_get_status (row)));
+      break;
+    case COLUMN_REGISTRANT:
+      gtk_label_set_text (label, ccm_order_row_get_registrant (row) != NULL
+                                   ? ccm_order_row_get_registrant (row) : "—");
+      break;
+    case COLUMN_SEATS:
+      text = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_order_row_get_seats (row));
+      gtk_label_set_text (label, text);
+      break;
+    case COLUMN_TOTAL:
+      text = ccm_ui_format_money (ccm_order_row_get_total (row), ccm_order_row_get_currency (row));
+      gtk_label_set_text (label, text);
+      break;
+    case COLUMN_PLACED:
+      text = ccm_ui_format_time (ccm_order_row_get_placed_at (row));
+      gtk_label_set_text (label, text);
+      break;
+    case N_COLUMNS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* GTK 4.8 cannot tell which column the view sorts by, and sorting 100 000
+ * rows in memory would defeat the lazy model. So the columns' sorters are
+ * only ever called by probe_sort(): with both probes "less than" in every
+ * column, the first column asked is the primary one, and the sign of the
+ * answer tells the direction. The database then sorts. */
+static int
+column_compare_cb (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      user_data)
+{
+  ColumnSorter *sorter = user_data;
+
+  if (sorter->page->probe_column < 0)
+    sorter->page->probe_column = sorter->column;
+  return -1;
+}
+
+static void
+sorter_changed_cb (CcmOrdersPage *self)
+{
+  static const CcmOrderSort keys[N_COLUMNS] = {
+    CCM_ORDER_SORT_CODE, CCM_ORDER_SORT_STATUS, CCM_ORDER_SORT_REGISTRANT,
+    CCM_ORDER_SORT_PLACED, CCM_ORDER_SORT_TOTAL, CCM_ORDER_SORT_PLACED,
+  };
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+  g_autoptr(CcmOrderRow) a = NULL, b = NULL;
+  g_autoptr(JsonObject) empty = json_object_new ();
+  GtkOrdering order;
+
+  a = ccm_order_row_new_from_json (empty);
+  b = ccm_order_row_new_from_json (empty);
+  self->probe_column = -1;
+  order = gtk_sorter_compare (sorter, a, b);
+
+  if (self->probe_column < 0)
+    ccm_order_list_model_set_sort (self->model, CCM_ORDER_SORT_PLACED, TRUE);
+  else
+    ccm_order_list_model_set_sort (self->model, keys[self->probe_column],
+                                   order == GTK_ORDERING_LARGER);
+}
+
+static void
+add_column (CcmOrdersPage *self,
+            Column         column,
+            const char    *title,
+            gboolean       expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *view_column;
+  GtkSorter *sorter;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (column));
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+
+  self->sorters[column].page = self;
+  self->sorters[column].column = column;
+  sorter = GTK_SORTER (gtk_custom_sorter_new (column_compare_cb, &self->sorters[column], NULL));
+  gtk_column_view_column_set_sorter (view_column, sorter);
+  g_object_unref (sorter);
+
+  gtk_column_view_append_column (self->column_view, view_column);
+  g_object_unref (view_column);
+}
+
+/* List */
+
+static void
+update_list_stack (CcmOrdersPage *self)
+{
+  gboolean filtered = gtk_drop_down_get_selected (self->status_dropdown) > 0 ||
+                      *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0';
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, filtered ? "no-results" : "empty");
+}
+
+static void
+search_changed_cb (CcmOrdersPage *self)
+{
+  ccm_order_list_model_set_search (self->model,
+                                   gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_list_stack (self);
+}
+
+static void
+status_selected_cb (CcmOrdersPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->status_dropdown);
+
+  ccm_order_list_model_set_status (self->model,
+                                   selected < G_N_ELEMENTS (dropdown_statuses)
+                                     ? dropdown_statuses[selected] : NULL);
+  update_list_stack (self);
+}
+
+static void
+selection_changed_cb (CcmOrdersPage *self)
+{
+  CcmOrderRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  if (row != NULL && ccm_order_row_get_order_id (row) != NULL)
+    ccm_orders_page_show_order (self, ccm_order_row_get_order_id (row));
+}
+
+/* Detail */
+
+static GtkWidget *
+add_group (CcmOrdersPage *self,
+           const char    *title)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  gtk_box_append (GTK_BOX (self->detail_box), group);
+  return group;
+}
+
+static GtkWidget *
+add_row (GtkWidget  *group,
+         const char *title,
+         const char *subtitle,
+         const char *value)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title != NULL ? title : "");
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (value != NULL)
+    {
+      GtkWidget *label = gtk_label_new (value);
+
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return row;
+}
+
+static void
+cancel_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    CcmOrdersPage    *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  const char *order_id = g_object_get_data (G_OBJECT (dialog), "order-id");
+  const char *code = g_object_get_data (G_OBJECT (dialog), "access-code");
+  g_autofree char *title = NULL;
+  JsonObject *args;
+
+  if (g_strcmp0 (response, "cancel") != 0)
+    return;
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "reason", _("Cancelled at the desk"));
+  outcome = ccm_context_submit (self->context, "CancelOrder", args, &error);
+  if (outcome == NULL)
+    {
+      ccm_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+  /* TRANSLATORS: a toast; %s is the order's access code */
+  title = g_strdup_printf (_("Order %s cancelled"), code);
+  ccm_ui_add_toast (GTK_WIDGET (self), adw_toast_new (title));
+}
+
+static void
+cancel_clicked_cb (CcmOrdersPage *self,
+                   GtkButton     *button)
+{
+  const char *code = g_object_get_data (G_OBJECT (button), "access-code");
+  g_autofree char *heading = g_strdup_printf (_("Cancel Order %s?"), code);
+  GtkWidget *dialog;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("Its seats go back on sale. A paid order gets a refund "
+                                     "record on the attention list."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Order"),
+                                    "cancel", _("_Cancel Order"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_object_set_data_full (G_OBJECT (dialog), "order-id", g_strdup (self->order_id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "access-code", g_strdup (code), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response_cb), self, 0);
+  g_set_weak_pointer (&self->cancel_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_detail (CcmOrdersPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *placed = NULL;
+  GtkWidget *group, *button;
+  JsonArray *array;
+  JsonObject *registrant;
+  const char *status, *currency;
+
+  ccm_ui_clear_box (self->detail_box);
+  self->cancel_button = NULL;
+  if (self->order_id == NULL || self->slug == NULL)
+    {
+      adw_flap_set_reveal_flap (self->flap, FALSE);
+      return;
+    }
+
+  order = ccm_order_views_get (ccm_context_get_store (self->context), self->slug,
+                               self->order_id, &error);
+  if (order == NULL)
+    {
+      adw_flap_set_reveal_flap (self->flap, FALSE);
+      return;
+    }
+
+  status = ccm_json_string (order, "status");
+  currency = ccm_json_string (order, "currency");
+  /* TRANSLATORS: the detail's title; %s is the order's access code */
+  title = g_strdup_printf (_("Order %s"), ccm_json_string (order, "access_code"));
+  gtk_label_set_text (self->detail_title, title);
+
+  group = add_group (self, NULL);
+  add_row (group, _("State"), NULL, ccm_ui_status_label (status));
+  total = ccm_ui_format_money (ccm_json_int (order, "total", 0), currency);
+  add_row (group, _("Total"), ccm_json_bool (order, "is_free") ? _("Free order") : NULL, total);
+  if (ccm_json_string (order, "placed_at") != NULL)
+    add_row (group, _("Placed"), NULL, ccm_json_string (order, "placed_at"));
+
+  group = add_group (self, _("Seats"));
+  array = json_object_has_member (order, "lines") ? json_object_get_array_member (order, "lines") : NULL;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *line = json_array_get_object_element (array, i);
+      g_autofree char *unit = ccm_ui_format_money (ccm_json_int (line, "unit_price", 0), currency);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *line_total = ccm_ui_format_money (ccm_json_int (line, "line_total", 0), currency);
+
+      if (ccm_json_int (line, "requested", 0) != ccm_json_int (line, "quantity", 0))
+        /* TRANSLATORS: 2 of 3 asked × 199.00 EUR */
+        subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " asked × %s"),
+                                    ccm_json_int (line, "quantity", 0),
+                                    ccm_json_int (line, "requested", 0), unit);
+      else
+        subtitle = g_strdup_printf ("%" G_GINT64_FORMAT " × %s", ccm_json_int (line, "quantity", 0), unit);
+      add_row (group, ccm_json_string (line, "name"), subtitle, line_total);
+    }
+
+  group = add_group (self, _("Registrant"));
+  registrant = json_object_has_member (order, "registrant")
+                 ? json_object_get_object_member (order, "registrant") : NULL;
+  if (registrant != NULL && ccm_json_string (registrant, "email") != NULL)
+    {
+      g_autofree char *name = g_strjoin (" ", ccm_json_string (registrant, "first_name") ?: "",
+                                         ccm_json_string (registrant, "last_name") ?: "", NULL);
+      add_row (group, g_strstrip (name), ccm_json_string (registrant, "email"), NULL);
+    }
+  else
+    add_row (group, _("Not given yet"), NULL, NULL);
+
+  group = add_group (self, _("Payment"));
+  array = json_object_has_member (order, "payments") ? json_object_get_array_member (order, "payments") : NULL;
+  if (array == NULL || json_array_get_length (array) == 0)
+    add_row (group, ccm_json_bool (order, "is_free") ? _("No payment needed") : _("Not paid"),
+             NULL, NULL);
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *p = json_array_get_object_element (array, i);
+      g_autofree char *amount = ccm_ui_format_money (ccm_json_int (p, "amount", 0), currency);
+
+      add_row (group, ccm_ui_method_label (ccm_json_string (p, "method")),
+               ccm_json_string (p, "status"), amount);
+    }
+
+  array = json_object_has_member (order, "attendees") ? json_object_get_array_member (order, "attendees") : NULL;
+  if (array != NULL && json_array_get_length (array) > 0)
+    {
+      group = add_group (self, _("Attendees"));
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *a = json_array_get_object_element (array, i);
+          g_autofree char *seat = g_strdup_printf (_("Seat %" G_GINT64_FORMAT " · %s"),
+                                                   ccm_json_int (a, "position", 0) + 1,
+                                                   ccm_json_string (a, "seat_type") ?: "");
+          g_autofree char *who = NULL;
+
+          if (ccm_json_string (a, "email") != NULL)
+            who = g_strdup_printf ("%s %s <%s>", ccm_json_string (a, "first_name") ?: "",
+                                   ccm_json_string (a, "last_name") ?: "",
+                                   ccm_json_string (a, "email"));
+          add_row (group, seat, who != NULL ? who : _("Not assigned"),
+                   ccm_json_string (a, "ticket_code"));
+        }
+    }
+
+  button = gtk_button_new_with_mnemonic (_("_Cancel Order…"));
+  gtk_widget_add_css_class (button, "destructive-action");
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (button), "access-code",
+                          g_strdup (ccm_json_string (order, "access_code")), g_free);
+  gtk_widget_set_sensitive (button, g_strcmp0 (status, "cancelled") != 0 &&
+                                    g_strcmp0 (status, "expired") != 0);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+  gtk_box_append (GTK_BOX (self->detail_box), button);
+  self->cancel_button = button;
+
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
+static void
+close_detail_cb (CcmOrdersPage *self)
+{
+  g_clear_pointer (&self->order_id, g_free);
+  show_detail (self);
+}
+
+static gboolean
+refresh_idle_cb (gpointer user_data)
+{
+  CcmOrdersPage *self = user_data;
+
+  self->refresh_id = 0;
+  ccm_order_list_model_reload (self->model);
+  update_list_stack (self);
+  show_detail (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (CcmOrdersPage *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+}
+
+static void
+ccm_orders_page_dispose (GObject *object)
+{
+  CcmOrdersPage *self = CCM_ORDERS_PAGE (object);
+
+  if (self->cancel_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->cancel_dialog));
+  g_clear_weak_pointer (&self->cancel_dialog);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_ORDERS_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->slug, g_free);
+  g_clear_pointer (&self->order_id, g_free);
+  G_OBJECT_CLASS (ccm_orders_page_parent_class)->dispose (object);
+}
+
+static void
+ccm_orders_page_class_init (CcmOrdersPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ccm_orders_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  ccm_ui_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/contoso/Conference/ccm-orders-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, close_detail_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, detail_box);
+}
+
+static void
+ccm_orders_page_init (CcmOrdersPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  add_column (self, COLUMN_CODE, _("Code"), FALSE);
+  add_column (self, COLUMN_STATUS, _("State"), FALSE);
+  add_column (self, COLUMN_REGISTRANT, _("Registrant"), TRUE);
+  add_column (self, COLUMN_SEATS, _("Seats"), FALSE);
+  add_column (self, COLUMN_TOTAL, _("Total"), FALSE);
+  add_column (self, COLUMN_PLACED, _("Placed"), FALSE);
+  g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
+                            G_CALLBACK (sorter_changed_cb), self);
+
+  g_signal_connect_swapped (self->search_entry, "search-changed",
+                            G_CALLBACK (search_changed_cb), self);
+  g_signal_connect_swapped (self->status_dropdown, "notify::selected",
+                            G_CALLBACK (status_selected_cb), self);
+  g_signal_connect_swapped (self->close_detail_button, "clicked",
+                            G_CALLBACK (close_detail_cb), self);
+}
+
+void
+ccm_orders_page_set_context (CcmOrdersPage *self,
+                             CcmContext    *context)
+{
+  g_return_if_fail (CCM_IS_ORDERS_PAGE (self));
+  g_return_if_fail (self->context == NULL);
+
+  self->context = g_object_ref (context);
+  self->model = ccm_order_list_model_new (ccm_context_get_store (context));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected",
+                            G_CALLBACK (selection_changed_cb), self);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (ccm_context_get_store (context), "changed",
+                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  update_list_stack (self);
+}
+
+void
+ccm_orders_page_set_conference (CcmOrdersPage *self,
+                                const char    *slug)
+{
+  g_return_if_fail (CCM_IS_ORDERS_PAGE (self));
+
+  g_free (self->slug);
+  self->slug = g_strdup (slug);
+  g_clear_pointer (&self->order_id, g_free);
+  ccm_order_list_model_set_conference (self->model, slug);
+  update_list_stack (self);
+  show_detail (self);
+}
+
+void
+ccm_orders_page_focus_search (CcmOrdersPage *self)
+{
+  g_return_if_fail (CCM_IS_ORDERS_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+ccm_orders_page_show_order (CcmOrdersPage *self,
+                            const char    *order_id)
+{
+  g_return_if_fail (CCM_IS_ORDERS_PAGE (self));
+
+  if (g_strcmp0 (self->order_id, order_id) != 0)
+    {
+      g_free (self->order_id);
+      self->order_id = g_strdup (order_id);
+    }
+  show_detail (self);
+}
+
+CcmOrderListModel *
+ccm_orders_page_get_model (CcmOrdersPage *self)
+{
+  g_return_val_if_fail (CCM_IS_ORDERS_PAGE (self), NULL);
+  return self->model;
+}
+
+GtkWidget *
+ccm_orders_page_get_cancel_button (CcmOrdersPage *self)
+{
+  g_return_val_if_fail (CCM_IS_ORDERS_PAGE (self), NULL);
+  return self->cancel_button;
+}
+
+AdwMessageDialog *
+ccm_orders_page_get_cancel_dialog (CcmOrdersPage *self)
+{
+  g_return_val_if_fail (CCM_IS_ORDERS_PAGE (self), NULL);
+  return self->cancel_dialog != NULL ? ADW_MESSAGE_DIALOG (self->cancel_dialog) : NULL;
+}

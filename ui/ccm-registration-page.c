@@ -1,0 +1,950 @@
+/* ccm-registration-page.c — walk-up registration, step by step
+ *
+ * choose seats → reservation with its countdown (accept or change a partial
+ * one) → registrant → payment (free orders skip it) → confirmation with the
+ * access code → attendees. Each step submits the real command and reads
+ * the order back from the read model; the page keeps no state of its own
+ * beyond the order id.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-ui"
+
+#include <glib/gi18n.h>
+
+#include "ccm-assignments.h"
+#include "ccm-conference-views.h"
+#include "ccm-errors.h"
+#include "ccm-json.h"
+#include "ccm-order.h"
+#include "ccm-order-views.h"
+#include "ccm-registration-page.h"
+#include "ccm-ui-util.h"
+
+struct _CcmRegistrationPage
+{
+  GtkWidget       parent_instance;
+
+  CcmContext     *context;
+  char           *slug;
+  char           *order_id;
+  JsonObject     *order;
+  GHashTable     *spins;          /* seat type id → GtkSpinButton */
+  GHashTable     *spins_by_name;  /* seat type name → GtkSpinButton */
+  GHashTable     *waitlist_buttons;
+  guint           countdown_id;
+  guint           refresh_id;
+
+  GtkLabel       *step_label;
+  GtkStack       *stack;
+  GtkListBox     *choose_list;
+  GtkLabel       *choose_error;
+  GtkButton      *reserve_button;
+  GtkWidget      *partial_banner;
+  GtkLabel       *partial_label;
+  GtkButton      *accept_button;
+  GtkButton      *change_button;
+  GtkListBox     *reserved_list;
+  GtkLabel       *countdown_label;
+  GtkLabel       *reserved_error;
+  GtkButton      *continue_button;
+  GtkButton      *start_over_button;
+  GtkWidget      *first_name_row;
+  GtkWidget      *last_name_row;
+  GtkWidget      *email_row;
+  GtkLabel       *first_name_error;
+  GtkLabel       *last_name_error;
+  GtkLabel       *email_error;
+  GtkButton      *registrant_button;
+  AdwPreferencesGroup *payment_group;
+  GtkCheckButton *cash_check;
+  GtkCheckButton *card_check;
+  GtkCheckButton *invoice_check;
+  GtkCheckButton *processor_check;
+  GtkSwitch      *processor_switch;
+  GtkLabel       *payment_error;
+  GtkButton      *pay_button;
+  GtkLabel       *done_label;
+  GtkLabel       *access_code_label;
+  GtkListBox     *attendees_list;
+  GtkButton      *new_button;
+  GtkButton      *expired_button;
+};
+
+G_DEFINE_FINAL_TYPE (CcmRegistrationPage, ccm_registration_page, GTK_TYPE_WIDGET)
+
+static void show_step (CcmRegistrationPage *self, const char *step);
+
+static CcmStore *
+store_of (CcmRegistrationPage *self)
+{
+  return ccm_context_get_store (self->context);
+}
+
+static const char *
+order_status (CcmRegistrationPage *self)
+{
+  return self->order != NULL ? ccm_json_string (self->order, "status") : NULL;
+}
+
+static gboolean
+load_order (CcmRegistrationPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->order, json_object_unref);
+  if (self->order_id == NULL)
+    return FALSE;
+  self->order = ccm_order_views_get (store_of (self), self->slug, self->order_id, &error);
+  if (self->order == NULL)
+    g_debug ("Reading order %s: %s", self->order_id, error->message);
+  return self->order != NULL;
+}
+
+static void
+set_label_error (GtkLabel     *label,
+                 const GError *error)
+{
+  gtk_label_set_text (label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), error != NULL);
+}
+
+/* Step 1: seats */
+
+static void
+join_waitlist_response_cb (AdwMessageDialog    *dialog,
+                           const char          *response,
+                           CcmRegistrationPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  GtkWidget *email = g_object_get_data (G_OBJECT (dialog), "email");
+  GtkWidget *name = g_object_get_data (G_OBJECT (dialog), "name");
+  g_autofree char *entry_id = NULL;
+  JsonObject *args;
+
+  if (g_strcmp0 (response, "join") != 0)
+    return;
+
+  entry_id = ccm_context_new_id (self->context);
+  args = json_object_new ();
+  json_object_set_string_member (args, "conference", self->slug);
+  json_object_set_string_member (args, "entry_id", entry_id);
+  json_object_set_string_member (args, "seat_type", g_object_get_data (G_OBJECT (dialog), "seat-type"));
+  json_object_set_int_member (args, "quantity", 1);
+  json_object_set_string_member (args, "email", gtk_editable_get_text (GTK_EDITABLE (email)));
+  json_object_set_string_member (args, "first_name", gtk_editable_get_text (GTK_EDITABLE (name)));
+  outcome = ccm_context_submit (self->context, "JoinWaitlist", args, &error);
+  if (outcome == NULL)
+    ccm_ui_show_error (GTK_WIDGET (self), error);
+  else
+    ccm_ui_add_toast (GTK_WIDGET (self), adw_toast_new (_("Added to the waitlist")));
+}
+
+static void
+join_waitlist_clicked_cb (GtkButton           *button,
+                          CcmRegistrationPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog, *list, *email, *name;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Join the Waitlist"),
+                                   _("Freed seats go to the waitlist first, in the order people "
+                                     "joined it."));
+  list = gtk_list_box_new ();
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  name = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (name), _("Name"));
+  email = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (email), _("E-mail"));
+  gtk_list_box_append (GTK_LIST_BOX (list), name);
+  gtk_list_box_append (GTK_LIST_BOX (list), email);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "join", _("_Join"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "join",
+                                              ADW_RESPONSE_SUGGESTED);
+  g_object_set_data (G_OBJECT (dialog), "email", email);
+  g_object_set_data (G_OBJECT (dialog), "name", name);
+  g_object_set_data_full (G_OBJECT (dialog), "seat-type",
+                          g_strdup (g_object_get_data (G_OBJECT (button), "seat-type")), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (join_waitlist_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+refresh_choose (CcmRegistrationPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) seats = NULL;
+  g_autoptr(JsonObject) conference = NULL;
+  g_autoptr(GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* Keep what was typed across a refresh. */
+  g_hash_table_iter_init (&iter, self->spins);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (keep, g_strdup (key),
+                         GINT_TO_POINTER (gtk_spin_button_get_value_as_int (value)));
+
+  ccm_ui_clear_box (GTK_WIDGET (self->choose_list));
+  g_hash_table_remove_all (self->spins);
+  g_hash_table_remove_all (self->spins_by_name);
+  g_hash_table_remove_all (self->waitlist_buttons);
+
+  conference = ccm_conference_views_get (store_of (self), self->slug, NULL);
+  seats = ccm_seat_views_list (store_of (self), self->slug, &error);
+  for (guint i = 0; seats != NULL && i < json_array_get_length (seats); i++)
+    {
+      JsonObject *o = json_array_get_object_element (seats, i);
+      const char *id = ccm_json_string (o, "seat_type_id");
+      const char *name = ccm_json_string (o, "name");
+      gint64 available = ccm_json_int (o, "available", 0);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *price = ccm_ui_format_money (ccm_json_int (o, "price", 0),
+                                                    conference != NULL
+                                                      ? ccm_json_string (conference, "currency") : NULL);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *spin;
+
+      if (available > 0)
+        /* TRANSLATORS: price · how many seats are left */
+        subtitle = g_strdup_printf (ngettext ("%s · %" G_GINT64_FORMAT " seat left",
+                                              "%s · %" G_GINT64_FORMAT " seats left",
+                                              (gulong) MIN (available, G_MAXLONG)),
+                                    price, available);
+      else
+        subtitle = g_strdup_printf (_("%s · sold out"), price);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+      /* Asking for more than is left is allowed: the reservation then comes
+       * back partial and the registrant decides. */
+      spin = gtk_spin_button_new_with_range (0, MAX (ccm_json_int (o, "quota", 0), 1), 1);
+      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+      gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
+                                 GPOINTER_TO_INT (g_hash_table_lookup (keep, id)));
+      ccm_ui_set_accessible_label (spin, name);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+      g_hash_table_insert (self->spins, g_strdup (id), spin);
+      g_hash_table_insert (self->spins_by_name, g_strdup (name), spin);
+
+      if (available <= 0)
+        {
+          GtkWidget *join = gtk_button_new_with_mnemonic (_("Join _Waitlist…"));
+          g_autofree char *label = g_strdup_printf (_("Join the waitlist for “%s”"), name);
+
+          gtk_widget_set_valign (join, GTK_ALIGN_CENTER);
+          ccm_ui_set_accessible_label (join, label);
+          g_object_set_data_full (G_OBJECT (join), "seat-type", g_strdup (id), g_free);
+          g_signal_connect (join, "clicked", G_CALLBACK (join_waitlist_clicked_cb), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), join);
+          g_hash_table_insert (self->waitlist_buttons, g_strdup (name), join);
+        }
+      gtk_list_box_append (self->choose_list, row);
+    }
+}
+
+static JsonArray *
+chosen_seats (CcmRegistrationPage *self,
+              gint64              *n_seats)
+{
+  JsonArray *seats = json_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  *n_seats = 0;
+  g_hash_table_iter_init (&iter, self->spins);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      int n;
+
+      gtk_spin_button_update (value);
+      n = gtk_spin_button_get_value_as_int (value);
+      if (n > 0)
+        {
+          JsonObject *o = json_object_new ();
+
+          json_object_set_string_member (o, "seat_type", key);
+          json_object_set_int_member (o, "quantity", n);
+          json_array_add_object_element (seats, o);
+          *n_seats += n;
+        }
+    }
+  return seats;
+}
+
+static void
+reserve_clicked_cb (CcmRegistrationPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(JsonArray) seats = NULL;
+  gint64 n_seats;
+  JsonObject *args;
+
+  set_label_error (self->choose_error, NULL);
+  seats = chosen_seats (self, &n_seats);
+  if (n_seats == 0)
+    {
+      g_set_error_literal (&error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID,
+                           _("Choose at least one seat."));
+      set_label_error (self->choose_error, error);
+      return;
+    }
+
+  args = json_object_new ();
+  json_object_set_array_member (args, "seats", json_array_ref (seats));
+  json_object_set_array_member (args, "ticket_codes", ccm_ticket_codes_new (n_seats));
+  if (self->order_id != NULL && g_strcmp0 (order_status (self), "expired") != 0 &&
+      g_strcmp0 (order_status (self), "cancelled") != 0)
+    {
+      /* Changing the seats of the order already held. */
+      json_object_set_string_member (args, "order_id", self->order_id);
+      outcome = ccm_context_submit (self->context, "UpdateSeats", args, &error);
+    }
+  else
+    {
+      g_autofree char *order_id = ccm_context_new_id (self->context);
+      g_autofree char *code = ccm_access_code_new ();
+
+      json_object_set_string_member (args, "order_id", order_id);
+      json_object_set_string_member (args, "conference", self->slug);
+      json_object_set_string_member (args, "access_code", code);
+      outcome = ccm_context_submit (self->context, "PlaceOrder", args, &error);
+      if (outcome != NULL)
+        {
+          g_free (self->order_id);
+          self->order_id = g_steal_pointer (&order_id);
+        }
+    }
+
+  if (outcome == NULL)
+    {
+      set_label_error (self->choose_error, error);
+      return;
+    }
+  load_order (self);
+  show_step (self, "reserved");
+}
+
+/* Step 2: the reservation */
+
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  CcmRegistrationPage *self = user_data;
+  const char *expires = self->order != NULL ? ccm_json_string (self->order, "expires_at") : NULL;
+  gint64 expires_at = 0, left;
+  g_autofree char *text = NULL;
+
+  if (expires == NULL || !ccm_time_parse (expires, &expires_at) ||
+      g_strcmp0 (order_status (self), "confirmed") == 0)
+    {
+      gtk_label_set_text (self->countdown_label, "");
+      return G_SOURCE_CONTINUE;
+    }
+
+  left = MAX (expires_at - ccm_clock_now (ccm_context_get_clock (self->context)), 0) / G_USEC_PER_SEC;
+  /* TRANSLATORS: the reservation countdown, minutes:seconds */
+  text = g_strdup_printf (_("Seats held for %" G_GINT64_FORMAT ":%02d"), left / 60, (int) (left % 60));
+  gtk_label_set_text (self->countdown_label, text);
+  if (left == 0)
+    {
+      /* The store's timer expires the order; "changed" brings us there. */
+      g_autoptr(GError) error = NULL;
+      ccm_store_run_due_timers (store_of (self), &error);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+refresh_reserved (CcmRegistrationPage *self)
+{
+  JsonArray *lines;
+  g_autofree char *total = NULL;
+  const char *currency;
+  GtkWidget *row;
+  gint64 asked = 0, got = 0;
+
+  ccm_ui_clear_box (GTK_WIDGET (self->reserved_list));
+  if (self->order == NULL)
+    return;
+
+  currency = ccm_json_string (self->order, "currency");
+  lines = json_object_get_array_member (self->order, "lines");
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonObject *line = json_array_get_object_element (lines, i);
+      g_autofree char *line_total = ccm_ui_format_money (ccm_json_int (line, "line_total", 0), currency);
+      g_autofree char *title = g_strdup_printf ("%" G_GINT64_FORMAT " × %s",
+                                                ccm_json_int (line, "quantity", 0),
+                                                ccm_json_string (line, "name"));
+      GtkWidget *label = gtk_label_new (line_total);
+
+      asked += ccm_json_int (line, "requested", ccm_json_int (line, "quantity", 0));
+      got += ccm_json_int (line, "quantity", 0);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      gtk_list_box_append (self->reserved_list, row);
+    }
+
+  total = ccm_ui_format_money (ccm_json_int (self->order, "total", 0), currency);
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Total"));
+  gtk_widget_add_css_class (row, "heading");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_label_new (total));
+  gtk_list_box_append (self->reserved_list, row);
+
+  if (g_strcmp0 (order_status (self), "partially-reserved") == 0 &&
+      !ccm_json_bool (self->order, "partial_accepted"))
+    {
+      g_autofree char *text = g_strdup_printf (
+        ngettext ("Only %" G_GINT64_FORMAT " of the %" G_GINT64_FORMAT " seat asked for could be "
+                  "reserved. Accept them, or change the order.",
+                  "Only %" G_GINT64_FORMAT " of the %" G_GINT64_FORMAT " seats asked for could be "
+                  "reserved. Accept them, or change the order.",
+                  (gulong) MIN (asked, G_MAXLONG)),
+        got, asked);
+
+      gtk_label_set_text (self->partial_label, text);
+      gtk_widget_set_visible (self->partial_banner, TRUE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), FALSE);
+    }
+  else
+    {
+      gtk_widget_set_visible (self->partial_banner, FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button),
+                                g_strcmp0 (order_status (self), "pending") != 0);
+    }
+  if (g_strcmp0 (order_status (self), "pending") == 0)
+    gtk_label_set_text (self->reserved_error, _("Waiting for the seats to be reserved…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->reserved_error),
+                          g_strcmp0 (order_status (self), "pending") == 0);
+  countdown_cb (self);
+}
+
+static void
+simple_order_command (CcmRegistrationPage *self,
+                      const char          *type)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "order_id", self->order_id);
+  outcome = ccm_context_submit (self->context, type, args, &error);
+  if (outcome == NULL)
+    ccm_ui_show_error (GTK_WIDGET (self), error);
+  load_order (self);
+}
+
+static void
+accept_clicked_cb (CcmRegistrationPage *self)
+{
+  simple_order_command (self, "AcceptPartialReservation");
+  refresh_reserved (self);
+}
+
+static void
+change_clicked_cb (CcmRegistrationPage *self)
+{
+  JsonArray *lines = self->order != NULL ? json_object_get_array_member (self->order, "lines") : NULL;
+
+  show_step (self, "choose");
+  /* Start from what was reserved. */
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonObject *line = json_array_get_object_element (lines, i);
+      GtkSpinButton *spin = g_hash_table_lookup (self->spins, ccm_json_string (line, "seat_type_id"));
+
+      if (spin != NULL)
+        gtk_spin_button_set_value (spin, ccm_json_int (line, "quantity", 0));
+    }
+}
+
+static void
+continue_clicked_cb (CcmRegistrationPage *self)
+{
+  show_step (self, "registrant");
+}
+
+static void
+reset (CcmRegistrationPage *self)
+{
+  g_clear_pointer (&self->order_id, g_free);
+  g_clear_pointer (&self->order, json_object_unref);
+  gtk_editable_set_text (GTK_EDITABLE (self->first_name_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->last_name_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->email_row), "");
+  g_hash_table_remove_all (self->spins);
+  show_step (self, NULL);
+}
+
+static void
+start_over_clicked_cb (CcmRegistrationPage *self)
+{
+  /* Give the held seats back at once rather than at expiry. */
+  if (self->order_id != NULL && g_strcmp0 (order_status (self), "confirmed") != 0)
+    simple_order_command (self, "CancelOrder");
+  reset (self);
+}
+
+/* Step 3: the registrant */
+
+static void
+registrant_clicked_cb (CcmRegistrationPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  JsonObject *args = json_object_new ();
+  const char *field;
+
+  ccm_ui_row_set_error (self->first_name_row, self->first_name_error, NULL);
+  ccm_ui_row_set_error (self->last_name_row, self->last_name_error, NULL);
+  ccm_ui_row_set_error (self->email_row, self->email_error, NULL);
+
+  json_object_set_string_member (args, "order_id", self->order_id);
+  json_object_set_string_member (args, "first_name",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->first_name_row)));
+  json_object_set_string_member (args, "last_name",
+                                 gtk_editable_get_text (GTK_EDITABLE (self->last_name_row)));
+  json_object_set_string_member (args, "email", gtk_editable_get_text (GTK_EDITABLE (self->email_row)));
+  outcome = ccm_context_submit (self->context, "AssignRegistrantDetails", args, &error);
+  if (outcome == NULL)
+    {
+      field = ccm_domain_error_get_field (error);
+      if (g_strcmp0 (field, "first_name") == 0)
+        ccm_ui_row_set_error (self->first_name_row, self->first_name_error, error->message);
+      else if (g_strcmp0 (field, "last_name") == 0)
+        ccm_ui_row_set_error (self->last_name_row, self->last_name_error, error->message);
+      else if (g_strcmp0 (field, "email") == 0)
+        ccm_ui_row_set_error (self->email_row, self->email_error, error->message);
+      else
+        ccm_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+
+  load_order (self);
+  if (g_strcmp0 (order_status (self), "confirmed") == 0 ||
+      ccm_json_int (self->order, "total", 0) == 0)
+    show_step (self, "done");
+  else
+    show_step (self, "payment");
+}
+
+/* Step 4: payment */
+
+static void
+pay_clicked_cb (CcmRegistrationPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) initiated = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autofree char *payment_id = ccm_context_new_id (self->context);
+  gboolean processor = gtk_check_button_get_active (self->processor_check);
+  gboolean reject = processor && !gtk_switch_get_active (self->processor_switch);
+  const char *method = "cash";
+  JsonObject *args;
+
+  set_label_error (self->payment_error, NULL);
+  if (gtk_check_button_get_active (self->card_check))
+    method = "card";
+  else if (gtk_check_button_get_active (self->invoice_check))
+    method = "invoice";
+  else if (processor)
+    method = "processor";
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  json_object_set_string_member (args, "order_id", self->order_id);
+  json_object_set_string_member (args, "method", method);
+  json_object_set_int_member (args, "amount", ccm_json_int (self->order, "total", 0));
+  initiated = ccm_context_submit (self->context, "InitiatePayment", args, &error);
+  if (initiated == NULL)
+    {
+      set_label_error (self->payment_error, error);
+      return;
+    }
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  if (reject)
+    json_object_set_string_member (args, "reason", _("Declined by the payment processor"));
+  outcome = ccm_context_submit (self->context, reject ? "RejectPayment" : "CompletePayment",
+                                args, &error);
+  if (outcome == NULL)
+    {
+      set_label_error (self->payment_error, error);
+      return;
+    }
+  if (reject)
+    {
+      g_set_error_literal (&error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_CONFLICT,
+                           _("The payment processor declined the payment. Try again or "
+                             "choose another method."));
+      set_label_error (self->payment_error, error);
+      return;
+    }
+
+  load_order (self);
+  show_step (self, "done");
+}
+
+/* Step 5: done, attendees */
+
+static void
+assign_clicked_cb (GtkButton           *button,
+                   CcmRegistrationPage *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (button), "row");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autofree char *toast = NULL;
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "order_id", self->order_id);
+  json_object_set_int_member (args, "position",
+                              GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "position")));
+  json_object_set_string_member (args, "email",
+                                 gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "email")));
+  json_object_set_string_member (args, "first_name",
+                                 gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "first-name")));
+  json_object_set_string_member (args, "last_name",
+                                 gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "last-name")));
+  outcome = ccm_context_submit (self->context, "AssignSeat", args, &error);
+  if (outcome == NULL)
+    {
+      ccm_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+  ccm_ui_add_toast (GTK_WIDGET (self), adw_toast_new (_("Seat assigned")));
+}
+
+static GtkWidget *
+attendee_entry (GtkWidget  *expander,
+                const char *title,
+                const char *text)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+  return row;
+}
+
+static void
+refresh_done (CcmRegistrationPage *self)
+{
+  JsonArray *attendees;
+  g_autofree char *text = NULL;
+
+  ccm_ui_clear_box (GTK_WIDGET (self->attendees_list));
+  if (self->order == NULL)
+    return;
+
+  gtk_label_set_text (self->access_code_label, ccm_json_string (self->order, "access_code"));
+  if (g_strcmp0 (order_status (self), "confirmed") == 0)
+    text = g_strdup (_("The order is confirmed. Give the registrant this access code: it finds "
+                       "the order at any desk."));
+  else
+    /* TRANSLATORS: %s is an order state such as "Reserved" */
+    text = g_strdup_printf (_("The order is %s. Give the registrant this access code: it finds "
+                              "the order at any desk."),
+                            ccm_ui_status_label (order_status (self)));
+  gtk_label_set_text (self->done_label, text);
+
+  attendees = json_object_has_member (self->order, "attendees")
+                ? json_object_get_array_member (self->order, "attendees") : NULL;
+  for (guint i = 0; attendees != NULL && i < json_array_get_length (attendees); i++)
+    {
+      JsonObject *a = json_array_get_object_element (attendees, i);
+      GtkWidget *expander = adw_expander_row_new ();
+      GtkWidget *assign = gtk_button_new_with_mnemonic (_("_Assign"));
+      GtkWidget *button_row = adw_action_row_new ();
+      gint64 position = ccm_json_int (a, "position", i);
+      g_autofree char *title = g_strdup_printf (_("Seat %" G_GINT64_FORMAT " · %s"), position + 1,
+                                                ccm_json_string (a, "seat_type") ?: "");
+      g_autofree char *subtitle = NULL;
+
+      if (ccm_json_string (a, "email") != NULL)
+        subtitle = g_strdup_printf ("%s %s <%s>", ccm_json_string (a, "first_name") ?: "",
+                                    ccm_json_string (a, "last_name") ?: "",
+                                    ccm_json_string (a, "email"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander),
+                                     subtitle != NULL ? subtitle : _("Not assigned"));
+      g_object_set_data (G_OBJECT (expander), "position", GINT_TO_POINTER ((int) position));
+      g_object_set_data (G_OBJECT (expander), "first-name",
+                         attendee_entry (expander, _("First name"), ccm_json_string (a, "first_name")));
+      g_object_set_data (G_OBJECT (expander), "last-name",
+                         attendee_entry (expander, _("Last name"), ccm_json_string (a, "last_name")));
+      g_object_set_data (G_OBJECT (expander), "email",
+                         attendee_entry (expander, _("E-mail"), ccm_json_string (a, "email")));
+      gtk_widget_set_valign (assign, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (assign, "suggested-action");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (button_row),
+                                     ccm_json_string (a, "ticket_code") ?: "");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (button_row), _("Ticket code"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (button_row), assign);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), button_row);
+      g_object_set_data (G_OBJECT (assign), "row", expander);
+      g_object_set_data (G_OBJECT (expander), "assign", assign);
+      g_signal_connect (assign, "clicked", G_CALLBACK (assign_clicked_cb), self);
+      gtk_list_box_append (self->attendees_list, expander);
+    }
+}
+
+/* Steps */
+
+static gboolean
+is_published (CcmRegistrationPage *self)
+{
+  g_autoptr(JsonObject) conference = ccm_conference_views_get (store_of (self), self->slug, NULL);
+
+  return conference != NULL && ccm_json_bool (conference, "published");
+}
+
+/* step NULL: where the order (or its absence) says we are. */
+static void
+show_step (CcmRegistrationPage *self,
+           const char          *step)
+{
+  static const char *const numbered[] = { "choose", "reserved", "registrant", "payment", "done" };
+  const char *status = order_status (self);
+  g_autofree char *label = NULL;
+
+  if (self->slug == NULL || self->context == NULL)
+    return;
+
+  if (step == NULL)
+    {
+      const char *current = gtk_stack_get_visible_child_name (self->stack);
+
+      if (self->order_id == NULL)
+        step = is_published (self) ? "choose" : "closed";
+      else if (g_strcmp0 (status, "expired") == 0)
+        step = "expired";
+      else if (g_strcmp0 (status, "cancelled") == 0)
+        step = is_published (self) ? "choose" : "closed";
+      else
+        step = current;
+    }
+  if (g_strcmp0 (step, "choose") == 0 && !is_published (self))
+    step = "closed";
+
+  if (g_strcmp0 (step, "choose") == 0)
+    refresh_choose (self);
+  else if (g_strcmp0 (step, "reserved") == 0)
+    refresh_reserved (self);
+  else if (g_strcmp0 (step, "payment") == 0)
+    {
+      g_autofree char *total = ccm_ui_format_money (ccm_json_int (self->order, "total", 0),
+                                                    ccm_json_string (self->order, "currency"));
+      g_autofree char *description = g_strdup_printf (_("Amount due: %s"), total);
+
+      adw_preferences_group_set_description (self->payment_group, description);
+    }
+  else if (g_strcmp0 (step, "done") == 0)
+    refresh_done (self);
+
+  gtk_stack_set_visible_child_name (self->stack, step);
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbered); i++)
+    if (g_str_equal (step, numbered[i]))
+      /* TRANSLATORS: "Step 2 of 5" */
+      label = g_strdup_printf (_("Step %u of %u"), i + 1, (guint) G_N_ELEMENTS (numbered));
+  gtk_label_set_text (self->step_label, label != NULL ? label : "");
+}
+
+static gboolean
+refresh_idle_cb (gpointer user_data)
+{
+  CcmRegistrationPage *self = user_data;
+  const char *step = gtk_stack_get_visible_child_name (self->stack);
+
+  self->refresh_id = 0;
+  load_order (self);
+  if (g_strcmp0 (order_status (self), "expired") == 0 && g_strcmp0 (step, "done") != 0)
+    show_step (self, "expired");
+  else if (g_strcmp0 (step, "closed") == 0 || g_strcmp0 (step, "choose") == 0)
+    show_step (self, "choose");
+  else
+    show_step (self, step);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (CcmRegistrationPage *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+}
+
+static void
+new_clicked_cb (CcmRegistrationPage *self)
+{
+  reset (self);
+}
+
+static void
+ccm_registration_page_dispose (GObject *object)
+{
+  CcmRegistrationPage *self = CCM_REGISTRATION_PAGE (object);
+
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_REGISTRATION_PAGE);
+  g_clear_pointer (&self->spins, g_hash_table_unref);
+  g_clear_pointer (&self->spins_by_name, g_hash_table_unref);
+  g_clear_pointer (&self->waitlist_buttons, g_hash_table_unref);
+  g_clear_pointer (&self->order, json_object_unref);
+  g_clear_pointer (&self->order_id, g_free);
+  g_clear_pointer (&self->slug, g_free);
+  g_clear_object (&self->context);
+  G_OBJECT_CLASS (ccm_registration_page_parent_class)->dispose (object);
+}
+
+static void
+ccm_registration_page_class_init (CcmRegistrationPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ccm_registration_page_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  ccm_ui_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/contoso/Conference/ccm-registration-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CcmRegistrationPage, name)
+  BIND (step_label);
+  BIND (stack);
+  BIND (choose_list);
+  BIND (choose_error);
+  BIND (reserve_button);
+  BIND (partial_banner);
+  BIND (partial_label);
+  BIND (accept_button);
+  BIND (change_button);
+  BIND (reserved_list);
+  BIND (countdown_label);
+  BIND (reserved_error);
+  BIND (continue_button);
+  BIND (start_over_button);
+  BIND (first_name_row);
+  BIND (last_name_row);
+  BIND (email_row);
+  BIND (first_name_error);
+  BIND (last_name_error);
+  BIND (email_error);
+  BIND (registrant_button);
+  BIND (payment_group);
+  BIND (cash_check);
+  BIND (card_check);
+  BIND (invoice_check);
+  BIND (processor_check);
+  BIND (processor_switch);
+  BIND (payment_error);
+  BIND (pay_button);
+  BIND (done_label);
+  BIND (access_code_label);
+  BIND (attendees_list);
+  BIND (new_button);
+  BIND (expired_button);
+#undef BIND
+}
+
+static void
+ccm_registration_page_init (CcmRegistrationPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->spins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->spins_by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->waitlist_buttons = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_signal_connect_swapped (self->reserve_button, "clicked", G_CALLBACK (reserve_clicked_cb), self);
+  g_signal_connect_swapped (self->accept_button, "clicked", G_CALLBACK (accept_clicked_cb), self);
+  g_signal_connect_swapped (self->change_button, "clicked", G_CALLBACK (change_clicked_cb), self);
+  g_signal_connect_swapped (self->continue_button, "clicked", G_CALLBACK (continue_clicked_cb), self);
+  g_signal_connect_swapped (self->start_over_button, "clicked", G_CALLBACK (start_over_clicked_cb), self);
+  g_signal_connect_swapped (self->registrant_button, "clicked", G_CALLBACK (registrant_clicked_cb), self);
+  g_signal_connect_swapped (self->pay_button, "clicked", G_CALLBACK (pay_clicked_cb), self);
+  g_signal_connect_swapped (self->new_button, "clicked", G_CALLBACK (new_clicked_cb), self);
+  g_signal_connect_swapped (self->expired_button, "clicked", G_CALLBACK (new_clicked_cb), self);
+  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->email_row), GTK_INPUT_PURPOSE_EMAIL);
+  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->first_name_row), GTK_INPUT_PURPOSE_NAME);
+  adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->last_name_row), GTK_INPUT_PURPOSE_NAME);
+}
+
+void
+ccm_registration_page_set_context (CcmRegistrationPage *self,
+                                   CcmContext          *context)
+{
+  g_return_if_fail (CCM_IS_REGISTRATION_PAGE (self));
+  g_return_if_fail (self->context == NULL);
+
+  self->context = g_object_ref (context);
+  g_signal_connect_object (ccm_context_get_store (context), "changed",
+                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
+}
+
+void
+ccm_registration_page_set_conference (CcmRegistrationPage *self,
+                                      const char          *slug)
+{
+  g_return_if_fail (CCM_IS_REGISTRATION_PAGE (self));
+
+  if (g_strcmp0 (self->slug, slug) == 0)
+    return;
+  g_free (self->slug);
+  self->slug = g_strdup (slug);
+  reset (self);
+}
+
+const char *
+ccm_registration_page_get_step (CcmRegistrationPage *self)
+{
+  g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+ccm_registration_page_get_order_id (CcmRegistrationPage *self)
+{
+  g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), NULL);
+  return self->order_id;
+}
+
+GtkSpinButton *
+ccm_registration_page_get_quantity (CcmRegistrationPage *self,
+                                    const char          *seat_type_name)
+{
+  g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), NULL);
+  return g_hash_table_lookup (self->spins_by_name, seat_type_name);
+}
+
+GtkWidget *
+ccm_registration_page_get_waitlist_button (CcmRegistrationPage *self,
+                                           const char          *seat_type_name)
+{
+  g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), NULL);
+  return g_hash_table_lookup (self->waitlist_buttons, seat_type_name);
+}
+
+GtkWidget *
+ccm_registration_page_get_attendee_row (CcmRegistrationPage *self,
+                                        guint                position)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), NULL);
+  row = gtk_list_box_get_row_at_index (self->attendees_list, position);
+  return row != NULL ? GTK_WIDGET (row) : NULL;
+}

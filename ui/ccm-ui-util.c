@@ -1,0 +1,257 @@
+/* ccm-ui-util.c — small helpers shared by the pages
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-ui"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccm-json.h"
+#include "ccm-ui-resources.h"
+#include "ccm-ui-util.h"
+
+struct _CcmJsonItem
+{
+  GObject     parent_instance;
+  JsonObject *object;
+};
+
+G_DEFINE_FINAL_TYPE (CcmJsonItem, ccm_json_item, G_TYPE_OBJECT)
+
+static void
+ccm_json_item_finalize (GObject *object)
+{
+  CcmJsonItem *self = CCM_JSON_ITEM (object);
+
+  g_clear_pointer (&self->object, json_object_unref);
+  G_OBJECT_CLASS (ccm_json_item_parent_class)->finalize (object);
+}
+
+static void
+ccm_json_item_class_init (CcmJsonItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ccm_json_item_finalize;
+}
+
+static void
+ccm_json_item_init (CcmJsonItem *self)
+{
+}
+
+/* Takes a reference on object. */
+CcmJsonItem *
+ccm_json_item_new (JsonObject *object)
+{
+  CcmJsonItem *self = g_object_new (CCM_TYPE_JSON_ITEM, NULL);
+
+  self->object = json_object_ref (object);
+  return self;
+}
+
+JsonObject *
+ccm_json_item_get_object (CcmJsonItem *self)
+{
+  g_return_val_if_fail (CCM_IS_JSON_ITEM (self), NULL);
+  return self->object;
+}
+
+const char *
+ccm_json_item_get_string (CcmJsonItem *self,
+                          const char  *member)
+{
+  g_return_val_if_fail (CCM_IS_JSON_ITEM (self), NULL);
+  return ccm_json_string (self->object, member);
+}
+
+gint64
+ccm_json_item_get_int (CcmJsonItem *self,
+                       const char  *member)
+{
+  g_return_val_if_fail (CCM_IS_JSON_ITEM (self), 0);
+  return ccm_json_int (self->object, member, 0);
+}
+
+char *
+ccm_ui_format_money (gint64      cents,
+                     const char *currency)
+{
+  /* Integer cents, never floats (DESIGN §3). */
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d %s",
+                          cents < 0 ? "−" : "", ABS (cents) / 100,
+                          (int) (ABS (cents) % 100),
+                          currency != NULL ? currency : "");
+}
+
+/* "12", "12.5", "12.50" or "12,50" → cents; FALSE on anything else. */
+gboolean
+ccm_ui_parse_money (const char *text,
+                    gint64     *cents)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
+  char *sep;
+  gint64 whole = 0, frac = 0;
+  guint frac_digits = 0;
+
+  if (*copy == '\0')
+    return FALSE;
+  sep = strpbrk (copy, ".,");
+  if (sep != NULL)
+    *sep = '\0';
+  for (const char *p = copy; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p) || whole > G_MAXINT64 / 1000)
+        return FALSE;
+      whole = whole * 10 + (*p - '0');
+    }
+  if (sep != NULL)
+    for (const char *p = sep + 1; *p != '\0'; p++)
+      {
+        if (!g_ascii_isdigit (*p) || ++frac_digits > 2)
+          return FALSE;
+        frac = frac * 10 + (*p - '0');
+      }
+  if (frac_digits == 1)
+    frac *= 10;
+  *cents = whole * 100 + frac;
+  return TRUE;
+}
+
+char *
+ccm_ui_format_date_range (const char *start_date,
+                          const char *end_date)
+{
+  if (start_date == NULL || *start_date == '\0')
+    return g_strdup ("");
+  if (end_date == NULL || g_str_equal (start_date, end_date))
+    return g_strdup (start_date);
+  /* TRANSLATORS: a conference's dates, start – end */
+  return g_strdup_printf (_("%s – %s"), start_date, end_date);
+}
+
+char *
+ccm_ui_format_time (gint64 time_us)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+const char *
+ccm_ui_status_label (const char *status)
+{
+  if (status == NULL)
+    return "";
+  if (g_str_equal (status, "pending"))
+    return C_("order status", "Pending");
+  if (g_str_equal (status, "reserved"))
+    return C_("order status", "Reserved");
+  if (g_str_equal (status, "partially-reserved"))
+    return C_("order status", "Partially reserved");
+  if (g_str_equal (status, "confirmed"))
+    return C_("order status", "Confirmed");
+  if (g_str_equal (status, "expired"))
+    return C_("order status", "Expired");
+  if (g_str_equal (status, "cancelled"))
+    return C_("order status", "Cancelled");
+  return status;
+}
+
+const char *
+ccm_ui_method_label (const char *method)
+{
+  if (g_strcmp0 (method, "cash") == 0)
+    return C_("payment method", "Cash");
+  if (g_strcmp0 (method, "card") == 0)
+    return C_("payment method", "Card terminal");
+  if (g_strcmp0 (method, "invoice") == 0)
+    return C_("payment method", "Invoice");
+  if (g_strcmp0 (method, "processor") == 0)
+    return C_("payment method", "Payment processor");
+  return method != NULL ? method : "";
+}
+
+void
+ccm_ui_row_set_error (GtkWidget  *row,
+                      GtkLabel   *message_label,
+                      const char *message)
+{
+  gboolean failed = message != NULL && *message != '\0';
+
+  if (row != NULL)
+    {
+      if (failed)
+        gtk_widget_add_css_class (row, "error");
+      else
+        gtk_widget_remove_css_class (row, "error");
+    }
+  if (message_label != NULL)
+    {
+      gtk_label_set_text (message_label, failed ? message : "");
+      gtk_widget_set_visible (GTK_WIDGET (message_label), failed);
+    }
+  if (failed && row != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
+                                    -1);
+}
+
+void
+ccm_ui_set_accessible_label (GtkWidget  *widget,
+                             const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+void
+ccm_ui_clear_box (GtkWidget *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    {
+      if (GTK_IS_BOX (box))
+        gtk_box_remove (GTK_BOX (box), child);
+      else if (GTK_IS_LIST_BOX (box))
+        gtk_list_box_remove (GTK_LIST_BOX (box), child);
+      else
+        gtk_widget_unparent (child);
+    }
+}
+
+/* Takes ownership of toast. */
+void
+ccm_ui_add_toast (GtkWidget *widget,
+                  AdwToast  *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (toast);
+}
+
+/* A refusal the page has no field for: a toast with the reason. */
+void
+ccm_ui_show_error (GtkWidget    *widget,
+                   const GError *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 6);
+  ccm_ui_add_toast (widget, toast);
+}
+
+void
+ccm_ui_ensure_resources (void)
+{
+  g_assert (ccm_ui_get_resource () != NULL);
+}

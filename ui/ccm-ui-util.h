@@ -1,0 +1,54 @@
+/* ccm-ui-util.h — small helpers shared by the pages
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* A list item holding one JSON object of a read model. */
+#define CCM_TYPE_JSON_ITEM (ccm_json_item_get_type ())
+G_DECLARE_FINAL_TYPE (CcmJsonItem, ccm_json_item, CCM, JSON_ITEM, GObject)
+
+CcmJsonItem *ccm_json_item_new          (JsonObject   *object);
+JsonObject  *ccm_json_item_get_object   (CcmJsonItem  *self);
+const char  *ccm_json_item_get_string   (CcmJsonItem  *self,
+                                         const char   *member);
+gint64       ccm_json_item_get_int      (CcmJsonItem  *self,
+                                         const char   *member);
+
+char        *ccm_ui_format_money        (gint64        cents,
+                                         const char   *currency);
+gboolean     ccm_ui_parse_money         (const char   *text,
+                                         gint64       *cents);
+char        *ccm_ui_format_date_range   (const char   *start_date,
+                                         const char   *end_date);
+char        *ccm_ui_format_time         (gint64        time_us);
+const char  *ccm_ui_status_label        (const char   *status);
+const char  *ccm_ui_method_label        (const char   *method);
+
+/* Marks a form row as the one at fault and shows the reason under it. */
+void         ccm_ui_row_set_error       (GtkWidget    *row,
+                                         GtkLabel     *message_label,
+                                         const char   *message);
+void         ccm_ui_set_accessible_label (GtkWidget   *widget,
+                                         const char   *label);
+void         ccm_ui_clear_box           (GtkWidget    *box);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+void         ccm_ui_add_toast           (GtkWidget    *widget,
+                                         AdwToast     *toast);
+void         ccm_ui_show_error          (GtkWidget    *widget,
+                                         const GError *error);
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Links the GResource into whatever uses the static library; its
+ * constructor registers it. Every template class calls it. */
+void         ccm_ui_ensure_resources    (void);
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* ccm-window-private.h — what the UI tests and the benchmark reach into
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ccm-window.h"
+#include "ccm-orders-page.h"
+#include "ccm-overview-page.h"
+#include "ccm-registration-page.h"
+#include "ccm-seat-types-page.h"
+
+G_BEGIN_DECLS
+
+GListModel          *ccm_window_get_conferences       (CcmWindow *self);
+CcmOverviewPage     *ccm_window_get_overview_page     (CcmWindow *self);
+CcmSeatTypesPage    *ccm_window_get_seat_types_page   (CcmWindow *self);
+CcmOrdersPage       *ccm_window_get_orders_page       (CcmWindow *self);
+CcmRegistrationPage *ccm_window_get_registration_page (CcmWindow *self);
+GtkWidget           *ccm_window_get_conference_dialog (CcmWindow *self);
+guint                ccm_window_count_attention       (CcmWindow *self);
+
+G_END_DECLS

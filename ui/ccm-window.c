@@ -1,0 +1,649 @@
+/* ccm-window.c — the main window: conferences beside their pages
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-ui"
+
+#include <glib/gi18n.h>
+
+#include "ccm-conference-dialog.h"
+#include "ccm-conference-views.h"
+#include "ccm-json.h"
+#include "ccm-order-views.h"
+#include "ccm-ui-util.h"
+#include "ccm-window-private.h"
+
+struct _CcmWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  CcmContext           *context;
+  GListStore           *conferences;
+  GtkSingleSelection   *selection;
+  char                 *slug;
+  GtkWidget            *dialog;      /* weak */
+  guint                 n_attention;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *content;
+  GtkStack             *sidebar_stack;
+  GtkListView          *conference_list;
+  GtkStack             *content_stack;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewStack         *view_stack;
+  GtkButton            *back_button;
+  GtkWidget            *edit_button;
+  GtkMenuButton        *sync_button;
+  CcmOverviewPage      *overview_page;
+  CcmSeatTypesPage     *seat_types_page;
+  CcmOrdersPage        *orders_page;
+  CcmRegistrationPage  *registration_page;
+  AdwViewStackPage     *attention_stack_page;
+  GtkStack             *attention_stack;
+  GtkListBox           *attention_list;
+};
+
+G_DEFINE_FINAL_TYPE (CcmWindow, ccm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The sidebar */
+
+static void
+conference_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *dates = gtk_label_new (NULL);
+  GtkWidget *badge = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_label_set_xalign (GTK_LABEL (dates), 0);
+  gtk_widget_add_css_class (dates, "caption");
+  gtk_widget_add_css_class (dates, "dim-label");
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "ccm-badge");
+  gtk_box_append (GTK_BOX (text), name);
+  gtk_box_append (GTK_BOX (text), dates);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), badge);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+conference_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  CcmJsonItem *conference = gtk_list_item_get_item (item);
+  JsonObject *o = ccm_json_item_get_object (conference);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *text = gtk_widget_get_first_child (box);
+  GtkWidget *name = gtk_widget_get_first_child (text);
+  GtkWidget *dates = gtk_widget_get_next_sibling (name);
+  GtkWidget *badge = gtk_widget_get_next_sibling (text);
+  g_autofree char *range = ccm_ui_format_date_range (ccm_json_string (o, "start_date"),
+                                                     ccm_json_string (o, "end_date"));
+  gboolean published = ccm_json_bool (o, "published");
+
+  gtk_label_set_text (GTK_LABEL (name), ccm_json_string (o, "name"));
+  gtk_label_set_text (GTK_LABEL (dates), range);
+  gtk_label_set_text (GTK_LABEL (badge), published ? _("Published") : _("Draft"));
+  if (published)
+    gtk_widget_add_css_class (badge, "ccm-published");
+  else
+    gtk_widget_remove_css_class (badge, "ccm-published");
+}
+
+static void
+update_title (CcmWindow *self)
+{
+  JsonObject *o = NULL;
+  guint pos = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(CcmJsonItem) item = NULL;
+
+  if (pos != GTK_INVALID_LIST_POSITION)
+    item = g_list_model_get_item (G_LIST_MODEL (self->conferences), pos);
+  if (item != NULL)
+    o = ccm_json_item_get_object (item);
+
+  if (o != NULL)
+    {
+      g_autofree char *range = ccm_ui_format_date_range (ccm_json_string (o, "start_date"),
+                                                         ccm_json_string (o, "end_date"));
+      adw_view_switcher_title_set_title (self->switcher_title, ccm_json_string (o, "name"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, range);
+    }
+  else
+    {
+      adw_view_switcher_title_set_title (self->switcher_title, _("Contoso Conference"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, "");
+    }
+}
+
+static void
+refresh_attention (CcmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) items = NULL;
+
+  ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
+  self->n_attention = 0;
+  if (self->slug != NULL)
+    items = ccm_attention_views_list (ccm_context_get_store (self->context), self->slug, &error);
+  if (error != NULL)
+    g_debug ("Attention list: %s", error->message);
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      g_autofree char *when = ccm_ui_format_time (ccm_json_int (o, "recorded_at", 0));
+      const char *kind = ccm_json_string (o, "kind");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     ccm_json_string (o, "message") != NULL
+                                       ? ccm_json_string (o, "message") : kind);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_list_box_append (self->attention_list, row);
+      self->n_attention++;
+    }
+
+  gtk_stack_set_visible_child_name (self->attention_stack,
+                                    self->n_attention > 0 ? "list" : "empty");
+  adw_view_stack_page_set_badge_number (self->attention_stack_page, self->n_attention);
+  adw_view_stack_page_set_needs_attention (self->attention_stack_page, self->n_attention > 0);
+}
+
+static void
+set_conference (CcmWindow  *self,
+                const char *slug)
+{
+  if (g_strcmp0 (self->slug, slug) != 0)
+    {
+      g_free (self->slug);
+      self->slug = g_strdup (slug);
+      if (slug != NULL)
+        g_settings_set_string (ccm_context_get_settings (self->context), "last-conference", slug);
+      ccm_overview_page_set_conference (self->overview_page, slug);
+      ccm_seat_types_page_set_conference (self->seat_types_page, slug);
+      ccm_orders_page_set_conference (self->orders_page, slug);
+      ccm_registration_page_set_conference (self->registration_page, slug);
+    }
+
+  gtk_stack_set_visible_child_name (self->content_stack, slug != NULL ? "pages" : "empty");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference", slug != NULL);
+  gtk_widget_set_visible (self->edit_button, slug != NULL);
+  update_title (self);
+  refresh_attention (self);
+}
+
+static void
+selection_changed_cb (CcmWindow *self)
+{
+  g_autoptr(CcmJsonItem) item = gtk_single_selection_get_selected_item (self->selection) != NULL
+    ? g_object_ref (gtk_single_selection_get_selected_item (self->selection)) : NULL;
+
+  set_conference (self, item != NULL ? ccm_json_item_get_string (item, "slug") : NULL);
+}
+
+static void
+conference_activate_cb (CcmWindow *self,
+                        guint      position)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+back_clicked_cb (CcmWindow *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+}
+
+static guint
+find_conference (CcmWindow  *self,
+                 const char *slug)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->conferences));
+
+  for (guint i = 0; slug != NULL && i < n; i++)
+    {
+      g_autoptr(CcmJsonItem) item = g_list_model_get_item (G_LIST_MODEL (self->conferences), i);
+
+      if (g_strcmp0 (ccm_json_item_get_string (item, "slug"), slug) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+reload_conferences (CcmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *keep = g_strdup (self->slug);
+  guint pos;
+
+  list = ccm_conference_views_list (ccm_context_get_store (self->context), &error);
+  if (list == NULL)
+    {
+      g_warning ("Could not list the conferences: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    g_ptr_array_add (items, ccm_json_item_new (json_array_get_object_element (list, i)));
+
+  g_signal_handlers_block_by_func (self->selection, selection_changed_cb, self);
+  g_list_store_splice (self->conferences, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->conferences)),
+                       items->pdata, items->len);
+  pos = find_conference (self, keep);
+  gtk_single_selection_set_selected (self->selection, pos);
+  g_signal_handlers_unblock_by_func (self->selection, selection_changed_cb, self);
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, items->len > 0 ? "list" : "empty");
+  set_conference (self, pos != GTK_INVALID_LIST_POSITION ? keep : NULL);
+}
+
+static void
+store_changed_cb (CcmWindow *self,
+                  gint64     position)
+{
+  reload_conferences (self);
+}
+
+/* Actions */
+
+static void
+dialog_saved_cb (CcmWindow  *self,
+                 const char *slug)
+{
+  ccm_window_select_conference (self, slug);
+}
+
+static void
+open_dialog (CcmWindow  *self,
+             const char *slug)
+{
+  CcmConferenceDialog *dialog = ccm_conference_dialog_new (self->context, slug);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (dialog_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->dialog, GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+new_conference_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  open_dialog (CCM_WINDOW (widget), NULL);
+}
+
+static void
+edit_conference_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  CcmWindow *self = CCM_WINDOW (widget);
+
+  if (self->slug != NULL)
+    open_dialog (self, self->slug);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ccm_window_show_page (CCM_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+search_orders_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CcmWindow *self = CCM_WINDOW (widget);
+
+  if (self->slug == NULL)
+    return;
+  ccm_window_show_page (self, "orders");
+  ccm_orders_page_focus_search (self->orders_page);
+}
+
+/* Window state */
+
+static void
+save_window_state (CcmWindow *self)
+{
+  GSettings *settings = ccm_context_get_settings (self->context);
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)))
+    {
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+    }
+}
+
+static gboolean
+ccm_window_close_request (GtkWindow *window)
+{
+  save_window_state (CCM_WINDOW (window));
+  return GTK_WINDOW_CLASS (ccm_window_parent_class)->close_request (window);
+}
+
+static void
+ccm_window_constructed (GObject *object)
+{
+  CcmWindow *self = CCM_WINDOW (object);
+  GSettings *settings;
+  g_autofree char *last = NULL;
+
+  G_OBJECT_CLASS (ccm_window_parent_class)->constructed (object);
+
+  g_assert (self->context != NULL);
+  settings = ccm_context_get_settings (self->context);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  ccm_overview_page_set_context (self->overview_page, self->context);
+  ccm_seat_types_page_set_context (self->seat_types_page, self->context);
+  ccm_orders_page_set_context (self->orders_page, self->context);
+  ccm_registration_page_set_context (self->registration_page, self->context);
+
+  g_signal_connect_object (ccm_context_get_store (self->context), "changed",
+                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  reload_conferences (self);
+
+  last = g_settings_get_string (settings, "last-conference");
+  if (!ccm_window_select_conference (self, last) &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->conferences)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
+static void
+ccm_window_dispose (GObject *object)
+{
+  CcmWindow *self = CCM_WINDOW (object);
+
+  if (self->dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->dialog));
+  g_clear_weak_pointer (&self->dialog);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->conferences);
+
+  G_OBJECT_CLASS (ccm_window_parent_class)->dispose (object);
+}
+
+static void
+ccm_window_finalize (GObject *object)
+{
+  CcmWindow *self = CCM_WINDOW (object);
+
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->slug, g_free);
+  G_OBJECT_CLASS (ccm_window_parent_class)->finalize (object);
+}
+
+static void
+ccm_window_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  CcmWindow *self = CCM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ccm_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  CcmWindow *self = CCM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ccm_window_class_init (CcmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  static const char *const pages[] = {
+    "overview", "seat-types", "orders", "registration", "attention"
+  };
+
+  object_class->constructed = ccm_window_constructed;
+  object_class->dispose = ccm_window_dispose;
+  object_class->finalize = ccm_window_finalize;
+  object_class->set_property = ccm_window_set_property;
+  object_class->get_property = ccm_window_get_property;
+  window_class->close_request = ccm_window_close_request;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL, CCM_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CCM_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (CCM_TYPE_SEAT_TYPES_PAGE);
+  g_type_ensure (CCM_TYPE_ORDERS_PAGE);
+  g_type_ensure (CCM_TYPE_REGISTRATION_PAGE);
+
+  ccm_ui_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/contoso/Conference/ccm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, conference_list);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, seat_types_page);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, orders_page);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, registration_page);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_list);
+
+  gtk_widget_class_install_action (widget_class, "win.new-conference", NULL, new_conference_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-conference", NULL, edit_conference_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.search-orders", NULL, search_orders_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-conference", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "win.edit-conference", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search-orders", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                         "win.show-page", "s", pages[i]);
+}
+
+static void
+ccm_window_init (CcmWindow *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->conferences = g_list_store_new (CCM_TYPE_JSON_ITEM);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->conferences)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected",
+                            G_CALLBACK (selection_changed_cb), self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (conference_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (conference_bind_cb), NULL);
+  gtk_list_view_set_factory (self->conference_list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->conference_list, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_single_click_activate (self->conference_list, FALSE);
+  g_signal_connect_swapped (self->conference_list, "activate",
+                            G_CALLBACK (conference_activate_cb), self);
+  g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked_cb), self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference", FALSE);
+}
+
+CcmWindow *
+ccm_window_new (GtkApplication *application,
+                CcmContext     *context)
+{
+  g_return_val_if_fail (CCM_IS_CONTEXT (context), NULL);
+
+  return g_object_new (CCM_TYPE_WINDOW,
+                       "application", application,
+                       "context", context,
+                       NULL);
+}
+
+CcmContext *
+ccm_window_get_context (CcmWindow *self)
+{
+  g_return_val_if_fail (CCM_IS_WINDOW (self), NULL);
+  return self->context;
+}
+
+const char *
+ccm_window_get_conference (CcmWindow *self)
+{
+  g_return_val_if_fail (CCM_IS_WINDOW (self), NULL);
+  return self->slug;
+}
+
+gboolean
+ccm_window_select_conference (CcmWindow  *self,
+                              const char *slug)
+{
+  guint pos;
+
+  g_return_val_if_fail (CCM_IS_WINDOW (self), FALSE);
+
+  pos = find_conference (self, slug);
+  if (pos == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, pos);
+  return TRUE;
+}
+
+void
+ccm_window_show_page (CcmWindow  *self,
+                      const char *name)
+{
+  g_return_if_fail (CCM_IS_WINDOW (self));
+
+  if (self->slug != NULL && adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, name);
+      adw_leaflet_set_visible_child (self->leaflet, self->content);
+    }
+}
+
+void
+ccm_window_add_toast (CcmWindow *self,
+                      AdwToast  *toast)
+{
+  g_return_if_fail (CCM_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+GListModel *
+ccm_window_get_conferences (CcmWindow *self)
+{
+  return G_LIST_MODEL (self->conferences);
+}
+
+CcmOverviewPage *
+ccm_window_get_overview_page (CcmWindow *self)
+{
+  return self->overview_page;
+}
+
+CcmSeatTypesPage *
+ccm_window_get_seat_types_page (CcmWindow *self)
+{
+  return self->seat_types_page;
+}
+
+CcmOrdersPage *
+ccm_window_get_orders_page (CcmWindow *self)
+{
+  return self->orders_page;
+}
+
+CcmRegistrationPage *
+ccm_window_get_registration_page (CcmWindow *self)
+{
+  return self->registration_page;
+}
+
+GtkWidget *
+ccm_window_get_conference_dialog (CcmWindow *self)
+{
+  return self->dialog;
+}
+
+guint
+ccm_window_count_attention (CcmWindow *self)
+{
+  return self->n_attention;
+}
