@@ -4,9 +4,9 @@
  * code, with the names assigned to it and its admission state. The search
  * goes through attendee_words: one row per (conference, folded key, ticket)
  * where the keys are the ticket code, each word of the names and the e-mail
- * address. A prefix is a range scan of that primary key (key >= prefix AND
- * key < prefix-end) that also carries the attendee's sort key, so ranking
- * the matches reads the index alone; only the rows shown are fetched.
+ * address; each row also carries the attendee's sort key and all its keys,
+ * so a search reads that table alone until it knows which rows to show
+ * (ccm-attendee-search.c).
  * checkin_scans keeps every admission and exit as it was recorded, keyed by
  * the event's position.
  *
@@ -50,7 +50,7 @@ static const char schema[] =
   "  sort_key TEXT NOT NULL,"
   "  search_keys TEXT NOT NULL) WITHOUT ROWID;"
   "CREATE INDEX attendee_views_order ON attendee_views (order_id, position);"
-  "CREATE INDEX attendee_views_sort ON attendee_views (conference, sort_key);"
+  "CREATE INDEX attendee_views_sort ON attendee_views (conference, sort_key, search_keys);"
   "CREATE INDEX attendee_views_counts ON attendee_views "
   "  (conference, status, seat_type_id, admitted_hour, inside);"
   "CREATE INDEX attendee_views_hours ON attendee_views (conference, status, admitted_hour);"
@@ -59,6 +59,7 @@ static const char schema[] =
   "  word TEXT NOT NULL,"
   "  ticket_code TEXT NOT NULL,"
   "  sort_key TEXT NOT NULL,"
+  "  search_keys TEXT NOT NULL,"
   "  PRIMARY KEY (conference, word, ticket_code)) WITHOUT ROWID;"
   "CREATE TABLE checkin_scans ("
   "  position INTEGER PRIMARY KEY,"
@@ -128,7 +129,7 @@ change_words (CcmStore    *store,
       if (insert)
         stmt = ccm_store_prepare (store,
                                   "INSERT INTO attendee_words (conference, word, ticket_code, "
-                                  "sort_key) VALUES (?1, ?2, ?3, ?4)", error);
+                                  "sort_key, search_keys) VALUES (?1, ?2, ?3, ?4, ?5)", error);
       else
         stmt = ccm_store_prepare (store,
                                   "DELETE FROM attendee_words WHERE conference = ?1 "
@@ -139,7 +140,10 @@ change_words (CcmStore    *store,
       sqlite3_bind_text (stmt, 2, words[i], -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, ticket_code, -1, SQLITE_TRANSIENT);
       if (insert)
-        sqlite3_bind_text (stmt, 4, sort_key, -1, SQLITE_STATIC);
+        {
+          sqlite3_bind_text (stmt, 4, sort_key, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 5, keys, -1, SQLITE_STATIC);
+        }
       if (!ccm_store_step_done (store, stmt, error))
         return FALSE;
     }
@@ -398,18 +402,8 @@ const CcmProjection ccm_attendee_views_projection = {
 
 /* Queries */
 
-#define ATTENDEE_COLUMNS \
-  "a.ticket_code, a.order_id, o.access_code, a.position, a.seat_type_id, s.name, " \
-  "a.first_name, a.last_name, a.email, a.status, a.admissions > 0, a.admitted_at, " \
-  "a.admitted_by, a.inside, a.conference"
-
-#define ATTENDEE_JOINS \
-  " JOIN attendee_views a ON a.ticket_code = m.ticket_code" \
-  " LEFT JOIN order_views o ON o.order_id = a.order_id" \
-  " LEFT JOIN seat_availability s ON s.seat_type_id = a.seat_type_id"
-
-static JsonObject *
-attendee_from_row (sqlite3_stmt *stmt)
+JsonObject *
+ccm_views_attendee_from_row (sqlite3_stmt *stmt)
 {
   JsonObject *o = json_object_new ();
 
@@ -430,90 +424,6 @@ attendee_from_row (sqlite3_stmt *stmt)
   return o;
 }
 
-static sqlite3_stmt *
-prepare_search (CcmStore    *store,
-                const char  *slug,
-                GPtrArray   *words,
-                guint        limit,
-                GError     **error)
-{
-  const char *prefix = words->len > 0 ? g_ptr_array_index (words, 0) : NULL;
-  g_autofree char *end = NULL;
-  sqlite3_stmt *stmt;
-
-  if (prefix == NULL)
-    stmt = ccm_store_prepare (store,
-                              "SELECT " ATTENDEE_COLUMNS " FROM "
-                              "(SELECT ticket_code, sort_key FROM attendee_views "
-                              " WHERE conference = ?1 ORDER BY sort_key LIMIT ?4) m"
-                              ATTENDEE_JOINS " ORDER BY m.sort_key", error);
-  else if (words->len == 1)
-    /* The index alone finds and ranks the matches. */
-    stmt = ccm_store_prepare (store,
-                              "SELECT " ATTENDEE_COLUMNS " FROM "
-                              "(SELECT DISTINCT w.sort_key, w.ticket_code FROM attendee_words w "
-                              " WHERE w.conference = ?1 AND w.word >= ?2 AND w.word < ?3 "
-                              " ORDER BY w.sort_key LIMIT ?4) m"
-                              ATTENDEE_JOINS " ORDER BY m.sort_key", error);
-  else
-    /* The longest word picks the range; the others must start a key too. */
-    stmt = ccm_store_prepare (store,
-                              "SELECT " ATTENDEE_COLUMNS " FROM "
-                              "(SELECT DISTINCT w.sort_key, w.ticket_code FROM attendee_words w "
-                              " JOIN attendee_views k ON k.ticket_code = w.ticket_code "
-                              " WHERE w.conference = ?1 AND w.word >= ?2 AND w.word < ?3 "
-                              " AND instr (k.search_keys, ?5) > 0 "
-                              " AND (?6 IS NULL OR instr (k.search_keys, ?6) > 0) "
-                              " AND (?7 IS NULL OR instr (k.search_keys, ?7) > 0) "
-                              " ORDER BY w.sort_key LIMIT ?4) m"
-                              ATTENDEE_JOINS " ORDER BY m.sort_key", error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, limit > 0 ? (gint64) limit : -1);
-  if (prefix == NULL)
-    return stmt;
-
-  end = ccm_views_prefix_end (prefix);
-  sqlite3_bind_text (stmt, 2, prefix, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, end, -1, SQLITE_TRANSIENT);
-  for (guint i = 1; i < MIN (words->len, CCM_VIEWS_SEARCH_MAX_WORDS); i++)
-    {
-      g_autofree char *needle = g_strconcat (" ", g_ptr_array_index (words, i), NULL);
-
-      sqlite3_bind_text (stmt, 4 + i, needle, -1, SQLITE_TRANSIENT);
-    }
-  return stmt;
-}
-
-JsonArray *
-ccm_attendee_views_search (CcmStore    *store,
-                           const char  *slug,
-                           const char  *query,
-                           guint        limit,
-                           GError     **error)
-{
-  g_autoptr(JsonArray) list = json_array_new ();
-  g_autoptr(GPtrArray) words = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
-
-  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
-
-  if (!ccm_views_require_conference (store, slug, error))
-    return NULL;
-
-  words = ccm_views_query_words (query);
-  if ((stmt = prepare_search (store, slug, words, limit, error)) == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    json_array_add_object_element (list, attendee_from_row (stmt));
-  if (!ccm_views_done (store, stmt, rc, "searching attendees", error))
-    return NULL;
-  return g_steal_pointer (&list);
-}
-
 JsonObject *
 ccm_attendee_views_get_ticket (CcmStore    *store,
                                const char  *ticket_code,
@@ -531,16 +441,16 @@ ccm_attendee_views_get_ticket (CcmStore    *store,
   code = ccm_ticket_code_normalize (ticket_code);
 
   stmt = ccm_store_prepare (store,
-                            "SELECT " ATTENDEE_COLUMNS " FROM "
+                            "SELECT " CCM_VIEWS_ATTENDEE_COLUMNS " FROM "
                             "(SELECT ticket_code FROM attendee_views WHERE ticket_code = ?) m"
-                            ATTENDEE_JOINS, error);
+                            CCM_VIEWS_ATTENDEE_JOINS, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      ticket = attendee_from_row (stmt);
+      ticket = ccm_views_attendee_from_row (stmt);
       ccm_views_set_text (ticket, "conference", stmt, 14);
     }
   if (!ccm_views_done (store, stmt, rc, "reading a ticket", error))

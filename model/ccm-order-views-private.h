@@ -35,6 +35,19 @@ GPtrArray  *ccm_views_attendee_keys      (const char    *first_name,
 /* The least string greater than every string that starts with prefix. */
 char       *ccm_views_prefix_end         (const char    *prefix);
 
+/* An attendee as the queries return it, from a row of ATTENDEE_COLUMNS
+ * where m names the chosen (ticket_code, sort_key) rows. */
+#define CCM_VIEWS_ATTENDEE_COLUMNS \
+  "a.ticket_code, a.order_id, o.access_code, a.position, a.seat_type_id, s.name, " \
+  "a.first_name, a.last_name, a.email, a.status, a.admissions > 0, a.admitted_at, " \
+  "a.admitted_by, a.inside, a.conference"
+#define CCM_VIEWS_ATTENDEE_JOINS \
+  " JOIN attendee_views a ON a.ticket_code = m.ticket_code" \
+  " LEFT JOIN order_views o ON o.order_id = a.order_id" \
+  " LEFT JOIN seat_availability s ON s.seat_type_id = a.seat_type_id"
+
+JsonObject *ccm_views_attendee_from_row  (sqlite3_stmt  *stmt);
+
 /* Helpers of the projections and queries. */
 JsonArray  *ccm_views_payload_array      (JsonObject    *payload,
                                           const char    *member);

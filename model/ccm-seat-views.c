@@ -13,8 +13,6 @@
  */
 #define G_LOG_DOMAIN "ccm-seat-views"
 
-#include <glib/gi18n-lib.h>
-
 #include "ccm-order-views.h"
 #include "ccm-order-views-private.h"
 #include "ccm-errors.h"

@@ -1,0 +1,227 @@
+/* ccm-attendee-search.c — attendees by ticket-code, name or e-mail prefix
+ *
+ * A query is folded like the keys (ccm-views-common.c) and split into words;
+ * an attendee matches when each word starts one of its keys. Results come
+ * ordered by last name, first name. Two plans, chosen per query:
+ *
+ *  - range: the rarest word's keys are one range of attendee_words' primary
+ *    key (word >= prefix AND word < prefix-end); each row carries the
+ *    attendee's sort key and all its keys, so the other words are checked
+ *    and the matches ranked without leaving the index. Its cost grows with
+ *    the rarest word's matches, which the plan counts first (capped).
+ *  - in order: when every word is common (a first letter, a frequent first
+ *    name), walk the attendees in name order and keep those that match,
+ *    stopping at the limit; a common word makes that walk short. The walk
+ *    is bounded, and falls back to the range plan when it ends short.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-attendee-search"
+
+#include "ccm-order-views.h"
+#include "ccm-order-views-private.h"
+
+/* Above this many matching keys for its rarest word, a query walks the
+ * attendees in order instead of ranking every match. */
+#define RANGE_CAP 1500
+/* How many attendees the walk in order reads at most. */
+#define WALK_BUDGET 4000
+
+static gboolean
+collect (CcmStore      *store,
+         sqlite3_stmt  *stmt,
+         JsonArray     *list,
+         GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    json_array_add_object_element (list, ccm_views_attendee_from_row (stmt));
+  return ccm_views_done (store, stmt, rc, "searching attendees", error);
+}
+
+static void
+bind_range (sqlite3_stmt *stmt,
+            int           from,
+            const char   *prefix)
+{
+  g_autofree char *end = ccm_views_prefix_end (prefix);
+
+  sqlite3_bind_text (stmt, from, prefix, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, from + 1, end, -1, SQLITE_TRANSIENT);
+}
+
+/* " word": a key starts with word when the keys text contains it. */
+static void
+bind_needle (sqlite3_stmt *stmt,
+             int           index,
+             const char   *word)
+{
+  g_autofree char *needle = g_strconcat (" ", word, NULL);
+
+  sqlite3_bind_text (stmt, index, needle, -1, SQLITE_TRANSIENT);
+}
+
+/* How many keys start with prefix, counting no further than cap. */
+static gint64
+count_keys (CcmStore    *store,
+            const char  *slug,
+            const char  *prefix,
+            GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+  int rc;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT count (*) FROM (SELECT 1 FROM attendee_words "
+                            "WHERE conference = ?1 AND word >= ?2 AND word < ?3 LIMIT ?4)",
+                            error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  bind_range (stmt, 2, prefix);
+  sqlite3_bind_int (stmt, 4, RANGE_CAP);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  if (!ccm_views_done (store, stmt, rc, "searching attendees", error))
+    return -1;
+  return count;
+}
+
+static gboolean
+search_all (CcmStore    *store,
+            const char  *slug,
+            guint        limit,
+            JsonArray   *list,
+            GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT " CCM_VIEWS_ATTENDEE_COLUMNS " FROM "
+                            "(SELECT ticket_code, sort_key FROM attendee_views "
+                            " WHERE conference = ?1 ORDER BY sort_key LIMIT ?2) m"
+                            CCM_VIEWS_ATTENDEE_JOINS " ORDER BY m.sort_key", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+  return collect (store, stmt, list, error);
+}
+
+static gboolean
+search_range (CcmStore    *store,
+              const char  *slug,
+              GPtrArray   *words,
+              guint        driver,
+              guint        limit,
+              JsonArray   *list,
+              GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int next = 5;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT " CCM_VIEWS_ATTENDEE_COLUMNS " FROM "
+                            "(SELECT DISTINCT w.sort_key, w.ticket_code FROM attendee_words w "
+                            " WHERE w.conference = ?1 AND w.word >= ?2 AND w.word < ?3 "
+                            " AND (?5 IS NULL OR instr (w.search_keys, ?5) > 0) "
+                            " AND (?6 IS NULL OR instr (w.search_keys, ?6) > 0) "
+                            " AND (?7 IS NULL OR instr (w.search_keys, ?7) > 0) "
+                            " ORDER BY w.sort_key LIMIT ?4) m"
+                            CCM_VIEWS_ATTENDEE_JOINS " ORDER BY m.sort_key", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  bind_range (stmt, 2, g_ptr_array_index (words, driver));
+  sqlite3_bind_int64 (stmt, 4, limit > 0 ? (gint64) limit : -1);
+  for (guint i = 0; i < words->len; i++)
+    if (i != driver)
+      bind_needle (stmt, next++, g_ptr_array_index (words, i));
+  return collect (store, stmt, list, error);
+}
+
+static gboolean
+search_in_order (CcmStore    *store,
+                 const char  *slug,
+                 GPtrArray   *words,
+                 guint        limit,
+                 JsonArray   *list,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT " CCM_VIEWS_ATTENDEE_COLUMNS " FROM "
+                            "(SELECT ticket_code, sort_key FROM "
+                            " (SELECT ticket_code, sort_key, search_keys FROM attendee_views "
+                            "  WHERE conference = ?1 ORDER BY sort_key LIMIT ?7) "
+                            " WHERE instr (search_keys, ?2) > 0 "
+                            " AND (?3 IS NULL OR instr (search_keys, ?3) > 0) "
+                            " AND (?4 IS NULL OR instr (search_keys, ?4) > 0) "
+                            " AND (?5 IS NULL OR instr (search_keys, ?5) > 0) "
+                            " ORDER BY sort_key LIMIT ?6) m"
+                            CCM_VIEWS_ATTENDEE_JOINS " ORDER BY m.sort_key", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  for (guint i = 0; i < words->len; i++)
+    bind_needle (stmt, 2 + i, g_ptr_array_index (words, i));
+  sqlite3_bind_int64 (stmt, 6, limit);
+  sqlite3_bind_int (stmt, 7, WALK_BUDGET);
+  return collect (store, stmt, list, error);
+}
+
+JsonArray *
+ccm_attendee_views_search (CcmStore    *store,
+                           const char  *slug,
+                           const char  *query,
+                           guint        limit,
+                           GError     **error)
+{
+  g_autoptr(JsonArray) list = json_array_new ();
+  g_autoptr(GPtrArray) words = NULL;
+  gint64 fewest = G_MAXINT64;
+  guint driver = 0;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+
+  if (!ccm_views_require_conference (store, slug, error))
+    return NULL;
+
+  words = ccm_views_query_words (query);
+  if (words->len > CCM_VIEWS_SEARCH_MAX_WORDS)
+    g_ptr_array_set_size (words, CCM_VIEWS_SEARCH_MAX_WORDS);
+  if (words->len == 0)
+    return search_all (store, slug, limit, list, error) ? g_steal_pointer (&list) : NULL;
+
+  for (guint i = 0; i < words->len; i++)
+    {
+      gint64 count = count_keys (store, slug, g_ptr_array_index (words, i), error);
+
+      if (count < 0)
+        return NULL;
+      if (count < fewest)
+        {
+          fewest = count;
+          driver = i;
+        }
+    }
+
+  /* Every word common: the first matches in name order come soon. */
+  if (fewest >= RANGE_CAP && limit > 0)
+    {
+      if (!search_in_order (store, slug, words, limit, list, error))
+        return NULL;
+      if (json_array_get_length (list) >= limit)
+        return g_steal_pointer (&list);
+      g_clear_pointer (&list, json_array_unref);
+      list = json_array_new ();
+    }
+
+  if (!search_range (store, slug, words, driver, limit, list, error))
+    return NULL;
+  return g_steal_pointer (&list);
+}

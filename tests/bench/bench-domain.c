@@ -1,0 +1,438 @@
+/* bench-domain.c — the registration path and the attendee search
+ *
+ *   (a) orders/s for the whole path a desk drives, one command per
+ *       transaction: place → (reserve) → pay → (confirm, assign seats) →
+ *       name every seat, through ccm_store_execute
+ *   (b) attendee search latency, median and 99th percentile, on a
+ *       conference of --attendees attendees (filled fast: the same commands
+ *       inside a few large transactions), for a mix of ticket-code, name
+ *       (with accents) and e-mail prefixes; and, apart, one- and two-letter
+ *       prefixes, which match thousands
+ *
+ * Usage: bench-domain [--orders N] [--attendees N] [--queries N] [--dir DIR]
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <glib/gstdio.h>
+
+#include "ccm-assignments.h"
+#include "ccm-domain.h"
+#include "ccm-id.h"
+#include "ccm-json.h"
+#include "ccm-order.h"
+#include "ccm-order-views.h"
+#include "ccm-store.h"
+
+#define SLUG "bench"
+#define FILL_BATCH 2000   /* orders per outer transaction while filling */
+
+static const char *const first_names[] = {
+  "José", "María", "François", "Zoë", "Björn", "Ana", "Łukasz", "Søren", "Chloé",
+  "Ángel", "Jürgen", "Inés", "Noël", "Renée", "Ada", "Grace", "Linus", "Ken",
+  "Margaret", "Alan", "Barbara", "Edsger", "Frances", "John", "Mary", "Peter",
+  "Sophie", "Thomas", "Emma", "Lucas", "Mia", "Noah", "Olivia", "Liam", "Hana",
+  "Yuki", "Aarav", "Fatima", "Mohammed", "Wei", "Priya", "Dmitri", "Olga",
+  "Kwame", "Amara", "Diego", "Lucía", "Mateo", "Camille", "Hugo",
+};
+
+static const char *const last_names[] = {
+  "García", "Müller", "Núñez", "O'Brien", "Smith", "Nguyễn", "Dvořák", "Åberg",
+  "Lefèvre", "Johansson", "Kowalski", "Rossi", "Dubois", "Schröder", "Fernández",
+  "López", "Martínez", "González", "Pérez", "Sánchez", "Novák", "Horváth",
+  "Jensen", "Hansen", "Larsen", "Nielsen", "Virtanen", "Korhonen", "Papadopoulos",
+  "Yılmaz", "Kaya", "Demir", "Ivanov", "Petrov", "Kim", "Lee", "Park", "Tanaka",
+  "Suzuki", "Sato", "Wang", "Li", "Zhang", "Chen", "Singh", "Patel", "Khan",
+  "Okafor", "Mensah", "Da Silva", "Santos", "Oliveira", "Costa", "Pereira",
+  "Hernández", "Jiménez", "Ruiz", "Díaz", "Moreno", "Muñoz", "Álvarez", "Romero",
+  "Jean-Baptiste", "Van der Berg", "De Vries", "Bakker", "Visser", "Meijer",
+  "Mulder", "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer", "Wagner",
+  "Becker", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
+  "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann",
+  "Lange", "Schmitt", "Werner", "Schmitz", "Krause", "Meier", "Lehmann", "Köhler",
+};
+
+typedef struct
+{
+  CcmStore  *store;
+  CcmClock  *clock;
+  GRand     *rand;
+  char      *types[3];
+  gint64     prices[3];
+  GPtrArray *codes;     /* every ticket code issued, for the queries */
+  GPtrArray *names;     /* "first\tlast\temail" of some attendees */
+  guint      person;
+} Bench;
+
+static void
+must (gboolean  ok,
+      GError   *error)
+{
+  if (!ok)
+    {
+      g_printerr ("bench-domain: %s\n", error != NULL ? error->message : "failed");
+      exit (1);
+    }
+}
+
+static JsonObject *
+run (Bench      *b,
+     const char *type,
+     JsonObject *args)
+{
+  g_autofree char *id = ccm_id_new (ccm_clock_now (b->clock));
+  g_autoptr(CcmCommand) command = ccm_command_new (type, id, args);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = ccm_store_execute (b->store, command, &error);
+
+  must (outcome != NULL, error);
+  /* Inside an outer transaction the store leaves the sent commands to us. */
+  must (ccm_store_dispatch_outbox (b->store, &error), error);
+  return json_object_ref (outcome->result);
+}
+
+static void
+run_ok (Bench      *b,
+        const char *type,
+        JsonObject *args)
+{
+  json_object_unref (run (b, type, args));
+}
+
+static void
+create_conference (Bench *b)
+{
+  static const char *const names[] = { "General", "Student", "Workshop" };
+  static const gint64 quotas[] = { 100000, 50000, 50000 };
+  static const gint64 prices[] = { 19900, 9900, 5000 };
+  g_autofree char *conference_id = ccm_id_new (ccm_clock_now (b->clock));
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "conference_id", conference_id);
+  json_object_set_string_member (args, "slug", SLUG);
+  json_object_set_string_member (args, "name", "Benchmark Conference");
+  json_object_set_string_member (args, "start_date", "2027-03-01");
+  json_object_set_string_member (args, "end_date", "2027-03-03");
+  json_object_set_string_member (args, "owner_name", "Ada Organizer");
+  json_object_set_string_member (args, "owner_email", "ada@example.org");
+  json_object_set_string_member (args, "access_code", "BENCH1");
+  run_ok (b, "CreateConference", args);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      args = json_object_new ();
+      b->types[i] = ccm_id_new (ccm_clock_now (b->clock));
+      b->prices[i] = prices[i];
+      json_object_set_string_member (args, "slug", SLUG);
+      json_object_set_string_member (args, "seat_type_id", b->types[i]);
+      json_object_set_string_member (args, "name", names[i]);
+      json_object_set_int_member (args, "price", prices[i]);
+      json_object_set_int_member (args, "quota", quotas[i]);
+      run_ok (b, "AddSeatType", args);
+    }
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "slug", SLUG);
+  run_ok (b, "PublishConference", args);
+}
+
+static char *
+ascii_fold (const char *text)
+{
+  g_autofree char *ascii = g_str_to_ascii (text, "C");
+  g_autofree char *lower = g_ascii_strdown (ascii, -1);
+
+  return g_strdelimit (g_strdup (lower), " '", '-');
+}
+
+/* One registration as a desk drives it: returns how many seats it had. */
+static guint
+register_one (Bench *b)
+{
+  JsonObject *args = json_object_new ();
+  JsonArray *seats = json_array_new ();
+  JsonArray *codes;
+  g_autofree char *order_id = ccm_id_new (ccm_clock_now (b->clock));
+  g_autofree char *payment_id = ccm_id_new (ccm_clock_now (b->clock));
+  g_autofree char *access_code = ccm_access_code_new ();
+  guint count = 1 + g_rand_int_range (b->rand, 0, 4);
+  guint type = g_rand_int_range (b->rand, 0, 10) < 7 ? 0 : 1 + g_rand_int_range (b->rand, 0, 2);
+  JsonObject *q = json_object_new ();
+
+  json_object_set_string_member (q, "seat_type", b->types[type]);
+  json_object_set_int_member (q, "quantity", count);
+  json_array_add_object_element (seats, q);
+
+  codes = ccm_ticket_codes_new (count);
+  for (guint i = 0; i < count; i++)
+    g_ptr_array_add (b->codes, g_strdup (json_array_get_string_element (codes, i)));
+
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "conference", SLUG);
+  json_object_set_string_member (args, "access_code", access_code);
+  json_object_set_array_member (args, "seats", seats);
+  json_object_set_array_member (args, "ticket_codes", codes);
+  json_object_set_string_member (args, "first_name", "Rita");
+  json_object_set_string_member (args, "last_name", "Registrant");
+  json_object_set_string_member (args, "email", "rita@example.com");
+  run_ok (b, "PlaceOrder", args);
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "method", "card");
+  json_object_set_int_member (args, "amount", b->prices[type] * count);
+  run_ok (b, "InitiatePayment", args);
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  run_ok (b, "CompletePayment", args);
+
+  for (guint i = 0; i < count; i++, b->person++)
+    {
+      const char *first = first_names[g_rand_int_range (b->rand, 0, G_N_ELEMENTS (first_names))];
+      const char *last = last_names[g_rand_int_range (b->rand, 0, G_N_ELEMENTS (last_names))];
+      g_autofree char *f = ascii_fold (first);
+      g_autofree char *l = ascii_fold (last);
+      g_autofree char *email = g_strdup_printf ("%s.%s%u@example.org", f, l, b->person);
+
+      args = json_object_new ();
+      json_object_set_string_member (args, "order_id", order_id);
+      json_object_set_int_member (args, "position", i);
+      json_object_set_string_member (args, "first_name", first);
+      json_object_set_string_member (args, "last_name", last);
+      json_object_set_string_member (args, "email", email);
+      run_ok (b, "AssignSeat", args);
+      if (b->person % 97 == 0)
+        g_ptr_array_add (b->names, g_strdup_printf ("%s\t%s\t%s", first, last, email));
+    }
+
+  ccm_clock_advance (b->clock, 1000);
+  return count;
+}
+
+static double
+bench_orders (Bench *b,
+              guint  orders)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 elapsed;
+
+  for (guint i = 0; i < orders; i++)
+    register_one (b);
+  elapsed = g_get_monotonic_time () - start;
+  return orders / (elapsed / (double) G_USEC_PER_SEC);
+}
+
+static void
+fill (Bench *b,
+      guint  attendees)
+{
+  g_autoptr(GError) error = NULL;
+  guint have = b->person;
+
+  while (b->person - have < attendees)
+    {
+      must (ccm_store_begin (b->store, &error), error);
+      for (guint i = 0; i < FILL_BATCH && b->person - have < attendees; i++)
+        register_one (b);
+      must (ccm_store_commit (b->store, &error), error);
+    }
+}
+
+/* A prefix of 1 to n characters (not bytes) of text. */
+static char *
+utf8_prefix (GRand      *rand,
+             const char *text,
+             int         min,
+             int         max)
+{
+  glong length = g_utf8_strlen (text, -1);
+  glong n = MIN (length, g_rand_int_range (rand, min, max + 1));
+
+  return g_utf8_substring (text, 0, n);
+}
+
+/* What a desk types: a ticket code read off a badge, the start of a first or
+ * last name (as written, with its accents, or without them, in any case),
+ * the start of an e-mail address, or a first name and part of a last one. */
+static char *
+realistic_query (Bench *b)
+{
+  GRand *rand = b->rand;
+  const char *row = g_ptr_array_index (b->names, g_rand_int_range (rand, 0, b->names->len));
+  g_auto(GStrv) parts = g_strsplit (row, "\t", 3);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+
+  switch (g_rand_int_range (rand, 0, 6))
+    {
+    case 0:
+      return utf8_prefix (rand, g_ptr_array_index (b->codes, g_rand_int_range (rand, 0, b->codes->len)),
+                          4, 8);
+    case 1:
+      return utf8_prefix (rand, parts[0], 3, 6);
+    case 2:
+      last = utf8_prefix (rand, parts[1], 3, 6);
+      return g_utf8_strup (last, -1);
+    case 3:
+      last = ascii_fold (parts[1]);
+      return utf8_prefix (rand, last, 3, 6);
+    case 4:
+      return utf8_prefix (rand, parts[2], 5, 12);
+    default:
+      first = g_utf8_strdown (parts[0], -1);
+      last = utf8_prefix (rand, parts[1], 2, 4);
+      return g_strdup_printf ("%s %s", first, last);
+    }
+}
+
+static char *
+short_query (Bench *b)
+{
+  const char *row = g_ptr_array_index (b->names, g_rand_int_range (b->rand, 0, b->names->len));
+  g_auto(GStrv) parts = g_strsplit (row, "\t", 3);
+
+  return utf8_prefix (b->rand, parts[g_rand_int_range (b->rand, 0, 2)], 1, 2);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+bench_search (Bench       *b,
+              guint        queries,
+              char      *(*make_query) (Bench *),
+              const char  *label)
+{
+  g_autoptr(GArray) times = g_array_sized_new (FALSE, FALSE, sizeof (gint64), queries);
+  guint64 found = 0;
+
+  for (guint i = 0; i < queries; i++)
+    {
+      g_autofree char *query = make_query (b);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonArray) result = NULL;
+      gint64 start = g_get_monotonic_time ();
+      gint64 elapsed;
+
+      result = ccm_attendee_views_search (b->store, SLUG, query, 50, &error);
+      elapsed = g_get_monotonic_time () - start;
+      must (result != NULL, error);
+      found += json_array_get_length (result);
+      g_array_append_val (times, elapsed);
+    }
+
+  g_array_sort (times, compare_gint64);
+  g_print ("%s: median %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us, max %"
+           G_GINT64_FORMAT " us (%u queries, %.1f rows each)\n", label,
+           g_array_index (times, gint64, queries / 2),
+           g_array_index (times, gint64, (queries * 99) / 100),
+           g_array_index (times, gint64, queries - 1), queries, found / (double) queries);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmRegistry) registry = NULL;
+  g_autoptr(CcmClock) clock = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *store_path = NULL;
+  int orders = 2000, attendees = 100000, queries = 5000;
+  char *base_dir = NULL;
+  Bench b = { 0, };
+  gint64 start;
+  double rate;
+  GOptionEntry entries[] = {
+    { "orders", 0, 0, G_OPTION_ARG_INT, &orders, "Orders for (a), one command per transaction", "N" },
+    { "attendees", 0, 0, G_OPTION_ARG_INT, &attendees, "Attendees of the conference searched in (b)", "N" },
+    { "queries", 0, 0, G_OPTION_ARG_INT, &queries, "Searches timed in (b)", "N" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &base_dir, "Folder on the disk to measure", "DIR" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("— registration path and attendee search benchmark");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-domain: %s\n", error->message);
+      return 2;
+    }
+  if (orders < 1 || attendees < 1 || queries < 1)
+    {
+      g_printerr ("bench-domain: --orders, --attendees and --queries must be at least 1\n");
+      return 2;
+    }
+
+  dir = g_build_filename (base_dir != NULL ? base_dir : g_get_tmp_dir (),
+                          "bench-domain-XXXXXX", NULL);
+  if (g_mkdtemp (dir) == NULL)
+    return 1;
+  store_path = g_build_filename (dir, "store.db", NULL);
+
+  registry = ccm_domain_registry_new ();
+  /* The program's clock, moved a millisecond per order: ids stay ordered
+   * and no reservation expires while the benchmark runs. */
+  clock = ccm_clock_new_fixed (g_get_real_time ());
+  b.clock = clock;
+  b.store = ccm_store_open (store_path, registry, clock, &error);
+  must (b.store != NULL, error);
+  b.rand = g_rand_new_with_seed (20270301);
+  b.codes = g_ptr_array_new_with_free_func (g_free);
+  b.names = g_ptr_array_new_with_free_func (g_free);
+
+  g_print ("bench-domain: %d orders, %d attendees, %d queries, in %s\n",
+           orders, attendees, queries, dir);
+  create_conference (&b);
+
+  rate = bench_orders (&b, orders);
+  g_print ("(a) place -> reserve -> pay -> confirm -> assign, one command per transaction: "
+           "%.0f orders/s (%u seats named)\n", rate, b.person);
+
+  start = g_get_monotonic_time ();
+  fill (&b, MAX (0, attendees - (int) b.person));
+  g_print ("    filled to %u attendees in %.1f s (%" G_GINT64_FORMAT " events)\n", b.person,
+           (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
+           ccm_store_count_events (b.store));
+
+  bench_search (&b, queries, realistic_query,
+                "(b) attendee search, codes, names with accents, e-mail (target p99 < 5000 us)");
+  bench_search (&b, MAX (queries / 5, 1), short_query,
+                "    one- and two-letter prefixes");
+
+  g_clear_object (&b.store);
+  g_rand_free (b.rand);
+  g_ptr_array_unref (b.codes);
+  g_ptr_array_unref (b.names);
+  for (guint i = 0; i < G_N_ELEMENTS (b.types); i++)
+    g_free (b.types[i]);
+  remove_dir (dir);
+  g_free (base_dir);
+  return 0;
+}
