@@ -16,6 +16,8 @@ struct _CcmApplication
 
   char           *store_path;
   char           *checkin;      /* --checkin SLUG: the check-in desk (issue 6) */
+  char           *page;         /* --page NAME, --order CODE: where to open */
+  char           *order;
   CcmContext     *context;
 };
 
@@ -32,6 +34,10 @@ ccm_application_handle_local_options (GApplication *application,
     self->store_path = g_strdup (value);
   if (g_variant_dict_lookup (options, "checkin", "&s", &value))
     self->checkin = g_strdup (value);
+  if (g_variant_dict_lookup (options, "page", "&s", &value))
+    self->page = g_strdup (value);
+  if (g_variant_dict_lookup (options, "order", "&s", &value))
+    self->order = g_strdup (value);
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("contoso-conference %s\n", PACKAGE_VERSION);
@@ -69,6 +75,10 @@ ccm_application_activate (GApplication *application)
   window = GTK_WINDOW (ccm_window_new (GTK_APPLICATION (self), self->context));
   if (self->checkin != NULL)
     ccm_window_select_conference (CCM_WINDOW (window), self->checkin);
+  if (self->page != NULL)
+    ccm_window_show_page (CCM_WINDOW (window), self->page);
+  if (self->order != NULL)
+    ccm_window_show_order (CCM_WINDOW (window), self->order);
   gtk_window_present (window);
 }
 
@@ -151,6 +161,8 @@ ccm_application_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->store_path, g_free);
   g_clear_pointer (&self->checkin, g_free);
+  g_clear_pointer (&self->page, g_free);
+  g_clear_pointer (&self->order, g_free);
   G_OBJECT_CLASS (ccm_application_parent_class)->finalize (object);
 }
 
@@ -173,6 +185,9 @@ ccm_application_init (CcmApplication *self)
       N_("Use the store FILE (default: $CONTOSO_STORE or the user’s data folder)"), N_("FILE") },
     { "checkin", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Open the conference SLUG at its check-in desk"), N_("SLUG") },
+    /* For tools/screenshots: open at a page, or at one order. */
+    { "page", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
+    { "order", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     G_OPTION_ENTRY_NULL
   };

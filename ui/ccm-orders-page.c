@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ccm-clock.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
 #include "ccm-orders-page.h"
@@ -166,7 +167,7 @@ static void
 add_column (CcmOrdersPage *self,
             Column         column,
             const char    *title,
-            gboolean       expand)
+            int            width)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *view_column;
@@ -175,14 +176,19 @@ add_column (CcmOrdersPage *self,
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (column));
   view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_expand (view_column, width < 0);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (view_column, width);
   gtk_column_view_column_set_resizable (view_column, TRUE);
 
   self->sorters[column].page = self;
   self->sorters[column].column = column;
-  sorter = GTK_SORTER (gtk_custom_sorter_new (column_compare_cb, &self->sorters[column], NULL));
-  gtk_column_view_column_set_sorter (view_column, sorter);
-  g_object_unref (sorter);
+  if (column != COLUMN_SEATS)
+    {
+      sorter = GTK_SORTER (gtk_custom_sorter_new (column_compare_cb, &self->sorters[column], NULL));
+      gtk_column_view_column_set_sorter (view_column, sorter);
+      g_object_unref (sorter);
+    }
 
   gtk_column_view_append_column (self->column_view, view_column);
   g_object_unref (view_column);
@@ -250,6 +256,7 @@ add_row (GtkWidget  *group,
          const char *value)
 {
   GtkWidget *row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title != NULL ? title : "");
   if (subtitle != NULL)
@@ -334,6 +341,7 @@ show_detail (CcmOrdersPage *self)
   JsonArray *array;
   JsonObject *registrant;
   const char *status, *currency;
+  gint64 placed_at = 0;
 
   ccm_ui_clear_box (self->detail_box);
   self->cancel_button = NULL;
@@ -351,6 +359,12 @@ show_detail (CcmOrdersPage *self)
       return;
     }
 
+  /* It may have been opened by its access code. */
+  if (g_strcmp0 (self->order_id, ccm_json_string (order, "order_id")) != 0)
+    {
+      g_free (self->order_id);
+      self->order_id = g_strdup (ccm_json_string (order, "order_id"));
+    }
   status = ccm_json_string (order, "status");
   currency = ccm_json_string (order, "currency");
   /* TRANSLATORS: the detail's title; %s is the order's access code */
@@ -361,8 +375,12 @@ show_detail (CcmOrdersPage *self)
   add_row (group, _("State"), NULL, ccm_ui_status_label (status));
   total = ccm_ui_format_money (ccm_json_int (order, "total", 0), currency);
   add_row (group, _("Total"), ccm_json_bool (order, "is_free") ? _("Free order") : NULL, total);
-  if (ccm_json_string (order, "placed_at") != NULL)
-    add_row (group, _("Placed"), NULL, ccm_json_string (order, "placed_at"));
+  if (ccm_json_string (order, "placed_at") != NULL &&
+      ccm_time_parse (ccm_json_string (order, "placed_at"), &placed_at))
+    {
+      placed = ccm_ui_format_time (placed_at);
+      add_row (group, _("Placed"), NULL, placed);
+    }
 
   group = add_group (self, _("Seats"));
   array = json_object_has_member (order, "lines") ? json_object_get_array_member (order, "lines") : NULL;
@@ -375,9 +393,9 @@ show_detail (CcmOrdersPage *self)
 
       if (ccm_json_int (line, "requested", 0) != ccm_json_int (line, "quantity", 0))
         /* TRANSLATORS: 2 of 3 asked × 199.00 EUR */
-        subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " asked × %s"),
-                                    ccm_json_int (line, "quantity", 0),
-                                    ccm_json_int (line, "requested", 0), unit);
+        subtitle = g_strdup_printf (_("%lld of %lld asked × %s"),
+                                    (long long) ccm_json_int (line, "quantity", 0),
+                                    (long long) ccm_json_int (line, "requested", 0), unit);
       else
         subtitle = g_strdup_printf ("%" G_GINT64_FORMAT " × %s", ccm_json_int (line, "quantity", 0), unit);
       add_row (group, ccm_json_string (line, "name"), subtitle, line_total);
@@ -416,8 +434,8 @@ show_detail (CcmOrdersPage *self)
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonObject *a = json_array_get_object_element (array, i);
-          g_autofree char *seat = g_strdup_printf (_("Seat %" G_GINT64_FORMAT " · %s"),
-                                                   ccm_json_int (a, "position", 0) + 1,
+          g_autofree char *seat = g_strdup_printf (_("Seat %lld · %s"),
+                                                   (long long) ccm_json_int (a, "position", 0) + 1,
                                                    ccm_json_string (a, "seat_type") ?: "");
           g_autofree char *who = NULL;
 
@@ -480,6 +498,7 @@ ccm_orders_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->cancel_dialog);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_ORDERS_PAGE);
+  ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->context);
@@ -513,12 +532,12 @@ ccm_orders_page_init (CcmOrdersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  add_column (self, COLUMN_CODE, _("Code"), FALSE);
-  add_column (self, COLUMN_STATUS, _("State"), FALSE);
-  add_column (self, COLUMN_REGISTRANT, _("Registrant"), TRUE);
-  add_column (self, COLUMN_SEATS, _("Seats"), FALSE);
-  add_column (self, COLUMN_TOTAL, _("Total"), FALSE);
-  add_column (self, COLUMN_PLACED, _("Placed"), FALSE);
+  add_column (self, COLUMN_CODE, _("Code"), 90);
+  add_column (self, COLUMN_STATUS, _("State"), 150);
+  add_column (self, COLUMN_REGISTRANT, _("Registrant"), -1);
+  add_column (self, COLUMN_SEATS, _("Seats"), 60);
+  add_column (self, COLUMN_TOTAL, _("Total"), 120);
+  add_column (self, COLUMN_PLACED, _("Placed"), 150);
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
                             G_CALLBACK (sorter_changed_cb), self);
 

@@ -205,6 +205,7 @@ ccm_overview_page_dispose (GObject *object)
   CcmOverviewPage *self = CCM_OVERVIEW_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_OVERVIEW_PAGE);
+  ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->context);
   g_clear_pointer (&self->slug, g_free);
   G_OBJECT_CLASS (ccm_overview_page_parent_class)->dispose (object);

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "ccm-assignments.h"
+#include "ccm-conference.h"
 #include "ccm-conference-views.h"
 #include "ccm-errors.h"
 #include "ccm-json.h"
@@ -204,6 +205,7 @@ refresh_choose (CcmRegistrationPage *self)
       const char *name = ccm_json_string (o, "name");
       gint64 available = ccm_json_int (o, "available", 0);
       GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       g_autofree char *price = ccm_ui_format_money (ccm_json_int (o, "price", 0),
                                                     conference != NULL
                                                       ? ccm_json_string (conference, "currency") : NULL);
@@ -212,10 +214,9 @@ refresh_choose (CcmRegistrationPage *self)
 
       if (available > 0)
         /* TRANSLATORS: price · how many seats are left */
-        subtitle = g_strdup_printf (ngettext ("%s · %" G_GINT64_FORMAT " seat left",
-                                              "%s · %" G_GINT64_FORMAT " seats left",
+        subtitle = g_strdup_printf (ngettext ("%s · %lld seat left", "%s · %lld seats left",
                                               (gulong) MIN (available, G_MAXLONG)),
-                                    price, available);
+                                    price, (long long) available);
       else
         subtitle = g_strdup_printf (_("%s · sold out"), price);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
@@ -223,7 +224,7 @@ refresh_choose (CcmRegistrationPage *self)
 
       /* Asking for more than is left is allowed: the reservation then comes
        * back partial and the registrant decides. */
-      spin = gtk_spin_button_new_with_range (0, MAX (ccm_json_int (o, "quota", 0), 1), 1);
+      spin = gtk_spin_button_new_with_range (0, CCM_SEAT_TYPE_MAX_QUOTA, 1);
       gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
                                  GPOINTER_TO_INT (g_hash_table_lookup (keep, id)));
@@ -351,7 +352,7 @@ countdown_cb (gpointer user_data)
 
   left = MAX (expires_at - ccm_clock_now (ccm_context_get_clock (self->context)), 0) / G_USEC_PER_SEC;
   /* TRANSLATORS: the reservation countdown, minutes:seconds */
-  text = g_strdup_printf (_("Seats held for %" G_GINT64_FORMAT ":%02d"), left / 60, (int) (left % 60));
+  text = g_strdup_printf (_("Seats held for %lld:%02d"), (long long) (left / 60), (int) (left % 60));
   gtk_label_set_text (self->countdown_label, text);
   if (left == 0)
     {
@@ -389,6 +390,7 @@ refresh_reserved (CcmRegistrationPage *self)
       asked += ccm_json_int (line, "requested", ccm_json_int (line, "quantity", 0));
       got += ccm_json_int (line, "quantity", 0);
       row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       gtk_list_box_append (self->reserved_list, row);
@@ -396,6 +398,7 @@ refresh_reserved (CcmRegistrationPage *self)
 
   total = ccm_ui_format_money (ccm_json_int (self->order, "total", 0), currency);
   row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Total"));
   gtk_widget_add_css_class (row, "heading");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_label_new (total));
@@ -405,12 +408,12 @@ refresh_reserved (CcmRegistrationPage *self)
       !ccm_json_bool (self->order, "partial_accepted"))
     {
       g_autofree char *text = g_strdup_printf (
-        ngettext ("Only %" G_GINT64_FORMAT " of the %" G_GINT64_FORMAT " seat asked for could be "
-                  "reserved. Accept them, or change the order.",
-                  "Only %" G_GINT64_FORMAT " of the %" G_GINT64_FORMAT " seats asked for could be "
-                  "reserved. Accept them, or change the order.",
+        ngettext ("Only %lld of the %lld seat asked for could be reserved. Accept them, "
+                  "or change the order.",
+                  "Only %lld of the %lld seats asked for could be reserved. Accept them, "
+                  "or change the order.",
                   (gulong) MIN (asked, G_MAXLONG)),
-        got, asked);
+        (long long) got, (long long) asked);
 
       gtk_label_set_text (self->partial_label, text);
       gtk_widget_set_visible (self->partial_banner, TRUE);
@@ -666,10 +669,12 @@ refresh_done (CcmRegistrationPage *self)
     {
       JsonObject *a = json_array_get_object_element (attendees, i);
       GtkWidget *expander = adw_expander_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
       GtkWidget *assign = gtk_button_new_with_mnemonic (_("_Assign"));
       GtkWidget *button_row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (button_row), FALSE);
       gint64 position = ccm_json_int (a, "position", i);
-      g_autofree char *title = g_strdup_printf (_("Seat %" G_GINT64_FORMAT " · %s"), position + 1,
+      g_autofree char *title = g_strdup_printf (_("Seat %lld · %s"), (long long) position + 1,
                                                 ccm_json_string (a, "seat_type") ?: "");
       g_autofree char *subtitle = NULL;
 
@@ -801,6 +806,7 @@ ccm_registration_page_dispose (GObject *object)
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_REGISTRATION_PAGE);
+  ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->spins, g_hash_table_unref);
   g_clear_pointer (&self->spins_by_name, g_hash_table_unref);
   g_clear_pointer (&self->waitlist_buttons, g_hash_table_unref);

@@ -371,6 +371,7 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
       JsonObject *o = json_array_get_object_element (types, i);
       JsonObject *seat = g_hash_table_lookup (availability, ccm_json_string (o, "seat_type_id"));
       GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       g_autofree char *price = ccm_ui_format_money (ccm_json_int (o, "price", 0),
                                                     ccm_json_string (conference, "currency"));
       g_autofree char *subtitle = NULL;
@@ -381,16 +382,14 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
 
       if (seat != NULL)
         /* TRANSLATORS: price · quota · sold · held · available */
-        subtitle = g_strdup_printf (_("%s · %" G_GINT64_FORMAT " seats · %" G_GINT64_FORMAT
-                                      " sold · %" G_GINT64_FORMAT " held · %" G_GINT64_FORMAT
-                                      " available"),
-                                    price, ccm_json_int (o, "quota", 0),
-                                    ccm_json_int (seat, "sold", 0),
-                                    ccm_json_int (seat, "reserved", 0),
-                                    ccm_json_int (seat, "available", 0));
+        subtitle = g_strdup_printf (_("%s · quota %lld · %lld sold · %lld held · %lld available"),
+                                    price, (long long) ccm_json_int (o, "quota", 0),
+                                    (long long) ccm_json_int (seat, "sold", 0),
+                                    (long long) ccm_json_int (seat, "reserved", 0),
+                                    (long long) ccm_json_int (seat, "available", 0));
       else
-        subtitle = g_strdup_printf (_("%s · %" G_GINT64_FORMAT " seats"), price,
-                                    ccm_json_int (o, "quota", 0));
+        subtitle = g_strdup_printf (_("%s · quota %lld"), price,
+                                    (long long) ccm_json_int (o, "quota", 0));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ccm_json_string (o, "name"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -456,6 +455,7 @@ ccm_seat_types_page_dispose (GObject *object)
   g_clear_weak_pointer (&self->editor);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_SEAT_TYPES_PAGE);
+  ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->context);
   g_clear_pointer (&self->slug, g_free);
   G_OBJECT_CLASS (ccm_seat_types_page_parent_class)->dispose (object);

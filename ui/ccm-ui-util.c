@@ -255,3 +255,14 @@ ccm_ui_ensure_resources (void)
 {
   g_assert (ccm_ui_get_resource () != NULL);
 }
+
+/* For GtkWidget subclasses with a template: what the template parented
+ * must go before the widget finalizes. */
+void
+ccm_ui_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
+}

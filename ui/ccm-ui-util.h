@@ -52,3 +52,7 @@ G_BEGIN_DECLS
  * constructor registers it. Every template class calls it. */
 void         ccm_ui_ensure_resources    (void);
 G_END_DECLS
+
+G_BEGIN_DECLS
+void         ccm_ui_unparent_children   (GtkWidget    *widget);
+G_END_DECLS

@@ -154,6 +154,7 @@ refresh_attention (CcmWindow *self)
     {
       JsonObject *o = json_array_get_object_element (items, i);
       GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
       g_autofree char *when = ccm_ui_format_time (ccm_json_int (o, "recorded_at", 0));
       const char *kind = ccm_json_string (o, "kind");
@@ -596,6 +597,16 @@ ccm_window_show_page (CcmWindow  *self,
       adw_view_stack_set_visible_child_name (self->view_stack, name);
       adw_leaflet_set_visible_child (self->leaflet, self->content);
     }
+}
+
+void
+ccm_window_show_order (CcmWindow  *self,
+                       const char *order_id_or_code)
+{
+  g_return_if_fail (CCM_IS_WINDOW (self));
+
+  ccm_window_show_page (self, "orders");
+  ccm_orders_page_show_order (self->orders_page, order_id_or_code);
 }
 
 void

@@ -21,6 +21,8 @@ gboolean    ccm_window_select_conference   (CcmWindow      *self,
                                             const char     *slug);
 void        ccm_window_show_page           (CcmWindow      *self,
                                             const char     *name);
+void        ccm_window_show_order          (CcmWindow      *self,
+                                            const char     *order_id_or_code);
 void        ccm_window_add_toast           (CcmWindow      *self,
                                             AdwToast       *toast);
 

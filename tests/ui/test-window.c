@@ -1,0 +1,528 @@
+/* test-window.c — the main window on a real store, driven through its
+ * widgets: conference set-up, walk-up registration, a partial reservation,
+ * cancellation and the overview's figures
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "ccm-conference-dialog.h"
+#include "ccm-conference-views.h"
+#include "ccm-json.h"
+#include "ccm-order-views.h"
+#include "ccm-bar-chart.h"
+#include "ccm-window-private.h"
+
+typedef struct
+{
+  char       *dir;
+  CcmContext *context;
+  CcmWindow  *window;
+} Fixture;
+
+static void
+iterate (void)
+{
+  /* Twice: an idle refresh may queue another one. */
+  for (int i = 0; i < 2; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("ccm-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "store.db", NULL);
+  f->context = ccm_context_new (path, &error);
+  g_assert_no_error (error);
+  f->window = g_object_ref_sink (ccm_window_new (NULL, f->context));
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "store.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate ();
+  g_assert_finalize_object (f->window);
+  g_assert_finalize_object (f->context);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static GtkWidget *
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  iterate ();
+}
+
+static JsonObject *
+get_order (Fixture    *f,
+           const char *order_id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *order = ccm_order_views_get (ccm_context_get_store (f->context), "devcon",
+                                           order_id, &error);
+
+  g_assert_no_error (error);
+  return order;
+}
+
+static gint64
+seats (Fixture    *f,
+       const char *name,
+       const char *member)
+{
+  g_autoptr(JsonArray) list = ccm_seat_views_list (ccm_context_get_store (f->context), "devcon", NULL);
+
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonObject *o = json_array_get_object_element (list, i);
+
+      if (g_strcmp0 (ccm_json_string (o, "name"), name) == 0)
+        return ccm_json_int (o, member, -1);
+    }
+  g_assert_not_reached ();
+}
+
+static const char *
+overview_label (Fixture    *f,
+                const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (child (ccm_window_get_overview_page (f->window),
+                                               CCM_TYPE_OVERVIEW_PAGE, name)));
+}
+
+static void
+add_seat_type (Fixture    *f,
+               const char *name,
+               const char *price,
+               const char *quota)
+{
+  CcmSeatTypesPage *page = ccm_window_get_seat_types_page (f->window);
+  GtkWidget *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "seat-types.add", NULL));
+  iterate ();
+  editor = ccm_seat_types_page_get_editor (page);
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), name);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), price);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), quota);
+  click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+}
+
+/* Creates "devcon" with Full pass (199.00, 5 seats) and Workshop (50.00,
+ * 2 seats) and publishes it, through the dialogs, asserting each step. */
+static void
+set_up_conference (Fixture *f)
+{
+  CcmStore *store = ccm_context_get_store (f->context);
+  g_autoptr(JsonObject) conference = NULL;
+  CcmConferenceDialog *dialog;
+  CcmSeatTypesPage *page = ccm_window_get_seat_types_page (f->window);
+  GtkWidget *editor, *row, *publish;
+  static const struct { const char *field, *text; } fields[] = {
+    { "name", "DevCon 2027" },
+    { "start_date", "2027-03-03" },
+    { "end_date", "2027-03-01" },
+    { "owner_name", "Ada Organizer" },
+    { "owner_email", "ada@example.org" },
+    { "location", "Lisbon" },
+  };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conference", NULL));
+  iterate ();
+  dialog = CCM_CONFERENCE_DIALOG (ccm_window_get_conference_dialog (f->window));
+  g_assert_nonnull (dialog);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    gtk_editable_set_text (GTK_EDITABLE (ccm_conference_dialog_get_row (dialog, fields[i].field)),
+                           fields[i].text);
+  /* The slug follows the name until it is typed by hand. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ccm_conference_dialog_get_row (dialog, "slug"))),
+                   ==, "devcon-2027");
+  gtk_editable_set_text (GTK_EDITABLE (ccm_conference_dialog_get_row (dialog, "slug")), "devcon");
+
+  /* The decider refuses the end before the start; the dialog says so at
+   * the end date and stays open. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
+  iterate ();
+  g_assert_nonnull (ccm_conference_dialog_get_error (dialog, "end_date"));
+  g_assert_true (gtk_widget_has_css_class (ccm_conference_dialog_get_row (dialog, "end_date"), "error"));
+  g_assert_null (ccm_conference_dialog_get_error (dialog, "name"));
+  g_assert_null (ccm_conference_views_get (store, "devcon", NULL));
+
+  gtk_editable_set_text (GTK_EDITABLE (ccm_conference_dialog_get_row (dialog, "end_date")), "2027-03-05");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
+  iterate ();
+  g_assert_null (ccm_window_get_conference_dialog (f->window));
+  conference = ccm_conference_views_get (store, "devcon", NULL);
+  g_assert_nonnull (conference);
+  g_assert_cmpstr (ccm_json_string (conference, "end_date"), ==, "2027-03-05");
+  g_assert_cmpuint (g_list_model_get_n_items (ccm_window_get_conferences (f->window)), ==, 1);
+  g_assert_cmpstr (ccm_window_get_conference (f->window), ==, "devcon");
+
+  /* A price that is not a number is caught before the command. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "seat-types.add", NULL));
+  iterate ();
+  editor = ccm_seat_types_page_get_editor (page);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), "Full pass");
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), "lots");
+  click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  g_assert_nonnull (ccm_seat_type_editor_get_error (editor, "price"));
+  /* A name too short is caught by the decider, at the name. */
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), "F");
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), "199.00");
+  click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  g_assert_nonnull (ccm_seat_type_editor_get_error (editor, "name"));
+  gtk_window_destroy (GTK_WINDOW (editor));
+  iterate ();
+
+  add_seat_type (f, "Full pass", "199.00", "5");
+  g_assert_null (ccm_seat_types_page_get_editor (page));
+  add_seat_type (f, "Workshop", "50", "2");
+  g_assert_cmpint (seats (f, "Full pass", "price"), ==, 19900);
+  g_assert_cmpint (seats (f, "Workshop", "quota"), ==, 2);
+  row = ccm_seat_types_page_get_row (page, 1);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_get_sensitive (g_object_get_data (G_OBJECT (row), "remove")));
+
+  /* Publish with the switch. */
+  publish = child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE, "publish_switch");
+  gtk_switch_set_active (GTK_SWITCH (publish), TRUE);
+  iterate ();
+  g_clear_pointer (&conference, json_object_unref);
+  conference = ccm_conference_views_get (store, "devcon", NULL);
+  g_assert_true (ccm_json_bool (conference, "published"));
+  /* Once published, seat types can no longer be removed. */
+  row = ccm_seat_types_page_get_row (page, 1);
+  g_assert_false (gtk_widget_get_sensitive (g_object_get_data (G_OBJECT (row), "remove")));
+  g_assert_cmpstr (overview_label (f, "available_label"), ==, "7");
+}
+
+static void
+test_window_create_destroy (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_assert_true (CCM_IS_WINDOW (f->window));
+  g_assert_cmpuint (g_list_model_get_n_items (ccm_window_get_conferences (f->window)), ==, 0);
+  g_assert_null (ccm_window_get_conference (f->window));
+}
+
+static void
+test_conference_setup (Fixture       *f,
+                       gconstpointer  data)
+{
+  set_up_conference (f);
+}
+
+static char *
+reserve (Fixture    *f,
+         const char *seat_type,
+         int         quantity)
+{
+  CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
+
+  ccm_window_show_page (f->window, "registration");
+  iterate ();
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "choose");
+  gtk_spin_button_set_value (ccm_registration_page_get_quantity (page, seat_type), quantity);
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "reserve_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "reserved");
+  return g_strdup (ccm_registration_page_get_order_id (page));
+}
+
+static void
+fill_registrant_and_pay (Fixture    *f,
+                         const char *order_id)
+{
+  CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
+  g_autoptr(JsonObject) order = NULL;
+
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "registrant");
+
+  gtk_editable_set_text (GTK_EDITABLE (child (page, CCM_TYPE_REGISTRATION_PAGE, "first_name_row")), "Grace");
+  gtk_editable_set_text (GTK_EDITABLE (child (page, CCM_TYPE_REGISTRATION_PAGE, "last_name_row")), "Hopper");
+  gtk_editable_set_text (GTK_EDITABLE (child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")), "grace@");
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
+  /* The decider's reason, at the e-mail. */
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "registrant");
+  g_assert_true (gtk_widget_get_visible (child (page, CCM_TYPE_REGISTRATION_PAGE, "email_error")));
+  g_assert_true (gtk_widget_has_css_class (child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row"), "error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")),
+                         "grace@example.org");
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "payment");
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (json_object_get_object_member (order, "registrant"), "email"),
+                   ==, "grace@example.org");
+
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (page, CCM_TYPE_REGISTRATION_PAGE, "card_check")), TRUE);
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "pay_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "done");
+}
+
+static void
+test_registration_walk_up (Fixture       *f,
+                           gconstpointer  data)
+{
+  CcmRegistrationPage *page;
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  GtkWidget *row;
+  JsonArray *payments, *attendees;
+
+  set_up_conference (f);
+  page = ccm_window_get_registration_page (f->window);
+  g_assert_cmpstr (overview_label (f, "sold_label"), ==, "0");
+
+  order_id = reserve (f, "Full pass", 2);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
+  g_assert_cmpint (ccm_json_int (order, "total", 0), ==, 39800);
+  g_assert_cmpint (seats (f, "Full pass", "reserved"), ==, 2);
+  g_assert_cmpstr (overview_label (f, "held_label"), ==, "2");
+  g_assert_cmpstr (overview_label (f, "available_label"), ==, "5");
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child (page, CCM_TYPE_REGISTRATION_PAGE,
+                                                                         "countdown_label"))),
+                                   "Seats held for 1"));
+
+  fill_registrant_and_pay (f, order_id);
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "confirmed");
+  payments = json_object_get_array_member (order, "payments");
+  g_assert_cmpuint (json_array_get_length (payments), ==, 1);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (payments, 0), "method"), ==, "card");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (page, CCM_TYPE_REGISTRATION_PAGE, "access_code_label"))),
+                   ==, ccm_json_string (order, "access_code"));
+
+  /* The overview follows. */
+  g_assert_cmpstr (overview_label (f, "sold_label"), ==, "2");
+  g_assert_cmpstr (overview_label (f, "held_label"), ==, "0");
+  g_assert_cmpstr (overview_label (f, "revenue_label"), ==, "398.00 EUR");
+
+  /* Name the person in the second seat. */
+  row = ccm_registration_page_get_attendee_row (page, 1);
+  g_assert_nonnull (row);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (row), "first-name"), "Alan");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (row), "last-name"), "Turing");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (row), "email"), "alan@example.org");
+  click (g_object_get_data (G_OBJECT (row), "assign"));
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (f, order_id);
+  attendees = json_object_get_array_member (order, "attendees");
+  g_assert_cmpuint (json_array_get_length (attendees), ==, 2);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 1), "email"),
+                   ==, "alan@example.org");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 1), "last_name"),
+                   ==, "Turing");
+
+  /* A new registration starts over. */
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "choose");
+  g_assert_null (ccm_registration_page_get_order_id (page));
+}
+
+static void
+test_registration_partial (Fixture       *f,
+                           gconstpointer  data)
+{
+  CcmRegistrationPage *page;
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  GtkWidget *banner, *continue_button;
+
+  set_up_conference (f);
+  page = ccm_window_get_registration_page (f->window);
+
+  /* Three workshops asked, two exist. */
+  order_id = reserve (f, "Workshop", 3);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "partially-reserved");
+  g_assert_cmpint (ccm_json_int (order, "total", 0), ==, 10000);
+  banner = child (page, CCM_TYPE_REGISTRATION_PAGE, "partial_banner");
+  continue_button = child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button");
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_false (gtk_widget_get_sensitive (continue_button));
+
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "accept_button"));
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (f, order_id);
+  g_assert_true (ccm_json_bool (order, "partial_accepted"));
+  g_assert_false (gtk_widget_get_visible (banner));
+  g_assert_true (gtk_widget_get_sensitive (continue_button));
+
+  fill_registrant_and_pay (f, order_id);
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "confirmed");
+  g_assert_cmpint (seats (f, "Workshop", "sold"), ==, 2);
+
+  /* Sold out now: the waitlist is offered instead. */
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
+  g_assert_nonnull (ccm_registration_page_get_waitlist_button (page, "Workshop"));
+  g_assert_null (ccm_registration_page_get_waitlist_button (page, "Full pass"));
+}
+
+static void
+test_orders_cancel (Fixture       *f,
+                    gconstpointer  data)
+{
+  CcmOrdersPage *page;
+  CcmOrderListModel *model;
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(CcmOrderRow) row = NULL;
+  AdwMessageDialog *dialog;
+  CcmBarChart *chart;
+
+  set_up_conference (f);
+  order_id = reserve (f, "Full pass", 1);
+  g_assert_cmpint (seats (f, "Full pass", "available"), ==, 4);
+
+  page = ccm_window_get_orders_page (f->window);
+  model = ccm_orders_page_get_model (page);
+  ccm_window_show_page (f->window, "orders");
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (ccm_order_row_get_order_id (row), ==, order_id);
+  g_assert_cmpstr (ccm_order_row_get_status (row), ==, "reserved");
+
+  ccm_orders_page_show_order (page, order_id);
+  iterate ();
+  click (ccm_orders_page_get_cancel_button (page));
+  dialog = ccm_orders_page_get_cancel_dialog (page);
+  g_assert_nonnull (dialog);
+  /* "Keep" changes nothing. */
+  adw_message_dialog_response (dialog, "keep");
+  iterate ();
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
+
+  click (ccm_orders_page_get_cancel_button (page));
+  dialog = ccm_orders_page_get_cancel_dialog (page);
+  adw_message_dialog_response (dialog, "cancel");
+  iterate ();
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "cancelled");
+  g_assert_cmpint (seats (f, "Full pass", "available"), ==, 5);
+
+  /* The list and the overview follow. */
+  g_clear_object (&row);
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (ccm_order_row_get_status (row), ==, "cancelled");
+  g_assert_false (gtk_widget_get_sensitive (ccm_orders_page_get_cancel_button (page)));
+  chart = CCM_BAR_CHART (child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE,
+                                "orders_chart"));
+  /* Bars: pending, reserved, partially reserved, confirmed, expired, cancelled. */
+  g_assert_cmpfloat (ccm_bar_chart_get_value (chart, 1, 0), ==, 0);
+  g_assert_cmpfloat (ccm_bar_chart_get_value (chart, 5, 0), ==, 1);
+  g_assert_cmpstr (overview_label (f, "available_label"), ==, "7");
+}
+
+static void
+test_orders_search_filter (Fixture       *f,
+                           gconstpointer  data)
+{
+  CcmOrdersPage *page;
+  CcmOrderListModel *model;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  GtkWidget *search, *dropdown;
+
+  set_up_conference (f);
+  first = reserve (f, "Full pass", 1);
+  fill_registrant_and_pay (f, first);
+  click (child (ccm_window_get_registration_page (f->window), CCM_TYPE_REGISTRATION_PAGE, "new_button"));
+  second = reserve (f, "Workshop", 1);
+
+  page = ccm_window_get_orders_page (f->window);
+  model = ccm_orders_page_get_model (page);
+  search = child (page, CCM_TYPE_ORDERS_PAGE, "search_entry");
+  dropdown = child (page, CCM_TYPE_ORDERS_PAGE, "status_dropdown");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
+
+  ccm_order_list_model_set_search (model, "hop");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (search), "nobody");
+  g_signal_emit_by_name (search, "search-changed");
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (page, CCM_TYPE_ORDERS_PAGE, "list_stack"))),
+                   ==, "no-results");
+  gtk_editable_set_text (GTK_EDITABLE (search), "");
+  g_signal_emit_by_name (search, "search-changed");
+  iterate ();
+
+  /* 2 = "Reserved" */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+  {
+    g_autoptr(CcmOrderRow) row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_assert_cmpstr (ccm_order_row_get_order_id (row), ==, second);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+  const char *const *data_dirs = g_get_system_data_dirs ();
+
+  setlocale (LC_ALL, "");
+  /* Isolated dirs hide the MIME database, and without it no SVG icon
+   * loads: keep reading the system's one. */
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+  g_ptr_array_add (mime_dirs, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
+  gtk_init ();
+  adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/ui/window/create-destroy", test_window_create_destroy);
+  ADD ("/ui/conference/create-seat-types-publish", test_conference_setup);
+  ADD ("/ui/registration/walk-up", test_registration_walk_up);
+  ADD ("/ui/registration/partial-reservation", test_registration_partial);
+  ADD ("/ui/orders/cancel", test_orders_cancel);
+  ADD ("/ui/orders/search-filter", test_orders_search_filter);
+#undef ADD
+  return g_test_run ();
+}
