@@ -56,12 +56,14 @@ int ccm_cli_log_run     (CcmCli *cli, int argc, char **argv);
 int ccm_cli_rebuild_run (CcmCli *cli, int argc, char **argv);
 int ccm_cli_checkin_run (CcmCli *cli, int argc, char **argv);
 int ccm_cli_demo_run    (CcmCli *cli, int argc, char **argv);
+int ccm_cli_sync_run    (CcmCli *cli, int argc, char **argv);
 extern const CcmCliVerb ccm_cli_conference_verbs[];
 extern const CcmCliVerb ccm_cli_seat_type_verbs[];
 extern const CcmCliVerb ccm_cli_order_verbs[];
 extern const CcmCliVerb ccm_cli_attendee_verbs[];
 extern const CcmCliVerb ccm_cli_waitlist_verbs[];
 extern const CcmCliVerb ccm_cli_attention_verbs[];
+extern const CcmCliVerb ccm_cli_device_verbs[];
 
 /* Parsing. Returns TRUE when the verb should go on, with argv reduced to
  * the verb's name and its positional arguments; otherwise the help was

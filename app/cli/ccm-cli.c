@@ -52,6 +52,20 @@ static const CcmCliVerb toplevel_verbs[] = {
     N_("COMMAND"), NULL, NULL, ccm_cli_attention_verbs },
   { "demo", N_("Fill the store with a realistic demo conference"),
     NULL, NULL, ccm_cli_demo_run, NULL },
+  { "device", N_("Enroll this store with a sync server"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_device_verbs },
+  { "sync", N_("Send pending commands to the sync server and fetch what is new"),
+    N_("[status]"),
+    N_("“contoso sync” runs one round; “--watch” keeps syncing until interrupted; "
+       "“contoso sync status” shows the server, device id, pending commands, last sync and "
+       "server-time offset without contacting the server. A pending command is one this "
+       "desk ran that the server has not confirmed yet; it is never dropped.\n\n"
+       "Exit status: 0 synced, 1 the server refused this device (revoked), 2 usage error "
+       "(or the store is not enrolled), 3 the server could not be reached or failed; the "
+       "pending commands are kept.\n\n"
+       "Environment: CONTOSO_TLS_CA names a CA certificate (PEM) trusted besides the "
+       "system’s."),
+    ccm_cli_sync_run, NULL },
   { NULL }
 };
 

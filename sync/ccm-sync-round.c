@@ -1,0 +1,683 @@
+/* ccm-sync-round.c — enrollment, and one round of push, pull and rebase
+ *
+ * A round pushes every pending command in batches and keeps the server's
+ * results in memory; then it pulls until the server has no more, rebasing
+ * after each page so a first pull of a big server never sits in memory
+ * whole. A result goes with the first rebase whose page reaches the
+ * command's last event, so a confirmed command never leaves the tentative
+ * layer before its events arrive. The cookie is saved in the rebase's
+ * transaction. If anything fails, nothing is lost: commands the server
+ * answered but the device did not record are pushed again, and the
+ * server answers them as duplicates.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-sync"
+
+#include <glib/gi18n-lib.h>
+
+#include "ccm-clock.h"
+#include "ccm-errors.h"
+#include "ccm-json.h"
+#include "ccm-sync-client-private.h"
+
+/* A pull page: as many as the server gives, each rebase replays the
+ * pending commands once. */
+#define PULL_LIMIT CCM_PROTOCOL_PULL_MAX
+
+/* Enrollment */
+
+typedef struct
+{
+  char *url;
+  char *code;
+  char *name;
+  char *server_id;
+  char *previous_url;
+} Enrollment;
+
+static void
+enrollment_free (Enrollment *enrollment)
+{
+  g_free (enrollment->url);
+  g_free (enrollment->code);
+  g_free (enrollment->name);
+  g_free (enrollment->server_id);
+  g_free (enrollment->previous_url);
+  g_free (enrollment);
+}
+
+static void
+enrollment_fail (GTask  *task,
+                 GError *error)
+{
+  CcmSyncClient *self = g_task_get_source_object (task);
+  Enrollment *enrollment = g_task_get_task_data (task);
+
+  g_free (self->server_url);
+  self->server_url = g_steal_pointer (&enrollment->previous_url);
+  g_task_return_error (task, error);
+}
+
+static gboolean
+save_enrollment (CcmSyncClient  *self,
+                 Enrollment     *enrollment,
+                 JsonObject     *body,
+                 GError        **error)
+{
+  const char *device_id = NULL, *secret = NULL, *role = NULL;
+  GError *local_error = NULL;
+
+  if (!ccm_json_get_string (body, "device_id", TRUE, &device_id, &local_error) ||
+      !ccm_json_get_string (body, "secret", TRUE, &secret, &local_error) ||
+      !ccm_json_get_string (body, "role", FALSE, &role, &local_error))
+    {
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,
+                          _("The server’s enrollment answer is not understood: %s"),
+                          local_error->message);
+      g_error_free (local_error);
+      return FALSE;
+    }
+
+  /* The settings and the switch to enrolled commit together. */
+  if (!ccm_store_begin (self->store, error))
+    return FALSE;
+  if (!ccm_store_set_meta (self->store, CCM_SYNC_META_URL, enrollment->url, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_SERVER_ID, enrollment->server_id, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_DEVICE_ID, device_id, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_SECRET, secret, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_ROLE, role, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_TLS_CA, self->tls_ca_file, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, NULL, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_TOKEN, NULL, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_REVOKED, NULL, error) ||
+      !ccm_store_enroll (self->store, error))
+    {
+      ccm_store_rollback (self->store);
+      return FALSE;
+    }
+  return ccm_store_commit (self->store, error);
+}
+
+static void
+enroll_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcmSyncClient *self = CCM_SYNC_CLIENT (source);
+  Enrollment *enrollment = g_task_get_task_data (task);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = ccm_sync_client_request_finish (self, result, NULL, &error);
+  if (body == NULL || !save_enrollment (self, enrollment, body, &error))
+    {
+      enrollment_fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_clear_pointer (&self->token, g_free);
+  self->token_expires = 0;
+  g_object_notify (G_OBJECT (self), "server-url");
+  ccm_sync_client_update_pending (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+hello_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcmSyncClient *self = CCM_SYNC_CLIENT (source);
+  Enrollment *enrollment = g_task_get_task_data (task);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *protocol = NULL;
+  GCancellable *cancellable;
+  const char *server_id = NULL;
+
+  body = ccm_sync_client_request_finish (self, result, NULL, &error);
+  if (body == NULL)
+    {
+      enrollment_fail (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!ccm_json_get_string (body, "server_id", TRUE, &server_id, &error) ||
+      !ccm_json_get_object (body, "protocol", TRUE, &protocol, &error))
+    {
+      enrollment_fail (task, g_error_new (CCM_SYNC_ERROR, CCM_SYNC_ERROR_INVALID,
+                                          _("%s does not answer like a Contoso server: %s"),
+                                          enrollment->url, error->message));
+      return;
+    }
+  if (ccm_json_int (protocol, "min", 1) > CCM_PROTOCOL_VERSION_MAX ||
+      ccm_json_int (protocol, "max", 1) < CCM_PROTOCOL_VERSION_MIN)
+    {
+      enrollment_fail (task, g_error_new (CCM_SYNC_ERROR, CCM_SYNC_ERROR_INVALID,
+                                          _("The server speaks protocol versions %" G_GINT64_FORMAT
+                                            " to %" G_GINT64_FORMAT "; this program speaks %d to "
+                                            "%d. Update the older of the two."),
+                                          ccm_json_int (protocol, "min", 1),
+                                          ccm_json_int (protocol, "max", 1),
+                                          CCM_PROTOCOL_VERSION_MIN, CCM_PROTOCOL_VERSION_MAX));
+      return;
+    }
+  enrollment->server_id = g_strdup (server_id);
+
+  request = json_object_new ();
+  json_object_set_string_member (request, "code", enrollment->code);
+  if (enrollment->name != NULL)
+    json_object_set_string_member (request, "name", enrollment->name);
+  cancellable = g_task_get_cancellable (task);
+  ccm_sync_client_request_async (self, "POST", "/v1/enroll", request, FALSE,
+                                 cancellable, enroll_cb, g_steal_pointer (&task));
+}
+
+void
+ccm_sync_client_enroll_async (CcmSyncClient       *self,
+                              const char          *url,
+                              const char          *code,
+                              const char          *name,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *device_id = NULL;
+  g_autoptr(GError) error = NULL;
+  Enrollment *enrollment;
+  gsize length;
+
+  g_return_if_fail (CCM_IS_SYNC_CLIENT (self));
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (code != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ccm_sync_client_enroll_async);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      ccm_sync_error_set (&error, CCM_SYNC_ERROR_INVALID, "url",
+                          _("“%s” is not a server address; give one like "
+                            "https://sync.example.org:8443."), url);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  device_id = ccm_sync_client_dup_meta (self, CCM_SYNC_META_DEVICE_ID);
+  if (ccm_store_is_enrolled (self->store) && device_id != NULL)
+    {
+      g_autofree char *server = ccm_sync_client_dup_meta (self, CCM_SYNC_META_URL);
+
+      ccm_sync_error_set (&error, CCM_SYNC_ERROR_INVALID, "url",
+                          _("This store is already enrolled as device %s with %s; a store "
+                            "syncs with one server."), device_id, server);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!ccm_sync_client_load_tls_ca (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  enrollment = g_new0 (Enrollment, 1);
+  enrollment->url = g_strdup (url);
+  length = strlen (enrollment->url);
+  while (length > 0 && enrollment->url[length - 1] == '/')
+    enrollment->url[--length] = '\0';
+  enrollment->code = g_strdup (code);
+  enrollment->name = g_strdup (name);
+  enrollment->previous_url = g_steal_pointer (&self->server_url);
+  self->server_url = g_strdup (enrollment->url);
+  g_task_set_task_data (task, enrollment, (GDestroyNotify) enrollment_free);
+
+  ccm_sync_client_request_async (self, "GET", "/v1/hello", NULL, FALSE, cancellable,
+                                 hello_cb, g_steal_pointer (&task));
+}
+
+gboolean
+ccm_sync_client_enroll_finish (CcmSyncClient  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* A round */
+
+typedef struct
+{
+  GPtrArray *results;      /* CcmCommandResult, answered but not yet recorded */
+  gint64     after_seq;    /* pushed through this seq */
+  guint      batch_limit;
+  guint      resets;
+  guint      pages;
+} Round;
+
+static void
+round_free (Round *round)
+{
+  g_clear_pointer (&round->results, g_ptr_array_unref);
+  g_free (round);
+}
+
+static void push_next (GTask *task);
+static void pull_next (GTask *task);
+
+static CcmCommandResult *
+result_from_json (JsonNode  *node,
+                  GError   **error)
+{
+  g_autoptr(CcmCommandResult) result = g_new0 (CcmCommandResult, 1);
+  JsonObject *object;
+  const char *status = NULL;
+  GError *local_error = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, "results",
+                          _("The server’s push answer holds a result that is not an object."));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!ccm_json_get_int (object, "seq", TRUE, &result->seq, &local_error) ||
+      !ccm_json_get_string (object, "status", TRUE, &status, &local_error))
+    {
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, ccm_domain_error_get_field (local_error),
+                          _("The server’s push answer is not understood: %s"),
+                          local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+
+  /* A repeat carries its first answer: a rejection stays a rejection. */
+  if (g_str_equal (status, "duplicate") &&
+      (ccm_json_string (object, "error") != NULL ||
+       g_strcmp0 (ccm_json_string (object, "original_status"), "rejected") == 0))
+    status = "rejected";
+  result->status = g_strdup (status);
+  result->outcome = json_object_ref (object);
+  return g_steal_pointer (&result);
+}
+
+static void
+push_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcmSyncClient *self = CCM_SYNC_CLIENT (source);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) error_body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *results = NULL;
+  guint n;
+
+  body = ccm_sync_client_request_finish (self, result, &error_body, &error);
+  if (body == NULL)
+    {
+      if (g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_SEQ_GAP) && error_body != NULL)
+        g_prefix_error (&error, _("The server expects command %" G_GINT64_FORMAT " of this "
+                                  "device next, which this device no longer has pending: "),
+                        ccm_json_int (error_body, "expected_seq", 0));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!ccm_json_get_array (body, "results", TRUE, &results, &error) ||
+      (n = json_array_get_length (results)) == 0)
+    {
+      g_task_return_new_error (task, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INVALID,
+                               _("The server’s push answer has no results."));
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      CcmCommandResult *answer = result_from_json (json_array_get_element (results, i), &error);
+
+      if (answer == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      round->after_seq = MAX (round->after_seq, answer->seq);
+      g_ptr_array_add (round->results, answer);
+    }
+  self->pushed_through = MAX (self->pushed_through, round->after_seq);
+  round->batch_limit = CCM_PROTOCOL_MAX_BATCH;
+
+  push_next (g_steal_pointer (&task));
+}
+
+/* Takes the task's reference. */
+static void
+push_next (GTask *task)
+{
+  CcmSyncClient *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  JsonArray *commands;
+  gsize length = 0;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  pending = ccm_store_pending_commands (self->store, round->after_seq, round->batch_limit, &error);
+  if (pending == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (pending->len == 0)
+    {
+      pull_next (task);
+      return;
+    }
+
+  commands = json_array_sized_new (pending->len);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      CcmLoggedCommand *logged = g_ptr_array_index (pending, i);
+
+      json_array_add_object_element (commands,
+                                     ccm_protocol_push_command_json (logged->seq, logged->command,
+                                                                     CCM_COMMAND_SCHEMA_MAX));
+    }
+  body = json_object_new ();
+  json_object_set_array_member (body, "commands", commands);
+
+  /* The body is bounded too: halve the batch until it fits. */
+  data = ccm_protocol_to_data (body, &length);
+  if (length > CCM_PROTOCOL_MAX_BODY)
+    {
+      if (pending->len == 1)
+        {
+          g_task_return_new_error (task, CCM_SYNC_ERROR, CCM_SYNC_ERROR_TOO_LARGE,
+                                   _("Pending command %" G_GINT64_FORMAT " is larger than the "
+                                     "server accepts (%d bytes)."),
+                                   ((CcmLoggedCommand *) g_ptr_array_index (pending, 0))->seq,
+                                   CCM_PROTOCOL_MAX_BODY);
+          g_object_unref (task);
+          return;
+        }
+      round->batch_limit = pending->len / 2;
+      push_next (task);
+      return;
+    }
+
+  g_debug ("Pushing %u commands after %" G_GINT64_FORMAT, pending->len, round->after_seq);
+  ccm_sync_client_request_async (self, "POST", "/v1/push", body, TRUE,
+                                 g_task_get_cancellable (task), push_cb, task);
+}
+
+static CcmEvent *
+event_from_json (JsonNode  *node,
+                 GError   **error)
+{
+  g_autoptr(CcmEvent) event = NULL;
+  GError *local_error = NULL;
+  JsonObject *object, *payload = NULL;
+  const char *stream_id = NULL, *type = NULL, *command_id = NULL;
+  const char *correlation_id = NULL, *device_id = NULL, *recorded_at = NULL;
+  gint64 position = 0, stream_version = 0, schema_version = 1;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, "events",
+                          _("The server’s pull answer holds an event that is not an object."));
+      return NULL;
+    }
+  object = json_node_get_object (node);
+  if (!ccm_json_get_int (object, "position", TRUE, &position, &local_error) ||
+      !ccm_json_get_string (object, "stream_id", TRUE, &stream_id, &local_error) ||
+      !ccm_json_get_int (object, "stream_version", TRUE, &stream_version, &local_error) ||
+      !ccm_json_get_string (object, "type", TRUE, &type, &local_error) ||
+      !ccm_json_get_int (object, "schema_version", FALSE, &schema_version, &local_error) ||
+      !ccm_json_get_object (object, "payload", TRUE, &payload, &local_error) ||
+      !ccm_json_get_string (object, "command_id", FALSE, &command_id, &local_error) ||
+      !ccm_json_get_string (object, "correlation_id", FALSE, &correlation_id, &local_error) ||
+      !ccm_json_get_string (object, "device_id", FALSE, &device_id, &local_error) ||
+      !ccm_json_get_string (object, "recorded_at", FALSE, &recorded_at, &local_error))
+    {
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, ccm_domain_error_get_field (local_error),
+                          _("The server’s pull answer holds an event that is not understood: %s"),
+                          local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+
+  event = ccm_event_new (type, (int) schema_version, json_object_ref (payload));
+  event->position = position;
+  event->stream_id = g_strdup (stream_id);
+  event->stream_version = stream_version;
+  event->command_id = g_strdup (command_id);
+  event->correlation_id = g_strdup (correlation_id);
+  event->device_id = g_strdup (device_id);
+  if (recorded_at != NULL)
+    ccm_time_parse (recorded_at, &event->recorded_at);
+  return g_steal_pointer (&event);
+}
+
+/* The results whose events are all in the store once this page is: those
+ * that wrote nothing, and those that end at or before the page. The last
+ * page takes the rest. */
+static GPtrArray *
+take_results (Round    *round,
+              gint64    position,
+              gboolean  last_page)
+{
+  GPtrArray *taken = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+
+  for (guint i = 0; i < round->results->len;)
+    {
+      CcmCommandResult *result = g_ptr_array_index (round->results, i);
+
+      if (last_page ||
+          g_str_equal (result->status, "rejected") ||
+          ccm_json_int (result->outcome, "last_position", 0) <= position)
+        g_ptr_array_add (taken, g_ptr_array_steal_index (round->results, i));
+      else
+        i++;
+    }
+  return taken;
+}
+
+static gboolean
+apply_page (CcmSyncClient  *self,
+            Round          *round,
+            JsonArray      *array,
+            const char     *cookie,
+            gboolean        last_page,
+            GError        **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *epoch = NULL;
+  gint64 position = 0;
+  guint n = json_array_get_length (array);
+
+  if (!ccm_protocol_cookie_parse (cookie, &epoch, &position, error))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      CcmEvent *event = event_from_json (json_array_get_element (array, i), error);
+
+      if (event == NULL)
+        return FALSE;
+      g_ptr_array_add (events, event);
+    }
+  results = take_results (round, position, last_page);
+
+  if (events->len == 0 && results->len == 0)
+    return ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error);
+
+  g_debug ("Rebasing on %u events and %u results, up to %s", events->len, results->len, cookie);
+  if (!ccm_store_begin (self->store, error))
+    return FALSE;
+  if (!ccm_store_rebase (self->store, events, results, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error))
+    {
+      ccm_store_rollback (self->store);
+      /* Not recorded: the next round pushes them again and gets them back. */
+      return FALSE;
+    }
+  return ccm_store_commit (self->store, error);
+}
+
+static void
+pull_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcmSyncClient *self = CCM_SYNC_CLIENT (source);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *events = NULL;
+  const char *cookie = NULL;
+  gboolean reset = FALSE, has_more = FALSE;
+
+  body = ccm_sync_client_request_finish (self, result, NULL, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (!ccm_json_get_bool (body, "reset", FALSE, &reset, &error))
+    goto invalid;
+  if (reset)
+    {
+      /* A new epoch: the server was restored. Start over from it; the
+       * command log stays, and its pending commands are pushed again. */
+      g_message ("The server at %s started a new epoch; pulling everything again",
+                 self->server_url);
+      if (++round->resets > 2)
+        {
+          g_task_return_new_error (task, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INTERNAL,
+                                   _("The server keeps asking this device to start over."));
+          return;
+        }
+      if (!ccm_store_begin (self->store, &error))
+        goto fail;
+      if (!ccm_store_reset_confirmed (self->store, &error) ||
+          !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, NULL, &error))
+        {
+          ccm_store_rollback (self->store);
+          goto fail;
+        }
+      if (!ccm_store_commit (self->store, &error))
+        goto fail;
+      pull_next (g_steal_pointer (&task));
+      return;
+    }
+
+  if (!ccm_json_get_array (body, "events", TRUE, &events, &error) ||
+      !ccm_json_get_string (body, "cookie", TRUE, &cookie, &error) ||
+      !ccm_json_get_bool (body, "has_more", FALSE, &has_more, &error))
+    goto invalid;
+  /* A page that moves nothing forward cannot end. */
+  if (has_more && json_array_get_length (events) == 0)
+    has_more = FALSE;
+
+  round->pages++;
+  if (!apply_page (self, round, events, cookie, !has_more, &error))
+    goto fail;
+
+  if (has_more)
+    {
+      pull_next (g_steal_pointer (&task));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  return;
+
+invalid:
+  g_prefix_error (&error, _("The server’s pull answer is not understood: "));
+fail:
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Takes the task's reference. */
+static void
+pull_next (GTask *task)
+{
+  CcmSyncClient *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *cookie = ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (cookie != NULL)
+    json_object_set_string_member (body, "cookie", cookie);
+  json_object_set_int_member (body, "limit", PULL_LIMIT);
+  ccm_sync_client_request_async (self, "POST", "/v1/pull", body, TRUE,
+                                 g_task_get_cancellable (task), pull_cb, task);
+}
+
+void
+ccm_sync_round_run (CcmSyncClient       *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task;
+  Round *round;
+
+  g_assert (CCM_IS_SYNC_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ccm_sync_round_run);
+  round = g_new0 (Round, 1);
+  round->results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+  round->batch_limit = CCM_PROTOCOL_MAX_BATCH;
+  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+
+  if (self->server_url == NULL || !ccm_store_is_enrolled (self->store))
+    {
+      g_task_return_new_error (task, CCM_SYNC_ERROR, CCM_SYNC_ERROR_UNAUTHORIZED,
+                               _("This store is not enrolled with a server; run "
+                                 "“contoso device enroll URL CODE” first."));
+      g_object_unref (task);
+      return;
+    }
+
+  push_next (task);
+}
+
+gboolean
+ccm_sync_round_finish (CcmSyncClient  *self,
+                       GAsyncResult   *result,
+                       GError        **error)
+{
+  g_assert (g_task_is_valid (result, self));
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

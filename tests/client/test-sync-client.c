@@ -1,0 +1,1038 @@
+/* test-sync-client.c — the sync client against a real contoso-server
+ *
+ * Every test starts the built contoso-server (CONTOSO_SERVER_BIN) on
+ * 127.0.0.1 port 0 in its own data folder, enrolls desks with codes from
+ * `contoso-server enroll-code`, and drives real stores: in this process
+ * through CcmSyncClient and a main loop, and through the `contoso` binary
+ * (CONTOSO_BIN) for the command line's path.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "ccm-clock.h"
+#include "ccm-conference-views.h"
+#include "ccm-domain.h"
+#include "ccm-errors.h"
+#include "ccm-id.h"
+#include "ccm-json.h"
+#include "ccm-protocol.h"
+#include "ccm-server-store.h"
+#include "ccm-sync-client.h"
+
+typedef struct
+{
+  char        *dir;
+  char        *data;
+  GSubprocess *server;
+  char        *url;
+  guint        port;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+/* The server */
+
+/* A test that fails must not leave its server behind. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+server_start (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", f->port);
+  g_autofree char *line = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
+                                           "serve", "--port", port, "--data", f->data, NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+
+  g_free (f->url);
+  f->url = g_strdup (line + strlen ("listening on "));
+  f->port = atoi (strrchr (f->url, ':') + 1);
+}
+
+static void
+server_stop (Fixture *f,
+             int      signal_number)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->server == NULL)
+    return;
+  g_subprocess_send_signal (f->server, signal_number);
+  g_subprocess_wait (f->server, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->server);
+}
+
+static char *
+server_run (Fixture    *f,
+            const char *first,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int wait_status = 0;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CONTOSO_SERVER_BIN"));
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, (gpointer) "--data");
+  g_ptr_array_add (argv, f->data);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &out, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (wait_status, NULL))
+    g_error ("contoso-server %s failed: %s", first, err);
+  return g_strstrip (out);
+}
+
+static char *
+enroll_code (Fixture    *f,
+             const char *role)
+{
+  return server_run (f, "enroll-code", "--role", role, NULL);
+}
+
+/* The `contoso` command line */
+
+static Run *
+contoso (Fixture    *f,
+         const char *store,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+  int wait_status = 0;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CONTOSO_BIN"));
+  g_ptr_array_add (argv, (gpointer) "--store");
+  g_ptr_array_add (argv, (gpointer) store);
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  envp = g_environ_setenv (envp, "HOME", g_get_home_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  envp = g_environ_unsetenv (envp, "CONTOSO_NOW");
+
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+  return run;
+}
+
+#define contoso_ok(f, store, ...) G_STMT_START {                             \
+    g_autoptr(Run) _run = contoso (f, store, __VA_ARGS__, NULL);             \
+    if (_run->status != 0)                                                   \
+      g_error ("contoso failed (%d): %s%s", _run->status, _run->out, _run->err); \
+  } G_STMT_END
+
+static char *
+store_path (Fixture    *f,
+            const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static void
+create_conference (Fixture    *f,
+                   const char *store,
+                   const char *slug)
+{
+  contoso_ok (f, store, "conference", "create", slug, "--name", "DevCon", "--start", "2027-03-01",
+              "--end", "2027-03-03", "--owner-name", "Ada", "--owner-email", "ada@example.org");
+  contoso_ok (f, store, "seat-type", "add", slug, "Full pass", "--price", "100", "--quota", "50");
+  contoso_ok (f, store, "conference", "publish", slug);
+}
+
+/* In-process stores and clients */
+
+static CcmStore *
+open_store (const char *path)
+{
+  g_autoptr(CcmRegistry) registry = ccm_domain_registry_new ();
+  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
+  g_autoptr(GError) error = NULL;
+  CcmStore *store = ccm_store_open (path, registry, clock, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+client_sync (CcmSyncClient  *client,
+             GError        **error)
+{
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  gboolean ok;
+
+  ccm_sync_client_sync_async (client, NULL, wait_cb, &wait);
+  g_main_loop_run (wait.loop);
+  ok = ccm_sync_client_sync_finish (client, wait.result, error);
+  g_object_unref (wait.result);
+  g_main_loop_unref (wait.loop);
+  return ok;
+}
+
+static void
+client_enroll (CcmSyncClient *client,
+               const char    *url,
+               const char    *code)
+{
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  g_autoptr(GError) error = NULL;
+
+  ccm_sync_client_enroll_async (client, url, code, "Test desk", NULL, wait_cb, &wait);
+  g_main_loop_run (wait.loop);
+  g_assert_true (ccm_sync_client_enroll_finish (client, wait.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+  g_main_loop_unref (wait.loop);
+}
+
+/* Waits for the client to let go of its last requests, then checks it is gone. */
+static void
+client_free (CcmSyncClient *client)
+{
+  ccm_sync_client_stop (client);
+  while (G_OBJECT (client)->ref_count > 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_finalize_object (client);
+}
+
+/* One round on the store file, as a desk app would do it. */
+static gboolean
+sync_path (const char  *path,
+           GError     **error)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+  CcmSyncClient *client = ccm_sync_client_new (store);
+  gboolean ok = client_sync (client, error);
+
+  client_free (client);
+  return ok;
+}
+
+static void
+sync_path_ok (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sync_path (path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+enroll_path (Fixture    *f,
+             const char *path,
+             const char *role)
+{
+  g_autofree char *code = enroll_code (f, role);
+  g_autoptr(Run) run = contoso (f, path, "device", "enroll", f->url, code, "--name", path, NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "Enrolled with"));
+}
+
+/* What every store must agree on: the conferences, and the log's shape. */
+static char *
+store_picture (CcmStore *store)
+{
+  g_autoptr(JsonArray) conferences = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *json = NULL;
+  GString *picture = g_string_new (NULL);
+
+  conferences = ccm_conference_views_list (store, &error);
+  g_assert_no_error (error);
+  node = json_node_init_array (json_node_alloc (), conferences);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  json = json_generator_to_data (generator, NULL);
+  g_string_append_printf (picture, "%s\n", json);
+
+  events = ccm_store_read_all (store, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+
+      g_string_append_printf (picture, "%s#%" G_GINT64_FORMAT " %s\n", event->stream_id,
+                              event->stream_version, event->type);
+    }
+  return g_string_free (picture, FALSE);
+}
+
+static char *
+path_picture (const char *path)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+
+  return store_picture (store);
+}
+
+static char *
+server_picture (Fixture *f)
+{
+  g_autofree char *path = ccm_server_store_path (f->data);
+  g_autoptr(CcmRegistry) registry = ccm_server_registry_new ();
+  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmStore) store = ccm_store_open (path, registry, clock, &error);
+
+  g_assert_no_error (error);
+  return store_picture (store);
+}
+
+static gint64
+count_type (const char *picture,
+            const char *type)
+{
+  g_autofree char *needle = g_strdup_printf (" %s\n", type);
+  gint64 n = 0;
+
+  for (const char *p = strstr (picture, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static gint64
+pending_of (const char *path)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+
+  return ccm_store_count_pending (store);
+}
+
+/* The fixture */
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("ccm-client-XXXXXX", NULL);
+  f->data = g_build_filename (f->dir, "server", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->data, 0700), ==, 0);
+  server_start (f);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  server_stop (f, SIGTERM);
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->data);
+  g_free (f->url);
+}
+
+/* Tests */
+
+static void
+test_new (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *path = store_path (f, "desk.db");
+  g_autoptr(CcmStore) store = open_store (path);
+  CcmSyncClient *client = ccm_sync_client_new (store);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_OFFLINE);
+  g_assert_null (ccm_sync_client_get_server_url (client));
+  g_assert_cmpint (ccm_sync_client_get_pending (client), ==, 0);
+
+  /* Not enrolled: a round says so and changes nothing. */
+  g_assert_false (client_sync (client, &error));
+  g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_UNAUTHORIZED);
+  g_assert_finalize_object (client);
+}
+
+static void
+test_offline_then_sync (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *b = store_path (f, "b.db");
+  g_autofree char *server = NULL, *pa = NULL, *pb = NULL;
+  g_autoptr(Run) run = NULL;
+
+  enroll_path (f, a, "organizer");
+  enroll_path (f, b, "desk");
+
+  /* The server goes away; desk A works on. */
+  server_stop (f, SIGTERM);
+  create_conference (f, a, "devcon");
+  g_assert_cmpint (pending_of (a), ==, 3);
+
+  run = contoso (f, a, "sync", NULL);
+  g_assert_cmpint (run->status, ==, 3);
+  g_assert_nonnull (strstr (run->err, "cannot be reached"));
+  g_assert_nonnull (strstr (run->err, "3 pending commands are kept"));
+  g_assert_cmpint (pending_of (a), ==, 3);
+
+  /* Back online: A's work reaches the server, then desk B. */
+  server_start (f);
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "3 commands confirmed, 0 pending"));
+  sync_path_ok (b);
+
+  server = server_picture (f);
+  pa = path_picture (a);
+  pb = path_picture (b);
+  g_assert_nonnull (strstr (server, "\"slug\" : \"devcon\""));
+  g_assert_cmpstr (pa, ==, server);
+  g_assert_cmpstr (pb, ==, server);
+  g_assert_cmpint (pending_of (a), ==, 0);
+}
+
+static void
+test_offline_sales_converge (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *b = store_path (f, "b.db");
+  g_autofree char *server = NULL, *pa = NULL, *pb = NULL;
+
+  enroll_path (f, a, "admin");
+  enroll_path (f, b, "desk");
+  create_conference (f, a, "devcon");
+  sync_path_ok (a);
+  sync_path_ok (b);
+
+  /* Both sell with no server. */
+  server_stop (f, SIGTERM);
+  contoso_ok (f, a, "order", "place", "devcon", "Full pass=2");
+  contoso_ok (f, a, "order", "place", "devcon", "Full pass=1");
+  contoso_ok (f, b, "order", "place", "devcon", "Full pass=3");
+  g_assert_cmpint (pending_of (a), ==, 2);
+  g_assert_cmpint (pending_of (b), ==, 1);
+
+  /* They come back in another order than they sold. */
+  server_start (f);
+  sync_path_ok (b);
+  sync_path_ok (a);
+  sync_path_ok (b);
+
+  server = server_picture (f);
+  pa = path_picture (a);
+  pb = path_picture (b);
+  g_assert_cmpint (count_type (server, "OrderPlaced"), ==, 3);
+  g_assert_cmpstr (pa, ==, server);
+  g_assert_cmpstr (pb, ==, server);
+  g_assert_cmpint (pending_of (a), ==, 0);
+  g_assert_cmpint (pending_of (b), ==, 0);
+}
+
+static JsonObject *
+post_json (SoupSession *session,
+           const char  *url,
+           const char  *token,
+           JsonObject  *body,
+           guint       *status)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  char *data = ccm_protocol_to_data (body, &length);
+
+  bytes = g_bytes_new_take (data, length);
+  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                    value);
+    }
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (message);
+  return ccm_json_from_string (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL);
+}
+
+static void
+test_lost_response (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *token_url = NULL, *push_url = NULL, *device_id = NULL, *secret = NULL;
+  g_autofree char *server = NULL, *pa = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(JsonObject) token_body = json_object_new ();
+  g_autoptr(JsonObject) token_answer = NULL;
+  g_autoptr(JsonObject) push_body = json_object_new ();
+  g_autoptr(JsonObject) push_answer = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *commands = json_array_new ();
+  guint status = 0;
+
+  enroll_path (f, a, "admin");
+  create_conference (f, a, "devcon");
+
+  /* The desk's push reaches the server, and the answer is lost. */
+  {
+    g_autoptr(CcmStore) store = open_store (a);
+
+    device_id = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
+    secret = ccm_store_get_meta (store, CCM_SYNC_META_SECRET);
+    pending = ccm_store_pending_commands (store, 0, 0, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (pending->len, ==, 3);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      CcmLoggedCommand *logged = g_ptr_array_index (pending, i);
+
+      json_array_add_object_element (commands,
+                                     ccm_protocol_push_command_json (logged->seq, logged->command, 1));
+    }
+  json_object_set_array_member (push_body, "commands", commands);
+
+  token_url = g_strconcat (f->url, "/v1/token", NULL);
+  push_url = g_strconcat (f->url, "/v1/push", NULL);
+  json_object_set_string_member (token_body, "device_id", device_id);
+  json_object_set_string_member (token_body, "secret", secret);
+  token_answer = post_json (session, token_url, NULL, token_body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  push_answer = post_json (session, push_url, ccm_json_string (token_answer, "token"), push_body,
+                           &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (pending_of (a), ==, 3);
+
+  /* The desk pushes the same again: applied once. */
+  sync_path_ok (a);
+  server = server_picture (f);
+  pa = path_picture (a);
+  g_assert_cmpint (count_type (server, "ConferenceCreated"), ==, 1);
+  g_assert_cmpint (count_type (server, "SeatTypeCreated"), ==, 1);
+  g_assert_cmpint (count_type (server, "ConferencePublished"), ==, 1);
+  g_assert_cmpstr (pa, ==, server);
+  g_assert_cmpint (pending_of (a), ==, 0);
+}
+
+/* SIGKILLs the server once it has applied some of the desk's push. */
+typedef struct
+{
+  Fixture *f;
+  char    *server_db;
+  gint64   baseline;
+  gboolean killed;
+} Killer;
+
+static gint64
+count_server_events (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+      sqlite3_prepare_v2 (db, "SELECT count(*) FROM events", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static gboolean
+killer_cb (gpointer user_data)
+{
+  Killer *killer = user_data;
+
+  if (count_server_events (killer->server_db) <= killer->baseline)
+    return G_SOURCE_CONTINUE;
+  g_subprocess_send_signal (killer->f->server, SIGKILL);
+  killer->killed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+#define N_UPDATES 1500
+
+static void
+test_server_killed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *server = NULL, *pa = NULL;
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  CcmSyncClient *client;
+  Killer killer = { f, ccm_server_store_path (f->data), 0, FALSE };
+  guint killer_id;
+
+  enroll_path (f, a, "admin");
+  create_conference (f, a, "devcon");
+  sync_path_ok (a);
+
+  store = open_store (a);
+  for (guint i = 0; i < N_UPDATES; i++)
+    {
+      g_autoptr(JsonObject) args = json_object_new ();
+      g_autoptr(CcmCommand) command = NULL;
+      g_autoptr(CcmOutcome) outcome = NULL;
+      g_autofree char *id = ccm_id_new (g_get_real_time ());
+      g_autofree char *tagline = g_strdup_printf ("Tagline %u", i);
+
+      json_object_set_string_member (args, "slug", "devcon");
+      json_object_set_string_member (args, "tagline", tagline);
+      command = ccm_command_new ("UpdateConference", id, g_steal_pointer (&args));
+      outcome = ccm_store_submit (store, command, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (ccm_store_count_pending (store), ==, N_UPDATES);
+
+  killer.baseline = count_server_events (killer.server_db);
+  killer_id = g_timeout_add (2, killer_cb, &killer);
+  client = ccm_sync_client_new (store);
+  g_assert_false (client_sync (client, &error));
+  if (!killer.killed)
+    g_source_remove (killer_id);
+  g_assert_true (killer.killed);
+  /* A transport failure, not an answer of the server. */
+  g_assert_true (error->domain == G_IO_ERROR);
+  g_clear_error (&error);
+  g_clear_object (&f->server);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, N_UPDATES);
+  g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_OFFLINE);
+
+  /* The server comes back where it was; the next round completes. */
+  server_start (f);
+  g_assert_true (client_sync (client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 0);
+  g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_IDLE);
+  client_free (client);
+
+  server = server_picture (f);
+  pa = store_picture (store);
+  g_assert_cmpint (count_type (server, "ConferenceUpdated"), ==, N_UPDATES);
+  g_assert_cmpstr (pa, ==, server);
+  g_free (killer.server_db);
+}
+
+static void
+test_revoked (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *device_id = NULL, *out = NULL;
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  CcmSyncClient *client;
+
+  enroll_path (f, a, "admin");
+  create_conference (f, a, "devcon");
+  store = open_store (a);
+  device_id = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
+  out = server_run (f, "devices", "revoke", device_id, NULL);
+
+  client = ccm_sync_client_new (store);
+  g_assert_false (client_sync (client, &error));
+  g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED);
+  g_clear_error (&error);
+  g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_FORBIDDEN);
+  g_assert_nonnull (strstr (ccm_sync_client_get_message (client), "3 pending commands are kept"));
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 3);
+
+  /* Automatic mode does not hammer a server that said no. */
+  ccm_sync_client_start (client);
+  while (ccm_sync_client_is_started (client))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_FORBIDDEN);
+  client_free (client);
+
+  /* The command line says so too, and keeps the commands. */
+  run = contoso (f, a, "--json", "sync", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  status = ccm_json_from_string (run->out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ccm_json_string (status, "reason"), ==, "revoked");
+  g_assert_cmpint (ccm_json_int (status, "pending", 0), ==, 3);
+  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&status, json_object_unref);
+
+  run = contoso (f, a, "--json", "sync", "status", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  status = ccm_json_from_string (run->out, -1, &error);
+  g_assert_cmpstr (ccm_json_string (status, "state"), ==, "forbidden");
+  g_assert_cmpint (ccm_json_int (status, "pending", 0), ==, 3);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 3);
+}
+
+static void
+test_token_refresh (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *token = NULL, *fresh = NULL;
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *far = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                          g_get_real_time () + G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
+  CcmSyncClient *client;
+
+  enroll_path (f, a, "admin");
+  store = open_store (a);
+  sync_path_ok (a);
+  token = ccm_store_get_meta (store, CCM_SYNC_META_TOKEN);
+  g_assert_nonnull (token);
+
+  /* A token the server no longer knows (it expired there): 401, a new
+   * token, the same request again; nobody notices. */
+  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_TOKEN, "expired-token", &error));
+  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_TOKEN_EXP, far, &error));
+  create_conference (f, a, "devcon");
+  client = ccm_sync_client_new (store);
+  g_assert_true (client_sync (client, &error));
+  g_assert_no_error (error);
+  fresh = ccm_store_get_meta (store, CCM_SYNC_META_TOKEN);
+  g_assert_cmpstr (fresh, !=, "expired-token");
+  g_assert_cmpstr (fresh, !=, token);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 0);
+  g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_IDLE);
+
+  /* A token past its time is renewed before use. */
+  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_TOKEN_EXP, "1", &error));
+  client_free (client);
+  client = ccm_sync_client_new (store);
+  g_assert_true (client_sync (client, &error));
+  g_free (token);
+  token = ccm_store_get_meta (store, CCM_SYNC_META_TOKEN);
+  g_assert_cmpstr (token, !=, fresh);
+  client_free (client);
+}
+
+static void
+test_standalone_history (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *code = enroll_code (f, "admin");
+  g_autofree char *server = NULL, *pa = NULL;
+  g_autoptr(Run) run = NULL;
+
+  /* Months of standalone use first. */
+  create_conference (f, a, "devcon");
+  contoso_ok (f, a, "order", "place", "devcon", "Full pass=2");
+  g_assert_cmpint (pending_of (a), ==, 0);
+
+  run = contoso (f, a, "device", "enroll", f->url, code, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "4 commands of this store’s history are pending"));
+  g_assert_cmpint (pending_of (a), ==, 4);
+
+  sync_path_ok (a);
+  server = server_picture (f);
+  pa = path_picture (a);
+  g_assert_cmpint (count_type (server, "ConferenceCreated"), ==, 1);
+  g_assert_cmpint (count_type (server, "OrderPlaced"), ==, 1);
+  g_assert_cmpstr (pa, ==, server);
+  g_assert_cmpint (pending_of (a), ==, 0);
+
+  /* A store syncs with one server. */
+  g_clear_pointer (&run, run_free);
+  g_free (code);
+  code = enroll_code (f, "admin");
+  run = contoso (f, a, "device", "enroll", f->url, code, NULL);
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_nonnull (strstr (run->err, "already enrolled"));
+}
+
+static void
+test_cli_status (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Standalone. */
+  run = contoso (f, a, "--json", "sync", "status", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  status = ccm_json_from_string (run->out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (ccm_json_bool (status, "enrolled"));
+  g_assert_cmpstr (ccm_json_string (status, "state"), ==, "offline");
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", NULL);
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_nonnull (strstr (run->err, "not enrolled"));
+
+  enroll_path (f, a, "admin");
+  create_conference (f, a, "devcon");
+  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&status, json_object_unref);
+  run = contoso (f, a, "--json", "sync", "status", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  status = ccm_json_from_string (run->out, -1, &error);
+  g_assert_cmpstr (ccm_json_string (status, "server"), ==, f->url);
+  g_assert_nonnull (ccm_json_string (status, "device_id"));
+  g_assert_cmpint (ccm_json_int (status, "pending", -1), ==, 3);
+  g_assert_true (json_object_get_null_member (status, "last_sync") ||
+                 ccm_json_string (status, "last_sync") == NULL);
+  g_assert_cmpstr (ccm_json_string (status, "state"), ==, "idle");
+
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "--json", "sync", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_clear_pointer (&run, run_free);
+  g_clear_pointer (&status, json_object_unref);
+  run = contoso (f, a, "--json", "sync", "status", NULL);
+  status = ccm_json_from_string (run->out, -1, &error);
+  g_assert_cmpint (ccm_json_int (status, "pending", -1), ==, 0);
+  g_assert_nonnull (ccm_json_string (status, "last_sync"));
+  /* Same machine, same clock: the offset is a round trip's worth at most. */
+  g_assert_cmpint (ABS (ccm_json_int (status, "server_offset_us", G_MAXINT64)), <, G_USEC_PER_SEC);
+
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", "status", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "Pending commands    0"));
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", "--help", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "--watch"));
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "device", "enroll", "--help", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "--name"));
+}
+
+/* Automatic mode: a command on desk A reaches desk B with nobody asking. */
+static gboolean
+has_conference (CcmStore   *store,
+                const char *slug)
+{
+  g_autoptr(JsonObject) conference = ccm_conference_views_get (store, slug, NULL);
+
+  return conference != NULL;
+}
+
+static gboolean
+give_up_cb (gpointer user_data)
+{
+  g_error ("Automatic sync did not happen in time");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_automatic (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *b = store_path (f, "b.db");
+  g_autoptr(CcmStore) store_a = NULL;
+  g_autoptr(CcmStore) store_b = NULL;
+  g_autoptr(JsonObject) args = json_object_new ();
+  g_autoptr(CcmCommand) command = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = ccm_id_new (g_get_real_time ());
+  g_autofree char *code = enroll_code (f, "desk");
+  CcmSyncClient *client_a, *client_b;
+  guint give_up;
+
+  enroll_path (f, a, "admin");
+  store_a = open_store (a);
+  store_b = open_store (b);
+  client_a = ccm_sync_client_new (store_a);
+  client_b = ccm_sync_client_new (store_b);
+  client_enroll (client_b, f->url, code);
+  g_assert_cmpstr (ccm_sync_client_get_server_url (client_b), ==, f->url);
+  g_assert_true (ccm_store_is_enrolled (store_b));
+  ccm_sync_client_start (client_a);
+  ccm_sync_client_start (client_b);
+  give_up = g_timeout_add_seconds (20, give_up_cb, NULL);
+
+  /* Both settle first. */
+  while (ccm_sync_client_get_last_sync (client_a) == 0 ||
+         ccm_sync_client_get_last_sync (client_b) == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  json_object_set_string_member (args, "conference_id", id);
+  json_object_set_string_member (args, "slug", "autocon");
+  json_object_set_string_member (args, "name", "AutoCon");
+  json_object_set_string_member (args, "start_date", "2027-05-01");
+  json_object_set_string_member (args, "end_date", "2027-05-02");
+  json_object_set_string_member (args, "owner_name", "Ada");
+  json_object_set_string_member (args, "owner_email", "ada@example.org");
+  json_object_set_string_member (args, "access_code", "AUTOCODE");
+  command = ccm_command_new ("CreateConference", id, g_steal_pointer (&args));
+  outcome = ccm_store_submit (store_a, command, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_sync_client_get_pending (client_a), ==, 1);
+
+  /* A pushes on its own (the store changed); the server pokes B. */
+  while (!has_conference (store_b, "autocon") || ccm_sync_client_get_pending (client_a) != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (give_up);
+
+  g_assert_cmpint (ccm_sync_client_get_state (client_a), ==, CCM_SYNC_STATE_IDLE);
+  client_free (client_a);
+  client_free (client_b);
+}
+
+/* Automatic mode against a server that is gone: it keeps trying, backing off. */
+static void
+test_backoff (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autoptr(CcmStore) store = NULL;
+  CcmSyncClient *client;
+  guint give_up;
+
+  enroll_path (f, a, "admin");
+  create_conference (f, a, "devcon");
+  server_stop (f, SIGTERM);
+  store = open_store (a);
+  client = ccm_sync_client_new (store);
+  ccm_sync_client_start (client);
+  give_up = g_timeout_add_seconds (20, give_up_cb, NULL);
+
+  while (ccm_sync_client_get_state (client) != CCM_SYNC_STATE_OFFLINE)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (ccm_sync_client_get_message (client), "cannot be reached"));
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 3);
+
+  /* The server returns on the same port; a later attempt gets through. */
+  server_start (f);
+  while (ccm_sync_client_get_pending (client) != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (give_up);
+  g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_IDLE);
+  g_assert_true (ccm_sync_client_is_started (client));
+  client_free (client);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  if (g_getenv ("CONTOSO_SERVER_BIN") == NULL || g_getenv ("CONTOSO_BIN") == NULL)
+    {
+      g_test_skip ("CONTOSO_SERVER_BIN and CONTOSO_BIN name the binaries under test");
+      return g_test_run ();
+    }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/client/new", test_new);
+  ADD ("/client/offline-then-sync", test_offline_then_sync);
+  ADD ("/client/offline-sales-converge", test_offline_sales_converge);
+  ADD ("/client/lost-response", test_lost_response);
+  ADD ("/client/server-killed", test_server_killed);
+  ADD ("/client/revoked", test_revoked);
+  ADD ("/client/token-refresh", test_token_refresh);
+  ADD ("/client/standalone-history", test_standalone_history);
+  ADD ("/client/cli-status", test_cli_status);
+  ADD ("/client/automatic", test_automatic);
+  ADD ("/client/backoff", test_backoff);
+
+  return g_test_run ();
+}
