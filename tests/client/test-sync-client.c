@@ -33,6 +33,8 @@ typedef struct
   GSubprocess *server;
   char        *url;
   guint        port;
+  char        *tls_cert;   /* HTTPS when set */
+  char        *tls_key;
 } Fixture;
 
 typedef struct
@@ -72,15 +74,22 @@ server_start (Fixture *f)
 
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
-                                           "serve", "--port", port, "--data", f->data, NULL);
+  if (f->tls_cert != NULL)
+    f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
+                                             "serve", "--port", port, "--data", f->data,
+                                             "--tls-cert", f->tls_cert, "--tls-key", f->tls_key,
+                                             NULL);
+  else
+    f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
+                                             "serve", "--port", port, "--data", f->data, NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (line, f->tls_cert != NULL ? "listening on https://127.0.0.1:"
+                                                          : "listening on http://127.0.0.1:"));
 
   g_free (f->url);
   f->url = g_strdup (line + strlen ("listening on "));
@@ -417,6 +426,8 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
   g_free (f->data);
   g_free (f->url);
+  g_free (f->tls_cert);
+  g_free (f->tls_key);
 }
 
 /* Tests */
@@ -1007,6 +1018,77 @@ test_backoff (Fixture       *f,
   client_free (client);
 }
 
+/* HTTPS with a certificate from a CA the system does not know. */
+static gboolean
+openssl (const char  *dir,
+         const char  *command_line)
+{
+  g_autofree char *full = g_strdup_printf ("sh -c 'cd %s && %s' ", dir, command_line);
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  if (!g_spawn_command_line_sync (full, NULL, NULL, &wait_status, &error))
+    return FALSE;
+  return g_spawn_check_wait_status (wait_status, NULL);
+}
+
+static void
+test_tls (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *ca = store_path (f, "ca.pem");
+  g_autofree char *code = NULL;
+  g_autofree char *server = NULL, *pa = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("openssl makes the test certificates");
+      return;
+    }
+  g_assert_true (openssl (f->dir, "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key "
+                          "-out ca.pem -days 2 -subj /CN=Contoso-Test-CA 2>/dev/null"));
+  g_assert_true (openssl (f->dir, "openssl req -newkey rsa:2048 -nodes -keyout server.key "
+                          "-out server.csr -subj /CN=127.0.0.1 2>/dev/null && "
+                          "printf subjectAltName=IP:127.0.0.1 > ext.cnf && "
+                          "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
+                          "-CAcreateserial -out server.pem -days 2 -extfile ext.cnf 2>/dev/null"));
+
+  server_stop (f, SIGTERM);
+  f->tls_cert = store_path (f, "server.pem");
+  f->tls_key = store_path (f, "server.key");
+  f->port = 0;
+  server_start (f);
+  g_assert_true (g_str_has_prefix (f->url, "https://"));
+
+  /* A CA nobody trusts: refused, nothing saved. */
+  code = enroll_code (f, "admin");
+  run = contoso (f, a, "device", "enroll", f->url, code, NULL);
+  g_assert_cmpint (run->status, ==, 3);
+  g_clear_pointer (&run, run_free);
+  {
+    g_autoptr(CcmStore) store = open_store (a);
+
+    g_assert_false (ccm_store_is_enrolled (store));
+  }
+
+  /* Trusting the test CA: enrolled, and it is remembered for later syncs. */
+  run = contoso (f, a, "device", "enroll", "--tls-ca", ca, f->url, code, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  create_conference (f, a, "devcon");
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  sync_path_ok (a);
+
+  server = server_picture (f);
+  pa = path_picture (a);
+  g_assert_cmpint (count_type (server, "ConferenceCreated"), ==, 1);
+  g_assert_cmpstr (pa, ==, server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1033,6 +1115,7 @@ main (int    argc,
   ADD ("/client/cli-status", test_cli_status);
   ADD ("/client/automatic", test_automatic);
   ADD ("/client/backoff", test_backoff);
+  ADD ("/client/tls", test_tls);
 
   return g_test_run ();
 }
