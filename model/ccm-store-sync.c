@@ -547,6 +547,28 @@ fail:
   return FALSE;
 }
 
+/* A server restored from a backup has forgotten this device's commands from
+ * from_seq on: they become pending again, to be pushed once more. Their
+ * replay is harmless meanwhile — a command id that already ran here only
+ * returns its first outcome. */
+gboolean
+ccm_store_requeue (CcmStore    *self,
+                   gint64       from_seq,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+
+  stmt = ccm_store_prepare (self,
+                            "UPDATE command_log SET status = 'pending', outcome = NULL "
+                            "WHERE seq >= ? AND status != 'pending'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from_seq);
+  return ccm_store_step_done (self, stmt, error);
+}
+
 /* From now on the server's answer is the confirmed layer. A standalone
  * store's history becomes pending, to be pushed (DESIGN §4). */
 gboolean

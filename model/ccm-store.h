@@ -103,6 +103,9 @@ gboolean      ccm_store_rebase              (CcmStore     *self,
                                              GError      **error);
 gboolean      ccm_store_reset_confirmed     (CcmStore     *self,
                                              GError      **error);
+gboolean      ccm_store_requeue             (CcmStore     *self,
+                                             gint64        from_seq,
+                                             GError      **error);
 GHashTable   *ccm_store_tentative_keys      (CcmStore     *self,
                                              const char   *table,
                                              GError      **error);

@@ -1612,6 +1612,9 @@ ccm_server_store_pull (CcmServerStore   *self,
       json_object_set_boolean_member (response, "reset", TRUE);
       json_object_set_string_member (response, "epoch", self->epoch);
       json_object_set_string_member (response, "cookie", cookie);
+      /* What this server has of the device: a restored one may lack its
+       * latest commands, which the device then pushes again. */
+      json_object_set_int_member (response, "last_seq", device->last_seq);
       return g_steal_pointer (&response);
     }
 

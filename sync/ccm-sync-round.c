@@ -264,6 +264,7 @@ typedef struct
   guint      batch_limit;
   guint      resets;
   guint      pages;
+  gboolean   requeued;
 } Round;
 
 static void
@@ -327,6 +328,29 @@ push_cb (GObject      *source,
   guint n;
 
   body = ccm_sync_client_request_finish (self, result, &error_body, &error);
+
+  /* A gap before what is pending: the server was restored from a backup and
+   * lost this device's latest commands. They are still in the command log:
+   * queue them again and push from where the server stands (once a round). */
+  if (body == NULL && !round->requeued && error_body != NULL &&
+      g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_SEQ_GAP) &&
+      ccm_json_int (error_body, "expected_seq", 0) > 0)
+    {
+      gint64 expected = ccm_json_int (error_body, "expected_seq", 0);
+      g_autoptr(GError) requeue_error = NULL;
+
+      if (ccm_store_requeue (self->store, expected, &requeue_error))
+        {
+          g_debug ("The server expects command %lld again: pushing from there", (long long) expected);
+          round->requeued = TRUE;
+          round->after_seq = expected - 1;
+          self->pushed_through = MIN (self->pushed_through, expected - 1);
+          push_next (g_steal_pointer (&task));
+          return;
+        }
+      g_warning ("%s", requeue_error->message);
+    }
+
   if (body == NULL)
     {
       if (g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_SEQ_GAP) && error_body != NULL)
@@ -559,6 +583,7 @@ pull_cb (GObject      *source,
   JsonArray *events = NULL;
   const char *cookie = NULL;
   gboolean reset = FALSE, has_more = FALSE;
+  gint64 last_seq = -1;
 
   body = ccm_sync_client_request_finish (self, result, NULL, &error);
   if (body == NULL)
@@ -581,9 +606,12 @@ pull_cb (GObject      *source,
                                    _("The server keeps asking this device to start over."));
           return;
         }
+      if (!ccm_json_get_int (body, "last_seq", FALSE, &last_seq, &error))
+        goto invalid;
       if (!ccm_store_begin (self->store, &error))
         goto fail;
-      if (!ccm_store_reset_confirmed (self->store, &error) ||
+      if ((last_seq >= 0 && !ccm_store_requeue (self->store, last_seq + 1, &error)) ||
+          !ccm_store_reset_confirmed (self->store, &error) ||
           !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, NULL, &error))
         {
           ccm_store_rollback (self->store);
@@ -591,6 +619,15 @@ pull_cb (GObject      *source,
         }
       if (!ccm_store_commit (self->store, &error))
         goto fail;
+
+      /* Push what the restored server lacks, then pull everything. */
+      if (last_seq >= 0)
+        {
+          round->after_seq = last_seq;
+          self->pushed_through = MIN (self->pushed_through, last_seq);
+          push_next (g_steal_pointer (&task));
+          return;
+        }
       pull_next (g_steal_pointer (&task));
       return;
     }

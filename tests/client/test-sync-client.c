@@ -1089,6 +1089,48 @@ test_tls (Fixture       *f,
   g_assert_cmpstr (pa, ==, server);
 }
 
+/* The server is restored from a backup taken before the desk's latest
+ * commands: the desk starts over from the restored server and pushes what
+ * it lacks, keeping its own history (issue 7's new-epoch case). */
+static void
+test_restored_server (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *backup = store_path (f, "backup.db");
+  g_autofree char *live = ccm_server_store_path (f->data);
+  g_autofree char *wal = g_strconcat (live, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (live, "-shm", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *server = NULL, *pa = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  enroll_path (f, a, "organizer");
+  create_conference (f, a, "devcon");
+  sync_path_ok (a);
+  out = server_run (f, "backup", backup, NULL);
+
+  create_conference (f, a, "second");
+  sync_path_ok (a);
+  g_assert_cmpint (pending_of (a), ==, 0);
+
+  /* The administrator puts the backup in place. */
+  server_stop (f, SIGTERM);
+  g_assert_true (g_file_get_contents (backup, &contents, &length, NULL));
+  g_unlink (wal);
+  g_unlink (shm);
+  g_assert_true (g_file_set_contents (live, contents, length, NULL));
+  server_start (f);
+
+  sync_path_ok (a);
+  server = server_picture (f);
+  pa = path_picture (a);
+  g_assert_nonnull (strstr (server, "\"slug\" : \"second\""));
+  g_assert_cmpstr (pa, ==, server);
+  g_assert_cmpint (pending_of (a), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1116,6 +1158,7 @@ main (int    argc,
   ADD ("/client/automatic", test_automatic);
   ADD ("/client/backoff", test_backoff);
   ADD ("/client/tls", test_tls);
+  ADD ("/client/restored-server", test_restored_server);
 
   return g_test_run ();
 }
