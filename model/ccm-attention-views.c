@@ -16,6 +16,7 @@
 #include "ccm-order-views.h"
 #include "ccm-order-views-private.h"
 #include "ccm-checkin.h"
+#include "ccm-clock.h"
 #include "ccm-errors.h"
 #include "ccm-json.h"
 
@@ -23,6 +24,8 @@
 #define KIND_AMOUNT_MISMATCH      "amount_mismatch"
 #define KIND_REFUND_DUE           "refund_due"
 #define KIND_PAYMENT_AFTER_EXPIRY "payment_after_expiry"
+#define KIND_FIELD_CONFLICT       "field_conflict"
+#define KIND_REJECTED_COMMAND     "rejected_command"
 
 static const char *const tables[] = { "attention_items", NULL };
 
@@ -43,6 +46,9 @@ static const char schema[] =
   "  device_id TEXT,"
   "  device_time INTEGER,"
   "  decided_at INTEGER,"
+  "  field TEXT,"
+  "  kept TEXT,"
+  "  other TEXT,"
   "  recorded_at INTEGER NOT NULL);"
   "CREATE INDEX attention_items_conference ON attention_items (conference, id);";
 
@@ -59,6 +65,20 @@ bind_int_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
+/* A value of a conflicting field as text (reservation_minutes is a number). */
+static char *
+value_text (JsonObject *payload,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (payload, member);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
+    return NULL;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%lld", (long long) json_node_get_int (node));
+  return g_strdup (json_node_get_string (node));
+}
+
 /* Columns rather than the payload's text: a JSON object's members have no
  * fixed order, and the rows must come out byte for byte the same. */
 static gboolean
@@ -70,13 +90,17 @@ add_item (CcmStore        *store,
 {
   JsonObject *p = event->payload;
   const char *device_id = ccm_json_string (p, "device_id");
+  gboolean conflict = g_str_equal (kind, KIND_FIELD_CONFLICT);
+  g_autofree char *kept = conflict ? value_text (p, "kept") : NULL;
+  g_autofree char *other = conflict ? value_text (p, "other") : NULL;
   sqlite3_stmt *stmt;
 
   stmt = ccm_store_prepare (store,
                             "INSERT INTO attention_items (id, conference, kind, order_id, "
                             "ticket_code, payment_id, amount, expected_amount, currency, reason, "
-                            "scan, seat_type_id, device_id, device_time, decided_at, recorded_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                            "scan, seat_type_id, device_id, device_time, decided_at, field, kept, "
+                            "other, recorded_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, event->position);
@@ -97,7 +121,14 @@ add_item (CcmStore        *store,
       bind_int_or_null (stmt, 14, p, "device_time");
       bind_int_or_null (stmt, 15, p, "decided_at");
     }
-  sqlite3_bind_int64 (stmt, 16, event->recorded_at);
+  if (conflict)
+    {
+      ccm_views_bind_text (stmt, 13, ccm_json_string (p, "other_device"));
+      ccm_views_bind_text (stmt, 16, ccm_json_string (p, "field"));
+      ccm_views_bind_text (stmt, 17, kept);
+      ccm_views_bind_text (stmt, 18, other);
+    }
+  sqlite3_bind_int64 (stmt, 19, event->recorded_at);
   return ccm_store_step_done (store, stmt, error);
 }
 
@@ -121,6 +152,13 @@ attention_views_apply (CcmStore        *store,
       return TRUE;
     }
 
+  if (ccm_views_stream_key (event, "conference/") != NULL)
+    {
+      if (g_str_equal (type, "ConferenceFieldConflict"))
+        return add_item (store, event, KIND_FIELD_CONFLICT, NULL, error);
+      return TRUE;
+    }
+
   if (ccm_views_stream_key (event, "payment/") != NULL)
     {
       if (g_str_equal (type, "PaymentAmountMismatch"))
@@ -140,7 +178,7 @@ attention_views_apply (CcmStore        *store,
 
 const CcmProjection ccm_attention_views_projection = {
   .name = "attention-views",
-  .version = 1,
+  .version = 2,
   .schema = schema,
   .tables = tables,
   .apply = attention_views_apply,
@@ -205,12 +243,18 @@ message_for (const char *kind,
     return g_strdup_printf (_("Ticket %s came back in although re-entry is not allowed."), code);
   if (g_str_equal (kind, CCM_CHECKIN_FLAG_NOT_INSIDE))
     return g_strdup_printf (_("Ticket %s was scanned out without being inside."), code);
+  if (g_str_equal (kind, KIND_FIELD_CONFLICT))
+    return g_strdup_printf (_("Two devices changed the %s at the same time: “%s” was kept, "
+                              "“%s” was replaced; set it again if that was the right one."),
+                            ccm_json_string (d, "field"), ccm_json_string (d, "kept"),
+                            ccm_json_string (d, "other"));
   return g_strdup (kind);
 }
 
 #define ITEM_COLUMNS \
   "id, conference, kind, order_id, ticket_code, payment_id, amount, expected_amount, " \
-  "currency, reason, scan, seat_type_id, device_id, device_time, decided_at, recorded_at"
+  "currency, reason, scan, seat_type_id, device_id, device_time, decided_at, field, kept, " \
+  "other, recorded_at"
 
 /* The detail: what the event said that the fixed members do not. */
 static JsonObject *
@@ -218,7 +262,7 @@ detail_from_row (sqlite3_stmt *stmt)
 {
   static const char *const names[] = {
     "amount", "expected_amount", "currency", "reason", "scan", "seat_type_id",
-    "device_id", "device_time", "decided_at"
+    "device_id", "device_time", "decided_at", "field", "kept", "other"
   };
   JsonObject *detail = json_object_new ();
 
@@ -236,6 +280,78 @@ detail_from_row (sqlite3_stmt *stmt)
         ccm_views_set_text (detail, names[i], stmt, column);
     }
   return detail;
+}
+
+/* Commands of this device the server refused after the fact (DESIGN §5.1
+ * rule 5): they come from the command log, not from events. */
+static gboolean
+add_rejected_commands (CcmStore    *store,
+                       const char  *slug,
+                       JsonArray   *list,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT seq, type, command, outcome, issued_at FROM command_log "
+                            "WHERE status = 'rejected' ORDER BY seq DESC", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) command = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 2),
+                                                            -1, NULL);
+      g_autoptr(JsonObject) outcome = NULL;
+      JsonObject *args = NULL, *o, *detail;
+      const char *conference = NULL;
+      const char *reason = NULL;
+
+      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
+        outcome = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 3), -1, NULL);
+      if (command != NULL)
+        ccm_json_get_object (command, "args", FALSE, &args, NULL);
+      if (args != NULL)
+        {
+          conference = ccm_json_string (args, "conference");
+          if (conference == NULL)
+            conference = ccm_json_string (args, "slug");
+        }
+      if (slug != NULL && g_strcmp0 (slug, conference) != 0)
+        continue;
+      if (outcome != NULL)
+        reason = ccm_json_string (outcome, "message");
+
+      o = json_object_new ();
+      detail = json_object_new ();
+      json_object_set_int_member (detail, "seq", sqlite3_column_int64 (stmt, 0));
+      json_object_set_string_member (detail, "type", (const char *) sqlite3_column_text (stmt, 1));
+      if (outcome != NULL && ccm_json_string (outcome, "field") != NULL)
+        json_object_set_string_member (detail, "field", ccm_json_string (outcome, "field"));
+      json_object_set_null_member (o, "id");
+      ccm_json_set_string_or_null (o, "conference", conference);
+      json_object_set_string_member (o, "kind", KIND_REJECTED_COMMAND);
+      ccm_json_set_string_or_null (o, "order_id", args != NULL ? ccm_json_string (args, "order_id") : NULL);
+      json_object_set_null_member (o, "ticket_code");
+      json_object_set_null_member (o, "payment_id");
+      {
+        g_autofree char *message = g_strdup_printf (_("The server refused “%s” from this device: "
+                                                      "%s"),
+                                                    (const char *) sqlite3_column_text (stmt, 1),
+                                                    reason != NULL ? reason : _("no reason given."));
+
+        json_object_set_string_member (o, "message", message);
+      }
+      json_object_set_object_member (o, "detail", detail);
+      {
+        g_autofree char *time = ccm_time_format (sqlite3_column_int64 (stmt, 4));
+
+        json_object_set_string_member (o, "recorded_at", time);
+      }
+      json_array_add_object_element (list, o);
+    }
+  return ccm_views_done (store, stmt, rc, "listing refused commands", error);
 }
 
 JsonArray *
@@ -282,10 +398,12 @@ ccm_attention_views_list (CcmStore    *store,
       ccm_views_set_text (o, "payment_id", stmt, 5);
       json_object_set_string_member (o, "message", message);
       json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
-      ccm_views_set_time (o, "recorded_at", stmt, 15);
+      ccm_views_set_time (o, "recorded_at", stmt, 18);
       json_array_add_object_element (list, o);
     }
   if (!ccm_views_done (store, stmt, rc, "listing the attention list", error))
+    return NULL;
+  if (!add_rejected_commands (store, slug, list, error))
     return NULL;
   return g_steal_pointer (&list);
 }

@@ -554,7 +554,7 @@ find_conflicts (const CcmConferenceState *state,
         continue;
 
       conflict = json_object_new ();
-      json_object_set_string_member (conflict, "slug", state->slug);
+      json_object_set_string_member (conflict, "conference", state->slug);
       json_object_set_string_member (conflict, "field", name);
       json_object_set_member (conflict, "kept", json_node_copy (json_object_get_member (changes, name)));
       json_object_set_member (conflict, "other", field_value (state, i));

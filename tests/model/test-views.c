@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "ccm-assignments.h"
+#include "ccm-conference-views.h"
 #include "ccm-domain.h"
 #include "ccm-errors.h"
 #include "ccm-id.h"
@@ -1026,6 +1027,101 @@ test_rebuild_identical (Fixture       *f,
   g_assert_cmpstr (before, ==, reopened);
 }
 
+static void
+rename_from (Fixture    *f,
+             const char *device,
+             gint64      base_version,
+             const char *name)
+{
+  g_autofree char *command_id = new_id (f);
+  g_autoptr(CcmCommand) command = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "slug", "conf");
+  json_object_set_string_member (args, "name", name);
+  json_object_set_int_member (args, "base_version", base_version);
+  command = ccm_command_new ("UpdateConference", command_id, args);
+  command->device_id = g_strdup (device);
+  outcome = ccm_store_execute (f->store, command, &error);
+  g_assert_no_error (error);
+}
+
+/* DESIGN §5.3: concurrent renames land on the attention list with both
+ * values, and the later one by log order is kept. */
+static void
+test_field_conflict (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(JsonObject) conference = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *item = NULL;
+  gint64 base;
+
+  given_conference (f, "conf");
+  conference = ccm_conference_views_get (f->store, "conf", &error);
+  base = ccm_json_int (conference, "version", 0);
+  g_assert_cmpint (base, >, 0);
+
+  rename_from (f, "laptop-a", base, "Contoso East");
+  rename_from (f, "laptop-b", base, "Contoso West");
+
+  g_clear_pointer (&conference, json_object_unref);
+  conference = ccm_conference_views_get (f->store, "conf", &error);
+  g_assert_cmpstr (ccm_json_string (conference, "name"), ==, "Contoso West");
+
+  list = attention (f);
+  g_assert_cmpuint (count_kind (list, "field_conflict"), ==, 1);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    if (g_str_equal (ccm_json_string (json_array_get_object_element (list, i), "kind"),
+                     "field_conflict"))
+      item = json_array_get_object_element (list, i);
+  g_assert_nonnull (strstr (ccm_json_string (item, "message"), "Contoso West"));
+  g_assert_nonnull (strstr (ccm_json_string (item, "message"), "Contoso East"));
+  g_assert_cmpstr (ccm_json_string (json_object_get_object_member (item, "detail"), "device_id"),
+                   ==, "laptop-a");
+}
+
+/* A command the server refused shows on the device that issued it. */
+static void
+test_rejected_command (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(CcmCommand) command = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command_id = new_id (f);
+  CcmCommandResult *result;
+  JsonObject *args = json_object_new ();
+
+  /* As if pulled from the server: the conference is in the confirmed layer. */
+  g_assert_true (ccm_store_enroll (f->store, &error));
+  given_conference (f, "conf");
+  json_object_set_string_member (args, "slug", "conf");
+  json_object_set_string_member (args, "tagline", "Offline edit");
+  command = ccm_command_new ("UpdateConference", command_id, args);
+  outcome = ccm_store_submit (f->store, command, &error);
+  g_assert_no_error (error);
+
+  result = g_new0 (CcmCommandResult, 1);
+  result->seq = ccm_json_int (outcome->result, "seq", 0);
+  result->status = g_strdup ("rejected");
+  result->outcome = json_object_new ();
+  json_object_set_string_member (result->outcome, "message", "This device may not change conferences.");
+  g_ptr_array_add (results, result);
+  g_assert_true (ccm_store_rebase (f->store, NULL, results, &error));
+  g_assert_no_error (error);
+
+  list = attention (f);
+  g_assert_cmpuint (count_kind (list, "rejected_command"), ==, 1);
+  g_assert_nonnull (strstr (ccm_json_string (json_array_get_object_element (list, 0), "message"),
+                            "may not change conferences"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1046,6 +1142,8 @@ main (int   argc,
   ADD ("/model/views/attention/amount-mismatch", test_amount_mismatch);
   ADD ("/model/views/waitlist/promotion", test_waitlist);
   ADD ("/model/views/rebuild/identical", test_rebuild_identical);
+  ADD ("/model/views/attention/field-conflict", test_field_conflict);
+  ADD ("/model/views/attention/rejected-command", test_rejected_command);
 
   return g_test_run ();
 }
