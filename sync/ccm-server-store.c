@@ -17,10 +17,12 @@
 
 #include <glib/gstdio.h>
 
+#include "ccm-checkin.h"
 #include "ccm-domain.h"
 #include "ccm-errors.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
+#include "ccm-order-views.h"
 #include "ccm-server-store.h"
 
 #define CODE_LENGTH  12
@@ -1708,6 +1710,48 @@ set_text_or_null (JsonObject   *o,
   ccm_json_set_string_or_null (o, member, (const char *) sqlite3_column_text (stmt, column));
 }
 
+/* Conflicts the domain resolved and recorded (DESIGN §5.3): concurrent edits
+ * of one conference field, double admissions, admissions of cancelled
+ * orders. They sit on the attention list that every store keeps. */
+static gboolean
+add_recorded_conflicts (CcmServerStore  *self,
+                        GPtrArray       *conflicts,
+                        GError         **error)
+{
+  static const char *const kinds[] = {
+    "field_conflict", CCM_CHECKIN_FLAG_ALREADY_ADMITTED, CCM_CHECKIN_FLAG_CANCELLED_ORDER, NULL
+  };
+  g_autoptr(JsonArray) items = ccm_attention_views_list (self->store, NULL, error);
+
+  if (items == NULL)
+    return FALSE;
+
+  /* The attention list is newest first; this list is oldest first. */
+  for (guint i = json_array_get_length (items); i > 0; i--)
+    {
+      JsonObject *item = json_array_get_object_element (items, i - 1);
+      JsonObject *detail = json_object_get_object_member (item, "detail");
+      const char *kind = ccm_json_string (item, "kind");
+      JsonObject *o;
+
+      if (!g_strv_contains (kinds, kind))
+        continue;
+      o = json_object_new ();
+      json_object_set_int_member (o, "id", ccm_json_int (item, "id", 0));
+      ccm_json_set_string_or_null (o, "device_id", ccm_json_string (detail, "device_id"));
+      json_object_set_int_member (o, "seq", 0);
+      json_object_set_null_member (o, "command_id");
+      json_object_set_string_member (o, "type", kind);
+      ccm_json_set_string_or_null (o, "conference", ccm_json_string (item, "conference"));
+      json_object_set_string_member (o, "error", "conflict");
+      ccm_json_set_string_or_null (o, "field", ccm_json_string (detail, "field"));
+      ccm_json_set_string_or_null (o, "message", ccm_json_string (item, "message"));
+      ccm_json_set_string_or_null (o, "recorded_at", ccm_json_string (item, "recorded_at"));
+      g_ptr_array_add (conflicts, o);
+    }
+  return TRUE;
+}
+
 GPtrArray *
 ccm_server_store_list_conflicts (CcmServerStore  *self,
                                  GError         **error)
@@ -1742,6 +1786,8 @@ ccm_server_store_list_conflicts (CcmServerStore  *self,
     }
   sqlite3_reset (stmt);
   if (error != NULL && *error != NULL)
+    return NULL;
+  if (!add_recorded_conflicts (self, conflicts, error))
     return NULL;
   return g_steal_pointer (&conflicts);
 }

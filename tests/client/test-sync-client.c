@@ -1131,6 +1131,48 @@ test_restored_server (Fixture       *f,
   g_assert_cmpint (pending_of (a), ==, 0);
 }
 
+/* Two laptops rename the same conference offline (DESIGN §5.3): the later
+ * one by server order wins, and the conflict shows on the server's list and
+ * on both laptops' attention lists. */
+static void
+test_concurrent_rename (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *b = store_path (f, "b.db");
+  g_autofree char *conflicts = NULL;
+  g_autoptr(Run) show = NULL;
+  g_autoptr(Run) attention_a = NULL;
+  g_autoptr(Run) attention_b = NULL;
+
+  enroll_path (f, a, "organizer");
+  enroll_path (f, b, "organizer");
+  create_conference (f, a, "devcon");
+  sync_path_ok (a);
+  sync_path_ok (b);
+
+  server_stop (f, SIGTERM);
+  contoso_ok (f, a, "conference", "update", "devcon", "--name", "DevCon East");
+  contoso_ok (f, b, "conference", "update", "devcon", "--name", "DevCon West");
+  server_start (f);
+
+  sync_path_ok (a);
+  sync_path_ok (b);
+  sync_path_ok (a);
+
+  show = contoso (f, a, "--json", "conference", "show", "devcon", NULL);
+  g_assert_nonnull (strstr (show->out, "DevCon West"));
+
+  conflicts = server_run (f, "conflicts", "list", "--json", NULL);
+  g_assert_nonnull (strstr (conflicts, "field_conflict"));
+  g_assert_nonnull (strstr (conflicts, "DevCon East"));
+
+  attention_a = contoso (f, a, "--json", "attention", "list", "devcon", NULL);
+  attention_b = contoso (f, b, "--json", "attention", "list", "devcon", NULL);
+  g_assert_nonnull (strstr (attention_a->out, "field_conflict"));
+  g_assert_nonnull (strstr (attention_b->out, "field_conflict"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1159,6 +1201,7 @@ main (int    argc,
   ADD ("/client/backoff", test_backoff);
   ADD ("/client/tls", test_tls);
   ADD ("/client/restored-server", test_restored_server);
+  ADD ("/client/concurrent-rename", test_concurrent_rename);
 
   return g_test_run ();
 }
