@@ -254,27 +254,29 @@ out:
   return g_steal_pointer (&outcome);
 }
 
+/* A command id that ran here (or runs tentatively) has its outcome in the
+ * commands table. */
 static gboolean
-lookup_logged (CcmStore     *self,
-               const char   *command_id,
-               gint64       *seq,
-               char        **outcome_text,
-               GError      **error)
+already_ran (CcmStore    *self,
+             const char  *command_id,
+             gboolean    *ran,
+             GError     **error)
 {
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = ccm_store_prepare (self, "SELECT seq, outcome FROM command_log WHERE command_id = ?", error);
+  stmt = ccm_store_prepare (self, "SELECT 1 FROM commands WHERE command_id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, command_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *seq = sqlite3_column_int64 (stmt, 0);
-      *outcome_text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-    }
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "looking up a command");
+      return FALSE;
+    }
+  *ran = rc == SQLITE_ROW;
   return TRUE;
 }
 
@@ -315,8 +317,7 @@ ccm_store_submit (CcmStore    *self,
                   GError     **error)
 {
   g_autoptr(CcmOutcome) outcome = NULL;
-  g_autofree char *logged_outcome = NULL;
-  gboolean enrolled;
+  gboolean enrolled, ran = FALSE;
   gint64 seq = 0;
 
   g_return_val_if_fail (CCM_IS_STORE (self), NULL);
@@ -331,9 +332,9 @@ ccm_store_submit (CcmStore    *self,
     return NULL;
 
   /* The same command id again: its first answer, nothing written. */
-  if (!lookup_logged (self, command->command_id, &seq, &logged_outcome, error))
+  if (!already_ran (self, command->command_id, &ran, error))
     goto fail;
-  if (seq > 0)
+  if (ran)
     {
       ccm_store_rollback (self);
       return ccm_store_execute (self, command, error);

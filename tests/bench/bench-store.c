@@ -1,7 +1,8 @@
 /* bench-store.c — how close the command path and rebuild come to SQLite's
  * own ceilings on this disk.
  *
- *   (a) commands/s through ccm_store_execute, one command per transaction
+ *   (a) commands/s through ccm_store_submit (the command log, the decider,
+ *       the events, the read models), one command per transaction
  *   (b) raw single-row inserts/s, one per transaction, same pragmas
  *   (c) events/s replayed by ccm_store_rebuild
  *   (d) events/s of a raw scan of the same table parsing every payload
@@ -99,7 +100,7 @@ run_commands (CcmStore *store,
       g_autofree char *slug = g_strdup_printf ("bench-%u", i % 8);
       g_autoptr(CcmCommand) command = update_command (ccm_clock_now (clock), slug, i);
       g_autoptr(GError) error = NULL;
-      g_autoptr(CcmOutcome) outcome = ccm_store_execute (store, command, &error);
+      g_autoptr(CcmOutcome) outcome = ccm_store_submit (store, command, &error);
 
       must (outcome != NULL, error);
     }
