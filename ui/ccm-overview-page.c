@@ -21,6 +21,7 @@ struct _CcmOverviewPage
 
   CcmContext  *context;
   char        *slug;
+  guint        refresh_id;
 
   AdwActionRow *publish_row;
   GtkSwitch   *publish_switch;
@@ -193,10 +194,23 @@ publish_state_set_cb (CcmOverviewPage *self,
   return TRUE;
 }
 
+static gboolean
+refresh_idle_cb (gpointer user_data)
+{
+  CcmOverviewPage *self = user_data;
+
+  self->refresh_id = 0;
+  ccm_overview_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Coalesced: a burst of commits (expiring reservations, a pull) makes
+ * one refresh, not one per commit. */
 static void
 store_changed_cb (CcmOverviewPage *self)
 {
-  ccm_overview_page_refresh (self);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_idle_cb, self);
 }
 
 static void
@@ -204,6 +218,7 @@ ccm_overview_page_dispose (GObject *object)
 {
   CcmOverviewPage *self = CCM_OVERVIEW_PAGE (object);
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_OVERVIEW_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->context);

@@ -23,6 +23,7 @@ struct _CcmWindow
   char                 *slug;
   GtkWidget            *dialog;      /* weak */
   guint                 n_attention;
+  guint                 reload_id;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -46,6 +47,8 @@ struct _CcmWindow
 };
 
 G_DEFINE_FINAL_TYPE (CcmWindow, ccm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+#define MAX_ATTENTION_ROWS 200
 
 enum {
   PROP_0,
@@ -150,7 +153,9 @@ refresh_attention (CcmWindow *self)
   if (error != NULL)
     g_debug ("Attention list: %s", error->message);
 
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+  self->n_attention = items != NULL ? json_array_get_length (items) : 0;
+  /* Newest first; a few hundred rows are what a person reads. */
+  for (guint i = 0; items != NULL && i < MIN (json_array_get_length (items), MAX_ATTENTION_ROWS); i++)
     {
       JsonObject *o = json_array_get_object_element (items, i);
       GtkWidget *row = adw_action_row_new ();
@@ -166,7 +171,6 @@ refresh_attention (CcmWindow *self)
       gtk_widget_add_css_class (icon, "warning");
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       gtk_list_box_append (self->attention_list, row);
-      self->n_attention++;
     }
 
   gtk_stack_set_visible_child_name (self->attention_stack,
@@ -266,11 +270,22 @@ reload_conferences (CcmWindow *self)
   set_conference (self, pos != GTK_INVALID_LIST_POSITION ? keep : NULL);
 }
 
+static gboolean
+reload_idle_cb (gpointer user_data)
+{
+  CcmWindow *self = user_data;
+
+  self->reload_id = 0;
+  reload_conferences (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 store_changed_cb (CcmWindow *self,
                   gint64     position)
 {
-  reload_conferences (self);
+  if (self->reload_id == 0)
+    self->reload_id = g_idle_add (reload_idle_cb, self);
 }
 
 /* Actions */
@@ -279,6 +294,9 @@ static void
 dialog_saved_cb (CcmWindow  *self,
                  const char *slug)
 {
+  /* The new conference is listed now, not at the next idle. */
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  reload_conferences (self);
   ccm_window_select_conference (self, slug);
 }
 
@@ -399,6 +417,7 @@ ccm_window_dispose (GObject *object)
   if (self->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   g_clear_weak_pointer (&self->dialog);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->conferences);
