@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "ccm-conference-dialog.h"
+#include "ccm-clock.h"
 #include "ccm-conference-views.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
@@ -161,12 +162,17 @@ refresh_attention (CcmWindow *self)
       GtkWidget *row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      g_autofree char *when = ccm_ui_format_time (ccm_json_int (o, "recorded_at", 0));
+      g_autofree char *when = NULL;
+      gint64 recorded_at = 0;
       const char *kind = ccm_json_string (o, "kind");
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      ccm_json_string (o, "message") != NULL
                                        ? ccm_json_string (o, "message") : kind);
+      /* Read models give times as RFC 3339 text. */
+      if (ccm_json_string (o, "recorded_at") != NULL)
+        ccm_time_parse (ccm_json_string (o, "recorded_at"), &recorded_at);
+      when = recorded_at > 0 ? ccm_ui_format_time (recorded_at) : g_strdup ("");
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
       gtk_widget_add_css_class (icon, "warning");
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
