@@ -834,6 +834,23 @@ ccm_store_get_device_id (CcmStore *self)
   return self->device_id;
 }
 
+/* Enrollment gives the device the id the server knows it by: its commands,
+ * and the allotments leased to it, must name that one. */
+gboolean
+ccm_store_set_device_id (CcmStore    *self,
+                         const char  *device_id,
+                         GError     **error)
+{
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+
+  if (!ccm_store_set_meta (self, "device_id", device_id, error))
+    return FALSE;
+  g_free (self->device_id);
+  self->device_id = g_strdup (device_id);
+  return TRUE;
+}
+
 int
 ccm_store_get_schema_version (CcmStore *self)
 {

@@ -51,6 +51,9 @@ const char   *ccm_store_get_path            (CcmStore     *self);
 CcmClock     *ccm_store_get_clock           (CcmStore     *self);
 CcmRegistry  *ccm_store_get_registry        (CcmStore     *self);
 const char   *ccm_store_get_device_id       (CcmStore     *self);
+gboolean      ccm_store_set_device_id       (CcmStore     *self,
+                                             const char   *device_id,
+                                             GError      **error);
 int           ccm_store_get_schema_version  (CcmStore     *self);
 gint64        ccm_store_get_last_position   (CcmStore     *self);
 gint64        ccm_store_count_events        (CcmStore     *self);

@@ -85,6 +85,7 @@ save_enrollment (CcmSyncClient  *self,
   if (!ccm_store_set_meta (self->store, CCM_SYNC_META_URL, enrollment->url, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_SERVER_ID, enrollment->server_id, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_DEVICE_ID, device_id, error) ||
+      !ccm_store_set_device_id (self->store, device_id, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_SECRET, secret, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_ROLE, role, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_TLS_CA, self->tls_ca_file, error) ||

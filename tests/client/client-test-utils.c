@@ -1,0 +1,386 @@
+/* client-test-utils.c — helpers shared by the client test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "client-test-utils.h"
+
+void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_free (run);
+}
+
+
+/* The server */
+
+/* A test that fails must not leave its server behind. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void
+server_start (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", f->port);
+  g_autofree char *line = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (f->tls_cert != NULL)
+    f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
+                                             "serve", "--port", port, "--data", f->data,
+                                             "--tls-cert", f->tls_cert, "--tls-key", f->tls_key,
+                                             NULL);
+  else
+    f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
+                                             "serve", "--port", port, "--data", f->data, NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, f->tls_cert != NULL ? "listening on https://127.0.0.1:"
+                                                          : "listening on http://127.0.0.1:"));
+
+  g_free (f->url);
+  f->url = g_strdup (line + strlen ("listening on "));
+  f->port = atoi (strrchr (f->url, ':') + 1);
+}
+
+void
+server_stop (Fixture *f,
+             int      signal_number)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->server == NULL)
+    return;
+  g_subprocess_send_signal (f->server, signal_number);
+  g_subprocess_wait (f->server, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->server);
+}
+
+char *
+server_run (Fixture    *f,
+            const char *first,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int wait_status = 0;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CONTOSO_SERVER_BIN"));
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, (gpointer) "--data");
+  g_ptr_array_add (argv, f->data);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &out, &err, &wait_status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (wait_status, NULL))
+    g_error ("contoso-server %s failed: %s", first, err);
+  return g_strstrip (out);
+}
+
+char *
+enroll_code (Fixture    *f,
+             const char *role)
+{
+  return server_run (f, "enroll-code", "--role", role, NULL);
+}
+
+/* The `contoso` command line */
+
+Run *
+contoso (Fixture    *f,
+         const char *store,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+  int wait_status = 0;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CONTOSO_BIN"));
+  g_ptr_array_add (argv, (gpointer) "--store");
+  g_ptr_array_add (argv, (gpointer) store);
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  envp = g_environ_setenv (envp, "HOME", g_get_home_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  envp = g_environ_unsetenv (envp, "CONTOSO_NOW");
+
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+  return run;
+}
+
+
+char *
+store_path (Fixture    *f,
+            const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+void
+create_conference (Fixture    *f,
+                   const char *store,
+                   const char *slug)
+{
+  contoso_ok (f, store, "conference", "create", slug, "--name", "DevCon", "--start", "2027-03-01",
+              "--end", "2027-03-03", "--owner-name", "Ada", "--owner-email", "ada@example.org");
+  contoso_ok (f, store, "seat-type", "add", slug, "Full pass", "--price", "100", "--quota", "50");
+  contoso_ok (f, store, "conference", "publish", slug);
+}
+
+/* In-process stores and clients */
+
+CcmStore *
+open_store (const char *path)
+{
+  g_autoptr(CcmRegistry) registry = ccm_domain_registry_new ();
+  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
+  g_autoptr(GError) error = NULL;
+  CcmStore *store = ccm_store_open (path, registry, clock, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+gboolean
+client_sync (CcmSyncClient  *client,
+             GError        **error)
+{
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  gboolean ok;
+
+  ccm_sync_client_sync_async (client, NULL, wait_cb, &wait);
+  g_main_loop_run (wait.loop);
+  ok = ccm_sync_client_sync_finish (client, wait.result, error);
+  g_object_unref (wait.result);
+  g_main_loop_unref (wait.loop);
+  return ok;
+}
+
+void
+client_enroll (CcmSyncClient *client,
+               const char    *url,
+               const char    *code)
+{
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  g_autoptr(GError) error = NULL;
+
+  ccm_sync_client_enroll_async (client, url, code, "Test desk", NULL, wait_cb, &wait);
+  g_main_loop_run (wait.loop);
+  g_assert_true (ccm_sync_client_enroll_finish (client, wait.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+  g_main_loop_unref (wait.loop);
+}
+
+/* Waits for the client to let go of its last requests, then checks it is gone. */
+void
+client_free (CcmSyncClient *client)
+{
+  ccm_sync_client_stop (client);
+  while (G_OBJECT (client)->ref_count > 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_finalize_object (client);
+}
+
+/* One round on the store file, as a desk app would do it. */
+gboolean
+sync_path (const char  *path,
+           GError     **error)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+  CcmSyncClient *client = ccm_sync_client_new (store);
+  gboolean ok = client_sync (client, error);
+
+  client_free (client);
+  return ok;
+}
+
+void
+sync_path_ok (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sync_path (path, &error));
+  g_assert_no_error (error);
+}
+
+void
+enroll_path (Fixture    *f,
+             const char *path,
+             const char *role)
+{
+  g_autofree char *code = enroll_code (f, role);
+  g_autoptr(Run) run = contoso (f, path, "device", "enroll", f->url, code, "--name", path, NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "Enrolled with"));
+}
+
+/* What every store must agree on: the conferences, and the log's shape. */
+char *
+store_picture (CcmStore *store)
+{
+  g_autoptr(JsonArray) conferences = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *json = NULL;
+  GString *picture = g_string_new (NULL);
+
+  conferences = ccm_conference_views_list (store, &error);
+  g_assert_no_error (error);
+  node = json_node_init_array (json_node_alloc (), conferences);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  json = json_generator_to_data (generator, NULL);
+  g_string_append_printf (picture, "%s\n", json);
+
+  events = ccm_store_read_all (store, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+
+      g_string_append_printf (picture, "%s#%" G_GINT64_FORMAT " %s\n", event->stream_id,
+                              event->stream_version, event->type);
+    }
+  return g_string_free (picture, FALSE);
+}
+
+char *
+path_picture (const char *path)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+
+  return store_picture (store);
+}
+
+char *
+server_picture (Fixture *f)
+{
+  g_autofree char *path = ccm_server_store_path (f->data);
+  g_autoptr(CcmRegistry) registry = ccm_server_registry_new ();
+  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmStore) store = ccm_store_open (path, registry, clock, &error);
+
+  g_assert_no_error (error);
+  return store_picture (store);
+}
+
+gint64
+count_type (const char *picture,
+            const char *type)
+{
+  g_autofree char *needle = g_strdup_printf (" %s\n", type);
+  gint64 n = 0;
+
+  for (const char *p = strstr (picture, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+gint64
+pending_of (const char *path)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+
+  return ccm_store_count_pending (store);
+}
+
+/* The fixture */
+
+void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = g_dir_make_tmp ("ccm-client-XXXXXX", NULL);
+  f->data = g_build_filename (f->dir, "server", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->data, 0700), ==, 0);
+  server_start (f);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  server_stop (f, SIGTERM);
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->data);
+  g_free (f->url);
+  g_free (f->tls_cert);
+  g_free (f->tls_key);
+}
+

@@ -1,0 +1,96 @@
+/* client-test-utils.h — what the client test programs share: a real
+ * contoso-server on 127.0.0.1 port 0, `contoso` runs on store files,
+ * in-process sync rounds, and store "pictures" to compare
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include "ccm-clock.h"
+#include "ccm-conference-views.h"
+#include "ccm-domain.h"
+#include "ccm-errors.h"
+#include "ccm-id.h"
+#include "ccm-json.h"
+#include "ccm-protocol.h"
+#include "ccm-server-store.h"
+#include "ccm-sync-client.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char        *dir;
+  char        *data;
+  GSubprocess *server;
+  char        *url;
+  guint        port;
+  char        *tls_cert;   /* HTTPS when set */
+  char        *tls_key;
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+void      run_free          (Run            *run);
+void      server_start      (Fixture        *f);
+void      server_stop       (Fixture        *f,
+                             int             signal_number);
+char     *server_run        (Fixture        *f,
+                             const char     *first,
+                             ...) G_GNUC_NULL_TERMINATED;
+char     *enroll_code       (Fixture        *f,
+                             const char     *role);
+Run      *contoso           (Fixture        *f,
+                             const char     *store,
+                             const char     *first,
+                             ...) G_GNUC_NULL_TERMINATED;
+char     *store_path        (Fixture        *f,
+                             const char     *name);
+void      create_conference (Fixture        *f,
+                             const char     *store,
+                             const char     *slug);
+CcmStore *open_store        (const char     *path);
+gboolean  client_sync       (CcmSyncClient  *client,
+                             GError        **error);
+void      client_enroll     (CcmSyncClient  *client,
+                             const char     *url,
+                             const char     *code);
+void      client_free       (CcmSyncClient  *client);
+gboolean  sync_path         (const char     *path,
+                             GError        **error);
+void      sync_path_ok      (const char     *path);
+void      enroll_path       (Fixture        *f,
+                             const char     *path,
+                             const char     *role);
+char     *store_picture     (CcmStore       *store);
+char     *path_picture      (const char     *path);
+char     *server_picture    (Fixture        *f);
+gint64    count_type        (const char     *picture,
+                             const char     *type);
+gint64    pending_of        (const char     *path);
+void      fixture_set_up    (Fixture        *f,
+                             gconstpointer   data);
+void      fixture_tear_down (Fixture        *f,
+                             gconstpointer   data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+#define contoso_ok(f, store, ...) G_STMT_START {                             \
+    g_autoptr(Run) _run = contoso (f, store, __VA_ARGS__, NULL);             \
+    if (_run->status != 0)                                                   \
+      g_error ("contoso failed (%d): %s%s", _run->status, _run->out, _run->err); \
+  } G_STMT_END
+
+
+G_END_DECLS

@@ -1,0 +1,612 @@
+/* test-sync-scenarios.c — several desks around one real contoso-server
+ *
+ * The whole of DESIGN §5 at once: an organizer, desks that sell and admit
+ * offline (with and without allotments), a desk that stays online, all
+ * coming back in an order of their own. Every store is a real SQLite file;
+ * the desks run the `contoso` binary (CONTOSO_BIN) and sync in this process
+ * through CcmSyncClient; the server is the built contoso-server
+ * (CONTOSO_SERVER_BIN) on 127.0.0.1 port 0.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "client-test-utils.h"
+
+#include "ccm-checkin.h"
+#include "ccm-order-views.h"
+
+#define SLUG "devcon"
+#define PASS "Full pass"
+
+/* Helpers */
+
+static JsonNode *
+parse_run (Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  if (run->status != 0)
+    g_error ("contoso failed (%d): %s%s", run->status, run->out, run->err);
+  node = json_from_string (run->out, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  run_free (run);
+  return node;
+}
+
+static JsonObject *
+object_of (JsonNode *node)
+{
+  JsonObject *object;
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  object = json_object_ref (json_node_get_object (node));
+  json_node_unref (node);
+  return object;
+}
+
+static JsonArray *
+array_of (JsonNode *node)
+{
+  JsonArray *array;
+
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  array = json_array_ref (json_node_get_array (node));
+  json_node_unref (node);
+  return array;
+}
+
+/* `contoso --json …` on a store: its one JSON document. */
+#define contoso_object(f, store, ...) object_of (parse_run (contoso (f, store, "--json", __VA_ARGS__, NULL)))
+#define contoso_array(f, store, ...) array_of (parse_run (contoso (f, store, "--json", __VA_ARGS__, NULL)))
+
+static void
+create_conference_with_quota (Fixture    *f,
+                              const char *store,
+                              const char *quota)
+{
+  contoso_ok (f, store, "conference", "create", SLUG, "--name", "DevCon", "--start", "2027-03-01",
+              "--end", "2027-03-03", "--owner-name", "Ada", "--owner-email", "ada@example.org");
+  contoso_ok (f, store, "seat-type", "add", SLUG, PASS, "--price", "100", "--quota", quota);
+  contoso_ok (f, store, "conference", "publish", SLUG);
+}
+
+static char *
+device_id_of (Fixture    *f,
+              const char *store)
+{
+  g_autoptr(JsonObject) status = contoso_object (f, store, "sync", "status");
+
+  g_assert_true (ccm_json_bool (status, "enrolled"));
+  return g_strdup (ccm_json_string (status, "device_id"));
+}
+
+/* Places an order for QUANTITY full passes, as the desk's command line
+ * does (its own running allotment is used by itself); returns its id. */
+static char *
+place (Fixture    *f,
+       const char *store,
+       const char *quantity)
+{
+  g_autofree char *seats = g_strconcat (PASS "=", quantity, NULL);
+  g_autoptr(JsonObject) outcome = contoso_object (f, store, "order", "place", SLUG, seats,
+                                                  "--first-name", "Grace", "--last-name", "Hopper",
+                                                  "--email", "grace@example.org");
+  JsonObject *result = json_object_get_object_member (outcome, "result");
+
+  return g_strdup (ccm_json_string (result, "order_id"));
+}
+
+static void
+pay (Fixture    *f,
+     const char *store,
+     const char *order_id)
+{
+  contoso_ok (f, store, "order", "pay", order_id, "--method", "cash");
+}
+
+static CcmStore *
+open_server_store (Fixture *f)
+{
+  g_autofree char *path = ccm_server_store_path (f->data);
+  g_autoptr(CcmRegistry) registry = ccm_server_registry_new ();
+  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
+  g_autoptr(GError) error = NULL;
+  CcmStore *store = ccm_store_open (path, registry, clock, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static JsonObject *
+order_of (CcmStore   *store,
+          const char *order_id)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *order = ccm_order_views_get (store, SLUG, order_id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (order);
+  return order;
+}
+
+static gint64
+seats_of (JsonObject *order)
+{
+  JsonArray *lines = json_object_get_array_member (order, "lines");
+  gint64 n = 0;
+
+  for (guint i = 0; i < json_array_get_length (lines); i++)
+    n += ccm_json_int (json_array_get_object_element (lines, i), "quantity", 0);
+  return n;
+}
+
+/* An order as the server has it: status, seats it holds, guaranteed or not. */
+static void
+assert_order (CcmStore   *store,
+              const char *order_id,
+              const char *status,
+              gint64      seats,
+              gboolean    guaranteed)
+{
+  g_autoptr(JsonObject) order = order_of (store, order_id);
+
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, status);
+  g_assert_cmpint (seats_of (order), ==, seats);
+  g_assert_cmpint (ccm_json_bool (order, "guaranteed"), ==, guaranteed);
+}
+
+typedef struct
+{
+  gint64 quota, available, reserved, sold, allotted;
+} Seats;
+
+static Seats
+seat_counts (CcmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) seats = ccm_seat_views_list (store, SLUG, &error);
+  JsonObject *row;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (seats), ==, 1);
+  row = json_array_get_object_element (seats, 0);
+  return (Seats) {
+    ccm_json_int (row, "quota", -1), ccm_json_int (row, "available", -1),
+    ccm_json_int (row, "reserved", -1), ccm_json_int (row, "sold", -1),
+    ccm_json_int (row, "allotted", -1),
+  };
+}
+
+/* DESIGN §5.2: committed + held + outstanding allotments ≤ quota, read off
+ * the server's store between two pushes. */
+static Seats
+assert_server_invariant (Fixture *f)
+{
+  g_autoptr(CcmStore) store = open_server_store (f);
+  Seats s = seat_counts (store);
+
+  g_assert_cmpint (s.sold, >=, 0);
+  g_assert_cmpint (s.reserved, >=, 0);
+  g_assert_cmpint (s.allotted, >=, 0);
+  g_assert_cmpint (s.sold + s.reserved + s.allotted, <=, s.quota);
+  g_assert_cmpint (s.available, ==, s.quota - s.sold - s.reserved - s.allotted);
+  return s;
+}
+
+static void
+append_json (GString   *picture,
+             JsonArray *array)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+  g_autofree char *json = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  json = json_generator_to_data (generator, NULL);
+  g_string_append_printf (picture, "%s\n", json);
+}
+
+/* Everything the stores must agree on: conferences and the log's shape
+ * (store_picture), seat counts, and every order in full. No field of these
+ * is volatile: all of it comes from the server's events. */
+static char *
+full_picture (CcmStore *store)
+{
+  g_autofree char *base = store_picture (store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) seats = ccm_seat_views_list (store, SLUG, &error);
+  g_autoptr(JsonArray) orders = NULL;
+  g_autoptr(JsonArray) details = json_array_new ();
+  GString *picture = g_string_new (base);
+
+  g_assert_no_error (error);
+  orders = ccm_order_views_list (store, SLUG, NULL, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *row = json_array_get_object_element (orders, i);
+
+      json_array_add_object_element (details, order_of (store, ccm_json_string (row, "order_id")));
+    }
+
+  append_json (picture, seats);
+  append_json (picture, orders);
+  append_json (picture, details);
+  return g_string_free (picture, FALSE);
+}
+
+static char *
+full_picture_of_path (const char *path)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+
+  return full_picture (store);
+}
+
+static char *
+full_picture_of_server (Fixture *f)
+{
+  g_autoptr(CcmStore) store = open_server_store (f);
+
+  return full_picture (store);
+}
+
+/* Whether a list has an item with both members at these values. */
+static gboolean
+has_row (JsonArray  *items,
+         const char *member1,
+         const char *value1,
+         const char *member2,
+         const char *value2)
+{
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (ccm_json_string (item, member1), value1) == 0 &&
+          g_strcmp0 (ccm_json_string (item, member2), value2) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An attention item of this kind about this ticket or order. */
+#define has_item(items, kind, member, value) has_row (items, "kind", kind, member, value)
+
+/* Tests */
+
+/* Quota 10. The organizer grants desk A 3 seats and desk B 2: 5 stay in the
+ * pool. Offline, A sells 2 + 1 (its allotment, paid), B sells 2 (its
+ * allotment, paid) and 1 beyond it, C (no allotment) sells 3 and 2. Online
+ * meanwhile, a desk sells 3 at once (pool 5 → 2). They come back C, A,
+ * online (one more), B, then everyone again:
+ *
+ *   C's 3  → 2 of 3 (partially reserved: the pool's last 2 seats)
+ *   C's 2  → 0 of 2 (sold out)
+ *   A's    → confirmed, guaranteed, whatever arrived before them
+ *   online 1 more → 0 of 1
+ *   B's 2  → confirmed, guaranteed; B's 1 beyond → 0 of 1 */
+static void
+test_three_desks (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *org = store_path (f, "organizer.db");
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *b = store_path (f, "b.db");
+  g_autofree char *c = store_path (f, "c.db");
+  g_autofree char *on = store_path (f, "online.db");
+  g_autofree char *device_a = NULL, *device_b = NULL;
+  g_autofree char *a1 = NULL, *a2 = NULL, *b1 = NULL, *b2 = NULL, *c1 = NULL, *c2 = NULL;
+  g_autofree char *o1 = NULL, *o2 = NULL;
+  g_autofree char *server = NULL;
+  g_autoptr(CcmStore) server_store = NULL;
+  const char *desks[] = { org, a, b, c, on };
+  Seats s;
+
+  enroll_path (f, org, "organizer");
+  enroll_path (f, a, "desk");
+  enroll_path (f, b, "desk");
+  enroll_path (f, c, "desk");
+  enroll_path (f, on, "desk");
+  create_conference_with_quota (f, org, "10");
+  sync_path_ok (org);
+  device_a = device_id_of (f, a);
+  device_b = device_id_of (f, b);
+
+  contoso_ok (f, org, "allotment", "grant", SLUG, device_a, PASS "=3", "--until", "+8h");
+  contoso_ok (f, org, "allotment", "grant", SLUG, device_b, PASS "=2", "--until", "+8h");
+  sync_path_ok (org);
+  s = assert_server_invariant (f);
+  g_assert_cmpint (s.allotted, ==, 5);
+  g_assert_cmpint (s.available, ==, 5);
+  for (guint i = 1; i < G_N_ELEMENTS (desks); i++)
+    sync_path_ok (desks[i]);
+
+  /* Offline sales. A desk knows at once which of its sales are guaranteed. */
+  a1 = place (f, a, "2");
+  pay (f, a, a1);
+  a2 = place (f, a, "1");
+  pay (f, a, a2);
+  b1 = place (f, b, "2");
+  pay (f, b, b1);
+  b2 = place (f, b, "1");
+  c1 = place (f, c, "3");
+  c2 = place (f, c, "2");
+  {
+    g_autoptr(CcmStore) store_a = open_store (a);
+    g_autoptr(CcmStore) store_b = open_store (b);
+    g_autoptr(CcmStore) store_c = open_store (c);
+
+    assert_order (store_a, a1, "confirmed", 2, TRUE);
+    assert_order (store_a, a2, "confirmed", 1, TRUE);
+    assert_order (store_b, b1, "confirmed", 2, TRUE);
+    /* Beyond the allotment: provisional, from the pool this desk last saw. */
+    assert_order (store_b, b2, "reserved", 1, FALSE);
+    assert_order (store_c, c1, "reserved", 3, FALSE);
+    assert_order (store_c, c2, "reserved", 2, FALSE);
+    g_assert_cmpint (ccm_store_count_pending (store_a), ==, 2 + 2 * 2);   /* a payment is two */
+    g_assert_cmpint (ccm_store_count_pending (store_b), ==, 2 + 2);
+  }
+
+  /* The online desk sells against the server right away. */
+  o1 = place (f, on, "3");
+  sync_path_ok (on);
+  pay (f, on, o1);
+  sync_path_ok (on);
+  s = assert_server_invariant (f);
+  g_assert_cmpint (s.available, ==, 2);
+
+  /* C first: the pool's last 2 seats go to its first sale. */
+  sync_path_ok (c);
+  s = assert_server_invariant (f);
+  g_assert_cmpint (s.available, ==, 0);
+  g_assert_cmpint (s.reserved, ==, 2);
+
+  /* A: its allotment is its own, whatever came before. */
+  sync_path_ok (a);
+  s = assert_server_invariant (f);
+  g_assert_cmpint (s.sold, ==, 3 + 3);
+  g_assert_cmpint (s.allotted, ==, 2);
+
+  /* Online again: nothing left for it. */
+  o2 = place (f, on, "1");
+  sync_path_ok (on);
+  assert_server_invariant (f);
+
+  sync_path_ok (b);
+  s = assert_server_invariant (f);
+  g_assert_cmpint (s.quota, ==, 10);
+  g_assert_cmpint (s.sold, ==, 3 + 3 + 2);
+  g_assert_cmpint (s.reserved, ==, 2);
+  g_assert_cmpint (s.allotted, ==, 0);
+  g_assert_cmpint (s.available, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (desks); i++)
+    {
+      sync_path_ok (desks[i]);
+      assert_server_invariant (f);
+    }
+
+  /* The server's word on every sale. */
+  server_store = open_server_store (f);
+  assert_order (server_store, a1, "confirmed", 2, TRUE);
+  assert_order (server_store, a2, "confirmed", 1, TRUE);
+  assert_order (server_store, b1, "confirmed", 2, TRUE);
+  assert_order (server_store, o1, "confirmed", 3, FALSE);
+  assert_order (server_store, c1, "partially-reserved", 2, FALSE);
+  assert_order (server_store, c2, "partially-reserved", 0, FALSE);
+  assert_order (server_store, o2, "partially-reserved", 0, FALSE);
+  assert_order (server_store, b2, "partially-reserved", 0, FALSE);
+  {
+    g_autoptr(JsonObject) order = order_of (server_store, c1);
+    JsonObject *line = json_array_get_object_element (json_object_get_array_member (order, "lines"), 0);
+
+    g_assert_cmpint (ccm_json_int (line, "requested", 0), ==, 3);
+  }
+  g_clear_object (&server_store);
+
+  /* Every store shows the same. */
+  server = full_picture_of_server (f);
+  g_assert_cmpint (count_type (server, "OrderPlaced"), ==, 8);
+  g_assert_cmpint (count_type (server, "OrderConfirmed"), ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (desks); i++)
+    {
+      g_autofree char *picture = full_picture_of_path (desks[i]);
+
+      g_assert_cmpint (pending_of (desks[i]), ==, 0);
+      g_assert_cmpstr (picture, ==, server);
+    }
+}
+
+/* Two door desks admit the same ticket offline. */
+static void
+test_double_admission (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *org = store_path (f, "organizer.db");
+  g_autofree char *a = store_path (f, "door-a.db");
+  g_autofree char *b = store_path (f, "door-b.db");
+  g_autofree char *order_id = NULL, *device_b = NULL, *ticket = NULL, *conflicts_json = NULL;
+  g_autofree char *server = NULL, *pa = NULL, *pb = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonArray) attention_a = NULL, attention_b = NULL, conflicts = NULL;
+  g_autoptr(CcmStore) server_store = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  guint admitted = 0, flagged = 0;
+
+  enroll_path (f, org, "admin");
+  enroll_path (f, a, "checkin");
+  enroll_path (f, b, "checkin");
+  create_conference_with_quota (f, org, "10");
+  order_id = place (f, org, "1");
+  pay (f, org, order_id);
+  sync_path_ok (org);
+  {
+    g_autoptr(CcmStore) store = open_store (org);
+    JsonArray *attendees;
+
+    order = order_of (store, order_id);
+    g_assert_cmpstr (ccm_json_string (order, "status"), ==, "confirmed");
+    attendees = json_object_get_array_member (order, "attendees");
+    g_assert_cmpuint (json_array_get_length (attendees), ==, 1);
+    ticket = g_strdup (ccm_json_string (json_array_get_object_element (attendees, 0), "ticket_code"));
+  }
+  sync_path_ok (a);
+  sync_path_ok (b);
+  device_b = device_id_of (f, b);
+
+  /* Offline, each door lets the same person in: neither can know. */
+  contoso_ok (f, a, "checkin", ticket);
+  contoso_ok (f, b, "checkin", ticket);
+  g_assert_cmpint (pending_of (a), ==, 1);
+  g_assert_cmpint (pending_of (b), ==, 1);
+
+  sync_path_ok (a);
+  sync_path_ok (b);
+  sync_path_ok (a);
+
+  /* Both admissions are on the server; the second to arrive is flagged. */
+  server_store = open_server_store (f);
+  events = ccm_store_read_all (server_store, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+
+      if (!g_str_equal (event->type, "TicketAdmitted"))
+        continue;
+      admitted++;
+      if (ccm_json_string (event->payload, "flag") != NULL)
+        {
+          flagged++;
+          g_assert_cmpstr (ccm_json_string (event->payload, "flag"), ==,
+                           CCM_CHECKIN_FLAG_ALREADY_ADMITTED);
+          g_assert_cmpstr (event->device_id, ==, device_b);
+        }
+    }
+  g_assert_cmpuint (admitted, ==, 2);
+  g_assert_cmpuint (flagged, ==, 1);
+  g_clear_object (&server_store);
+
+  /* Visible on both doors and on the server's conflict list. */
+  attention_a = contoso_array (f, a, "attention", "list", SLUG);
+  attention_b = contoso_array (f, b, "attention", "list", SLUG);
+  g_assert_true (has_item (attention_a, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
+  g_assert_true (has_item (attention_b, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
+  conflicts_json = server_run (f, "conflicts", "list", "--json", NULL);
+  conflicts = array_of (json_from_string (conflicts_json, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_row (conflicts, "type", CCM_CHECKIN_FLAG_ALREADY_ADMITTED,
+                          "device_id", device_b));
+
+  server = server_picture (f);
+  pa = path_picture (a);
+  pb = path_picture (b);
+  g_assert_cmpstr (pa, ==, server);
+  g_assert_cmpstr (pb, ==, server);
+}
+
+/* Quota 2. Desk C sells both seats offline, beyond any allotment, and takes
+ * the money; the online desk sells them first. C's order gets nothing, and
+ * when its reservation window is over on the server the payment is due
+ * back: on C's attention list. */
+static void
+test_lost_race_refund (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *org = store_path (f, "organizer.db");
+  g_autofree char *c = store_path (f, "c.db");
+  g_autofree char *on = store_path (f, "online.db");
+  g_autofree char *lost = NULL, *won = NULL, *later = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) hour_later = g_date_time_add_hours (now, 1);
+  g_autoptr(JsonArray) attention = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  JsonArray *refunds;
+  gboolean refund_listed = FALSE;
+
+  enroll_path (f, org, "organizer");
+  enroll_path (f, c, "desk");
+  enroll_path (f, on, "desk");
+  create_conference_with_quota (f, org, "2");
+  sync_path_ok (org);
+  sync_path_ok (c);
+  sync_path_ok (on);
+
+  lost = place (f, c, "2");
+  pay (f, c, lost);
+  won = place (f, on, "2");
+  pay (f, on, won);
+  sync_path_ok (on);
+  sync_path_ok (c);
+  {
+    g_autoptr(CcmStore) server_store = open_server_store (f);
+
+    assert_order (server_store, won, "confirmed", 2, FALSE);
+    assert_order (server_store, lost, "partially-reserved", 0, FALSE);
+  }
+  attention = contoso_array (f, c, "attention", "list", SLUG);
+  g_assert_false (has_item (attention, "refund_due", "order_id", lost));
+  g_clear_pointer (&attention, json_array_unref);
+
+  /* An hour on, server time: the window of C's order has run out. */
+  server_stop (f, SIGTERM);
+  later = g_date_time_format_iso8601 (hour_later);
+  g_setenv ("CONTOSO_NOW", later, TRUE);
+  server_start (f);
+  g_unsetenv ("CONTOSO_NOW");
+  sync_path_ok (c);
+
+  attention = contoso_array (f, c, "attention", "list", SLUG);
+  for (guint i = 0; i < json_array_get_length (attention); i++)
+    {
+      JsonObject *item = json_array_get_object_element (attention, i);
+
+      if (g_strcmp0 (ccm_json_string (item, "kind"), "refund_due") == 0 &&
+          g_strcmp0 (ccm_json_string (item, "order_id"), lost) == 0)
+        {
+          JsonObject *detail = json_object_get_object_member (item, "detail");
+
+          g_assert_cmpint (ccm_json_int (detail, "amount", 0), ==, 20000);
+          refund_listed = TRUE;
+        }
+    }
+  g_assert_true (refund_listed);
+  g_assert_false (has_item (attention, "refund_due", "order_id", won));
+
+  {
+    g_autoptr(CcmStore) store = open_store (c);
+
+    order = order_of (store, lost);
+  }
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "expired");
+  refunds = json_object_get_array_member (order, "refunds");
+  g_assert_cmpuint (json_array_get_length (refunds), ==, 1);
+  g_assert_cmpint (ccm_json_int (json_array_get_object_element (refunds, 0), "amount", 0),
+                   ==, 20000);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  if (g_getenv ("CONTOSO_SERVER_BIN") == NULL || g_getenv ("CONTOSO_BIN") == NULL)
+    {
+      g_test_skip ("CONTOSO_SERVER_BIN and CONTOSO_BIN name the binaries under test");
+      return g_test_run ();
+    }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/client/scenarios/three-desks", test_three_desks);
+  ADD ("/client/scenarios/double-admission", test_double_admission);
+  ADD ("/client/scenarios/lost-race-refund", test_lost_race_refund);
+
+  return g_test_run ();
+}
