@@ -1,5 +1,6 @@
-/* ccm-context.c — owns the store, the clock, the settings and (once it
- * exists) the sync client; every window and page is handed this object
+/* ccm-context.c — owns the store, the clock, the settings and, on a store
+ * enrolled with a server, the sync client; every window and page is handed
+ * this object
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,16 +17,26 @@ struct _CcmContext
   CcmStore  *store;
   CcmClock  *clock;
   GSettings *settings;
-  GObject   *sync_client;
+  CcmSyncClient *sync_client;
 };
 
 G_DEFINE_FINAL_TYPE (CcmContext, ccm_context, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SYNC_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 ccm_context_dispose (GObject *object)
 {
   CcmContext *self = CCM_CONTEXT (object);
 
+  if (self->sync_client != NULL)
+    ccm_sync_client_stop (self->sync_client);
   g_clear_object (&self->sync_client);
   g_clear_object (&self->store);
   g_clear_object (&self->clock);
@@ -35,9 +46,36 @@ ccm_context_dispose (GObject *object)
 }
 
 static void
+ccm_context_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  CcmContext *self = CCM_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SYNC_CLIENT:
+      g_value_set_object (value, self->sync_client);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 ccm_context_class_init (CcmContextClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = ccm_context_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ccm_context_dispose;
+  object_class->get_property = ccm_context_get_property;
+
+  /* NULL on a standalone store; set once the store is enrolled. */
+  properties[PROP_SYNC_CLIENT] =
+    g_param_spec_object ("sync-client", NULL, NULL, CCM_TYPE_SYNC_CLIENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -80,6 +118,14 @@ ccm_context_new (const char  *store_path,
 
   ccm_store_watch (self->store);
   self->settings = g_settings_new (APP_ID);
+
+  /* An enrolled desk syncs by itself: at once, when it has something to
+   * push, when the server pokes and when the network comes back. */
+  if (ccm_store_is_enrolled (self->store))
+    {
+      self->sync_client = ccm_sync_client_new (self->store);
+      ccm_sync_client_start (self->sync_client);
+    }
   return g_steal_pointer (&self);
 }
 
@@ -104,12 +150,103 @@ ccm_context_get_settings (CcmContext *self)
   return self->settings;
 }
 
-/* NULL until the sync client lands (sync/ccm-sync-client.h). */
-GObject *
+/* NULL while the store is standalone (not enrolled with a server). */
+CcmSyncClient *
 ccm_context_get_sync_client (CcmContext *self)
 {
   g_return_val_if_fail (CCM_IS_CONTEXT (self), NULL);
   return self->sync_client;
+}
+
+static void
+enroll_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcmContext *self = g_task_get_source_object (task);
+  CcmSyncClient *client = CCM_SYNC_CLIENT (source);
+  GError *error = NULL;
+
+  if (!ccm_sync_client_enroll_finish (client, result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->sync_client != client)
+    {
+      if (self->sync_client != NULL)
+        ccm_sync_client_stop (self->sync_client);
+      g_set_object (&self->sync_client, client);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_CLIENT]);
+    }
+  ccm_sync_client_start (self->sync_client);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Enrolls the store with a server by a one-time code, then keeps it in
+ * sync; the sync client exists from then on. */
+void
+ccm_context_enroll_async (CcmContext          *self,
+                          const char          *url,
+                          const char          *code,
+                          const char          *name,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(CcmSyncClient) client = NULL;
+  GTask *task;
+
+  g_return_if_fail (CCM_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ccm_context_enroll_async);
+  /* A re-enrollment (a revoked desk) goes through the client it has. */
+  if (self->sync_client != NULL)
+    {
+      client = g_object_ref (self->sync_client);
+      ccm_sync_client_stop (client);
+    }
+  else
+    client = ccm_sync_client_new (self->store);
+  ccm_sync_client_enroll_async (client, url, code, name, cancellable, enroll_cb, task);
+}
+
+gboolean
+ccm_context_enroll_finish (CcmContext    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+sync_now_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The client's state and message say what went wrong. */
+  if (!ccm_sync_client_sync_finish (CCM_SYNC_CLIENT (source), result, &error))
+    g_debug ("Sync now: %s", error->message);
+}
+
+/* A round at once, whatever the back-off says. */
+void
+ccm_context_sync_now (CcmContext *self)
+{
+  g_return_if_fail (CCM_IS_CONTEXT (self));
+
+  if (self->sync_client == NULL)
+    return;
+  if (!ccm_sync_client_is_started (self->sync_client) &&
+      ccm_sync_client_get_state (self->sync_client) != CCM_SYNC_STATE_FORBIDDEN)
+    ccm_sync_client_start (self->sync_client);
+  ccm_sync_client_sync_async (self->sync_client, NULL, sync_now_cb, NULL);
 }
 
 char *

@@ -8,6 +8,7 @@
 
 #include "ccm-clock.h"
 #include "ccm-store.h"
+#include "ccm-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +20,18 @@ CcmContext *ccm_context_new          (const char   *store_path,
 CcmStore   *ccm_context_get_store    (CcmContext   *self);
 CcmClock   *ccm_context_get_clock    (CcmContext   *self);
 GSettings  *ccm_context_get_settings (CcmContext   *self);
-GObject    *ccm_context_get_sync_client (CcmContext *self);
+CcmSyncClient *ccm_context_get_sync_client (CcmContext *self);
+void        ccm_context_enroll_async (CcmContext          *self,
+                                      const char          *url,
+                                      const char          *code,
+                                      const char          *name,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean    ccm_context_enroll_finish (CcmContext   *self,
+                                       GAsyncResult *result,
+                                       GError      **error);
+void        ccm_context_sync_now     (CcmContext   *self);
 char       *ccm_context_new_id       (CcmContext   *self);
 CcmOutcome *ccm_context_submit       (CcmContext   *self,
                                       const char   *type,

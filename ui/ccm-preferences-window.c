@@ -1,9 +1,16 @@
-/* ccm-preferences-window.c — desk name, server address, reservation default
+/* ccm-preferences-window.c — desk name, server and enrollment, reservation
+ * default, and the allotments this desk holds
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ccm-ui"
 
+#include <glib/gi18n.h>
+
+#include "ccm-allotment-views.h"
+#include "ccm-clock.h"
+#include "ccm-conference-views.h"
+#include "ccm-json.h"
 #include "ccm-preferences-window.h"
 #include "ccm-ui-util.h"
 
@@ -11,30 +18,378 @@ struct _CcmPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
+  CcmContext           *context;
+  GCancellable         *cancellable;
+  GPtrArray            *request_choices;   /* JsonObject: conference, seat_type */
+  guint                 refresh_id;
+
   GtkWidget            *desk_name_row;
   GtkWidget            *server_url_row;
   GtkSpinButton        *reservation_spin;
+  GtkWidget            *code_row;
+  GtkWidget            *enroll_row;
+  GtkWidget            *enroll_button;
+  GtkWidget            *enroll_spinner;
+  GtkLabel             *enroll_error;
+  GtkWidget            *enrolled_row;
+  GtkWidget            *allotments_group;
+  GtkListBox           *allotments_list;
+  GtkLabel             *allotment_error;
+  AdwComboRow          *request_type_row;
+  GtkSpinButton        *request_spin;
+  GtkWidget            *request_button;
 };
 
 G_DEFINE_FINAL_TYPE (CcmPreferencesWindow, ccm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
+static CcmStore *
+store_of (CcmPreferencesWindow *self)
+{
+  return ccm_context_get_store (self->context);
+}
+
+/* Enrollment */
+
+static void
+update_enrollment (CcmPreferencesWindow *self)
+{
+  CcmSyncClient *client = ccm_context_get_sync_client (self->context);
+  gboolean enrolled = client != NULL && ccm_store_is_enrolled (store_of (self));
+
+  gtk_widget_set_visible (self->code_row, !enrolled);
+  gtk_widget_set_visible (self->enroll_row, !enrolled);
+  gtk_widget_set_visible (self->enrolled_row, enrolled);
+  gtk_editable_set_editable (GTK_EDITABLE (self->server_url_row), !enrolled);
+  if (enrolled)
+    {
+      g_autofree char *subtitle =
+        g_strdup_printf (_("Device %s, syncing with %s"),
+                         ccm_store_get_device_id (store_of (self)),
+                         ccm_sync_client_get_server_url (client));
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->enrolled_row), subtitle);
+    }
+  gtk_widget_set_visible (self->allotments_group, enrolled);
+}
+
+static void
+enroll_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CcmPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  gtk_spinner_stop (GTK_SPINNER (self->enroll_spinner));
+  gtk_widget_set_visible (self->enroll_spinner, FALSE);
+  gtk_widget_set_sensitive (self->enroll_button, TRUE);
+  gtk_widget_set_sensitive (self->code_row, TRUE);
+  gtk_widget_set_sensitive (self->server_url_row, TRUE);
+
+  if (!ccm_context_enroll_finish (CCM_CONTEXT (source), result, &error))
+    {
+      ccm_ui_row_set_error (self->enroll_row, self->enroll_error, error->message);
+      return;
+    }
+  ccm_ui_row_set_error (self->enroll_row, self->enroll_error, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
+  update_enrollment (self);
+}
+
+static void
+enroll_clicked_cb (CcmPreferencesWindow *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_url_row))));
+  g_autofree char *code = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->code_row))));
+  g_autofree char *desk = g_settings_get_string (ccm_context_get_settings (self->context), "desk-name");
+
+  if (*url == '\0')
+    {
+      ccm_ui_row_set_error (self->enroll_row, self->enroll_error,
+                            _("Give the server’s address, like https://sync.example.org:8443."));
+      return;
+    }
+  if (*code == '\0')
+    {
+      ccm_ui_row_set_error (self->enroll_row, self->enroll_error,
+                            _("Give the one-time code from the server’s administrator."));
+      return;
+    }
+  ccm_ui_row_set_error (self->enroll_row, self->enroll_error, NULL);
+  gtk_widget_set_visible (self->enroll_spinner, TRUE);
+  gtk_spinner_start (GTK_SPINNER (self->enroll_spinner));
+  gtk_widget_set_sensitive (self->enroll_button, FALSE);
+  gtk_widget_set_sensitive (self->code_row, FALSE);
+  gtk_widget_set_sensitive (self->server_url_row, FALSE);
+  ccm_context_enroll_async (self->context, url, code,
+                            *desk != '\0' ? desk : g_get_host_name (),
+                            self->cancellable, enroll_done_cb, g_object_ref (self));
+}
+
+/* Allotments */
+
+static const char *
+seat_type_name (JsonObject *conference,
+                const char *seat_type_id)
+{
+  JsonArray *types = conference != NULL ? json_object_get_array_member (conference, "seat_types") : NULL;
+
+  for (guint i = 0; types != NULL && i < json_array_get_length (types); i++)
+    {
+      JsonObject *t = json_array_get_object_element (types, i);
+
+      if (g_strcmp0 (ccm_json_string (t, "seat_type_id"), seat_type_id) == 0)
+        return ccm_json_string (t, "name");
+    }
+  return seat_type_id;
+}
+
+static char *
+format_until (JsonObject *allotment)
+{
+  gint64 until = 0;
+  JsonNode *node = json_object_get_member (allotment, "until");
+
+  if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
+    ccm_time_parse (json_node_get_string (node), &until);
+  else if (node != NULL && json_node_get_value_type (node) == G_TYPE_INT64)
+    until = json_node_get_int (node);
+  return until > 0 ? ccm_ui_format_time (until) : g_strdup ("");
+}
+
+static void
+return_clicked_cb (GtkButton            *button,
+                   CcmPreferencesWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "conference",
+                                 g_object_get_data (G_OBJECT (button), "conference"));
+  json_object_set_string_member (args, "allotment_id",
+                                 g_object_get_data (G_OBJECT (button), "allotment-id"));
+  outcome = ccm_context_submit (self->context, "ReturnAllotment", args, &error);
+  ccm_ui_row_set_error (NULL, self->allotment_error, outcome == NULL ? error->message : NULL);
+}
+
+static void
+add_allotment_row (CcmPreferencesWindow *self,
+                   JsonObject           *conference,
+                   JsonObject           *allotment)
+{
+  const char *slug = ccm_json_string (conference, "slug");
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *until = format_until (allotment);
+  g_autofree char *label = NULL;
+
+  title = g_strdup_printf ("%s — %s", seat_type_name (conference, ccm_json_string (allotment, "seat_type")),
+                           ccm_json_string (conference, "name"));
+  /* TRANSLATORS: an allotment: "7 of 10 left, until Mar 1 18:00" */
+  subtitle = g_strdup_printf (_("%lld of %lld left, until %s"),
+                              (long long) ccm_json_int (allotment, "remaining", 0),
+                              (long long) ccm_json_int (allotment, "granted", 0), until);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  button = gtk_button_new_with_mnemonic (_("Re_turn"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  label = g_strdup_printf (_("Return the unused seats of %s"), title);
+  ccm_ui_set_accessible_label (button, label);
+  gtk_widget_set_tooltip_text (button, _("Give the unused seats back to the pool"));
+  g_object_set_data_full (G_OBJECT (button), "conference", g_strdup (slug), g_free);
+  g_object_set_data_full (G_OBJECT (button), "allotment-id",
+                          g_strdup (ccm_json_string (allotment, "allotment_id")), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (return_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  gtk_list_box_append (self->allotments_list, row);
+}
+
+static void
+refresh_allotments (CcmPreferencesWindow *self)
+{
+  CcmStore *store = store_of (self);
+  const char *device_id = ccm_store_get_device_id (store);
+  g_autoptr(JsonArray) conferences = NULL;
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint n_rows = 0, keep = adw_combo_row_get_selected (self->request_type_row);
+
+  ccm_ui_clear_box (GTK_WIDGET (self->allotments_list));
+  g_ptr_array_set_size (self->request_choices, 0);
+  if (!ccm_store_is_enrolled (store))
+    return;
+
+  conferences = ccm_conference_views_list (store, NULL);
+  for (guint i = 0; conferences != NULL && i < json_array_get_length (conferences); i++)
+    {
+      const char *slug = ccm_json_string (json_array_get_object_element (conferences, i), "slug");
+      g_autoptr(JsonObject) conference = ccm_conference_views_get (store, slug, NULL);
+      g_autoptr(JsonArray) allotments = ccm_allotment_views_list (store, slug, NULL);
+      JsonArray *types;
+
+      if (conference == NULL)
+        continue;
+      for (guint j = 0; allotments != NULL && j < json_array_get_length (allotments); j++)
+        {
+          JsonObject *a = json_array_get_object_element (allotments, j);
+
+          if (g_strcmp0 (ccm_json_string (a, "device_id"), device_id) != 0 ||
+              g_strcmp0 (ccm_json_string (a, "status"), "active") != 0)
+            continue;
+          add_allotment_row (self, conference, a);
+          n_rows++;
+        }
+
+      types = json_object_get_array_member (conference, "seat_types");
+      for (guint j = 0; types != NULL && j < json_array_get_length (types); j++)
+        {
+          JsonObject *t = json_array_get_object_element (types, j);
+          JsonObject *choice = json_object_new ();
+          g_autofree char *name = g_strdup_printf ("%s — %s", ccm_json_string (t, "name"),
+                                                   ccm_json_string (conference, "name"));
+
+          json_object_set_string_member (choice, "conference", slug);
+          json_object_set_string_member (choice, "seat_type", ccm_json_string (t, "seat_type_id"));
+          g_ptr_array_add (self->request_choices, choice);
+          gtk_string_list_append (names, name);
+        }
+    }
+
+  if (n_rows == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No allotments"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   _("Sales beyond an allotment are provisional until the desk syncs."));
+      gtk_widget_add_css_class (row, "dim-label");
+      gtk_list_box_append (self->allotments_list, row);
+    }
+
+  adw_combo_row_set_model (self->request_type_row, G_LIST_MODEL (names));
+  if (keep < self->request_choices->len)
+    adw_combo_row_set_selected (self->request_type_row, keep);
+  gtk_widget_set_sensitive (self->request_button, self->request_choices->len > 0);
+}
+
+static gboolean
+refresh_idle_cb (gpointer user_data)
+{
+  CcmPreferencesWindow *self = user_data;
+
+  self->refresh_id = 0;
+  refresh_allotments (self);
+  update_enrollment (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (CcmPreferencesWindow *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+}
+
+static void
+request_clicked_cb (CcmPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->request_type_row);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autofree char *allotment_id = NULL;
+  JsonObject *choice, *args;
+
+  if (selected >= self->request_choices->len)
+    return;
+  choice = g_ptr_array_index (self->request_choices, selected);
+  allotment_id = ccm_context_new_id (self->context);
+  args = json_object_new ();
+  json_object_set_string_member (args, "conference", ccm_json_string (choice, "conference"));
+  json_object_set_string_member (args, "allotment_id", allotment_id);
+  json_object_set_string_member (args, "seat_type", ccm_json_string (choice, "seat_type"));
+  json_object_set_int_member (args, "quantity", gtk_spin_button_get_value_as_int (self->request_spin));
+  outcome = ccm_context_submit (self->context, "RequestAllotment", args, &error);
+  ccm_ui_row_set_error (NULL, self->allotment_error, outcome == NULL ? error->message : NULL);
+  if (outcome != NULL)
+    {
+      AdwToast *toast = adw_toast_new (_("Seats requested; the server grants them on the next sync"));
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+    }
+}
+
+/* The object */
+
+static void
+ccm_preferences_window_dispose (GObject *object)
+{
+  CcmPreferencesWindow *self = CCM_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->context != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (ccm_context_get_store (self->context), self);
+      g_signal_handlers_disconnect_by_data (self->context, self);
+    }
+  g_clear_object (&self->context);
+  G_OBJECT_CLASS (ccm_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+ccm_preferences_window_finalize (GObject *object)
+{
+  CcmPreferencesWindow *self = CCM_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->request_choices, g_ptr_array_unref);
+  G_OBJECT_CLASS (ccm_preferences_window_parent_class)->finalize (object);
+}
+
 static void
 ccm_preferences_window_class_init (CcmPreferencesWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ccm_preferences_window_dispose;
+  object_class->finalize = ccm_preferences_window_finalize;
 
   ccm_ui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/contoso/Conference/ccm-preferences-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, CcmPreferencesWindow, desk_name_row);
-  gtk_widget_class_bind_template_child (widget_class, CcmPreferencesWindow, server_url_row);
-  gtk_widget_class_bind_template_child (widget_class, CcmPreferencesWindow, reservation_spin);
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CcmPreferencesWindow, name)
+  BIND (desk_name_row);
+  BIND (server_url_row);
+  BIND (reservation_spin);
+  BIND (code_row);
+  BIND (enroll_row);
+  BIND (enroll_button);
+  BIND (enroll_spinner);
+  BIND (enroll_error);
+  BIND (enrolled_row);
+  BIND (allotments_group);
+  BIND (allotments_list);
+  BIND (allotment_error);
+  BIND (request_type_row);
+  BIND (request_spin);
+  BIND (request_button);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, enroll_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, request_clicked_cb);
 }
 
 static void
 ccm_preferences_window_init (CcmPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->request_choices = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 }
 
 CcmPreferencesWindow *
@@ -42,15 +397,27 @@ ccm_preferences_window_new (CcmContext *context)
 {
   CcmPreferencesWindow *self;
   GSettings *settings;
+  CcmSyncClient *client;
 
   g_return_val_if_fail (CCM_IS_CONTEXT (context), NULL);
 
   self = g_object_new (CCM_TYPE_PREFERENCES_WINDOW, NULL);
+  self->context = g_object_ref (context);
   settings = ccm_context_get_settings (context);
   /* Settings apply as they are typed, as GNOME preferences do. */
   g_settings_bind (settings, "desk-name", self->desk_name_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "server-url", self->server_url_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "reservation-minutes", self->reservation_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
+  /* An enrolled store's server is the one it enrolled with. */
+  client = ccm_context_get_sync_client (context);
+  if (client != NULL && ccm_sync_client_get_server_url (client) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), ccm_sync_client_get_server_url (client));
+
+  g_signal_connect_swapped (ccm_context_get_store (context), "changed",
+                            G_CALLBACK (store_changed_cb), self);
+  g_signal_connect_swapped (context, "notify::sync-client", G_CALLBACK (store_changed_cb), self);
+  update_enrollment (self);
+  refresh_allotments (self);
   return self;
 }

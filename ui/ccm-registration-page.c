@@ -18,6 +18,8 @@
 #include "ccm-errors.h"
 #include "ccm-json.h"
 #include "ccm-order.h"
+#include "ccm-allotment-views.h"
+#include "ccm-clock.h"
 #include "ccm-order-views.h"
 #include "ccm-registration-page.h"
 #include "ccm-ui-util.h"
@@ -47,6 +49,7 @@ struct _CcmRegistrationPage
   GtkButton      *change_button;
   GtkListBox     *reserved_list;
   GtkLabel       *countdown_label;
+  GtkLabel       *sale_label;
   GtkLabel       *reserved_error;
   GtkButton      *continue_button;
   GtkButton      *start_over_button;
@@ -279,6 +282,79 @@ chosen_seats (CcmRegistrationPage *self,
   return seats;
 }
 
+/* An enrolled desk sells from its own allotment when it has one running
+ * for a chosen seat type: the sale is then guaranteed, even offline. */
+static void
+use_own_allotment (CcmRegistrationPage *self,
+                   JsonObject          *args)
+{
+  CcmStore *store = store_of (self);
+  JsonArray *seats = json_object_get_array_member (args, "seats");
+  gint64 now = ccm_clock_now (ccm_context_get_clock (self->context));
+
+  if (!ccm_store_is_enrolled (store))
+    return;
+  for (guint i = 0; i < json_array_get_length (seats); i++)
+    {
+      const char *seat_type = ccm_json_string (json_array_get_object_element (seats, i), "seat_type");
+      g_autoptr(JsonObject) allotment =
+        ccm_allotment_views_find_usable (store, self->slug, ccm_store_get_device_id (store),
+                                         seat_type, now, NULL);
+
+      if (allotment != NULL)
+        {
+          json_object_set_string_member (args, "allotment_id",
+                                         ccm_json_string (allotment, "allotment_id"));
+          return;
+        }
+    }
+}
+
+/* On an enrolled desk: is this sale the desk's to make (guaranteed) or
+ * the server's (provisional, shown amber)? */
+static void
+refresh_sale_note (CcmRegistrationPage *self)
+{
+  gboolean enrolled = ccm_store_is_enrolled (store_of (self));
+  gboolean guaranteed = self->order != NULL && ccm_json_bool (self->order, "guaranteed");
+  g_autoptr(GHashTable) tentative = NULL;
+  gboolean pending = FALSE;
+
+  if (!enrolled || self->order == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->sale_label), FALSE);
+      return;
+    }
+  tentative = ccm_store_tentative_keys (store_of (self), "order_views", NULL);
+  pending = tentative != NULL && g_hash_table_contains (tentative, self->order_id);
+
+  if (guaranteed)
+    {
+      gtk_label_set_text (self->sale_label,
+                          pending ? _("Guaranteed: these seats come from this desk’s allotment, "
+                                      "so the server will accept the sale when the desk syncs.")
+                                  : _("Guaranteed: these seats come from this desk’s allotment."));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->sale_label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->sale_label), "success");
+    }
+  else if (pending)
+    {
+      gtk_label_set_text (self->sale_label,
+                          _("Provisional: this desk has no allotment for these seats. The sale "
+                            "is confirmed when the desk syncs, if seats are still free then; "
+                            "otherwise it is waitlisted or refunded."));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->sale_label), "success");
+      gtk_widget_add_css_class (GTK_WIDGET (self->sale_label), "warning");
+    }
+  else
+    {
+      gtk_label_set_text (self->sale_label, _("Confirmed by the server."));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->sale_label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->sale_label), "success");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->sale_label), TRUE);
+}
+
 static void
 reserve_clicked_cb (CcmRegistrationPage *self)
 {
@@ -316,6 +392,7 @@ reserve_clicked_cb (CcmRegistrationPage *self)
       json_object_set_string_member (args, "order_id", order_id);
       json_object_set_string_member (args, "conference", self->slug);
       json_object_set_string_member (args, "access_code", code);
+      use_own_allotment (self, args);
       outcome = ccm_context_submit (self->context, "PlaceOrder", args, &error);
       if (outcome != NULL)
         {
@@ -429,6 +506,7 @@ refresh_reserved (CcmRegistrationPage *self)
     gtk_label_set_text (self->reserved_error, _("Waiting for the seats to be reserved…"));
   gtk_widget_set_visible (GTK_WIDGET (self->reserved_error),
                           g_strcmp0 (order_status (self), "pending") == 0);
+  refresh_sale_note (self);
   countdown_cb (self);
 }
 
@@ -839,6 +917,7 @@ ccm_registration_page_class_init (CcmRegistrationPageClass *klass)
   BIND (change_button);
   BIND (reserved_list);
   BIND (countdown_label);
+  BIND (sale_label);
   BIND (reserved_error);
   BIND (continue_button);
   BIND (start_over_button);
@@ -919,6 +998,13 @@ ccm_registration_page_get_step (CcmRegistrationPage *self)
 {
   g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GtkWidget *
+ccm_registration_page_get_sale_note (CcmRegistrationPage *self)
+{
+  g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->sale_label)) ? GTK_WIDGET (self->sale_label) : NULL;
 }
 
 const char *

@@ -6,11 +6,13 @@
 
 #include <glib/gi18n.h>
 
+#include "ccm-attention-row.h"
 #include "ccm-conference-dialog.h"
 #include "ccm-clock.h"
 #include "ccm-conference-views.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
+#include "ccm-sync-indicator.h"
 #include "ccm-ui-util.h"
 #include "ccm-window-private.h"
 
@@ -37,7 +39,7 @@ struct _CcmWindow
   AdwViewStack         *view_stack;
   GtkButton            *back_button;
   GtkWidget            *edit_button;
-  GtkMenuButton        *sync_button;
+  CcmSyncIndicator     *sync_indicator;
   CcmOverviewPage      *overview_page;
   CcmSeatTypesPage     *seat_types_page;
   CcmOrdersPage        *orders_page;
@@ -159,24 +161,8 @@ refresh_attention (CcmWindow *self)
   for (guint i = 0; items != NULL && i < MIN (json_array_get_length (items), MAX_ATTENTION_ROWS); i++)
     {
       JsonObject *o = json_array_get_object_element (items, i);
-      GtkWidget *row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      g_autofree char *when = NULL;
-      gint64 recorded_at = 0;
-      const char *kind = ccm_json_string (o, "kind");
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     ccm_json_string (o, "message") != NULL
-                                       ? ccm_json_string (o, "message") : kind);
-      /* Read models give times as RFC 3339 text. */
-      if (ccm_json_string (o, "recorded_at") != NULL)
-        ccm_time_parse (ccm_json_string (o, "recorded_at"), &recorded_at);
-      when = recorded_at > 0 ? ccm_ui_format_time (recorded_at) : g_strdup ("");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
-      gtk_widget_add_css_class (icon, "warning");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-      gtk_list_box_append (self->attention_list, row);
+      gtk_list_box_append (self->attention_list, ccm_attention_row_new (o));
     }
 
   gtk_stack_set_visible_child_name (self->attention_stack,
@@ -347,6 +333,14 @@ show_page_action (GtkWidget  *widget,
 }
 
 static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ccm_context_sync_now (CCM_WINDOW (widget)->context);
+}
+
+static void
 search_orders_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -404,6 +398,7 @@ ccm_window_constructed (GObject *object)
   ccm_seat_types_page_set_context (self->seat_types_page, self->context);
   ccm_orders_page_set_context (self->orders_page, self->context);
   ccm_registration_page_set_context (self->registration_page, self->context);
+  ccm_sync_indicator_set_context (self->sync_indicator, self->context);
 
   g_signal_connect_object (ccm_context_get_store (self->context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
@@ -503,6 +498,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   g_type_ensure (CCM_TYPE_SEAT_TYPES_PAGE);
   g_type_ensure (CCM_TYPE_ORDERS_PAGE);
   g_type_ensure (CCM_TYPE_REGISTRATION_PAGE);
+  g_type_ensure (CCM_TYPE_SYNC_INDICATOR);
 
   ccm_ui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/com/contoso/Conference/ccm-window.ui");
@@ -517,7 +513,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, edit_button);
-  gtk_widget_class_bind_template_child (widget_class, CcmWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, seat_types_page);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, orders_page);
@@ -530,6 +526,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.edit-conference", NULL, edit_conference_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.search-orders", NULL, search_orders_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-conference", NULL);
@@ -537,6 +534,8 @@ ccm_window_class_init (CcmWindowClass *klass)
                                        "win.edit-conference", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search-orders", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.sync-now", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
                                          "win.show-page", "s", pages[i]);

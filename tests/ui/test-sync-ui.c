@@ -1,0 +1,440 @@
+/* test-sync-ui.c — the header bar's sync indicator and the Preferences'
+ * enrollment against a real contoso-server on 127.0.0.1
+ *
+ * A standalone store says it is not connected; the desk enrolls through
+ * the Preferences widgets with a code from `contoso-server enroll-code`,
+ * goes online with nothing pending; with the server stopped a conference
+ * made in the window waits (offline, 1 pending); with the server back,
+ * Sync Now sends it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "ccm-attention-row.h"
+#include "ccm-conference-dialog.h"
+#include "ccm-conference-views.h"
+#include "ccm-json.h"
+#include "ccm-preferences-window.h"
+#include "ccm-sync-indicator.h"
+#include "ccm-window-private.h"
+
+typedef struct
+{
+  char        *dir;
+  char        *data;
+  GSubprocess *server;
+  char        *url;
+  guint        port;
+  CcmContext  *context;
+  CcmWindow   *window;
+} Fixture;
+
+static void
+iterate (void)
+{
+  for (int i = 0; i < 2; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until check() holds, for at most 20 s. */
+#define WAIT_FOR(cond) G_STMT_START {                                         \
+    gint64 _deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;        \
+    guint _tick = g_timeout_add (20, tick_cb, NULL);                         \
+    while (!(cond) && g_get_monotonic_time () < _deadline)                   \
+      g_main_context_iteration (NULL, TRUE);                                 \
+    g_source_remove (_tick);                                                 \
+    if (!(cond))                                                             \
+      g_error ("Timed out waiting for %s", #cond);                           \
+    iterate ();                                                              \
+  } G_STMT_END
+
+/* The server */
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+server_start (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", f->port);
+  g_autofree char *line = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
+                                           "serve", "--port", port, "--data", f->data, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  g_free (f->url);
+  f->url = g_strdup (line + strlen ("listening on "));
+  f->port = atoi (strrchr (f->url, ':') + 1);
+}
+
+static void
+server_stop (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->server == NULL)
+    return;
+  g_subprocess_send_signal (f->server, SIGTERM);
+  g_subprocess_wait (f->server, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->server);
+}
+
+static char *
+enroll_code (Fixture    *f,
+             const char *role)
+{
+  const char *argv[] = { g_getenv ("CONTOSO_SERVER_BIN"), "enroll-code", "--role", role,
+                         "--data", f->data, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_strstrip (out);
+}
+
+/* The fixture */
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("ccm-ui-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->data = g_build_filename (f->dir, "server", NULL);
+  g_mkdir_with_parents (f->data, 0700);
+  path = g_build_filename (f->dir, "store.db", NULL);
+  f->context = ccm_context_new (path, &error);
+  g_assert_no_error (error);
+  f->window = g_object_ref_sink (ccm_window_new (NULL, f->context));
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate ();
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *cmd = NULL;
+  CcmSyncClient *client = ccm_context_get_sync_client (f->context);
+
+  if (client != NULL)
+    g_object_ref (client);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate ();
+  g_assert_finalize_object (f->window);
+  g_assert_finalize_object (f->context);
+  if (client != NULL)
+    {
+      /* Its last requests let go of it once they are cancelled. */
+      WAIT_FOR (G_OBJECT (client)->ref_count == 1);
+      g_assert_finalize_object (client);
+    }
+  server_stop (f);
+
+  cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+  g_free (f->data);
+  g_free (f->url);
+}
+
+static GtkWidget *
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static CcmSyncIndicator *
+indicator (Fixture *f)
+{
+  return CCM_SYNC_INDICATOR (child (f->window, CCM_TYPE_WINDOW, "sync_indicator"));
+}
+
+static const char *
+indicator_text (Fixture    *f,
+                const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, name)));
+}
+
+static void
+enroll_through_preferences (Fixture    *f,
+                            const char *code,
+                            gboolean    expect_ok)
+{
+  CcmPreferencesWindow *prefs = ccm_preferences_window_new (f->context);
+  GtkWidget *error_label = child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_error");
+  GtkWidget *enrolled_row = child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enrolled_row");
+  GtkWidget *button = child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_button");
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")));
+  g_assert_false (gtk_widget_get_visible (enrolled_row));
+  gtk_editable_set_text (GTK_EDITABLE (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "server_url_row")),
+                         f->url);
+  gtk_editable_set_text (GTK_EDITABLE (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")), code);
+  g_signal_emit_by_name (button, "clicked");
+  /* The spinner runs and the button waits while the server answers. */
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_spinner")));
+  WAIT_FOR (gtk_widget_get_sensitive (button) || gtk_widget_get_visible (enrolled_row));
+
+  if (expect_ok)
+    {
+      g_assert_false (gtk_widget_get_visible (error_label));
+      g_assert_true (gtk_widget_get_visible (enrolled_row));
+      g_assert_false (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")));
+      g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
+    }
+  else
+    {
+      g_assert_true (gtk_widget_get_visible (error_label));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), !=, "");
+      g_assert_false (gtk_widget_get_visible (enrolled_row));
+      g_assert_true (gtk_widget_has_css_class (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_row"),
+                                               "error"));
+    }
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  iterate ();
+}
+
+static void
+create_conference_in_window (Fixture *f)
+{
+  CcmConferenceDialog *dialog;
+  static const struct { const char *field, *text; } fields[] = {
+    { "name", "DevCon 2027" },
+    { "slug", "devcon" },
+    { "start_date", "2027-03-01" },
+    { "end_date", "2027-03-03" },
+    { "owner_name", "Ada Organizer" },
+    { "owner_email", "ada@example.org" },
+  };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conference", NULL));
+  iterate ();
+  dialog = CCM_CONFERENCE_DIALOG (ccm_window_get_conference_dialog (f->window));
+  g_assert_nonnull (dialog);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    gtk_editable_set_text (GTK_EDITABLE (ccm_conference_dialog_get_row (dialog, fields[i].field)),
+                           fields[i].text);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
+  iterate ();
+  g_assert_null (ccm_window_get_conference_dialog (f->window));
+}
+
+/* Tests */
+
+static void
+test_standalone (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_assert_null (ccm_context_get_sync_client (f->context));
+  g_assert_cmpstr (ccm_sync_indicator_get_label (indicator (f)), ==, "Local");
+  g_assert_cmpstr (indicator_text (f, "title_label"), ==, "Not connected to a server");
+  g_assert_nonnull (strstr (ccm_sync_indicator_get_description (indicator (f)), "Not connected"));
+  g_assert_true (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "preferences_button")));
+  g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "sync_now_button")));
+  /* Sync Now on a standalone store does nothing, and says nothing wrong. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync-now", NULL));
+  iterate ();
+  g_assert_null (ccm_context_get_sync_client (f->context));
+}
+
+static void
+test_enroll_offline_sync_now (Fixture       *f,
+                              gconstpointer  data)
+{
+  CcmSyncClient *client;
+  g_autofree char *code = NULL;
+
+  server_start (f);
+
+  /* A wrong code is refused, inline, and nothing changes. */
+  enroll_through_preferences (f, "not-a-code", FALSE);
+  g_assert_null (ccm_context_get_sync_client (f->context));
+  g_assert_false (ccm_store_is_enrolled (ccm_context_get_store (f->context)));
+
+  code = enroll_code (f, "admin");
+  enroll_through_preferences (f, code, TRUE);
+  client = ccm_context_get_sync_client (f->context);
+  g_assert_nonnull (client);
+  g_assert_true (ccm_store_is_enrolled (ccm_context_get_store (f->context)));
+
+  /* The automatic round brings it online with nothing pending. */
+  WAIT_FOR (ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE &&
+            ccm_sync_client_get_last_sync (client) > 0);
+  g_assert_cmpint (ccm_sync_client_get_pending (client), ==, 0);
+  g_assert_cmpstr (ccm_sync_indicator_get_label (indicator (f)), ==, "Online");
+  g_assert_cmpstr (indicator_text (f, "pending_label"), ==, "0 changes");
+  g_assert_cmpstr (indicator_text (f, "last_sync_label"), ==, "Just now");
+  g_assert_cmpstr (indicator_text (f, "server_label"), ==, f->url);
+  g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
+  g_assert_true (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "sync_now_button")));
+  g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "skew_label")));
+
+  /* The server goes away; a conference made in the window waits. */
+  server_stop (f);
+  create_conference_in_window (f);
+  g_assert_nonnull (ccm_conference_views_get (ccm_context_get_store (f->context), "devcon", NULL));
+  WAIT_FOR (ccm_sync_client_get_state (client) == CCM_SYNC_STATE_OFFLINE &&
+            ccm_sync_client_get_pending (client) == 1);
+  g_assert_cmpstr (ccm_sync_indicator_get_label (indicator (f)), ==, "Offline");
+  g_assert_cmpstr (indicator_text (f, "pending_badge"), ==, "1");
+  g_assert_true (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
+  g_assert_cmpstr (indicator_text (f, "pending_label"), ==, "1 change");
+  g_assert_nonnull (strstr (ccm_sync_indicator_get_description (indicator (f)), "Offline, 1 change waiting"));
+
+  /* Back, on the same port; Sync Now sends it without waiting for the back-off. */
+  server_start (f);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync-now", NULL));
+  WAIT_FOR (ccm_sync_client_get_pending (client) == 0 &&
+            ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE);
+  g_assert_cmpstr (ccm_sync_indicator_get_label (indicator (f)), ==, "Online");
+  g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
+  g_assert_cmpstr (indicator_text (f, "pending_label"), ==, "0 changes");
+  /* The server has it: it is confirmed, not tentative, in the store. */
+  {
+    g_autoptr(GHashTable) tentative = ccm_store_tentative_keys (ccm_context_get_store (f->context),
+                                                                "conference_views", NULL);
+    g_assert_true (tentative == NULL || !g_hash_table_contains (tentative, "devcon"));
+  }
+}
+
+static void
+test_format_ago (void)
+{
+  gint64 now = G_GINT64_CONSTANT (1800000000) * G_USEC_PER_SEC;
+  g_autofree char *never = ccm_sync_indicator_format_ago (0, now);
+  g_autofree char *recent = ccm_sync_indicator_format_ago (now - 10 * G_USEC_PER_SEC, now);
+  g_autofree char *two = ccm_sync_indicator_format_ago (now - 150 * G_USEC_PER_SEC, now);
+  g_autofree char *hours = ccm_sync_indicator_format_ago (now - G_GINT64_CONSTANT (3 * 3600) * G_USEC_PER_SEC, now);
+
+  g_assert_cmpstr (never, ==, "Never");
+  g_assert_cmpstr (recent, ==, "Just now");
+  g_assert_cmpstr (two, ==, "2 min ago");
+  g_assert_cmpstr (hours, ==, "3 hours ago");
+}
+
+static void
+test_attention_row (void)
+{
+  g_autoptr(JsonObject) refund = json_object_new ();
+  g_autoptr(JsonObject) flag = json_object_new ();
+  GtkWidget *row, *other;
+
+  json_object_set_string_member (refund, "kind", "refund_due");
+  json_object_set_string_member (refund, "message", "A refund of €10.00 is due: sold out.");
+  json_object_set_string_member (refund, "order_id", "0190c0de-0000-7000-8000-000000000001");
+  json_object_set_string_member (flag, "kind", "already_admitted");
+  json_object_set_string_member (flag, "message", "Ticket X was admitted while already inside.");
+  json_object_set_null_member (flag, "order_id");
+
+  row = g_object_ref_sink (ccm_attention_row_new (refund));
+  other = g_object_ref_sink (ccm_attention_row_new (flag));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "A refund of €10.00 is due: sold out.");
+  /* The refund has somewhere to go; the flag has nothing to open. */
+  {
+    gboolean found = FALSE, found_other = FALSE;
+
+    for (GtkWidget *w = row; w != NULL && !found; )
+      {
+        GtkWidget *next = gtk_widget_get_first_child (w);
+
+        if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), "_Open Order") == 0)
+          found = TRUE;
+        while (next == NULL && w != row)
+          {
+            next = gtk_widget_get_next_sibling (w);
+            if (next == NULL)
+              w = gtk_widget_get_parent (w);
+          }
+        w = next;
+      }
+    for (GtkWidget *w = other; w != NULL && !found_other; )
+      {
+        GtkWidget *next = gtk_widget_get_first_child (w);
+
+        if (GTK_IS_BUTTON (w))
+          found_other = TRUE;
+        while (next == NULL && w != other)
+          {
+            next = gtk_widget_get_next_sibling (w);
+            if (next == NULL)
+              w = gtk_widget_get_parent (w);
+          }
+        w = next;
+      }
+    g_assert_true (found);
+    g_assert_false (found_other);
+  }
+  g_object_unref (row);
+  g_object_unref (other);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char * const *data_dirs = g_get_system_data_dirs ();
+  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+
+  setlocale (LC_ALL, "");
+  /* Isolated dirs hide the MIME database, and without it no SVG icon
+   * loads: keep reading the system's one. */
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+  g_ptr_array_add (mime_dirs, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/ui/sync/format-ago", test_format_ago);
+  g_test_add_func ("/ui/sync/attention-row", test_attention_row);
+  g_test_add ("/ui/sync/standalone", Fixture, NULL, fixture_set_up, test_standalone, fixture_tear_down);
+  g_test_add ("/ui/sync/enroll-offline-sync-now", Fixture, NULL, fixture_set_up,
+              test_enroll_offline_sync_now, fixture_tear_down);
+  return g_test_run ();
+}
