@@ -64,6 +64,9 @@ extern const CcmCliVerb ccm_cli_attendee_verbs[];
 extern const CcmCliVerb ccm_cli_waitlist_verbs[];
 extern const CcmCliVerb ccm_cli_attention_verbs[];
 extern const CcmCliVerb ccm_cli_device_verbs[];
+extern const CcmCliVerb ccm_cli_badge_verbs[];
+extern const CcmCliVerb ccm_cli_export_verbs[];
+extern const CcmCliVerb ccm_cli_import_verbs[];
 
 /* Parsing. Returns TRUE when the verb should go on, with argv reduced to
  * the verb's name and its positional arguments; otherwise the help was

@@ -39,11 +39,20 @@ static const CcmCliVerb toplevel_verbs[] = {
   { "attendee", N_("Assign the seats of confirmed orders and list attendees"),
     N_("COMMAND"), NULL, NULL, ccm_cli_attendee_verbs },
   { "checkin", N_("Admit a ticket at the door, or record its exit"),
-    N_("CODE"),
+    N_("CODE | list SLUG | stats SLUG"),
     N_("CODE is the ticket code (spaces and dashes are ignored). Every scan is recorded; "
        "a ticket already inside, of a cancelled order or unknown is flagged and goes to "
-       "the attention list. The exit status is 0 whenever the scan was recorded."),
+       "the attention list. The exit status is 0 whenever the scan was recorded.\n\n"
+       "“contoso checkin list SLUG” lists the attendees with their check-in state "
+       "(--search, --admitted, --not-admitted); “contoso checkin stats SLUG” counts "
+       "admissions per seat type and per hour. Each has its own --help."),
     ccm_cli_checkin_run, NULL },
+  { "badge", N_("Print attendee badges with their ticket’s QR code to PDF"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_badge_verbs },
+  { "export", N_("Write a conference’s attendees or orders as CSV"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_export_verbs },
+  { "import", N_("Give seats to the people of a partner’s CSV attendee list"),
+    N_("COMMAND"), NULL, NULL, ccm_cli_import_verbs },
   { "waitlist", N_("Join and list the waitlists of sold-out seat types"),
     N_("COMMAND"), NULL, NULL, ccm_cli_waitlist_verbs },
   { "allotment", N_("Lease seats to desks: grant, request, return and list allotments"),

@@ -1,0 +1,108 @@
+/* ccm-export.c — attendees and orders to CSV
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-export"
+
+#include <glib/gi18n-lib.h>
+
+#include "ccm-conference-views.h"
+#include "ccm-csv.h"
+#include "ccm-export.h"
+#include "ccm-json.h"
+#include "ccm-order-views.h"
+
+static const char *
+text (JsonObject *object,
+      const char *member)
+{
+  const char *value = ccm_json_string (object, member);
+
+  return value != NULL ? value : "";
+}
+
+/* Cents as decimal text: 49900 → "499.00", -5 → "-0.05". */
+static char *
+amount_text (gint64 cents)
+{
+  guint64 magnitude = cents < 0 ? -(guint64) cents : (guint64) cents;
+
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u", cents < 0 ? "-" : "",
+                          magnitude / 100, (guint) (magnitude % 100));
+}
+
+char *
+ccm_export_attendees_csv (CcmStore    *store,
+                          const char  *slug,
+                          GError     **error)
+{
+  static const char *const header[] = {
+    "ticket_code", "first_name", "last_name", "email", "seat_type", "access_code",
+    "status", "admitted", "admitted_at", "admitted_by",
+  };
+  g_autoptr(JsonObject) conference = NULL;
+  g_autoptr(JsonArray) attendees = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+  g_return_val_if_fail (slug != NULL, NULL);
+
+  if ((conference = ccm_conference_views_get (store, slug, error)) == NULL ||
+      (attendees = ccm_attendee_views_search (store, slug, NULL, G_MAXINT32, error)) == NULL)
+    return NULL;
+
+  ccm_csv_append_record (out, header, G_N_ELEMENTS (header));
+  for (guint i = 0; i < json_array_get_length (attendees); i++)
+    {
+      JsonObject *a = json_array_get_object_element (attendees, i);
+      const char *row[] = {
+        text (a, "ticket_code"), text (a, "first_name"), text (a, "last_name"),
+        text (a, "email"), text (a, "seat_type"), text (a, "access_code"), text (a, "status"),
+        ccm_json_bool (a, "admitted") ? "yes" : "no", text (a, "admitted_at"),
+        text (a, "admitted_by"),
+      };
+
+      G_STATIC_ASSERT (G_N_ELEMENTS (row) == G_N_ELEMENTS (header));
+      ccm_csv_append_record (out, row, G_N_ELEMENTS (row));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+ccm_export_orders_csv (CcmStore    *store,
+                       const char  *slug,
+                       GError     **error)
+{
+  static const char *const header[] = {
+    "access_code", "status", "total", "currency", "registrant", "email", "seats",
+    "attendees", "placed_at",
+  };
+  g_autoptr(JsonObject) conference = NULL;
+  g_autoptr(JsonArray) orders = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+  g_return_val_if_fail (slug != NULL, NULL);
+
+  if ((conference = ccm_conference_views_get (store, slug, error)) == NULL ||
+      (orders = ccm_order_views_list (store, slug, NULL, 0, G_MAXINT32, error)) == NULL)
+    return NULL;
+
+  ccm_csv_append_record (out, header, G_N_ELEMENTS (header));
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *o = json_array_get_object_element (orders, i);
+      g_autofree char *total = amount_text (ccm_json_int (o, "total", 0));
+      g_autofree char *seats = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (o, "seats", 0));
+      g_autofree char *assigned = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   ccm_json_int (o, "attendees", 0));
+      const char *row[] = {
+        text (o, "access_code"), text (o, "status"), total, text (o, "currency"),
+        text (o, "registrant"), text (o, "email"), seats, assigned, text (o, "placed_at"),
+      };
+
+      G_STATIC_ASSERT (G_N_ELEMENTS (row) == G_N_ELEMENTS (header));
+      ccm_csv_append_record (out, row, G_N_ELEMENTS (row));
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

@@ -1,0 +1,445 @@
+/* bench-checkin.c — the check-in desk's keystroke-to-result latency
+ *
+ *   (a) a scanned code + Enter: ccm_store_submit of AdmitTicket (its own
+ *       transaction, as at the desk) and reading the attendee back with
+ *       ccm_attendee_views_get_ticket, for random valid tickets;
+ *   (b) name search as a person types: for real names and e-mail
+ *       addresses, ccm_attendee_views_search (50 rows, what a list shows)
+ *       after every keystroke of the prefix, from the first letter on;
+ *
+ * on a conference of --attendees attendees (default 100 000), filled fast
+ * as bench-domain does (the same commands inside large transactions).
+ * Target: p99 under 16 ms, one frame at 60 Hz. Not run by meson test.
+ *
+ * Usage: bench-checkin [--attendees N] [--admits N] [--names N] [--dir DIR]
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <glib/gstdio.h>
+
+#include "ccm-assignments.h"
+#include "ccm-domain.h"
+#include "ccm-id.h"
+#include "ccm-json.h"
+#include "ccm-order.h"
+#include "ccm-order-views.h"
+#include "ccm-store.h"
+
+#define FRAME_US 16000
+
+#define SLUG "bench"
+#define FILL_BATCH 2000   /* orders per outer transaction while filling */
+
+static const char *const first_names[] = {
+  "José", "María", "François", "Zoë", "Björn", "Ana", "Łukasz", "Søren", "Chloé",
+  "Ángel", "Jürgen", "Inés", "Noël", "Renée", "Ada", "Grace", "Linus", "Ken",
+  "Margaret", "Alan", "Barbara", "Edsger", "Frances", "John", "Mary", "Peter",
+  "Sophie", "Thomas", "Emma", "Lucas", "Mia", "Noah", "Olivia", "Liam", "Hana",
+  "Yuki", "Aarav", "Fatima", "Mohammed", "Wei", "Priya", "Dmitri", "Olga",
+  "Kwame", "Amara", "Diego", "Lucía", "Mateo", "Camille", "Hugo",
+};
+
+static const char *const last_names[] = {
+  "García", "Müller", "Núñez", "O'Brien", "Smith", "Nguyễn", "Dvořák", "Åberg",
+  "Lefèvre", "Johansson", "Kowalski", "Rossi", "Dubois", "Schröder", "Fernández",
+  "López", "Martínez", "González", "Pérez", "Sánchez", "Novák", "Horváth",
+  "Jensen", "Hansen", "Larsen", "Nielsen", "Virtanen", "Korhonen", "Papadopoulos",
+  "Yılmaz", "Kaya", "Demir", "Ivanov", "Petrov", "Kim", "Lee", "Park", "Tanaka",
+  "Suzuki", "Sato", "Wang", "Li", "Zhang", "Chen", "Singh", "Patel", "Khan",
+  "Okafor", "Mensah", "Da Silva", "Santos", "Oliveira", "Costa", "Pereira",
+  "Hernández", "Jiménez", "Ruiz", "Díaz", "Moreno", "Muñoz", "Álvarez", "Romero",
+  "Jean-Baptiste", "Van der Berg", "De Vries", "Bakker", "Visser", "Meijer",
+  "Mulder", "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer", "Wagner",
+  "Becker", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
+  "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann",
+  "Lange", "Schmitt", "Werner", "Schmitz", "Krause", "Meier", "Lehmann", "Köhler",
+};
+
+typedef struct
+{
+  CcmStore  *store;
+  CcmClock  *clock;
+  GRand     *rand;
+  char      *types[3];
+  gint64     prices[3];
+  GPtrArray *codes;     /* every ticket code issued, for the queries */
+  GPtrArray *names;     /* "first\tlast\temail" of some attendees */
+  guint      person;
+} Bench;
+
+static void
+must (gboolean  ok,
+      GError   *error)
+{
+  if (!ok)
+    {
+      g_printerr ("bench-checkin: %s\n", error != NULL ? error->message : "failed");
+      exit (1);
+    }
+}
+
+static JsonObject *
+run (Bench      *b,
+     const char *type,
+     JsonObject *args)
+{
+  g_autofree char *id = ccm_id_new (ccm_clock_now (b->clock));
+  g_autoptr(CcmCommand) command = ccm_command_new (type, id, args);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = ccm_store_execute (b->store, command, &error);
+
+  must (outcome != NULL, error);
+  /* Inside an outer transaction the store leaves the sent commands to us. */
+  must (ccm_store_dispatch_outbox (b->store, &error), error);
+  return json_object_ref (outcome->result);
+}
+
+static void
+run_ok (Bench      *b,
+        const char *type,
+        JsonObject *args)
+{
+  json_object_unref (run (b, type, args));
+}
+
+static void
+create_conference (Bench *b)
+{
+  static const char *const names[] = { "General", "Student", "Workshop" };
+  static const gint64 quotas[] = { 100000, 50000, 50000 };
+  static const gint64 prices[] = { 19900, 9900, 5000 };
+  g_autofree char *conference_id = ccm_id_new (ccm_clock_now (b->clock));
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "conference_id", conference_id);
+  json_object_set_string_member (args, "slug", SLUG);
+  json_object_set_string_member (args, "name", "Benchmark Conference");
+  json_object_set_string_member (args, "start_date", "2027-03-01");
+  json_object_set_string_member (args, "end_date", "2027-03-03");
+  json_object_set_string_member (args, "owner_name", "Ada Organizer");
+  json_object_set_string_member (args, "owner_email", "ada@example.org");
+  json_object_set_string_member (args, "access_code", "BENCH1");
+  run_ok (b, "CreateConference", args);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      args = json_object_new ();
+      b->types[i] = ccm_id_new (ccm_clock_now (b->clock));
+      b->prices[i] = prices[i];
+      json_object_set_string_member (args, "slug", SLUG);
+      json_object_set_string_member (args, "seat_type_id", b->types[i]);
+      json_object_set_string_member (args, "name", names[i]);
+      json_object_set_int_member (args, "price", prices[i]);
+      json_object_set_int_member (args, "quota", quotas[i]);
+      run_ok (b, "AddSeatType", args);
+    }
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "slug", SLUG);
+  run_ok (b, "PublishConference", args);
+}
+
+static char *
+ascii_fold (const char *text)
+{
+  g_autofree char *ascii = g_str_to_ascii (text, "C");
+  g_autofree char *lower = g_ascii_strdown (ascii, -1);
+
+  return g_strdelimit (g_strdup (lower), " '", '-');
+}
+
+/* One registration as a desk drives it: returns how many seats it had. */
+static guint
+register_one (Bench *b)
+{
+  JsonObject *args = json_object_new ();
+  JsonArray *seats = json_array_new ();
+  JsonArray *codes;
+  g_autofree char *order_id = ccm_id_new (ccm_clock_now (b->clock));
+  g_autofree char *payment_id = ccm_id_new (ccm_clock_now (b->clock));
+  g_autofree char *access_code = ccm_access_code_new ();
+  guint count = 1 + g_rand_int_range (b->rand, 0, 4);
+  guint type = g_rand_int_range (b->rand, 0, 10) < 7 ? 0 : 1 + g_rand_int_range (b->rand, 0, 2);
+  JsonObject *q = json_object_new ();
+
+  json_object_set_string_member (q, "seat_type", b->types[type]);
+  json_object_set_int_member (q, "quantity", count);
+  json_array_add_object_element (seats, q);
+
+  codes = ccm_ticket_codes_new (count);
+  for (guint i = 0; i < count; i++)
+    g_ptr_array_add (b->codes, g_strdup (json_array_get_string_element (codes, i)));
+
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "conference", SLUG);
+  json_object_set_string_member (args, "access_code", access_code);
+  json_object_set_array_member (args, "seats", seats);
+  json_object_set_array_member (args, "ticket_codes", codes);
+  json_object_set_string_member (args, "first_name", "Rita");
+  json_object_set_string_member (args, "last_name", "Registrant");
+  json_object_set_string_member (args, "email", "rita@example.com");
+  run_ok (b, "PlaceOrder", args);
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "method", "card");
+  json_object_set_int_member (args, "amount", b->prices[type] * count);
+  run_ok (b, "InitiatePayment", args);
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  run_ok (b, "CompletePayment", args);
+
+  for (guint i = 0; i < count; i++, b->person++)
+    {
+      const char *first = first_names[g_rand_int_range (b->rand, 0, G_N_ELEMENTS (first_names))];
+      const char *last = last_names[g_rand_int_range (b->rand, 0, G_N_ELEMENTS (last_names))];
+      g_autofree char *f = ascii_fold (first);
+      g_autofree char *l = ascii_fold (last);
+      g_autofree char *email = g_strdup_printf ("%s.%s%u@example.org", f, l, b->person);
+
+      args = json_object_new ();
+      json_object_set_string_member (args, "order_id", order_id);
+      json_object_set_int_member (args, "position", i);
+      json_object_set_string_member (args, "first_name", first);
+      json_object_set_string_member (args, "last_name", last);
+      json_object_set_string_member (args, "email", email);
+      run_ok (b, "AssignSeat", args);
+      if (b->person % 97 == 0)
+        g_ptr_array_add (b->names, g_strdup_printf ("%s\t%s\t%s", first, last, email));
+    }
+
+  ccm_clock_advance (b->clock, 1000);
+  return count;
+}
+
+static void
+fill (Bench *b,
+      guint  attendees)
+{
+  g_autoptr(GError) error = NULL;
+  guint have = b->person;
+
+  while (b->person - have < attendees)
+    {
+      must (ccm_store_begin (b->store, &error), error);
+      for (guint i = 0; i < FILL_BATCH && b->person - have < attendees; i++)
+        register_one (b);
+      must (ccm_store_commit (b->store, &error), error);
+    }
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+print_times (const char *label,
+             GArray     *times)
+{
+  guint n = times->len;
+  guint over = 0;
+
+  g_array_sort (times, compare_gint64);
+  for (guint i = 0; i < n; i++)
+    if (g_array_index (times, gint64, i) > FRAME_US)
+      over++;
+  g_print ("%s: median %.2f ms, p99 %.2f ms, max %.2f ms (%u samples, %u over 16 ms) %s\n",
+           label, g_array_index (times, gint64, n / 2) / 1000.0,
+           g_array_index (times, gint64, (n * 99) / 100) / 1000.0,
+           g_array_index (times, gint64, n - 1) / 1000.0, n, over,
+           g_array_index (times, gint64, (n * 99) / 100) < FRAME_US ? "[ok]" : "[OVER TARGET]");
+}
+
+static void
+bench_admits (Bench *b,
+              guint  admits)
+{
+  g_autoptr(GArray) times = g_array_sized_new (FALSE, FALSE, sizeof (gint64), admits);
+  g_autoptr(GHashTable) used = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < admits; i++)
+    {
+      const char *code = g_ptr_array_index (b->codes, g_rand_int_range (b->rand, 0, b->codes->len));
+      g_autofree char *id = ccm_id_new (ccm_clock_now (b->clock));
+      g_autoptr(CcmCommand) command = NULL;
+      g_autoptr(CcmOutcome) outcome = NULL;
+      g_autoptr(JsonObject) ticket = NULL;
+      g_autoptr(GError) error = NULL;
+      JsonObject *args = json_object_new ();
+      gint64 start, elapsed;
+
+      /* Mostly first admissions; a repeat is a flagged one, also timed. */
+      g_hash_table_add (used, (gpointer) code);
+      json_object_set_string_member (args, "ticket_code", code);
+      json_object_set_string_member (args, "conference", SLUG);
+      json_object_set_boolean_member (args, "allow_reentry", FALSE);
+      command = ccm_command_new ("AdmitTicket", id, args);
+
+      start = g_get_monotonic_time ();
+      outcome = ccm_store_submit (b->store, command, &error);
+      must (outcome != NULL, error);
+      ticket = ccm_attendee_views_get_ticket (b->store, code, &error);
+      must (ticket != NULL, error);
+      elapsed = g_get_monotonic_time () - start;
+      must (ccm_json_bool (ticket, "admitted"), NULL);
+      g_array_append_val (times, elapsed);
+      ccm_clock_advance (b->clock, 1000);
+    }
+  print_times ("(a) scan + Enter: AdmitTicket submitted, attendee read back", times);
+}
+
+/* Every keystroke of text: its prefixes of 1, 2, … characters. */
+static void
+type_into (Bench      *b,
+           const char *text,
+           GArray     *times,
+           GArray     *long_times)
+{
+  glong length = g_utf8_strlen (text, -1);
+
+  for (glong n = 1; n <= length; n++)
+    {
+      g_autofree char *prefix = g_utf8_substring (text, 0, n);
+      g_autoptr(JsonArray) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+      gint64 elapsed;
+
+      result = ccm_attendee_views_search (b->store, SLUG, prefix, 50, &error);
+      elapsed = g_get_monotonic_time () - start;
+      must (result != NULL, error);
+      g_array_append_val (times, elapsed);
+      if (n >= 3)
+        g_array_append_val (long_times, elapsed);
+    }
+}
+
+static void
+bench_typing (Bench *b,
+              guint  names)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) long_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < names; i++)
+    {
+      const char *row = g_ptr_array_index (b->names, g_rand_int_range (b->rand, 0, b->names->len));
+      g_auto(GStrv) parts = g_strsplit (row, "\t", 3);
+      g_autofree char *text = NULL;
+
+      /* What a desk types: "first last", the last name unaccented, the e-mail. */
+      switch (i % 3)
+        {
+        case 0:
+          text = g_strdup_printf ("%s %s", parts[0], parts[1]);
+          break;
+        case 1:
+          text = g_str_to_ascii (parts[1], "C");
+          break;
+        default:
+          text = g_strndup (parts[2], 14);
+          break;
+        }
+      type_into (b, text, times, long_times);
+    }
+  print_times ("(b) name search per keystroke, every prefix", times);
+  print_times ("    prefixes of three characters or more", long_times);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmRegistry) registry = NULL;
+  g_autoptr(CcmClock) clock = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *store_path = NULL;
+  int attendees = 100000, admits = 2000, names = 300;
+  char *base_dir = NULL;
+  Bench b = { 0, };
+  gint64 start;
+  GOptionEntry entries[] = {
+    { "attendees", 0, 0, G_OPTION_ARG_INT, &attendees, "Attendees of the conference", "N" },
+    { "admits", 0, 0, G_OPTION_ARG_INT, &admits, "Scans timed in (a)", "N" },
+    { "names", 0, 0, G_OPTION_ARG_INT, &names, "Names typed in (b), a search per keystroke", "N" },
+    { "dir", 0, 0, G_OPTION_ARG_FILENAME, &base_dir, "Folder on the disk to measure", "DIR" },
+    { NULL }
+  };
+
+  context = g_option_context_new ("— check-in desk latency benchmark");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bench-checkin: %s\n", error->message);
+      return 2;
+    }
+  if (attendees < 1 || admits < 1 || names < 1)
+    {
+      g_printerr ("bench-checkin: --attendees, --admits and --names must be at least 1\n");
+      return 2;
+    }
+
+  dir = g_build_filename (base_dir != NULL ? base_dir : g_get_tmp_dir (),
+                          "bench-checkin-XXXXXX", NULL);
+  if (g_mkdtemp (dir) == NULL)
+    return 1;
+  store_path = g_build_filename (dir, "store.db", NULL);
+
+  registry = ccm_domain_registry_new ();
+  clock = ccm_clock_new_fixed (g_get_real_time ());
+  b.clock = clock;
+  b.store = ccm_store_open (store_path, registry, clock, &error);
+  must (b.store != NULL, error);
+  b.rand = g_rand_new_with_seed (20270301);
+  b.codes = g_ptr_array_new_with_free_func (g_free);
+  b.names = g_ptr_array_new_with_free_func (g_free);
+
+  g_print ("bench-checkin: %d attendees, %d scans, %d names typed, in %s\n",
+           attendees, admits, names, dir);
+  create_conference (&b);
+  start = g_get_monotonic_time ();
+  fill (&b, attendees);
+  g_print ("    filled to %u attendees in %.1f s (%" G_GINT64_FORMAT " events)\n", b.person,
+           (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
+           ccm_store_count_events (b.store));
+
+  bench_admits (&b, admits);
+  bench_typing (&b, names);
+
+  g_clear_object (&b.store);
+  g_rand_free (b.rand);
+  g_ptr_array_unref (b.codes);
+  g_ptr_array_unref (b.names);
+  for (guint i = 0; i < G_N_ELEMENTS (b.types); i++)
+    g_free (b.types[i]);
+  remove_dir (dir);
+  g_free (base_dir);
+  return 0;
+}
