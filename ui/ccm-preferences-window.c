@@ -25,6 +25,7 @@ struct _CcmPreferencesWindow
 
   GtkWidget            *desk_name_row;
   GtkWidget            *server_url_row;
+  AdwPreferencesGroup  *server_group;
   GtkSpinButton        *reservation_spin;
   GtkWidget            *code_row;
   GtkWidget            *enroll_row;
@@ -59,7 +60,12 @@ update_enrollment (CcmPreferencesWindow *self)
   gtk_widget_set_visible (self->code_row, !enrolled);
   gtk_widget_set_visible (self->enroll_row, !enrolled);
   gtk_widget_set_visible (self->enrolled_row, enrolled);
-  gtk_editable_set_editable (GTK_EDITABLE (self->server_url_row), !enrolled);
+  /* A store syncs with the one server it enrolled with: the row below says which. */
+  gtk_widget_set_visible (self->server_url_row, !enrolled);
+  adw_preferences_group_set_description (self->server_group,
+                                         enrolled
+                                           ? _("This desk sends its work to the server and receives the other desks’ work; it keeps working while the server is out of reach.")
+                                           : _("Without a server everything stays on this computer, and nothing stops working. To share work with other desks, enroll this one with a code from the server’s administrator."));
   if (enrolled)
     {
       g_autofree char *subtitle =
@@ -366,6 +372,7 @@ ccm_preferences_window_class_init (CcmPreferencesWindowClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CcmPreferencesWindow, name)
   BIND (desk_name_row);
   BIND (server_url_row);
+  BIND (server_group);
   BIND (reservation_spin);
   BIND (code_row);
   BIND (enroll_row);

@@ -222,6 +222,27 @@ refresh_choose (CcmRegistrationPage *self)
                                     price, (long long) available);
       else
         subtitle = g_strdup_printf (_("%s · sold out"), price);
+      /* An enrolled desk also sells from its own allotment, which the pool
+       * does not count. */
+      if (ccm_store_is_enrolled (store_of (self)))
+        {
+          CcmStore *store = store_of (self);
+          g_autoptr(JsonObject) allotment =
+            ccm_allotment_views_find_usable (store, self->slug, ccm_store_get_device_id (store), id,
+                                             ccm_clock_now (ccm_context_get_clock (self->context)), NULL);
+          gint64 own = allotment != NULL ? ccm_json_int (allotment, "remaining", 0) : 0;
+
+          if (own > 0)
+            {
+              char *more = g_strdup_printf (ngettext ("%s · %lld guaranteed from this desk’s allotment",
+                                                      "%s · %lld guaranteed from this desk’s allotment",
+                                                      (gulong) MIN (own, G_MAXLONG)),
+                                            subtitle, (long long) own);
+              g_free (subtitle);
+              subtitle = more;
+              available = MAX (available, own);
+            }
+        }
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
 

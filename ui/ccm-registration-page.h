@@ -30,6 +30,6 @@ GtkWidget     *ccm_registration_page_get_attendee_row (CcmRegistrationPage *self
                                                       guint                position);
 
 /* The guaranteed / provisional note of the reservation step, NULL when hidden. */
-GtkWidget  *ccm_registration_page_get_sale_note (CcmRegistrationPage *self);
+GtkWidget     *ccm_registration_page_get_sale_note   (CcmRegistrationPage *self);
 
 G_END_DECLS

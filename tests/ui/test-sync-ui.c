@@ -16,10 +16,12 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "ccm-allotment-views.h"
 #include "ccm-attention-row.h"
 #include "ccm-conference-dialog.h"
 #include "ccm-conference-views.h"
 #include "ccm-json.h"
+#include "ccm-order-views.h"
 #include "ccm-preferences-window.h"
 #include "ccm-sync-indicator.h"
 #include "ccm-window-private.h"
@@ -263,6 +265,63 @@ create_conference_in_window (Fixture *f)
   g_assert_null (ccm_window_get_conference_dialog (f->window));
 }
 
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  iterate ();
+}
+
+static void
+add_seat_type (Fixture    *f,
+               const char *name,
+               const char *price,
+               const char *quota)
+{
+  CcmSeatTypesPage *page = ccm_window_get_seat_types_page (f->window);
+  GtkWidget *editor;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "seat-types.add", NULL));
+  iterate ();
+  editor = ccm_seat_types_page_get_editor (page);
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), name);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), price);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), quota);
+  click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  g_assert_null (ccm_seat_types_page_get_editor (page));
+}
+
+static JsonObject *
+own_allotment (Fixture *f)
+{
+  CcmStore *store = ccm_context_get_store (f->context);
+  g_autoptr(JsonArray) list = ccm_allotment_views_list (store, "devcon", NULL);
+
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonObject *a = json_array_get_object_element (list, i);
+
+      if (g_strcmp0 (ccm_json_string (a, "device_id"), ccm_store_get_device_id (store)) == 0 &&
+          g_strcmp0 (ccm_json_string (a, "status"), "active") == 0)
+        return json_object_ref (a);
+    }
+  return NULL;
+}
+
+static void
+reserve (Fixture    *f,
+         const char *seat_type,
+         int         quantity)
+{
+  CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
+
+  gtk_spin_button_set_value (ccm_registration_page_get_quantity (page, seat_type), quantity);
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "reserve_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "reserved");
+}
+
 /* Tests */
 
 static void
@@ -339,6 +398,88 @@ test_enroll_offline_sync_now (Fixture       *f,
                                                                 "conference_views", NULL);
     g_assert_true (tentative == NULL || !g_hash_table_contains (tentative, "devcon"));
   }
+}
+
+static void
+test_allotment_guaranteed_provisional (Fixture       *f,
+                                       gconstpointer  data)
+{
+  CcmSyncClient *client;
+  CcmPreferencesWindow *prefs;
+  CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
+  g_autofree char *code = NULL;
+  g_autoptr(JsonObject) allotment = NULL;
+  GListModel *choices;
+  GtkWidget *row, *note;
+  guint full_pass = G_MAXUINT;
+
+  server_start (f);
+  code = enroll_code (f, "admin");
+  enroll_through_preferences (f, code, TRUE);
+  client = ccm_context_get_sync_client (f->context);
+  WAIT_FOR (ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE &&
+            ccm_sync_client_get_last_sync (client) > 0);
+
+  create_conference_in_window (f);
+  add_seat_type (f, "Full pass", "100", "5");
+  add_seat_type (f, "Workshop", "50", "2");
+  gtk_switch_set_active (GTK_SWITCH (child (ccm_window_get_overview_page (f->window),
+                                            CCM_TYPE_OVERVIEW_PAGE, "publish_switch")), TRUE);
+  iterate ();
+  WAIT_FOR (ccm_sync_client_get_pending (client) == 0 &&
+            ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE);
+
+  /* Request three Full pass seats in Preferences; the server grants them. */
+  prefs = ccm_preferences_window_new (f->context);
+  gtk_window_present (GTK_WINDOW (prefs));
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
+  choices = adw_combo_row_get_model (ADW_COMBO_ROW (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_type_row")));
+  for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+    if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (choices), i), "Full pass"))
+      full_pass = i;
+  g_assert_cmpuint (full_pass, !=, G_MAXUINT);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_type_row")),
+                              full_pass);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_spin")), 3);
+  click (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_button"));
+  g_assert_false (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotment_error")));
+  WAIT_FOR (ccm_sync_client_get_pending (client) == 0 &&
+            ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE);
+  allotment = own_allotment (f);
+  g_assert_nonnull (allotment);
+  g_assert_cmpint (ccm_json_int (allotment, "granted", 0), ==, 3);
+  row = gtk_widget_get_first_child (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_list"));
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Full pass — DevCon 2027");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "3 of 3 left"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  iterate ();
+
+  /* Offline: two Full pass seats come from the allotment, guaranteed. */
+  server_stop (f);
+  ccm_window_show_page (f->window, "registration");
+  iterate ();
+  reserve (f, "Full pass", 2);
+  note = ccm_registration_page_get_sale_note (page);
+  g_assert_nonnull (note);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (note)), "Guaranteed"));
+  g_assert_true (gtk_widget_has_css_class (note, "success"));
+  g_assert_false (gtk_widget_has_css_class (note, "warning"));
+  {
+    g_autoptr(JsonObject) order = ccm_order_views_get (ccm_context_get_store (f->context), "devcon",
+                                                       ccm_registration_page_get_order_id (page), NULL);
+    g_assert_true (ccm_json_bool (order, "guaranteed"));
+  }
+
+  /* A Workshop seat is beyond the allotment: provisional, in amber. */
+  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "start_over_button"));
+  reserve (f, "Workshop", 1);
+  note = ccm_registration_page_get_sale_note (page);
+  g_assert_nonnull (note);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (note)), "Provisional"));
+  g_assert_true (gtk_widget_has_css_class (note, "warning"));
+  g_assert_cmpint (ccm_sync_client_get_pending (client), >=, 1);
 }
 
 static void
@@ -436,5 +577,7 @@ main (int   argc,
   g_test_add ("/ui/sync/standalone", Fixture, NULL, fixture_set_up, test_standalone, fixture_tear_down);
   g_test_add ("/ui/sync/enroll-offline-sync-now", Fixture, NULL, fixture_set_up,
               test_enroll_offline_sync_now, fixture_tear_down);
+  g_test_add ("/ui/sync/allotment-guaranteed-provisional", Fixture, NULL, fixture_set_up,
+              test_allotment_guaranteed_provisional, fixture_tear_down);
   return g_test_run ();
 }
