@@ -46,7 +46,8 @@ struct _CcmStore
   char *device_id;
   int schema_version;
 
-  GHashTable *statements;    /* SQL text (by address) -> sqlite3_stmt* */
+  GHashTable *statements;    /* SQL text -> sqlite3_stmt*, owns both */
+  GHashTable *by_address;    /* where a caller's SQL text last was -> the same */
   JsonParser *parser;        /* reused for every payload read */
   GHashTable *cache;         /* stream id -> CachedState*, committed states */
   GHashTable *pending;       /* the same, written in the open transaction */
@@ -181,6 +182,7 @@ ccm_store_finalize (GObject *object)
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->by_address, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_object (&self->parser);
   g_clear_pointer (&self->marks, g_array_unref);
@@ -224,7 +226,8 @@ finalize_statement (gpointer stmt)
 static void
 ccm_store_init (CcmStore *self)
 {
-  self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->by_address = g_hash_table_new (NULL, NULL);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cached_state_free);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -288,9 +291,10 @@ ccm_store_get_db (CcmStore *self)
   return self->db;
 }
 
-/* Statements are cached by the address of their text: pass string literals
- * (or text that lives as long as the store), which also keeps SQL out of
- * reach of data. */
+/* Statements are cached by their text. Most callers pass string literals,
+ * so the address the text was last seen at finds the statement without
+ * hashing it; the text is compared all the same, since text built at run
+ * time may be freed and its address reused for other SQL. */
 sqlite3_stmt *
 ccm_store_prepare (CcmStore    *self,
                    const char  *sql,
@@ -301,22 +305,25 @@ ccm_store_prepare (CcmStore    *self,
 
   g_return_val_if_fail (CCM_IS_STORE (self), NULL);
 
-  stmt = g_hash_table_lookup (self->statements, sql);
-  if (stmt != NULL)
+  stmt = g_hash_table_lookup (self->by_address, sql);
+  if (stmt == NULL || strcmp (sqlite3_sql (stmt), sql) != 0)
     {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
+      stmt = g_hash_table_lookup (self->statements, sql);
+      if (stmt == NULL)
+        {
+          rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+          if (rc != SQLITE_OK)
+            {
+              ccm_store_set_sqlite_error (self, error, rc, "preparing a query");
+              return NULL;
+            }
+          g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+        }
+      g_hash_table_replace (self->by_address, (gpointer) sql, stmt);
     }
 
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      ccm_store_set_sqlite_error (self, error, rc, "preparing a query");
-      return NULL;
-    }
-
-  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
   return stmt;
 }
 
