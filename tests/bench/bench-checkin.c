@@ -17,6 +17,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -298,6 +299,34 @@ bench_admits (Bench *b,
   print_times ("(a) scan + Enter: AdmitTicket submitted, attendee read back", times);
 }
 
+/* The slowest keystrokes, to see which prefixes cost most. */
+typedef struct
+{
+  gint64  elapsed;
+  char   *prefix;
+  guint   rows;
+} Slow;
+
+#define N_SLOWEST 5
+
+static Slow slowest[N_SLOWEST];
+
+static void
+note_slow (const char *prefix,
+           gint64      elapsed,
+           guint       rows)
+{
+  guint i = N_SLOWEST;
+
+  while (i > 0 && slowest[i - 1].elapsed < elapsed)
+    i--;
+  if (i == N_SLOWEST)
+    return;
+  g_free (slowest[N_SLOWEST - 1].prefix);
+  memmove (&slowest[i + 1], &slowest[i], (N_SLOWEST - 1 - i) * sizeof (Slow));
+  slowest[i] = (Slow) { elapsed, g_strdup (prefix), rows };
+}
+
 /* Every keystroke of text: its prefixes of 1, 2, … characters. */
 static void
 type_into (Bench      *b,
@@ -318,6 +347,7 @@ type_into (Bench      *b,
       result = ccm_attendee_views_search (b->store, SLUG, prefix, 50, &error);
       elapsed = g_get_monotonic_time () - start;
       must (result != NULL, error);
+      note_slow (prefix, elapsed, json_array_get_length (result));
       g_array_append_val (times, elapsed);
       if (n >= 3)
         g_array_append_val (long_times, elapsed);
@@ -354,6 +384,12 @@ bench_typing (Bench *b,
     }
   print_times ("(b) name search per keystroke, every prefix", times);
   print_times ("    prefixes of three characters or more", long_times);
+  for (guint i = 0; i < N_SLOWEST && slowest[i].prefix != NULL; i++)
+    {
+      g_print ("    slow: “%s” %.2f ms (%u rows)\n", slowest[i].prefix,
+               slowest[i].elapsed / 1000.0, slowest[i].rows);
+      g_clear_pointer (&slowest[i].prefix, g_free);
+    }
 }
 
 static void
