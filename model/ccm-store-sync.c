@@ -396,39 +396,40 @@ undo_conflict_cb (void                   *user_data,
   return SQLITE_CHANGESET_ABORT;
 }
 
-/* Undoes the tentative layer, newest first, inside the open transaction. */
+/* Undoes the tentative layer inside the open transaction: its changesets
+ * are combined, oldest first, into one, whose inverse is applied once. One
+ * apply instead of one per pending command: each apply opens a savepoint,
+ * and in a large transaction that is the cost of a rebase. */
 static gboolean
 undo_tentative (CcmStore  *self,
                 GError   **error)
 {
+  sqlite3_changegroup *group = NULL;
   sqlite3_stmt *stmt;
+  void *combined = NULL, *inverse = NULL;
+  int n_combined = 0, n_inverse = 0;
   int rc;
 
-  stmt = ccm_store_prepare (self, "SELECT seq, changeset FROM tentative ORDER BY seq DESC", error);
+  stmt = ccm_store_prepare (self, "SELECT seq, changeset FROM tentative ORDER BY seq", error);
   if (stmt == NULL)
     return FALSE;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const void *changeset = sqlite3_column_blob (stmt, 1);
-      int n = sqlite3_column_bytes (stmt, 1);
-      void *inverse = NULL;
-      int n_inverse = 0;
-
-      rc = sqlite3changeset_invert (n, changeset, &n_inverse, &inverse);
-      if (rc == SQLITE_OK)
-        rc = sqlite3changeset_apply (ccm_store_get_db (self), n_inverse, inverse,
-                                     NULL, undo_conflict_cb, NULL);
-      sqlite3_free (inverse);
-      if (rc != SQLITE_OK)
-        {
-          sqlite3_reset (stmt);
-          ccm_store_set_sqlite_error (self, error, rc, "undoing the tentative layer");
-          return FALSE;
-        }
-    }
+  rc = sqlite3changegroup_new (&group);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    rc = sqlite3changegroup_add (group, sqlite3_column_bytes (stmt, 1),
+                                 (void *) sqlite3_column_blob (stmt, 1));
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  if (rc == SQLITE_DONE)
+    rc = sqlite3changegroup_output (group, &n_combined, &combined);
+  sqlite3changegroup_delete (group);
+  if (rc == SQLITE_OK && n_combined > 0)
+    rc = sqlite3changeset_invert (n_combined, combined, &n_inverse, &inverse);
+  if (rc == SQLITE_OK && n_inverse > 0)
+    rc = sqlite3changeset_apply (ccm_store_get_db (self), n_inverse, inverse,
+                                 NULL, undo_conflict_cb, NULL);
+  sqlite3_free (combined);
+  sqlite3_free (inverse);
+  if (rc != SQLITE_OK)
     {
       ccm_store_set_sqlite_error (self, error, rc, "undoing the tentative layer");
       return FALSE;

@@ -1496,6 +1496,12 @@ ccm_server_store_push (CcmServerStore   *self,
       !check_sequence (self, device, commands, last_seq, expected_seq, error))
     return NULL;
 
+  /* The batch commits once (each command is a savepoint in it): a commit
+   * waits for the disk, and one per command made that the server's limit.
+   * The answer leaves after the commit, so nothing answered is lost. */
+  if (!ccm_store_begin (self->store, error))
+    return NULL;
+
   for (guint i = 0; i < commands->len; i++)
     {
       CcmPushCommand *push = g_ptr_array_index (commands, i);
@@ -1506,7 +1512,7 @@ ccm_server_store_push (CcmServerStore   *self,
           g_autoptr(StoredOutcome) stored = lookup_stored (self, device->id, push->seq, error);
 
           if (stored == NULL)
-            return NULL;
+            break;
           outcome = json_object_ref (stored->outcome);
           json_object_set_string_member (outcome, "original_status",
                                          ccm_json_string (outcome, "status"));
@@ -1521,6 +1527,10 @@ ccm_server_store_push (CcmServerStore   *self,
         }
       json_array_add_object_element (results, outcome);
     }
+
+  /* What ran before a failure stays, as when each command committed alone. */
+  if (!ccm_store_commit (self->store, error != NULL && *error != NULL ? NULL : error))
+    return NULL;
 
   /* What the commands set off (process managers) runs now, as on any store. */
   if (dispatch)

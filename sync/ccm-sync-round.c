@@ -25,6 +25,11 @@
  * pending commands once. */
 #define PULL_LIMIT CCM_PROTOCOL_PULL_MAX
 
+/* Pages pulled are applied together, up to this many events: each rebase
+ * undoes and replays every pending command, so rebasing page by page
+ * costs pages × pending commands (DESIGN §4 wants new events + pending). */
+#define REBASE_EVENTS 50000
+
 /* Enrollment */
 
 typedef struct
@@ -266,12 +271,16 @@ typedef struct
   guint      resets;
   guint      pages;
   gboolean   requeued;
+  GPtrArray *pulled;       /* CcmEvent, pulled but not yet applied */
+  char      *cookie;       /* the cookie after them */
 } Round;
 
 static void
 round_free (Round *round)
 {
   g_clear_pointer (&round->results, g_ptr_array_unref);
+  g_clear_pointer (&round->pulled, g_ptr_array_unref);
+  g_free (round->cookie);
   g_free (round);
 }
 
@@ -528,22 +537,14 @@ take_results (Round    *round,
   return taken;
 }
 
+/* Appends a page's events to those pulled in this round. */
 static gboolean
-apply_page (CcmSyncClient  *self,
-            Round          *round,
-            JsonArray      *array,
-            const char     *cookie,
-            gboolean        last_page,
-            GError        **error)
+add_page (Round      *round,
+          JsonArray  *array,
+          const char *cookie,
+          GError    **error)
 {
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
-  g_autoptr(GPtrArray) results = NULL;
-  g_autofree char *epoch = NULL;
-  gint64 position = 0;
   guint n = json_array_get_length (array);
-
-  if (!ccm_protocol_cookie_parse (cookie, &epoch, &position, error))
-    return FALSE;
 
   for (guint i = 0; i < n; i++)
     {
@@ -551,8 +552,32 @@ apply_page (CcmSyncClient  *self,
 
       if (event == NULL)
         return FALSE;
-      g_ptr_array_add (events, event);
+      g_ptr_array_add (round->pulled, event);
     }
+  g_free (round->cookie);
+  round->cookie = g_strdup (cookie);
+  return TRUE;
+}
+
+/* Rebases the store on the events pulled so far, in one transaction with
+ * the cookie after them. */
+static gboolean
+apply_pulled (CcmSyncClient  *self,
+              Round          *round,
+              gboolean        last_page,
+              GError        **error)
+{
+  g_autoptr(GPtrArray) events = g_steal_pointer (&round->pulled);
+  g_autofree char *cookie = g_steal_pointer (&round->cookie);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autofree char *epoch = NULL;
+  gint64 position = 0;
+
+  round->pulled = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
+  if (cookie == NULL)
+    return TRUE;
+  if (!ccm_protocol_cookie_parse (cookie, &epoch, &position, error))
+    return FALSE;
   results = take_results (round, position, last_page);
 
   if (events->len == 0 && results->len == 0)
@@ -609,6 +634,9 @@ pull_cb (GObject      *source,
         }
       if (!ccm_json_get_int (body, "last_seq", FALSE, &last_seq, &error))
         goto invalid;
+      /* What this round pulled from the old epoch is not to be applied. */
+      g_ptr_array_set_size (round->pulled, 0);
+      g_clear_pointer (&round->cookie, g_free);
       if (!ccm_store_begin (self->store, &error))
         goto fail;
       if ((last_seq >= 0 && !ccm_store_requeue (self->store, last_seq + 1, &error)) ||
@@ -642,7 +670,10 @@ pull_cb (GObject      *source,
     has_more = FALSE;
 
   round->pages++;
-  if (!apply_page (self, round, events, cookie, !has_more, &error))
+  if (!add_page (round, events, cookie, &error))
+    goto invalid;
+  if ((!has_more || round->pulled->len >= REBASE_EVENTS) &&
+      !apply_pulled (self, round, !has_more, &error))
     goto fail;
 
   if (has_more)
@@ -665,7 +696,9 @@ pull_next (GTask *task)
 {
   CcmSyncClient *self = g_task_get_source_object (task);
   g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *cookie = ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
+  Round *round = g_task_get_task_data (task);
+  g_autofree char *cookie = round->cookie != NULL ? g_strdup (round->cookie)
+                                                  : ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -695,6 +728,7 @@ ccm_sync_round_run (CcmSyncClient       *self,
   g_task_set_source_tag (task, ccm_sync_round_run);
   round = g_new0 (Round, 1);
   round->results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+  round->pulled = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
   round->batch_limit = CCM_PROTOCOL_MAX_BATCH;
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
 
