@@ -8,7 +8,7 @@
 
 #include "ccm-application.h"
 #include "ccm-preferences-window.h"
-#include "ccm-window.h"
+#include "ccm-window-private.h"
 
 struct _CcmApplication
 {
@@ -18,6 +18,8 @@ struct _CcmApplication
   char           *checkin;      /* --checkin SLUG: the check-in desk (issue 6) */
   char           *page;         /* --page NAME, --order CODE: where to open */
   char           *order;
+  char          **scan;         /* --scan TEXT…, --type TEXT: for tools/screenshots */
+  char           *type;
   CcmContext     *context;
 };
 
@@ -38,6 +40,9 @@ ccm_application_handle_local_options (GApplication *application,
     self->page = g_strdup (value);
   if (g_variant_dict_lookup (options, "order", "&s", &value))
     self->order = g_strdup (value);
+  g_variant_dict_lookup (options, "scan", "^as", &self->scan);
+  if (g_variant_dict_lookup (options, "type", "&s", &value))
+    self->type = g_strdup (value);
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("contoso-conference %s\n", PACKAGE_VERSION);
@@ -74,12 +79,32 @@ ccm_application_activate (GApplication *application)
 
   window = GTK_WINDOW (ccm_window_new (GTK_APPLICATION (self), self->context));
   if (self->checkin != NULL)
-    ccm_window_select_conference (CCM_WINDOW (window), self->checkin);
+    {
+      if (ccm_window_select_conference (CCM_WINDOW (window), self->checkin))
+        ccm_window_set_checkin_mode (CCM_WINDOW (window), TRUE);
+      else
+        {
+          /* TRANSLATORS: %s is a conference slug given with --checkin */
+          g_autofree char *text = g_strdup_printf (_("There is no conference “%s” on this desk"),
+                                                   self->checkin);
+
+          ccm_window_add_toast (CCM_WINDOW (window), adw_toast_new (text));
+        }
+    }
   if (self->page != NULL)
     ccm_window_show_page (CCM_WINDOW (window), self->page);
   if (self->order != NULL)
     ccm_window_show_order (CCM_WINDOW (window), self->order);
   gtk_window_present (window);
+  if (self->checkin != NULL)
+    {
+      CcmCheckinPage *page = ccm_window_get_checkin_page (CCM_WINDOW (window));
+
+      for (guint i = 0; self->scan != NULL && self->scan[i] != NULL; i++)
+        ccm_checkin_page_type_text (page, self->scan[i], TRUE);
+      if (self->type != NULL)
+        ccm_checkin_page_type_text (page, self->type, FALSE);
+    }
 }
 
 static void
@@ -163,6 +188,8 @@ ccm_application_finalize (GObject *object)
   g_clear_pointer (&self->checkin, g_free);
   g_clear_pointer (&self->page, g_free);
   g_clear_pointer (&self->order, g_free);
+  g_clear_pointer (&self->scan, g_strfreev);
+  g_clear_pointer (&self->type, g_free);
   G_OBJECT_CLASS (ccm_application_parent_class)->finalize (object);
 }
 
@@ -188,6 +215,9 @@ ccm_application_init (CcmApplication *self)
     /* For tools/screenshots: open at a page, or at one order. */
     { "page", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
     { "order", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
+    /* With --checkin: scan these codes, then type this text. */
+    { "scan", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
+    { "type", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     G_OPTION_ENTRY_NULL
   };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "ccm-window.h"
+#include "ccm-checkin-page.h"
 #include "ccm-orders-page.h"
 #include "ccm-overview-page.h"
 #include "ccm-registration-page.h"
@@ -17,6 +18,7 @@ CcmOverviewPage     *ccm_window_get_overview_page     (CcmWindow *self);
 CcmSeatTypesPage    *ccm_window_get_seat_types_page   (CcmWindow *self);
 CcmOrdersPage       *ccm_window_get_orders_page       (CcmWindow *self);
 CcmRegistrationPage *ccm_window_get_registration_page (CcmWindow *self);
+CcmCheckinPage      *ccm_window_get_checkin_page      (CcmWindow *self);
 GtkWidget           *ccm_window_get_conference_dialog (CcmWindow *self);
 guint                ccm_window_count_attention       (CcmWindow *self);
 

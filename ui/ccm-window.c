@@ -44,6 +44,8 @@ struct _CcmWindow
   CcmSeatTypesPage     *seat_types_page;
   CcmOrdersPage        *orders_page;
   CcmRegistrationPage  *registration_page;
+  CcmCheckinPage       *checkin_page;
+  GtkWidget            *sidebar_separator;
   AdwViewStackPage     *attention_stack_page;
   GtkStack             *attention_stack;
   GtkListBox           *attention_list;
@@ -185,6 +187,7 @@ set_conference (CcmWindow  *self,
       ccm_seat_types_page_set_conference (self->seat_types_page, slug);
       ccm_orders_page_set_conference (self->orders_page, slug);
       ccm_registration_page_set_conference (self->registration_page, slug);
+      ccm_checkin_page_set_conference (self->checkin_page, slug);
     }
 
   gtk_stack_set_visible_child_name (self->content_stack, slug != NULL ? "pages" : "empty");
@@ -399,6 +402,7 @@ ccm_window_constructed (GObject *object)
   ccm_orders_page_set_context (self->orders_page, self->context);
   ccm_registration_page_set_context (self->registration_page, self->context);
   ccm_sync_indicator_set_context (self->sync_indicator, self->context);
+  ccm_checkin_page_set_context (self->checkin_page, self->context);
 
   g_signal_connect_object (ccm_context_get_store (self->context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
@@ -479,7 +483,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
   static const char *const pages[] = {
-    "overview", "seat-types", "orders", "registration", "attention"
+    "overview", "seat-types", "orders", "registration", "checkin", "attention"
   };
 
   object_class->constructed = ccm_window_constructed;
@@ -499,6 +503,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   g_type_ensure (CCM_TYPE_ORDERS_PAGE);
   g_type_ensure (CCM_TYPE_REGISTRATION_PAGE);
   g_type_ensure (CCM_TYPE_SYNC_INDICATOR);
+  g_type_ensure (CCM_TYPE_CHECKIN_PAGE);
 
   ccm_ui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/com/contoso/Conference/ccm-window.ui");
@@ -518,6 +523,8 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, seat_types_page);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, orders_page);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, registration_page);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, checkin_page);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_stack_page);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_stack);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_list);
@@ -633,6 +640,23 @@ ccm_window_show_order (CcmWindow  *self,
   ccm_orders_page_show_order (self->orders_page, order_id_or_code);
 }
 
+/* The desk opened with --checkin: the check-in page fills the window; the
+ * conference list comes back when the window is folded and Back is used. */
+void
+ccm_window_set_checkin_mode (CcmWindow *self,
+                             gboolean   checkin_mode)
+{
+  g_return_if_fail (CCM_IS_WINDOW (self));
+
+  gtk_widget_set_visible (self->sidebar, !checkin_mode);
+  gtk_widget_set_visible (self->sidebar_separator, !checkin_mode);
+  if (checkin_mode)
+    {
+      ccm_window_show_page (self, "checkin");
+      ccm_checkin_page_focus_entry (self->checkin_page);
+    }
+}
+
 void
 ccm_window_add_toast (CcmWindow *self,
                       AdwToast  *toast)
@@ -669,6 +693,12 @@ CcmRegistrationPage *
 ccm_window_get_registration_page (CcmWindow *self)
 {
   return self->registration_page;
+}
+
+CcmCheckinPage *
+ccm_window_get_checkin_page (CcmWindow *self)
+{
+  return self->checkin_page;
 }
 
 GtkWidget *

@@ -23,6 +23,8 @@ void        ccm_window_show_page           (CcmWindow      *self,
                                             const char     *name);
 void        ccm_window_show_order          (CcmWindow      *self,
                                             const char     *order_id_or_code);
+void        ccm_window_set_checkin_mode    (CcmWindow      *self,
+                                            gboolean        checkin_mode);
 void        ccm_window_add_toast           (CcmWindow      *self,
                                             AdwToast       *toast);
 

@@ -1,0 +1,496 @@
+/* test-checkin.c — the check-in desk on a real store: a scanned code and
+ * Enter admits, the same code again is already admitted, a cancelled
+ * order's ticket is refused with the reason, names are found without their
+ * accents, the counts follow, and the desk's check-in list refuses other
+ * seat types
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "ccm-assignments.h"
+#include "ccm-json.h"
+#include "ccm-order.h"
+#include "ccm-order-views.h"
+#include "ccm-window-private.h"
+
+typedef struct
+{
+  char           *dir;
+  CcmContext     *context;
+  CcmWindow      *window;
+  CcmCheckinPage *page;
+  char           *jose;        /* José Álvarez, Full pass */
+  char           *ada;         /* Ada Lovelace, Workshop */
+  char           *unassigned;  /* Full pass, nobody named yet */
+  char           *cancelled;   /* Grace Hopper, order cancelled */
+  guint           attention;   /* items before the test: Grace's refund */
+} Fixture;
+
+static void
+iterate (void)
+{
+  for (int i = 0; i < 2; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+submit (Fixture    *f,
+        const char *type,
+        JsonObject *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = ccm_context_submit (f->context, type, args, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (outcome);
+}
+
+static char *
+new_id (Fixture *f)
+{
+  return ccm_context_new_id (f->context);
+}
+
+/* A paid order of `n` seats of one type; returns its ticket codes. */
+static GStrv
+place_paid_order (Fixture    *f,
+                  const char *seat_type,
+                  guint       n,
+                  const char *first,
+                  const char *last,
+                  const char *email,
+                  char      **order_id_out)
+{
+  g_autofree char *order_id = new_id (f);
+  g_autofree char *payment_id = new_id (f);
+  g_autofree char *access_code = ccm_access_code_new ();
+  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+  g_autoptr(JsonObject) order = NULL;
+  JsonObject *args, *line;
+  JsonArray *seats = json_array_new ();
+  JsonArray *attendees;
+
+  line = json_object_new ();
+  json_object_set_string_member (line, "seat_type", seat_type);
+  json_object_set_int_member (line, "quantity", n);
+  json_array_add_object_element (seats, line);
+  args = json_object_new ();
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "conference", "devcon");
+  json_object_set_string_member (args, "access_code", access_code);
+  json_object_set_array_member (args, "seats", seats);
+  json_object_set_array_member (args, "ticket_codes", ccm_ticket_codes_new (n));
+  json_object_set_string_member (args, "first_name", first);
+  json_object_set_string_member (args, "last_name", last);
+  json_object_set_string_member (args, "email", email);
+  submit (f, "PlaceOrder", args);
+
+  order = ccm_order_views_get (ccm_context_get_store (f->context), "devcon", order_id, NULL);
+  g_assert_nonnull (order);
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "method", "cash");
+  json_object_set_int_member (args, "amount", ccm_json_int (order, "total", 0));
+  submit (f, "InitiatePayment", args);
+  args = json_object_new ();
+  json_object_set_string_member (args, "payment_id", payment_id);
+  submit (f, "CompletePayment", args);
+
+  g_clear_pointer (&order, json_object_unref);
+  order = ccm_order_views_get (ccm_context_get_store (f->context), "devcon", order_id, NULL);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "confirmed");
+  attendees = json_object_get_array_member (order, "attendees");
+  g_assert_cmpuint (json_array_get_length (attendees), ==, n);
+  for (guint i = 0; i < n; i++)
+    g_strv_builder_add (codes, ccm_json_string (json_array_get_object_element (attendees, i),
+                                                "ticket_code"));
+  if (order_id_out != NULL)
+    *order_id_out = g_steal_pointer (&order_id);
+  return g_strv_builder_end (codes);
+}
+
+static void
+assign (Fixture    *f,
+        const char *order_id,
+        guint       position,
+        const char *first,
+        const char *last,
+        const char *email)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_int_member (args, "position", position);
+  json_object_set_string_member (args, "first_name", first);
+  json_object_set_string_member (args, "last_name", last);
+  json_object_set_string_member (args, "email", email);
+  submit (f, "AssignSeat", args);
+}
+
+static void
+set_up_conference (Fixture *f)
+{
+  g_autofree char *conference_id = new_id (f);
+  g_autofree char *jose_order = NULL;
+  g_autofree char *ada_order = NULL;
+  g_autofree char *grace_order = NULL;
+  g_auto(GStrv) jose = NULL;
+  g_auto(GStrv) ada = NULL;
+  g_auto(GStrv) grace = NULL;
+  JsonObject *args = json_object_new ();
+  static const struct { const char *name; gint64 price, quota; } types[] = {
+    { "Full pass", 19900, 10 },
+    { "Workshop", 5000, 5 },
+  };
+
+  json_object_set_string_member (args, "conference_id", conference_id);
+  json_object_set_string_member (args, "slug", "devcon");
+  json_object_set_string_member (args, "access_code", "DEVCN27A");
+  json_object_set_string_member (args, "name", "DevCon 2027");
+  json_object_set_string_member (args, "location", "Lisbon");
+  json_object_set_string_member (args, "start_date", "2027-03-03");
+  json_object_set_string_member (args, "end_date", "2027-03-05");
+  json_object_set_string_member (args, "owner_name", "Ada Organizer");
+  json_object_set_string_member (args, "owner_email", "ada@example.org");
+  json_object_set_string_member (args, "currency", "EUR");
+  submit (f, "CreateConference", args);
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autofree char *seat_type_id = new_id (f);
+
+      args = json_object_new ();
+      json_object_set_string_member (args, "slug", "devcon");
+      json_object_set_string_member (args, "seat_type_id", seat_type_id);
+      json_object_set_string_member (args, "name", types[i].name);
+      json_object_set_int_member (args, "price", types[i].price);
+      json_object_set_int_member (args, "quota", types[i].quota);
+      submit (f, "AddSeatType", args);
+    }
+  args = json_object_new ();
+  json_object_set_string_member (args, "slug", "devcon");
+  submit (f, "PublishConference", args);
+
+  jose = place_paid_order (f, "Full pass", 2, "José", "Álvarez", "jose@example.org", &jose_order);
+  assign (f, jose_order, 0, "José", "Álvarez", "jose@example.org");
+  ada = place_paid_order (f, "Workshop", 1, "Ada", "Lovelace", "ada.l@example.org", &ada_order);
+  assign (f, ada_order, 0, "Ada", "Lovelace", "ada.l@example.org");
+  grace = place_paid_order (f, "Full pass", 1, "Grace", "Hopper", "grace@example.org", &grace_order);
+  assign (f, grace_order, 0, "Grace", "Hopper", "grace@example.org");
+  args = json_object_new ();
+  json_object_set_string_member (args, "order_id", grace_order);
+  json_object_set_string_member (args, "reason", "Cannot travel");
+  submit (f, "CancelOrder", args);
+
+  f->jose = g_strdup (jose[0]);
+  f->unassigned = g_strdup (jose[1]);
+  f->ada = g_strdup (ada[0]);
+  f->cancelled = g_strdup (grace[0]);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("ccm-ui-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "store.db", NULL);
+  f->context = ccm_context_new (path, &error);
+  g_assert_no_error (error);
+  set_up_conference (f);
+  f->window = g_object_ref_sink (ccm_window_new (NULL, f->context));
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate ();
+  g_assert_true (ccm_window_select_conference (f->window, "devcon"));
+  ccm_window_set_checkin_mode (f->window, TRUE);
+  iterate ();
+  f->page = ccm_window_get_checkin_page (f->window);
+  f->attention = ccm_window_count_attention (f->window);
+  g_assert_cmpuint (f->attention, ==, 1);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "store.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate ();
+  g_assert_finalize_object (f->window);
+  g_assert_finalize_object (f->context);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->jose);
+  g_free (f->ada);
+  g_free (f->unassigned);
+  g_free (f->cancelled);
+}
+
+static GtkWidget *
+child (Fixture    *f,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (f->page), CCM_TYPE_CHECKIN_PAGE, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static const char *
+label (Fixture    *f,
+       const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (child (f, name)));
+}
+
+/* What a USB scanner does: the characters, then Enter. */
+static void
+type_and_enter (Fixture    *f,
+                const char *text)
+{
+  GtkWidget *entry = child (f, "entry");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "activate");
+  iterate ();
+  /* Whatever the verdict, the panel says it. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "result");
+  g_assert_true (gtk_widget_get_visible (child (f, "result_box")));
+  g_assert_true (gtk_widget_get_child_visible (child (f, "result_box")) ||
+                 gtk_widget_get_mapped (child (f, "result_box")));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+}
+
+static JsonObject *
+ticket (Fixture    *f,
+        const char *code)
+{
+  JsonObject *o = ccm_attendee_views_get_ticket (ccm_context_get_store (f->context), code, NULL);
+
+  g_assert_nonnull (o);
+  return o;
+}
+
+static void
+test_checkin_create_destroy (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_assert_true (CCM_IS_CHECKIN_PAGE (f->page));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "idle");
+  /* The desk opened with --checkin shows only the check-in page. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window),
+                                                                                     CCM_TYPE_WINDOW, "sidebar"))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->page)));
+  {
+    int min_width = 0;
+
+    gtk_widget_measure (GTK_WIDGET (f->page), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    /* The window's content column is 360 pixels at the narrowest. */
+    g_assert_cmpint (min_width, <=, 360);
+  }
+  /* Nobody is enrolled: the desk says it works on its own. */
+  g_assert_nonnull (strstr (label (f, "network_label"), "on its own"));
+}
+
+static void
+test_checkin_scan_admits (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(JsonObject) before = ticket (f, f->jose);
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *lower = g_ascii_strdown (f->jose, -1);
+  GtkWidget *focus;
+
+  g_assert_false (ccm_json_bool (before, "admitted"));
+  g_assert_cmpstr (label (f, "total_label"), ==, "0 / 3");
+
+  /* Scanners may send lower case. */
+  type_and_enter (f, lower);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  g_assert_cmpstr (label (f, "result_title"), ==, "ADMITTED");
+  g_assert_cmpstr (label (f, "result_name"), ==, "José Álvarez — Full pass");
+  g_assert_true (gtk_widget_has_css_class (child (f, "result_box"), "ccm-ok"));
+  after = ticket (f, f->jose);
+  g_assert_true (ccm_json_bool (after, "admitted"));
+  /* The entry is empty and ready for the next scan. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (f, "entry"))), ==, "");
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == child (f, "entry") || gtk_widget_is_ancestor (focus, child (f, "entry")));
+
+  /* The counts followed, live. */
+  g_assert_cmpstr (label (f, "total_label"), ==, "1 / 3");
+  g_assert_cmpstr (label (f, "inside_label"), ==, "1 inside now");
+
+  /* The same code again: recorded, flagged, and said plainly. */
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "already-admitted");
+  g_assert_cmpstr (label (f, "result_title"), ==, "ALREADY ADMITTED");
+  g_assert_true (g_str_has_prefix (label (f, "result_subtitle"), "at this desk, "));
+  g_assert_true (gtk_widget_get_visible (child (f, "result_subtitle")));
+  g_assert_true (gtk_widget_has_css_class (child (f, "result_box"), "ccm-warning"));
+  g_assert_cmpstr (label (f, "total_label"), ==, "1 / 3");
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention + 1);
+
+  /* Out, then in again: re-entry is allowed by default. */
+  gtk_editable_set_text (GTK_EDITABLE (child (f, "entry")), f->jose);
+  ccm_checkin_page_activate (f->page, TRUE);
+  iterate ();
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exited");
+  g_assert_cmpstr (label (f, "inside_label"), ==, "0 inside now");
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+}
+
+static void
+test_checkin_cancelled_unknown (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(JsonObject) grace = NULL;
+
+  type_and_enter (f, f->cancelled);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "cancelled");
+  g_assert_cmpstr (label (f, "result_title"), ==, "ORDER CANCELLED");
+  g_assert_true (g_str_has_prefix (label (f, "result_detail"), "Do not admit"));
+  g_assert_nonnull (strstr (label (f, "result_detail"), "cancelled"));
+  g_assert_true (gtk_widget_has_css_class (child (f, "result_box"), "ccm-bad"));
+  /* A fact nonetheless: recorded and on the attention list, but not counted. */
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention + 1);
+  g_assert_cmpstr (label (f, "total_label"), ==, "0 / 3");
+
+  /* A well-formed code nobody sold here. */
+  type_and_enter (f, "ABCDEFGHJKMN");
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "unknown");
+  g_assert_cmpstr (label (f, "result_title"), ==, "UNKNOWN CODE");
+
+  /* Neither a code nor anybody's name: nothing to record. */
+  type_and_enter (f, "zzzz-nobody");
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "not-a-code");
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention + 2);
+}
+
+static void
+test_checkin_search (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *entry = child (f, "entry");
+  g_auto(GStrv) matches = NULL;
+  g_autoptr(JsonObject) jose = NULL;
+
+  /* As the person types: no accent, lower case. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "jose");
+  iterate ();
+  matches = ccm_checkin_page_get_matches (f->page);
+  g_assert_cmpuint (g_strv_length (matches), ==, 1);
+  g_assert_cmpstr (matches[0], ==, f->jose);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "matches");
+
+  /* Enter admits the highlighted match. */
+  g_signal_emit_by_name (entry, "activate");
+  iterate ();
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  g_assert_cmpstr (label (f, "result_name"), ==, "José Álvarez — Full pass");
+  jose = ticket (f, f->jose);
+  g_assert_true (ccm_json_bool (jose, "admitted"));
+
+  /* By e-mail prefix, and the list shows who is inside already. */
+  g_clear_pointer (&matches, g_strfreev);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "ada.l@");
+  iterate ();
+  matches = ccm_checkin_page_get_matches (f->page);
+  g_assert_cmpuint (g_strv_length (matches), ==, 1);
+  g_assert_cmpstr (matches[0], ==, f->ada);
+  g_assert_cmpstr (label (f, "total_label"), ==, "1 / 3");
+  g_signal_emit_by_name (entry, "activate");
+  iterate ();
+  g_assert_cmpstr (label (f, "result_name"), ==, "Ada Lovelace — Workshop");
+  g_assert_cmpstr (label (f, "total_label"), ==, "2 / 3");
+}
+
+static void
+test_checkin_list_rules (Fixture       *f,
+                         gconstpointer  data)
+{
+  GSettings *settings = ccm_context_get_settings (f->context);
+  g_autoptr(JsonObject) full = ticket (f, f->jose);
+  g_autoptr(JsonObject) ada = NULL;
+  const char *only_full[] = { ccm_json_string (full, "seat_type_id"), NULL };
+
+  /* This desk admits Full passes only. */
+  g_settings_set_strv (settings, "checkin-seat-types", only_full);
+  iterate ();
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (f, "all_types_check"))));
+  g_assert_cmpstr (label (f, "list_label"), ==, "Only Full pass · re-entry allowed");
+
+  type_and_enter (f, f->ada);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "wrong-seat-type");
+  g_assert_nonnull (strstr (label (f, "result_detail"), "Nothing was recorded"));
+  ada = ticket (f, f->ada);
+  g_assert_false (ccm_json_bool (ada, "admitted"));
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention);
+
+  /* The unnamed seat is a Full pass: admitted, and says so. */
+  type_and_enter (f, f->unassigned);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  g_assert_cmpstr (label (f, "result_name"), ==, "Seat not assigned to a person yet — Full pass");
+
+  /* No re-entry: out, and in again is flagged. */
+  g_settings_set_boolean (settings, "checkin-reentry", FALSE);
+  iterate ();
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (f, "reentry_check"))));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), TRUE);
+  type_and_enter (f, f->unassigned);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exited");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), FALSE);
+  type_and_enter (f, f->unassigned);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "reentry-not-allowed");
+
+  /* Back to every seat type. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (f, "all_types_check")), TRUE);
+  iterate ();
+  {
+    g_auto(GStrv) chosen = g_settings_get_strv (settings, "checkin-seat-types");
+    g_assert_cmpuint (g_strv_length (chosen), ==, 0);
+  }
+  type_and_enter (f, f->ada);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+  const char *const *data_dirs = g_get_system_data_dirs ();
+
+  setlocale (LC_ALL, "");
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+  g_ptr_array_add (mime_dirs, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
+  gtk_init ();
+  adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/ui/checkin/create-destroy", test_checkin_create_destroy);
+  ADD ("/ui/checkin/scan-admits-then-already-admitted", test_checkin_scan_admits);
+  ADD ("/ui/checkin/cancelled-and-unknown", test_checkin_cancelled_unknown);
+  ADD ("/ui/checkin/name-search", test_checkin_search);
+  ADD ("/ui/checkin/list-rules", test_checkin_list_rules);
+#undef ADD
+  return g_test_run ();
+}

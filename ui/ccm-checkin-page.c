@@ -1,0 +1,1156 @@
+/* ccm-checkin-page.c — the check-in desk: scan, search, admit, count
+ *
+ * A USB scanner types a ticket code and Enter into the one entry, which
+ * keeps the focus. A code is admitted at once (AdmitTicket); anything else
+ * is searched as a name or e-mail, and Enter admits the chosen match.
+ *
+ * Every scan the domain sees is a fact and is recorded, flagged if odd
+ * (DESIGN §3.4). The one refusal made here, before the domain, is a ticket
+ * of a seat type this desk's check-in list does not admit: the person is
+ * sent to the right door and nothing is recorded, as no one was let in.
+ *
+ * Unpaid orders have no tickets (tickets are issued when an order is
+ * confirmed), so such a code is an unknown code here.
+ *
+ * Announcing the result: GTK 4.8 has no gtk_accessible_announce (4.14).
+ * The result panel has the ALERT role, carries the whole verdict as its
+ * accessible label, and is hidden and shown again for every result, so the
+ * AT-SPI "showing" change of an alert makes screen readers read it. No
+ * toast per scan: toasts queue, and at a queue of people they would lag
+ * behind the panel by many seconds.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "ccm-ui"
+
+#include <glib/gi18n.h>
+
+#include "ccm-assignments.h"
+#include "ccm-checkin.h"
+#include "ccm-checkin-page.h"
+#include "ccm-clock.h"
+#include "ccm-conference-views.h"
+#include "ccm-json.h"
+#include "ccm-order-views.h"
+#include "ccm-ui-util.h"
+
+#define MAX_MATCHES 8
+
+struct _CcmCheckinPage
+{
+  GtkWidget       parent_instance;
+
+  CcmContext     *context;
+  char           *slug;
+  JsonArray      *seat_types;     /* of the conference, for the check-in list */
+  JsonArray      *matches;        /* what the entry's text finds */
+  const char     *result;         /* interned verdict word */
+  char           *result_code;    /* the ticket of the panel, for printing */
+  guint           refresh_id;
+  guint           search_id;
+  guint           focus_id;
+  CcmSyncClient  *sync_client;
+  gboolean        updating_types;
+
+  GtkBox         *status_bar;
+  GtkImage       *network_icon;
+  GtkLabel       *network_label;
+  GtkLabel       *list_label;
+  GtkToggleButton *exit_toggle;
+  GtkMenuButton  *settings_button;
+  GtkPopover     *settings_popover;
+  GtkCheckButton *all_types_check;
+  GtkBox         *seat_types_box;
+  GtkCheckButton *reentry_check;
+  GtkEntry       *entry;
+  GtkStack       *main_stack;
+  GtkWidget      *result_box;
+  GtkImage       *result_icon;
+  GtkLabel       *result_title;
+  GtkLabel       *result_subtitle;
+  GtkLabel       *result_name;
+  GtkLabel       *result_detail;
+  GtkWidget      *print_button;
+  GtkLabel       *matches_label;
+  GtkListBox     *match_list;
+  GtkLabel       *total_label;
+  GtkLabel       *inside_label;
+  GtkListBox     *counts_list;
+};
+
+G_DEFINE_FINAL_TYPE (CcmCheckinPage, ccm_checkin_page, GTK_TYPE_WIDGET)
+
+typedef enum
+{
+  STYLE_NEUTRAL,
+  STYLE_OK,
+  STYLE_WARNING,
+  STYLE_BAD,
+} ResultStyle;
+
+static const char *const style_classes[] = {
+  "ccm-neutral", "ccm-ok", "ccm-warning", "ccm-bad",
+};
+
+/* Focus */
+
+static gboolean
+focus_idle_cb (gpointer user_data)
+{
+  CcmCheckinPage *self = user_data;
+
+  self->focus_id = 0;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      !gtk_widget_get_visible (GTK_WIDGET (self->settings_popover)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_focus (CcmCheckinPage *self)
+{
+  if (self->focus_id == 0)
+    self->focus_id = g_idle_add (focus_idle_cb, self);
+}
+
+void
+ccm_checkin_page_focus_entry (CcmCheckinPage *self)
+{
+  g_return_if_fail (CCM_IS_CHECKIN_PAGE (self));
+  queue_focus (self);
+}
+
+/* The desk's check-in list */
+
+static gboolean
+conference_has_type (CcmCheckinPage *self,
+                     const char     *seat_type_id)
+{
+  for (guint i = 0; self->seat_types != NULL && i < json_array_get_length (self->seat_types); i++)
+    if (g_strcmp0 (ccm_json_string (json_array_get_object_element (self->seat_types, i),
+                                    "seat_type_id"), seat_type_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The seat types chosen for this conference; NULL when the list admits
+ * every seat type (nothing chosen, or only another conference's types). */
+static GStrv
+chosen_types (CcmCheckinPage *self)
+{
+  g_auto(GStrv) all = g_settings_get_strv (ccm_context_get_settings (self->context),
+                                           "checkin-seat-types");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  for (guint i = 0; all[i] != NULL; i++)
+    if (conference_has_type (self, all[i]))
+      {
+        g_strv_builder_add (builder, all[i]);
+        any = TRUE;
+      }
+  return any ? g_strv_builder_end (builder) : NULL;
+}
+
+static gboolean
+desk_admits (CcmCheckinPage *self,
+             const char     *seat_type_id)
+{
+  g_auto(GStrv) chosen = chosen_types (self);
+
+  return chosen == NULL || g_strv_contains ((const char * const *) chosen, seat_type_id);
+}
+
+static char *
+chosen_names (CcmCheckinPage *self)
+{
+  g_auto(GStrv) chosen = chosen_types (self);
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  if (chosen == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (self->seat_types); i++)
+    {
+      JsonObject *o = json_array_get_object_element (self->seat_types, i);
+
+      if (!g_strv_contains ((const char * const *) chosen, ccm_json_string (o, "seat_type_id")))
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, ccm_json_string (o, "name"));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+static void
+update_list_label (CcmCheckinPage *self)
+{
+  g_autofree char *names = chosen_names (self);
+  gboolean reentry = g_settings_get_boolean (ccm_context_get_settings (self->context),
+                                             "checkin-reentry");
+  g_autofree char *text = NULL;
+
+  if (names == NULL)
+    text = g_strdup (reentry ? _("All seat types · re-entry allowed")
+                             : _("All seat types · no re-entry"));
+  else
+    /* TRANSLATORS: %s is a list of seat type names */
+    text = g_strdup_printf (reentry ? _("Only %s · re-entry allowed") : _("Only %s · no re-entry"),
+                            names);
+  gtk_label_set_text (self->list_label, text);
+}
+
+static void
+type_toggled_cb (GtkCheckButton *check,
+                 CcmCheckinPage *self)
+{
+  GSettings *settings = ccm_context_get_settings (self->context);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) old = NULL;
+  g_auto(GStrv) chosen = NULL;
+
+  if (self->updating_types)
+    return;
+
+  /* Keep the other conferences' choices. */
+  old = g_settings_get_strv (settings, "checkin-seat-types");
+  for (guint i = 0; old[i] != NULL; i++)
+    if (!conference_has_type (self, old[i]))
+      g_strv_builder_add (builder, old[i]);
+
+  if (check != self->all_types_check || !gtk_check_button_get_active (check))
+    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->seat_types_box));
+         c != NULL; c = gtk_widget_get_next_sibling (c))
+      if (gtk_check_button_get_active (GTK_CHECK_BUTTON (c)))
+        g_strv_builder_add (builder, g_object_get_data (G_OBJECT (c), "seat-type-id"));
+
+  chosen = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "checkin-seat-types", (const char * const *) chosen);
+}
+
+static void
+sync_type_checks (CcmCheckinPage *self)
+{
+  g_auto(GStrv) chosen = chosen_types (self);
+
+  self->updating_types = TRUE;
+  gtk_check_button_set_active (self->all_types_check, chosen == NULL);
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->seat_types_box));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (c),
+                                 chosen != NULL &&
+                                 g_strv_contains ((const char * const *) chosen,
+                                                  g_object_get_data (G_OBJECT (c), "seat-type-id")));
+  self->updating_types = FALSE;
+  update_list_label (self);
+}
+
+static void
+rebuild_type_checks (CcmCheckinPage *self)
+{
+  ccm_ui_clear_box (GTK_WIDGET (self->seat_types_box));
+  for (guint i = 0; self->seat_types != NULL && i < json_array_get_length (self->seat_types); i++)
+    {
+      JsonObject *o = json_array_get_object_element (self->seat_types, i);
+      GtkWidget *check = gtk_check_button_new_with_label (ccm_json_string (o, "name"));
+
+      g_object_set_data_full (G_OBJECT (check), "seat-type-id",
+                              g_strdup (ccm_json_string (o, "seat_type_id")), g_free);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (type_toggled_cb), self, 0);
+      gtk_box_append (self->seat_types_box, check);
+    }
+  sync_type_checks (self);
+}
+
+static void
+settings_changed_cb (CcmCheckinPage *self)
+{
+  sync_type_checks (self);
+}
+
+/* The network */
+
+static void
+update_network (CcmCheckinPage *self)
+{
+  CcmStore *store = ccm_context_get_store (self->context);
+  gboolean online = FALSE;
+  const char *text;
+
+  if (self->sync_client != NULL)
+    {
+      CcmSyncState state = ccm_sync_client_get_state (self->sync_client);
+
+      online = state == CCM_SYNC_STATE_IDLE || state == CCM_SYNC_STATE_SYNCING;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_bar), "ccm-offline");
+  if (!ccm_store_is_enrolled (store))
+    {
+      /* A desk on its own: nothing to sync, nothing missing. */
+      text = _("This desk works on its own — every admission is kept on this computer");
+      gtk_image_set_from_icon_name (self->network_icon, "computer-symbolic");
+    }
+  else if (online)
+    {
+      text = _("Online — admissions are shared with the other desks");
+      gtk_image_set_from_icon_name (self->network_icon, "network-transmit-receive-symbolic");
+    }
+  else
+    {
+      text = _("Offline — admissions are kept and synced later");
+      gtk_image_set_from_icon_name (self->network_icon, "network-offline-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_bar), "ccm-offline");
+    }
+  gtk_label_set_text (self->network_label, text);
+}
+
+/* Counts */
+
+static GtkWidget *
+count_row_new (const char *name,
+               gint64      admitted,
+               gint64      expected)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *title = gtk_label_new (name);
+  g_autofree char *figures = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
+                                              admitted, expected);
+  GtkWidget *count = gtk_label_new (figures);
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0, MAX (expected, 1));
+  g_autofree char *description = g_strdup_printf (_("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                                                    " admitted"), name, admitted, expected);
+
+  gtk_widget_set_margin_top (box, 9);
+  gtk_widget_set_margin_bottom (box, 9);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (count, "numeric");
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), MIN (admitted, MAX (expected, 1)));
+  gtk_box_append (GTK_BOX (line), title);
+  gtk_box_append (GTK_BOX (line), count);
+  gtk_box_append (GTK_BOX (box), line);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  ccm_ui_set_accessible_label (row, description);
+  return row;
+}
+
+static void
+refresh_counts (CcmCheckinPage *self)
+{
+  g_autoptr(JsonObject) stats = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *inside = NULL;
+  JsonArray *per_type;
+
+  ccm_ui_clear_box (GTK_WIDGET (self->counts_list));
+  if (self->slug != NULL)
+    stats = ccm_checkin_views_stats (ccm_context_get_store (self->context), self->slug, &error);
+  if (stats == NULL)
+    {
+      if (error != NULL)
+        g_debug ("Check-in counts: %s", error->message);
+      gtk_label_set_text (self->total_label, "");
+      gtk_label_set_text (self->inside_label, "");
+      return;
+    }
+
+  total = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
+                           ccm_json_int (stats, "admitted", 0), ccm_json_int (stats, "expected", 0));
+  inside = g_strdup_printf (g_dngettext (NULL, "%" G_GINT64_FORMAT " inside now",
+                                         "%" G_GINT64_FORMAT " inside now",
+                                         ccm_json_int (stats, "inside", 0)),
+                            ccm_json_int (stats, "inside", 0));
+  gtk_label_set_text (self->total_label, total);
+  gtk_label_set_text (self->inside_label, inside);
+
+  per_type = json_object_get_array_member (stats, "per_seat_type");
+  for (guint i = 0; per_type != NULL && i < json_array_get_length (per_type); i++)
+    {
+      JsonObject *o = json_array_get_object_element (per_type, i);
+
+      gtk_list_box_append (self->counts_list,
+                           count_row_new (ccm_json_string (o, "name"),
+                                          ccm_json_int (o, "admitted", 0),
+                                          ccm_json_int (o, "expected", 0)));
+    }
+}
+
+/* Matches */
+
+static char *
+display_name (JsonObject *ticket)
+{
+  const char *first = ccm_json_string (ticket, "first_name");
+  const char *last = ccm_json_string (ticket, "last_name");
+
+  if (first == NULL && last == NULL)
+    return g_strdup (_("Seat not assigned to a person yet"));
+  return g_strstrip (g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : ""));
+}
+
+static GtkWidget *
+match_row_new (JsonObject *o,
+               guint       index)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  g_autofree char *key = g_strdup_printf ("Alt+%u", index + 1);
+  g_autofree char *name = display_name (o);
+  g_autofree char *sub = g_strdup_printf ("%s · %s · %s",
+                                          ccm_json_string (o, "email") != NULL
+                                            ? ccm_json_string (o, "email") : "—",
+                                          ccm_json_string (o, "seat_type"),
+                                          ccm_json_string (o, "ticket_code"));
+  GtkWidget *key_label = gtk_label_new (key);
+  GtkWidget *name_label = gtk_label_new (name);
+  GtkWidget *sub_label = gtk_label_new (sub);
+  GtkWidget *state = gtk_label_new (NULL);
+  g_autofree char *accessible = NULL;
+
+  gtk_widget_set_margin_top (box, 9);
+  gtk_widget_set_margin_bottom (box, 9);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_add_css_class (key_label, "dim-label");
+  gtk_widget_add_css_class (key_label, "monospace");
+  gtk_widget_add_css_class (key_label, "caption");
+  gtk_widget_set_valign (key_label, GTK_ALIGN_CENTER);
+  gtk_label_set_xalign (GTK_LABEL (name_label), 0);
+  gtk_widget_add_css_class (name_label, "heading");
+  gtk_label_set_xalign (GTK_LABEL (sub_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (sub_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (sub_label, "dim-label");
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (state, "ccm-badge");
+  if (g_strcmp0 (ccm_json_string (o, "status"), "cancelled") == 0)
+    {
+      gtk_label_set_text (GTK_LABEL (state), _("Order cancelled"));
+      gtk_widget_add_css_class (state, "ccm-cancelled");
+    }
+  else if (ccm_json_bool (o, "admitted"))
+    gtk_label_set_text (GTK_LABEL (state), _("Already admitted"));
+  else
+    gtk_widget_set_visible (state, FALSE);
+
+  gtk_box_append (GTK_BOX (text), name_label);
+  gtk_box_append (GTK_BOX (text), sub_label);
+  gtk_box_append (GTK_BOX (box), key_label);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), state);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  accessible = g_strdup_printf ("%s, %s %s", name, sub, gtk_label_get_text (GTK_LABEL (state)));
+  ccm_ui_set_accessible_label (row, accessible);
+  return row;
+}
+
+static void
+run_search (CcmCheckinPage *self)
+{
+  g_autofree char *query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry))));
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  g_clear_handle_id (&self->search_id, g_source_remove);
+  g_clear_pointer (&self->matches, json_array_unref);
+  ccm_ui_clear_box (GTK_WIDGET (self->match_list));
+
+  if (self->slug == NULL || g_utf8_strlen (query, -1) < 2)
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "result");
+      return;
+    }
+
+  self->matches = ccm_attendee_views_search (ccm_context_get_store (self->context), self->slug,
+                                             query, MAX_MATCHES, &error);
+  if (self->matches == NULL)
+    g_debug ("Attendee search: %s", error->message);
+  n = self->matches != NULL ? json_array_get_length (self->matches) : 0;
+  for (guint i = 0; i < n; i++)
+    gtk_list_box_append (self->match_list,
+                         match_row_new (json_array_get_object_element (self->matches, i), i));
+  gtk_widget_set_visible (GTK_WIDGET (self->match_list), n > 0);
+  if (n > 0)
+    {
+      gtk_list_box_select_row (self->match_list, gtk_list_box_get_row_at_index (self->match_list, 0));
+      gtk_label_set_text (self->matches_label,
+                          _("Enter admits the highlighted attendee; Up and Down choose another"));
+    }
+  else
+    gtk_label_set_text (self->matches_label, _("No attendee matches. A ticket code has 12 characters."));
+  gtk_stack_set_visible_child_name (self->main_stack, "matches");
+}
+
+static gboolean
+search_idle_cb (gpointer user_data)
+{
+  CcmCheckinPage *self = user_data;
+
+  self->search_id = 0;
+  run_search (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* An idle, so a scanner's burst of keys ends in Enter before any search. */
+static void
+entry_changed_cb (CcmCheckinPage *self)
+{
+  if (self->search_id == 0)
+    self->search_id = g_idle_add (search_idle_cb, self);
+}
+
+/* The result panel */
+
+static void
+show_result (CcmCheckinPage *self,
+             const char     *word,
+             ResultStyle     style,
+             const char     *icon,
+             const char     *title,
+             const char     *subtitle,
+             const char     *name,
+             const char     *detail,
+             const char     *code)
+{
+  g_autoptr(GString) sentence = g_string_new (title);
+  const char *parts[] = { subtitle, name, detail };
+
+  self->result = g_intern_string (word);
+  g_free (self->result_code);
+  self->result_code = g_strdup (code);
+
+  for (guint i = 0; i < G_N_ELEMENTS (style_classes); i++)
+    gtk_widget_remove_css_class (self->result_box, style_classes[i]);
+  gtk_widget_add_css_class (self->result_box, style_classes[style]);
+  gtk_image_set_from_icon_name (self->result_icon, icon);
+  gtk_label_set_text (self->result_title, title);
+  gtk_label_set_text (self->result_subtitle, subtitle != NULL ? subtitle : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->result_subtitle), subtitle != NULL);
+  gtk_label_set_text (self->result_name, name != NULL ? name : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->result_name), name != NULL);
+  gtk_label_set_text (self->result_detail, detail != NULL ? detail : "");
+  gtk_widget_set_visible (self->print_button, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != NULL)
+      g_string_append_printf (sentence, ". %s", parts[i]);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->result_box),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sentence->str,
+                                  -1);
+  /* Hidden and shown again: the alert's "showing" change is what a
+   * screen reader announces in GTK 4.8. */
+  gtk_stack_set_visible_child_name (self->main_stack, "result");
+  gtk_widget_set_visible (self->result_box, FALSE);
+  gtk_widget_set_visible (self->result_box, TRUE);
+}
+
+static void
+show_idle (CcmCheckinPage *self)
+{
+  show_result (self, "idle", STYLE_NEUTRAL, "edit-find-symbolic", _("Ready"), NULL, NULL,
+               self->slug != NULL ? _("Scan a ticket, or type a name or e-mail and press Enter.")
+                                  : _("Choose a conference first."),
+               NULL);
+}
+
+static char *
+desk_text (CcmCheckinPage *self,
+           const char     *device)
+{
+  if (device == NULL)
+    return g_strdup (_("another desk"));
+  if (g_strcmp0 (device, ccm_store_get_device_id (ccm_context_get_store (self->context))) == 0)
+    return g_strdup (_("this desk"));
+  /* TRANSLATORS: %s is a device id */
+  return g_strdup_printf (_("desk %s"), device);
+}
+
+static char *
+earlier_admission (CcmCheckinPage *self,
+                   JsonObject     *ticket)
+{
+  g_autofree char *desk = desk_text (self, ticket != NULL ? ccm_json_string (ticket, "admitted_by") : NULL);
+  g_autofree char *when = NULL;
+  gint64 at = 0;
+
+  if (ticket != NULL && ccm_json_string (ticket, "admitted_at") != NULL)
+    ccm_time_parse (ccm_json_string (ticket, "admitted_at"), &at);
+  if (at > 0)
+    {
+      g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (at / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (ccm_clock_now (ccm_context_get_clock (self->context))
+                                                                  / G_USEC_PER_SEC);
+
+      /* Today's time alone; another day's with its date. */
+      if (then != NULL && now != NULL &&
+          g_date_time_get_year (then) == g_date_time_get_year (now) &&
+          g_date_time_get_day_of_year (then) == g_date_time_get_day_of_year (now))
+        when = g_date_time_format (then, "%H:%M");
+      else
+        when = ccm_ui_format_time (at);
+    }
+  else
+    when = g_strdup (_("an earlier time"));
+  /* TRANSLATORS: "at this desk, 09:12" or "at desk 01a1…, 2027-03-03 09:12" */
+  return g_strdup_printf (_("at %s, %s"), desk, when);
+}
+
+static void
+show_verdict (CcmCheckinPage *self,
+              const char     *code,
+              const char     *flag,
+              gboolean        exiting,
+              JsonObject     *before)
+{
+  g_autofree char *name = before != NULL ? display_name (before) : NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *detail = NULL;
+  const char *seat_type = before != NULL ? ccm_json_string (before, "seat_type") : NULL;
+
+  if (name != NULL && seat_type != NULL)
+    who = g_strdup_printf ("%s — %s", name, seat_type);
+
+  if (flag == NULL && !exiting)
+    {
+      detail = g_strdup_printf (_("Ticket %s, order %s."), code, ccm_json_string (before, "access_code"));
+      show_result (self, "admitted", STYLE_OK, "emblem-ok-symbolic", _("ADMITTED"), NULL, who, detail, code);
+    }
+  else if (flag == NULL)
+    {
+      detail = g_strdup_printf (_("Ticket %s went out. Scan it again to let them back in."), code);
+      show_result (self, "exited", STYLE_NEUTRAL, "go-previous-symbolic", _("EXITED"), NULL, who, detail, code);
+    }
+  else if (g_str_equal (flag, CCM_CHECKIN_FLAG_ALREADY_ADMITTED))
+    {
+      g_autofree char *earlier = earlier_admission (self, before);
+
+      detail = g_strdup_printf (_("Ticket %s is already inside. Check the person and the ticket "
+                                  "before letting them in. The scan was recorded and is on the "
+                                  "attention list."), code);
+      show_result (self, "already-admitted", STYLE_WARNING, "dialog-warning-symbolic",
+                   _("ALREADY ADMITTED"), earlier, who,
+                   detail, code);
+    }
+  else if (g_str_equal (flag, CCM_CHECKIN_FLAG_CANCELLED_ORDER))
+    {
+      detail = g_strdup_printf (_("Do not admit: ticket %s belongs to order %s, which was cancelled. "
+                                  "Send them to the registration desk. The scan was recorded and "
+                                  "is on the attention list."),
+                                code, before != NULL ? ccm_json_string (before, "access_code") : "?");
+      show_result (self, "cancelled", STYLE_BAD, "action-unavailable-symbolic", _("ORDER CANCELLED"),
+                   NULL, who, detail, code);
+    }
+  else if (g_str_equal (flag, CCM_CHECKIN_FLAG_UNKNOWN_TICKET))
+    {
+      detail = g_strdup_printf (_("Do not admit: this desk knows no ticket %s. A ticket sold on another "
+                                  "desk a moment ago is known after the next sync. The scan was "
+                                  "recorded and is on the attention list."), code);
+      show_result (self, "unknown", STYLE_BAD, "dialog-error-symbolic", _("UNKNOWN CODE"), NULL, NULL,
+                   detail, code);
+    }
+  else if (g_str_equal (flag, CCM_CHECKIN_FLAG_WRONG_CONFERENCE))
+    {
+      g_autoptr(JsonObject) conference = NULL;
+      const char *other = before != NULL ? ccm_json_string (before, "conference") : NULL;
+
+      if (other != NULL)
+        conference = ccm_conference_views_get (ccm_context_get_store (self->context), other, NULL);
+      detail = g_strdup_printf (_("Do not admit here: ticket %s is for %s. The scan was recorded and "
+                                  "is on the attention list."), code,
+                                conference != NULL ? ccm_json_string (conference, "name")
+                                : other != NULL ? other : _("another conference"));
+      show_result (self, "wrong-conference", STYLE_BAD, "dialog-error-symbolic",
+                   _("WRONG CONFERENCE"), NULL, who, detail, code);
+    }
+  else if (g_str_equal (flag, CCM_CHECKIN_FLAG_REENTRY))
+    {
+      detail = g_strdup_printf (_("Ticket %s went out earlier and this desk does not allow re-entry. "
+                                  "The scan was recorded and is on the attention list."), code);
+      show_result (self, "reentry-not-allowed", STYLE_BAD, "action-unavailable-symbolic",
+                   _("RE-ENTRY NOT ALLOWED"), NULL, who, detail, code);
+    }
+  else if (g_str_equal (flag, CCM_CHECKIN_FLAG_NOT_INSIDE))
+    {
+      detail = g_strdup_printf (_("Ticket %s was not admitted, so it cannot go out. The exit was "
+                                  "recorded and is on the attention list."), code);
+      show_result (self, "not-inside", STYLE_WARNING, "dialog-warning-symbolic", _("NOT INSIDE"),
+                   NULL, who, detail, code);
+    }
+  else
+    {
+      detail = g_strdup_printf (_("Ticket %s was recorded with the remark “%s” and is on the "
+                                  "attention list."), code, flag);
+      show_result (self, "flagged", STYLE_WARNING, "dialog-warning-symbolic", _("CHECK THIS TICKET"),
+                   NULL, who, detail, code);
+    }
+}
+
+static void
+finish_scan (CcmCheckinPage *self)
+{
+  g_signal_handlers_block_by_func (self->entry, entry_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+  g_signal_handlers_unblock_by_func (self->entry, entry_changed_cb, self);
+  g_clear_handle_id (&self->search_id, g_source_remove);
+  g_clear_pointer (&self->matches, json_array_unref);
+  ccm_ui_clear_box (GTK_WIDGET (self->match_list));
+  queue_focus (self);
+}
+
+static void
+scan (CcmCheckinPage *self,
+      const char     *code,
+      gboolean        exiting)
+{
+  CcmStore *store = ccm_context_get_store (self->context);
+  g_autoptr(JsonObject) before = ccm_attendee_views_get_ticket (store, code, NULL);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *args;
+  gboolean reentry = g_settings_get_boolean (ccm_context_get_settings (self->context),
+                                             "checkin-reentry");
+
+  if (!exiting && before != NULL &&
+      g_strcmp0 (ccm_json_string (before, "conference"), self->slug) == 0 &&
+      !desk_admits (self, ccm_json_string (before, "seat_type_id")))
+    {
+      g_autofree char *name = display_name (before);
+      g_autofree char *who = g_strdup_printf ("%s — %s", name, ccm_json_string (before, "seat_type"));
+      g_autofree char *names = chosen_names (self);
+      g_autofree char *detail =
+        g_strdup_printf (_("This desk admits %s only. Send them to the entrance for %s. "
+                           "Nothing was recorded."), names, ccm_json_string (before, "seat_type"));
+
+      show_result (self, "wrong-seat-type", STYLE_BAD, "action-unavailable-symbolic",
+                   _("WRONG SEAT TYPE"), NULL, who, detail, code);
+      finish_scan (self);
+      return;
+    }
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "ticket_code", code);
+  json_object_set_string_member (args, "conference", self->slug);
+  json_object_set_int_member (args, "device_time", ccm_clock_now (ccm_context_get_clock (self->context)));
+  if (!exiting)
+    json_object_set_boolean_member (args, "allow_reentry", reentry);
+  outcome = ccm_context_submit (self->context, exiting ? "ExitTicket" : "AdmitTicket", args, &error);
+  if (outcome == NULL)
+    {
+      show_result (self, "error", STYLE_BAD, "dialog-error-symbolic", _("NOT RECORDED"), NULL, NULL,
+                   error->message, code);
+      finish_scan (self);
+      return;
+    }
+
+  show_verdict (self, code, ccm_json_string (outcome->result, "flag"), exiting, before);
+  finish_scan (self);
+}
+
+void
+ccm_checkin_page_activate (CcmCheckinPage *self,
+                           gboolean        exiting)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *code = NULL;
+  GtkListBoxRow *row;
+
+  g_return_if_fail (CCM_IS_CHECKIN_PAGE (self));
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry))));
+  exiting = exiting || gtk_toggle_button_get_active (self->exit_toggle);
+  if (self->slug == NULL || *text == '\0')
+    {
+      finish_scan (self);
+      return;
+    }
+
+  /* A ticket code is scanned even when this desk does not know it yet
+   * (sold elsewhere, not synced): the scan is a fact to record. A known
+   * ticket wins over a name that happens to look like a code. */
+  code = ccm_ticket_code_normalize (text);
+  if (ccm_ticket_code_is_valid (code))
+    {
+      g_autoptr(JsonObject) known = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context),
+                                                                  code, NULL);
+      if (known == NULL)
+        run_search (self);
+      if (known != NULL || self->matches == NULL || json_array_get_length (self->matches) == 0)
+        {
+          scan (self, code, exiting);
+          return;
+        }
+    }
+
+  if (self->search_id != 0 || self->matches == NULL)
+    run_search (self);
+  row = gtk_list_box_get_selected_row (self->match_list);
+  if (row != NULL && self->matches != NULL &&
+      (guint) gtk_list_box_row_get_index (row) < json_array_get_length (self->matches))
+    {
+      JsonObject *o = json_array_get_object_element (self->matches, gtk_list_box_row_get_index (row));
+      g_autofree char *match = g_strdup (ccm_json_string (o, "ticket_code"));
+
+      scan (self, match, exiting);
+      return;
+    }
+
+  {
+    g_autofree char *detail = g_strdup_printf (_("“%s” is neither a ticket code nor the name or e-mail "
+                                                 "of an attendee. Nothing was recorded."), text);
+
+    show_result (self, "not-a-code", STYLE_BAD, "dialog-error-symbolic", _("NOT A TICKET CODE"),
+                 NULL, NULL, detail, NULL);
+    finish_scan (self);
+  }
+}
+
+static void
+entry_activate_cb (CcmCheckinPage *self)
+{
+  ccm_checkin_page_activate (self, FALSE);
+}
+
+static void
+match_activated_cb (CcmCheckinPage *self,
+                    GtkListBoxRow  *row)
+{
+  gtk_list_box_select_row (self->match_list, row);
+  ccm_checkin_page_activate (self, FALSE);
+}
+
+static gboolean
+admit_match (CcmCheckinPage *self,
+             int             index,
+             gboolean        exiting)
+{
+  GtkListBoxRow *row;
+
+  if (self->search_id != 0)
+    run_search (self);
+  row = gtk_list_box_get_row_at_index (self->match_list, index);
+  if (row == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->match_list)))
+    return FALSE;
+  gtk_list_box_select_row (self->match_list, row);
+  ccm_checkin_page_activate (self, exiting);
+  return TRUE;
+}
+
+static void
+move_selection (CcmCheckinPage *self,
+                int             delta)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->match_list);
+  int index = row != NULL ? gtk_list_box_row_get_index (row) + delta : 0;
+  GtkListBoxRow *next;
+
+  if (self->search_id != 0)
+    run_search (self);
+  next = gtk_list_box_get_row_at_index (self->match_list, MAX (index, 0));
+  if (next != NULL)
+    gtk_list_box_select_row (self->match_list, next);
+}
+
+/* Capture phase on the entry: before its text sees Enter and the arrows. */
+static gboolean
+entry_key_pressed_cb (CcmCheckinPage        *self,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      GtkEventControllerKey *controller)
+{
+  state &= gtk_accelerator_get_default_mod_mask ();
+
+  switch (keyval)
+    {
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      if (state == GDK_SHIFT_MASK)
+        {
+          ccm_checkin_page_activate (self, TRUE);
+          return TRUE;
+        }
+      return FALSE;
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      move_selection (self, -1);
+      return TRUE;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      move_selection (self, 1);
+      return TRUE;
+    case GDK_KEY_Escape:
+      if (gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] == '\0')
+        return FALSE;
+      finish_scan (self);
+      gtk_stack_set_visible_child_name (self->main_stack, "result");
+      return TRUE;
+    default:
+      break;
+    }
+
+  /* Alt+1…8 admit a match; with no matches they stay the window's. */
+  if (state == GDK_ALT_MASK && keyval >= GDK_KEY_1 && keyval < GDK_KEY_1 + MAX_MATCHES)
+    return admit_match (self, keyval - GDK_KEY_1, FALSE);
+  return FALSE;
+}
+
+/* A click anywhere on the page gives the focus back to the entry, except
+ * in the settings popover. */
+static void
+page_click_released_cb (CcmCheckinPage *self)
+{
+  queue_focus (self);
+}
+
+static void
+popover_closed_cb (CcmCheckinPage *self)
+{
+  queue_focus (self);
+}
+
+static void
+exit_toggled_cb (CcmCheckinPage *self)
+{
+  gboolean exiting = gtk_toggle_button_get_active (self->exit_toggle);
+
+  gtk_entry_set_placeholder_text (self->entry,
+                                  exiting ? _("Exit mode: scan a ticket going out")
+                                          : _("Scan a ticket, or type a name or e-mail"));
+  if (exiting)
+    gtk_widget_add_css_class (GTK_WIDGET (self->entry), "ccm-exit-mode");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "ccm-exit-mode");
+  queue_focus (self);
+}
+
+/* Refresh */
+
+static void
+refresh (CcmCheckinPage *self)
+{
+  /* Seat types added or renamed: the check-in list follows, unless it is
+   * open in front of the person. */
+  if (self->slug != NULL && !gtk_widget_get_visible (GTK_WIDGET (self->settings_popover)))
+    {
+      g_clear_pointer (&self->seat_types, json_array_unref);
+      self->seat_types = ccm_seat_views_list (ccm_context_get_store (self->context), self->slug, NULL);
+      rebuild_type_checks (self);
+    }
+  refresh_counts (self);
+  update_network (self);
+  /* Matches on screen show who is inside: keep them current. */
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "matches"))
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (self->match_list);
+      int index = row != NULL ? gtk_list_box_row_get_index (row) : 0;
+
+      run_search (self);
+      row = gtk_list_box_get_row_at_index (self->match_list, index);
+      if (row != NULL)
+        gtk_list_box_select_row (self->match_list, row);
+    }
+}
+
+static gboolean
+refresh_idle_cb (gpointer user_data)
+{
+  CcmCheckinPage *self = user_data;
+
+  self->refresh_id = 0;
+  refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (CcmCheckinPage *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+}
+
+static void
+sync_state_cb (CcmCheckinPage *self)
+{
+  update_network (self);
+}
+
+static void
+page_map_cb (CcmCheckinPage *self)
+{
+  queue_focus (self);
+}
+
+static void
+ccm_checkin_page_dispose (GObject *object)
+{
+  CcmCheckinPage *self = CCM_CHECKIN_PAGE (object);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->search_id, g_source_remove);
+  g_clear_handle_id (&self->focus_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_CHECKIN_PAGE);
+  ccm_ui_unparent_children (GTK_WIDGET (self));
+  g_clear_object (&self->sync_client);
+  g_clear_object (&self->context);
+  g_clear_pointer (&self->slug, g_free);
+  g_clear_pointer (&self->result_code, g_free);
+  g_clear_pointer (&self->seat_types, json_array_unref);
+  g_clear_pointer (&self->matches, json_array_unref);
+  G_OBJECT_CLASS (ccm_checkin_page_parent_class)->dispose (object);
+}
+
+static void
+ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = ccm_checkin_page_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  ccm_ui_ensure_resources ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/contoso/Conference/ccm-checkin-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, network_icon);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, network_label);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, list_label);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, exit_toggle);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, settings_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, settings_popover);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, all_types_check);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, seat_types_box);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, reentry_check);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, entry);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_box);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_icon);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_title);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_subtitle);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_name);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_detail);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, matches_label);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, match_list);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, total_label);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, inside_label);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, counts_list);
+}
+
+static void
+ccm_checkin_page_init (CcmCheckinPage *self)
+{
+  GtkEventController *key;
+  GtkGesture *click;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (entry_activate_cb), self);
+  g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (entry_changed_cb), self);
+  g_signal_connect_swapped (self->match_list, "row-activated", G_CALLBACK (match_activated_cb), self);
+  g_signal_connect_swapped (self->exit_toggle, "toggled", G_CALLBACK (exit_toggled_cb), self);
+  g_signal_connect_swapped (self->settings_popover, "closed", G_CALLBACK (popover_closed_cb), self);
+  g_signal_connect (self->all_types_check, "toggled", G_CALLBACK (type_toggled_cb), self);
+  g_signal_connect_swapped (self, "map", G_CALLBACK (page_map_cb), self);
+
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (entry_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->entry), key);
+
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (click, "released", G_CALLBACK (page_click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  show_idle (self);
+}
+
+void
+ccm_checkin_page_set_context (CcmCheckinPage *self,
+                              CcmContext     *context)
+{
+  GSettings *settings;
+
+  g_return_if_fail (CCM_IS_CHECKIN_PAGE (self));
+  g_return_if_fail (self->context == NULL);
+
+  self->context = g_object_ref (context);
+  settings = ccm_context_get_settings (context);
+  g_signal_connect_object (ccm_context_get_store (context), "changed",
+                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_settings_bind (settings, "checkin-reentry", self->reentry_check, "active", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (settings, "changed::checkin-seat-types",
+                           G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::checkin-reentry",
+                           G_CALLBACK (update_list_label), self, G_CONNECT_SWAPPED);
+
+  /* An enrolled store's sync client: its state says online or offline. */
+  g_set_object (&self->sync_client, ccm_context_get_sync_client (context));
+  if (self->sync_client != NULL)
+    g_signal_connect_object (self->sync_client, "notify::state",
+                             G_CALLBACK (sync_state_cb), self, G_CONNECT_SWAPPED);
+  update_network (self);
+  update_list_label (self);
+}
+
+void
+ccm_checkin_page_set_conference (CcmCheckinPage *self,
+                                 const char     *slug)
+{
+  g_return_if_fail (CCM_IS_CHECKIN_PAGE (self));
+  g_return_if_fail (self->context != NULL);
+
+  g_free (self->slug);
+  self->slug = g_strdup (slug);
+  g_clear_pointer (&self->seat_types, json_array_unref);
+  rebuild_type_checks (self);
+  finish_scan (self);
+  show_idle (self);
+  refresh (self);
+}
+
+const char *
+ccm_checkin_page_get_result (CcmCheckinPage *self)
+{
+  g_return_val_if_fail (CCM_IS_CHECKIN_PAGE (self), NULL);
+  return self->result;
+}
+
+GStrv
+ccm_checkin_page_get_matches (CcmCheckinPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (CCM_IS_CHECKIN_PAGE (self), NULL);
+
+  for (guint i = 0; self->matches != NULL && i < json_array_get_length (self->matches); i++)
+    g_strv_builder_add (builder, ccm_json_string (json_array_get_object_element (self->matches, i),
+                                                  "ticket_code"));
+  return g_strv_builder_end (builder);
+}
+
+void
+ccm_checkin_page_type_text (CcmCheckinPage *self,
+                            const char     *text,
+                            gboolean        enter)
+{
+  g_return_if_fail (CCM_IS_CHECKIN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+  if (enter)
+    ccm_checkin_page_activate (self, FALSE);
+  else
+    run_search (self);
+}
