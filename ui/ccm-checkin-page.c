@@ -102,7 +102,7 @@ focus_idle_cb (gpointer user_data)
   self->focus_id = 0;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
       !gtk_widget_get_visible (GTK_WIDGET (self->settings_popover)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+    gtk_entry_grab_focus_without_selecting (self->entry);
   return G_SOURCE_REMOVE;
 }
 
