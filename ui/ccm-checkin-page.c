@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "ccm-assignments.h"
+#include "ccm-badge-print.h"
 #include "ccm-checkin.h"
 #include "ccm-checkin-page.h"
 #include "ccm-clock.h"
@@ -51,6 +52,7 @@ struct _CcmCheckinPage
   guint           focus_id;
   CcmSyncClient  *sync_client;
   gboolean        updating_types;
+  char           *print_to;       /* a PDF file instead of the print dialog */
 
   GtkBox         *status_bar;
   GtkImage       *network_icon;
@@ -539,7 +541,10 @@ show_result (CcmCheckinPage *self,
   gtk_label_set_text (self->result_name, name != NULL ? name : "");
   gtk_widget_set_visible (GTK_WIDGET (self->result_name), name != NULL);
   gtk_label_set_text (self->result_detail, detail != NULL ? detail : "");
-  gtk_widget_set_visible (self->print_button, FALSE);
+  /* A badge for whoever the desk has just let in (or let in before). */
+  gtk_widget_set_visible (self->print_button,
+                          code != NULL && (g_str_equal (word, "admitted") ||
+                                           g_str_equal (word, "already-admitted")));
 
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     if (parts[i] != NULL)
@@ -860,6 +865,79 @@ move_selection (CcmCheckinPage *self,
     gtk_list_box_select_row (self->match_list, next);
 }
 
+/* Badges */
+
+static void
+print_badges (CcmCheckinPage *self,
+              JsonArray      *attendees)
+{
+  g_autoptr(JsonObject) conference = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  conference = ccm_conference_views_get (ccm_context_get_store (self->context), self->slug, &error);
+  if (conference == NULL ||
+      !ccm_badge_print (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attendees, conference,
+                        self->print_to, &error))
+    ccm_ui_show_error (GTK_WIDGET (self), error);
+  queue_focus (self);
+}
+
+static void
+print_badge_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
+  g_autoptr(JsonArray) attendees = json_array_new ();
+  JsonObject *ticket;
+
+  /* Only for someone let in: Ctrl+P on a refusal prints nothing. */
+  if (self->result_code == NULL || self->slug == NULL || !gtk_widget_get_visible (self->print_button))
+    return;
+  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), self->result_code, NULL);
+  if (ticket == NULL)
+    return;
+  json_array_add_object_element (attendees, ticket);
+  print_badges (self, attendees);
+}
+
+/* Every named, valid ticket of the conference, one badge a page. */
+static void
+print_all_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
+  g_autoptr(JsonArray) all = NULL;
+  g_autoptr(JsonArray) named = json_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (self->slug == NULL)
+    return;
+  all = ccm_attendee_views_search (ccm_context_get_store (self->context), self->slug, NULL,
+                                   G_MAXINT32, &error);
+  if (all == NULL)
+    {
+      ccm_ui_show_error (widget, error);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (all); i++)
+    {
+      JsonObject *a = json_array_get_object_element (all, i);
+
+      if (ccm_json_string (a, "email") != NULL &&
+          g_strcmp0 (ccm_json_string (a, "status"), "cancelled") != 0)
+        json_array_add_object_element (named, json_object_ref (a));
+    }
+  if (json_array_get_length (named) == 0)
+    {
+      ccm_ui_add_toast (widget, adw_toast_new (_("No seat is assigned to a person yet: there is no badge to print")));
+      return;
+    }
+  print_badges (self, named);
+}
+
 /* Capture phase on the entry: before its text sees Enter and the arrows. */
 static gboolean
 entry_key_pressed_cb (CcmCheckinPage        *self,
@@ -1005,6 +1083,7 @@ ccm_checkin_page_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->slug, g_free);
   g_clear_pointer (&self->result_code, g_free);
+  g_clear_pointer (&self->print_to, g_free);
   g_clear_pointer (&self->seat_types, json_array_unref);
   g_clear_pointer (&self->matches, json_array_unref);
   G_OBJECT_CLASS (ccm_checkin_page_parent_class)->dispose (object);
@@ -1018,6 +1097,10 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   G_OBJECT_CLASS (klass)->dispose = ccm_checkin_page_dispose;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_install_action (widget_class, "checkin.print-badge", NULL, print_badge_action);
+  gtk_widget_class_install_action (widget_class, "checkin.print-all", NULL, print_all_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "checkin.print-badge", NULL);
   ccm_ui_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/contoso/Conference/ccm-checkin-page.ui");
@@ -1153,4 +1236,16 @@ ccm_checkin_page_type_text (CcmCheckinPage *self,
     ccm_checkin_page_activate (self, FALSE);
   else
     run_search (self);
+}
+
+/* For the tests and for desks that print to a watched folder: badges go
+ * to this PDF file instead of the print dialog (NULL: the dialog). */
+void
+ccm_checkin_page_set_print_to (CcmCheckinPage *self,
+                               const char     *pdf_path)
+{
+  g_return_if_fail (CCM_IS_CHECKIN_PAGE (self));
+
+  g_free (self->print_to);
+  self->print_to = g_strdup (pdf_path);
 }

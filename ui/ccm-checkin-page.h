@@ -30,6 +30,8 @@ GStrv       ccm_checkin_page_get_matches    (CcmCheckinPage *self);
 void        ccm_checkin_page_type_text      (CcmCheckinPage *self,
                                              const char     *text,
                                              gboolean        enter);
+void        ccm_checkin_page_set_print_to   (CcmCheckinPage *self,
+                                             const char     *pdf_path);
 /* Enter (exiting FALSE) or Shift+Enter (TRUE) on what the entry holds. */
 void        ccm_checkin_page_activate       (CcmCheckinPage *self,
                                              gboolean        exiting);

@@ -8,6 +8,7 @@
  */
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ccm-assignments.h"
@@ -469,6 +470,74 @@ test_checkin_list_rules (Fixture       *f,
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
 }
 
+static int
+pdf_pages (const char *path)
+{
+  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
+  g_autofree char *out = NULL;
+  const char *argv[] = { "pdfinfo", path, NULL };
+  const char *pages;
+  int status = 0;
+
+  if (pdfinfo == NULL)
+    return -1;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  pages = strstr (out, "Pages:");
+  g_assert_nonnull (pages);
+  return atoi (pages + strlen ("Pages:"));
+}
+
+static void
+assert_pdf (const char *path,
+            int         pages)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  int n;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  n = pdf_pages (path);
+  if (n >= 0)
+    g_assert_cmpint (n, ==, pages);
+}
+
+static void
+test_checkin_print_badges (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *one = g_build_filename (f->dir, "badge.pdf", NULL);
+  g_autofree char *all = g_build_filename (f->dir, "badges.pdf", NULL);
+  GtkWidget *print_button = child (f, "print_button");
+
+  /* A refusal offers no badge, and Ctrl+P's action prints nothing. */
+  ccm_checkin_page_set_print_to (f->page, one);
+  type_and_enter (f, f->cancelled);
+  g_assert_false (gtk_widget_get_visible (print_button));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "checkin.print-badge", NULL));
+  g_assert_false (g_file_test (one, G_FILE_TEST_EXISTS));
+
+  /* Whoever was let in gets a badge, one A6 page. */
+  type_and_enter (f, f->jose);
+  g_assert_true (gtk_widget_get_visible (print_button));
+  g_signal_emit_by_name (print_button, "clicked");
+  iterate ();
+  assert_pdf (one, 1);
+
+  /* Every named, valid ticket: José and Ada; not the unnamed seat, not
+   * Grace's cancelled order. */
+  ccm_checkin_page_set_print_to (f->page, all);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "checkin.print-all", NULL));
+  iterate ();
+  assert_pdf (all, 2);
+
+  g_unlink (one);
+  g_unlink (all);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -491,6 +560,7 @@ main (int    argc,
   ADD ("/ui/checkin/cancelled-and-unknown", test_checkin_cancelled_unknown);
   ADD ("/ui/checkin/name-search", test_checkin_search);
   ADD ("/ui/checkin/list-rules", test_checkin_list_rules);
+  ADD ("/ui/checkin/print-badges", test_checkin_print_badges);
 #undef ADD
   return g_test_run ();
 }
