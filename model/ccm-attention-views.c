@@ -197,6 +197,8 @@ refund_reason (const char *reason)
     return _("the payment came after the order expired and its seats were gone");
   if (g_strcmp0 (reason, "expired") == 0)
     return _("the order expired before its seats were reserved");
+  if (g_strcmp0 (reason, "sold_out") == 0)
+    return _("the seats were sold out before the order reached the server");
   return reason != NULL ? reason : "";
 }
 

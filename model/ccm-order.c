@@ -1068,6 +1068,7 @@ decide_reject (gconstpointer      data,
 {
   const CcmOrderState *state = data;
   g_autoptr(GPtrArray) seats = NULL;
+  const char *reason = "expired";   /* or "sold_out" */
   JsonObject *p;
 
   if (!require_order (state, error))
@@ -1081,9 +1082,13 @@ decide_reject (gconstpointer      data,
   if (state->status == CCM_ORDER_EXPIRED || state->status == CCM_ORDER_CANCELLED)
     return TRUE;
 
+  if (!ccm_json_get_string (command->args, "reason", FALSE, &reason, error))
+    return FALSE;
+
   seats = ccm_order_get_seats (state);
   p = order_payload (state);
   json_object_set_array_member (p, "seats", ccm_seat_quantities_to_json (seats));
+  json_object_set_string_member (p, "reason", reason);
   ccm_decide_context_emit (ctx, "OrderExpired", p);
   return TRUE;
 }

@@ -11,6 +11,7 @@
  *   PaymentCompleted            → remember it; confirm once reserved
  *   OrderConfirmed              → CommitSeatReservation, CreateSeatAssignments
  *   expiry timer                → RejectOrder; OrderExpired → CancelSeatReservation
+ *   paid, and no seat came back → RejectOrder at once (sold out), refund
  *   PaymentCompleted, expired   → MakeSeatReservation again: all back →
  *                                 ConfirmOrder (after_expiry), else release
  *                                 and RecordRefund (attention list)
@@ -227,9 +228,26 @@ maybe_confirm (JsonObject  *state,
   g_autoptr(GPtrArray) reserved = get_seats (state, "reserved");
 
   if (!(is_status (state, "reserved") || is_status (state, "partially-reserved")) ||
-      ccm_json_bool (state, "confirming") ||
-      ccm_seat_quantities_total (reserved) == 0)
+      ccm_json_bool (state, "confirming"))
     return;
+
+  /* Paid, and not one seat came back: the seats went to orders that reached
+   * the server first (a desk's provisional sale, DESIGN §5.2). Nothing is
+   * left to wait for: reject it now, and the payment goes back. */
+  if (ccm_seat_quantities_total (reserved) == 0)
+    {
+      if (ccm_json_string (state, "payment_id") != NULL &&
+          !ccm_json_bool (state, "sold_out"))
+        {
+          JsonObject *args = json_object_new ();
+
+          json_object_set_string_member (args, "order_id", ccm_json_string (state, "order_id"));
+          json_object_set_string_member (args, "reason", "sold_out");
+          json_object_set_boolean_member (state, "sold_out", TRUE);
+          ccm_reaction_send (reaction, "RejectOrder", args);
+        }
+      return;
+    }
 
   if (ccm_json_string (state, "payment_id") != NULL)
     send_confirm (state, reaction, FALSE);
@@ -417,10 +435,11 @@ registration_react (JsonObject     *state,
       json_object_set_boolean_member (state, "confirming", FALSE);
       ccm_reaction_cancel (reaction, CCM_REGISTRATION_EXPIRY_TIMER);
       send_seats_command (state, reaction, "CancelSeatReservation");
-      /* Paid but never reserved in time: the payment goes back. */
+      /* Paid but never reserved in time, or sold out: the payment goes back. */
       if (ccm_json_string (state, "payment_id") != NULL)
         record_refund (state, reaction, ccm_json_string (state, "payment_id"),
-                       ccm_json_int (state, "amount_paid", 0), "expired");
+                       ccm_json_int (state, "amount_paid", 0),
+                       ccm_json_bool (state, "sold_out") ? "sold_out" : "expired");
     }
   else if (g_str_equal (type, "OrderCancelled"))
     {

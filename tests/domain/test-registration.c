@@ -10,6 +10,7 @@
 
 #define O1 "01955000-0000-7000-8000-0000000000b1"
 #define O2 "01955000-0000-7000-8000-0000000000b2"
+#define O3 "01955000-0000-7000-8000-0000000000b3"
 #define P1 "01955000-0000-7000-8000-0000000000c1"
 #define P2 "01955000-0000-7000-8000-0000000000c2"
 #define E1 "01955000-0000-7000-8000-0000000000e1"
@@ -32,7 +33,8 @@ place (DtWorld    *world,
        const char *seat_type,
        gint64      quantity)
 {
-  g_autofree char *codes = dt_codes (g_str_equal (order_id, O1) ? "TKA" : "TKB", quantity);
+  g_autofree char *codes = dt_codes (g_str_equal (order_id, O1) ? "TKA" :
+                                     g_str_equal (order_id, O2) ? "TKB" : "TKC", quantity);
 
   g_assert_true (dt_when (world, "PlaceOrder",
                           dt_json ("{'order_id': '%s', 'conference': 'conf', 'access_code': '%s', "
@@ -323,6 +325,40 @@ test_payment_after_expiry_sold_out (void)
   g_assert_cmpint (ccm_json_int (refund, "amount", 0), ==, 10000);
   g_assert_cmpint (remaining (world, DT_WORKSHOP), ==, 1);
   g_assert_false (committed (world, O1));
+  dt_world_free (world);
+}
+
+/* A desk sold and took payment offline; by the time the order reaches the
+ * server, the seats are gone (DESIGN §5.2): rejected as sold out at once,
+ * with a refund — not left waiting for its window to run out. */
+static void
+test_paid_sold_out (void)
+{
+  DtWorld *world = given_conference ();
+  JsonObject *expired, *refund;
+
+  place (world, O2, "DEF567", "Workshop", 10);
+  dt_settle (world);
+  g_assert_cmpint (remaining (world, DT_WORKSHOP), ==, 0);
+
+  place (world, O1, "ABC234", "Workshop", 2);
+  pay (world, P1, O1, 10000);
+  dt_settle (world);
+
+  g_assert_cmpint (order_status (world, O1), ==, CCM_ORDER_EXPIRED);
+  expired = dt_last_payload (world, "order/" O1, "OrderExpired");
+  g_assert_cmpstr (ccm_json_string (expired, "reason"), ==, "sold_out");
+  refund = dt_last_payload (world, "order/" O1, "RefundDue");
+  g_assert_nonnull (refund);
+  g_assert_cmpstr (ccm_json_string (refund, "reason"), ==, "sold_out");
+  g_assert_cmpint (ccm_json_int (refund, "amount", 0), ==, 10000);
+  g_assert_cmpuint (dt_count (world, "order/" O1, "RefundDue"), ==, 1);
+
+  /* An unpaid order that got nothing waits: the registrant may change it or
+   * join the waitlist. */
+  place (world, O3, "GHJ789", "Workshop", 1);
+  dt_settle (world);
+  g_assert_cmpint (order_status (world, O3), ==, CCM_ORDER_PARTIALLY_RESERVED);
   dt_world_free (world);
 }
 
@@ -629,6 +665,7 @@ main (int   argc,
                    test_payment_after_expiry_seats_free);
   g_test_add_func ("/domain/registration/payment-after-expiry-sold-out",
                    test_payment_after_expiry_sold_out);
+  g_test_add_func ("/domain/registration/paid-sold-out", test_paid_sold_out);
   g_test_add_func ("/domain/registration/free-order", test_free_order);
   g_test_add_func ("/domain/registration/free-partial-waits", test_free_partial_waits_for_acceptance);
   g_test_add_func ("/domain/registration/partial-then-paid", test_partial_then_paid);
