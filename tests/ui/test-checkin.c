@@ -26,6 +26,7 @@ typedef struct
   char           *jose;        /* José Álvarez, Full pass */
   char           *ada;         /* Ada Lovelace, Workshop */
   char           *unassigned;  /* Full pass, nobody named yet */
+  char           *jose_order;
   char           *cancelled;   /* Grace Hopper, order cancelled */
   guint           attention;   /* items before the test: Grace's refund */
 } Fixture;
@@ -187,6 +188,7 @@ set_up_conference (Fixture *f)
   json_object_set_string_member (args, "reason", "Cannot travel");
   submit (f, "CancelOrder", args);
 
+  f->jose_order = g_strdup (jose_order);
   f->jose = g_strdup (jose[0]);
   f->unassigned = g_strdup (jose[1]);
   f->ada = g_strdup (ada[0]);
@@ -235,6 +237,7 @@ fixture_tear_down (Fixture       *f,
   g_rmdir (f->dir);
   g_free (f->dir);
   g_free (f->jose);
+  g_free (f->jose_order);
   g_free (f->ada);
   g_free (f->unassigned);
   g_free (f->cancelled);
@@ -470,6 +473,107 @@ test_checkin_list_rules (Fixture       *f,
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
 }
 
+/* A key as the entry's own key controller sees it (GTK 4 has no public
+ * way to synthesize key events). */
+static gboolean
+press (Fixture         *f,
+       guint            keyval,
+       GdkModifierType  state)
+{
+  GtkWidget *entry = child (f, "entry");
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (entry);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (c) &&
+          gtk_event_controller_get_propagation_phase (c) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
+    }
+  iterate ();
+  return handled;
+}
+
+static void
+test_checkin_keys (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *entry = child (f, "entry");
+  GtkListBox *list = GTK_LIST_BOX (child (f, "match_list"));
+  g_auto(GStrv) matches = NULL;
+  g_autoptr(JsonObject) ada = NULL;
+
+  /* One character does not search yet; "al" finds Álvarez. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "a");
+  iterate ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "result");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "al");
+  iterate ();
+  matches = ccm_checkin_page_get_matches (f->page);
+  g_assert_cmpuint (g_strv_length (matches), ==, 1);
+  g_clear_pointer (&matches, g_strfreev);
+
+  /* José's colleague Josefa gets the second seat. */
+  assign (f, f->jose_order, 1, "Josefa", "Alba", "josefa@example.org");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "jos");
+  iterate ();
+  matches = ccm_checkin_page_get_matches (f->page);
+  g_assert_cmpuint (g_strv_length (matches), ==, 2);
+  g_assert_cmpint (gtk_list_box_row_get_index (gtk_list_box_get_selected_row (list)), ==, 0);
+  g_assert_true (press (f, GDK_KEY_Down, 0));
+  g_assert_cmpint (gtk_list_box_row_get_index (gtk_list_box_get_selected_row (list)), ==, 1);
+  g_assert_true (press (f, GDK_KEY_Up, 0));
+  g_assert_cmpint (gtk_list_box_row_get_index (gtk_list_box_get_selected_row (list)), ==, 0);
+
+  /* Alt+2 admits the second match at once. */
+  g_assert_true (press (f, GDK_KEY_2, GDK_ALT_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  {
+    g_autoptr(JsonObject) second = ticket (f, matches[1]);
+    g_assert_true (ccm_json_bool (second, "admitted"));
+  }
+  /* With no matches Alt+digits stay the window's page keys. */
+  g_assert_false (press (f, GDK_KEY_2, GDK_ALT_MASK));
+
+  /* Shift+Enter scans an exit. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), matches[1]);
+  g_assert_true (press (f, GDK_KEY_Return, GDK_SHIFT_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exited");
+  /* An exit of someone never let in is flagged. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), f->ada);
+  ada = ticket (f, f->ada);
+  g_assert_false (ccm_json_bool (ada, "admitted"));
+  g_assert_true (press (f, GDK_KEY_KP_Enter, GDK_SHIFT_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "not-inside");
+  /* Escape clears what was typed. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "jos");
+  iterate ();
+  g_assert_true (press (f, GDK_KEY_Escape, 0));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+}
+
+static void
+test_checkin_offline (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) jose = NULL;
+
+  /* Enrolled with a server this desk cannot reach (none here): admissions
+   * still work, stay pending, and the page says so. */
+  g_assert_true (ccm_store_enroll (ccm_context_get_store (f->context), &error));
+  g_assert_no_error (error);
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  g_assert_cmpstr (label (f, "network_label"), ==, "Offline — admissions are kept and synced later");
+  g_assert_true (gtk_widget_has_css_class (child (f, "status_bar"), "ccm-offline"));
+  g_assert_cmpint (ccm_store_count_pending (ccm_context_get_store (f->context)), >, 0);
+  jose = ticket (f, f->jose);
+  g_assert_true (ccm_json_bool (jose, "admitted"));
+}
+
 static int
 pdf_pages (const char *path)
 {
@@ -561,6 +665,8 @@ main (int    argc,
   ADD ("/ui/checkin/name-search", test_checkin_search);
   ADD ("/ui/checkin/list-rules", test_checkin_list_rules);
   ADD ("/ui/checkin/print-badges", test_checkin_print_badges);
+  ADD ("/ui/checkin/keys", test_checkin_keys);
+  ADD ("/ui/checkin/offline", test_checkin_offline);
 #undef ADD
   return g_test_run ();
 }
