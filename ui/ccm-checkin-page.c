@@ -1005,10 +1005,17 @@ exit_toggled_cb (CcmCheckinPage *self)
   gtk_entry_set_placeholder_text (self->entry,
                                   exiting ? _("Exit mode: scan a ticket going out")
                                           : _("Scan a ticket, or type a name or e-mail"));
+  /* Unmissable: the whole bar turns the accent colour while scans are exits. */
   if (exiting)
-    gtk_widget_add_css_class (GTK_WIDGET (self->entry), "ccm-exit-mode");
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->entry), "ccm-exit-mode");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_bar), "ccm-exit-mode");
+    }
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "ccm-exit-mode");
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "ccm-exit-mode");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_bar), "ccm-exit-mode");
+    }
   queue_focus (self);
 }
 

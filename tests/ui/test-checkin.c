@@ -456,6 +456,7 @@ test_checkin_list_rules (Fixture       *f,
   iterate ();
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (f, "reentry_check"))));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), TRUE);
+  g_assert_true (gtk_widget_has_css_class (child (f, "status_bar"), "ccm-exit-mode"));
   type_and_enter (f, f->unassigned);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exited");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), FALSE);
