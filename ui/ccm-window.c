@@ -640,8 +640,9 @@ ccm_window_show_order (CcmWindow  *self,
   ccm_orders_page_show_order (self->orders_page, order_id_or_code);
 }
 
-/* The desk opened with --checkin: the check-in page fills the window; the
- * conference list comes back when the window is folded and Back is used. */
+/* The desk opened with --checkin: the check-in page fills the window (the
+ * conference list is hidden, so the leaflet never folds to it); the other
+ * pages stay one click or Alt+digit away. */
 void
 ccm_window_set_checkin_mode (CcmWindow *self,
                              gboolean   checkin_mode)
