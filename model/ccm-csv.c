@@ -39,7 +39,9 @@ ccm_csv_append_record (GString            *out,
 
       if (i > 0)
         g_string_append_c (out, ',');
-      if (!needs_quotes (field))
+      /* A record of one empty field written bare would be an empty line,
+       * which readers (this one too) skip: quote it. */
+      if (!needs_quotes (field) && !(n_fields == 1 && *field == '\0'))
         {
           g_string_append (out, field);
           continue;

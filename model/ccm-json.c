@@ -5,6 +5,8 @@
 #define G_LOG_DOMAIN "ccm-json"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
+
 #include "ccm-json.h"
 #include "ccm-errors.h"
 
@@ -185,6 +187,51 @@ ccm_json_to_string (JsonObject *object)
   return json_to_string (node, FALSE);
 }
 
+/* json-glib 1.6 takes "{}{}" (several top-level values) for the last one
+ * and leaks the others: a request body or a stored payload made of many
+ * small objects would cost memory on every read. What is neither one
+ * object nor a syntax error json-glib will report is refused here first. */
+gboolean
+ccm_json_is_one_object (const char *text,
+                        gssize      length)
+{
+  gsize n, i = 0;
+  guint depth = 0;
+
+  if (text == NULL)
+    return FALSE;
+  n = length < 0 ? strlen (text) : (gsize) length;
+
+  while (i < n && g_ascii_isspace (text[i]))
+    i++;
+  if (i == n || text[i] != '{')
+    return FALSE;
+
+  for (; i < n; i++)
+    {
+      char c = text[i];
+
+      if (c == '"')
+        {
+          for (i++; i < n && text[i] != '"'; i++)
+            if (text[i] == '\\')
+              i++;
+          continue;
+        }
+      if (c == '{' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        break;
+    }
+  /* Unbalanced: json-glib reports the syntax error. */
+  if (i >= n)
+    return TRUE;
+  for (i++; i < n; i++)
+    if (!g_ascii_isspace (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
 JsonObject *
 ccm_json_from_string (const char  *text,
                       gssize       length,
@@ -193,6 +240,12 @@ ccm_json_from_string (const char  *text,
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
 
+  if (!ccm_json_is_one_object (text, length))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           _("The JSON document is not an object."));
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, text, length, error))
     return NULL;
 

@@ -50,6 +50,8 @@ void         ccm_json_set_string_or_null (JsonObject  *object,
                                           const char  *member,
                                           const char  *value);
 char        *ccm_json_to_string          (JsonObject  *object);
+gboolean     ccm_json_is_one_object      (const char  *text,
+                                          gssize       length);
 JsonObject  *ccm_json_from_string        (const char  *text,
                                           gssize       length,
                                           GError     **error);

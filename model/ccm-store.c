@@ -920,8 +920,12 @@ fill_event_from_row (CcmStore      *self,
   JsonNode *root;
 
   /* The parser is reused; each payload object is referenced out of it. */
-  if (json_parser_load_from_data (self->parser, (const char *) sqlite3_column_text (stmt, 5),
-                                  sqlite3_column_bytes (stmt, 5), &local_error))
+  if (!ccm_json_is_one_object ((const char *) sqlite3_column_text (stmt, 5),
+                               sqlite3_column_bytes (stmt, 5)))
+    g_set_error_literal (&local_error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                         _("it is not a JSON object"));
+  else if (json_parser_load_from_data (self->parser, (const char *) sqlite3_column_text (stmt, 5),
+                                       sqlite3_column_bytes (stmt, 5), &local_error))
     {
       root = json_parser_get_root (self->parser);
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))

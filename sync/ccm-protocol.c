@@ -199,6 +199,12 @@ ccm_protocol_parse_body (const char  *data,
                           _("The request body is not UTF-8 text."));
       return NULL;
     }
+  if (!ccm_json_is_one_object (data, length))
+    {
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,
+                          _("The request body must be a JSON object."));
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,

@@ -390,6 +390,7 @@ poke_free (Poke *poke)
 {
   g_clear_handle_id (&poke->timeout_id, g_source_remove);
   g_clear_pointer (&poke->device, ccm_device_free);
+  g_clear_object (&poke->msg);
   g_free (poke);
 }
 
@@ -434,7 +435,9 @@ poke_cb (CcmServer         *self,
 
   poke = g_new0 (Poke, 1);
   poke->server = self;
-  poke->msg = msg;
+  /* Hold the message: a client that goes away may take it with its
+   * connection, and dispose still has to disconnect from it. */
+  poke->msg = g_object_ref (msg);
   poke->device = g_memdup2 (device, sizeof *device);
   poke->device->id = g_strdup (device->id);
   poke->device->name = g_strdup (device->name);

@@ -16,6 +16,22 @@ run_free (Run *run)
 /* The server */
 
 /* A test that fails must not leave its server behind. */
+/* LeakSanitizer (GCC 12 and clang 14 alike) crashes with "Tracer caught
+ * signal 11" while scanning the thread-local storage of a process that
+ * loaded the gnutls TLS backend, so the sanitizer build leak-checks every
+ * process but those; AddressSanitizer still checks their memory. */
+static char **
+environ_without_leak_check (char **envp)
+{
+  const char *options = g_environ_getenv (envp, "ASAN_OPTIONS");
+  g_autofree char *value = NULL;
+
+  if (options == NULL)
+    return envp;
+  value = g_strconcat (options, ":detect_leaks=0", NULL);
+  return g_environ_setenv (envp, "ASAN_OPTIONS", value, TRUE);
+}
+
 static void
 die_with_parent (gpointer user_data)
 {
@@ -33,6 +49,13 @@ server_start (Fixture *f)
 
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (f->tls_cert != NULL)
+    {
+      g_auto(GStrv) envp = environ_without_leak_check (g_get_environ ());
+
+      g_subprocess_launcher_set_environ (launcher, envp);
+      g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
+    }
   if (f->tls_cert != NULL)
     f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
                                              "serve", "--port", port, "--data", f->data,
@@ -134,6 +157,8 @@ contoso (Fixture    *f,
   envp = g_environ_setenv (envp, "HOME", g_get_home_dir (), TRUE);
   envp = g_environ_setenv (envp, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
   envp = g_environ_unsetenv (envp, "CONTOSO_NOW");
+  if (f->tls_cert != NULL)
+    envp = environ_without_leak_check (envp);
 
   g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                 &run->out, &run->err, &wait_status, &error);

@@ -347,6 +347,14 @@ attention (Fixture *f)
 }
 
 static guint
+attention_length (Fixture *f)
+{
+  g_autoptr(JsonArray) list = attention (f);
+
+  return json_array_get_length (list);
+}
+
+static guint
 count_kind (JsonArray  *list,
             const char *kind)
 {
@@ -543,7 +551,7 @@ test_paid_and_assigned (Fixture       *f,
   g_assert_cmpstr (ccm_json_string (ticket, "first_name"), ==, "Ann");
   g_assert_cmpstr (ccm_json_string (ticket, "access_code"), ==,
                    ccm_json_string (order, "access_code"));
-  g_assert_cmpuint (json_array_get_length (attention (f)), ==, 0);
+  g_assert_cmpuint (attention_length (f), ==, 0);
 }
 
 /* Quota four, four registrants asking for two each: the first two get
@@ -552,7 +560,7 @@ static void
 test_partial_reservations (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autofree char *ids[4] = { NULL, };
+  g_auto(GStrv) ids = g_new0 (char *, 5);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) partial = NULL;
 
@@ -1008,7 +1016,7 @@ test_rebuild_identical (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   given_busy_conference (f);
-  g_assert_cmpuint (json_array_get_length (attention (f)), ==, 4);
+  g_assert_cmpuint (attention_length (f), ==, 4);
 
   before = dump_read_models (f->store);
   g_assert_nonnull (strstr (before, "== attendee_words\n"));

@@ -1,0 +1,36 @@
+/* fuzz-common.h — what the libFuzzer harnesses share
+ *
+ * Each harness defines LLVMFuzzerTestOneInput (and LLVMFuzzerInitialize
+ * when it needs set-up). The same source is linked twice: with libFuzzer
+ * (-Dfuzzing=true, clang) and with fuzz-replay.c, a plain test program
+ * that feeds it the saved crashes and the seed corpus in every build.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+#include <stddef.h>
+
+int LLVMFuzzerInitialize   (int            *argc,
+                            char         ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t  *data,
+                            size_t          size);
+
+/* A warning or critical on any input is a bug the harness must report
+ * (g_return_if_fail included); g_print output would only slow the run
+ * (stderr stays: assertion messages go there). */
+static inline void
+fuzz_quiet_print_cb (const char *text)
+{
+}
+
+static inline void
+fuzz_setup_glib (void)
+{
+  g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_log_set_fatal_mask (NULL, G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_setenv ("G_MESSAGES_DEBUG", "", TRUE);
+  g_set_print_handler (fuzz_quiet_print_cb);
+}
