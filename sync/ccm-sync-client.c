@@ -216,8 +216,8 @@ round_done_cb (GObject      *source,
     {
       g_autofree char *message =
         g_strdup_printf (_("The server refused this device: %s Ask its administrator to "
-                           "enroll the desk again; its %" G_GINT64_FORMAT " pending commands "
-                           "are kept."), error->message, self->pending);
+                           "enroll the desk again; its %lld pending commands are kept."),
+                         error->message, (long long) self->pending);
 
       ccm_store_set_meta (self->store, CCM_SYNC_META_REVOKED, message, NULL);
       set_state (self, CCM_SYNC_STATE_FORBIDDEN, message);

@@ -163,11 +163,11 @@ hello_cb (GObject      *source,
       ccm_json_int (protocol, "max", 1) < CCM_PROTOCOL_VERSION_MIN)
     {
       enrollment_fail (task, g_error_new (CCM_SYNC_ERROR, CCM_SYNC_ERROR_INVALID,
-                                          _("The server speaks protocol versions %" G_GINT64_FORMAT
-                                            " to %" G_GINT64_FORMAT "; this program speaks %d to "
-                                            "%d. Update the older of the two."),
-                                          ccm_json_int (protocol, "min", 1),
-                                          ccm_json_int (protocol, "max", 1),
+                                          _("The server speaks protocol versions %lld to %lld; "
+                                            "this program speaks %d to %d. Update the older of "
+                                            "the two."),
+                                          (long long) ccm_json_int (protocol, "min", 1),
+                                          (long long) ccm_json_int (protocol, "max", 1),
                                           CCM_PROTOCOL_VERSION_MIN, CCM_PROTOCOL_VERSION_MAX));
       return;
     }
@@ -364,9 +364,9 @@ push_cb (GObject      *source,
   if (body == NULL)
     {
       if (g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_SEQ_GAP) && error_body != NULL)
-        g_prefix_error (&error, _("The server expects command %" G_GINT64_FORMAT " of this "
-                                  "device next, which this device no longer has pending: "),
-                        ccm_json_int (error_body, "expected_seq", 0));
+        g_prefix_error (&error, _("The server expects command %lld of this device next, which "
+                                  "this device no longer has pending: "),
+                        (long long) ccm_json_int (error_body, "expected_seq", 0));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -448,9 +448,9 @@ push_next (GTask *task)
       if (pending->len == 1)
         {
           g_task_return_new_error (task, CCM_SYNC_ERROR, CCM_SYNC_ERROR_TOO_LARGE,
-                                   _("Pending command %" G_GINT64_FORMAT " is larger than the "
-                                     "server accepts (%d bytes)."),
-                                   ((CcmLoggedCommand *) g_ptr_array_index (pending, 0))->seq,
+                                   _("Pending command %lld is larger than the server accepts "
+                                     "(%d bytes)."),
+                                   (long long) ((CcmLoggedCommand *) g_ptr_array_index (pending, 0))->seq,
                                    CCM_PROTOCOL_MAX_BODY);
           g_object_unref (task);
           return;

@@ -322,8 +322,8 @@ count_row_new (const char *name,
                                               admitted, expected);
   GtkWidget *count = gtk_label_new (figures);
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, MAX (expected, 1));
-  g_autofree char *description = g_strdup_printf (_("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                                                    " admitted"), name, admitted, expected);
+  g_autofree char *description = g_strdup_printf (_("%s: %lld of %lld admitted"), name,
+                                                  (long long) admitted, (long long) expected);
 
   gtk_widget_set_margin_top (box, 9);
   gtk_widget_set_margin_bottom (box, 9);
@@ -367,10 +367,9 @@ refresh_counts (CcmCheckinPage *self)
 
   total = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
                            ccm_json_int (stats, "admitted", 0), ccm_json_int (stats, "expected", 0));
-  inside = g_strdup_printf (g_dngettext (NULL, "%" G_GINT64_FORMAT " inside now",
-                                         "%" G_GINT64_FORMAT " inside now",
+  inside = g_strdup_printf (g_dngettext (NULL, "%lld inside now", "%lld inside now",
                                          ccm_json_int (stats, "inside", 0)),
-                            ccm_json_int (stats, "inside", 0));
+                            (long long) ccm_json_int (stats, "inside", 0));
   gtk_label_set_text (self->total_label, total);
   gtk_label_set_text (self->inside_label, inside);
 

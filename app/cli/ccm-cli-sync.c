@@ -38,11 +38,11 @@ sync_fail (CcmCli        *cli,
   while (len > 0 && (sentence[len - 1] == '.' || g_ascii_isspace (sentence[len - 1])))
     sentence[--len] = '\0';
   if (pending > 0)
-    g_printerr (ngettext ("contoso: %s. %" G_GINT64_FORMAT " pending command is kept "
+    g_printerr (ngettext ("contoso: %s. %lld pending command is kept "
                              "for the next sync.\n",
-                             "contoso: %s. %" G_GINT64_FORMAT " pending commands are kept "
+                             "contoso: %s. %lld pending commands are kept "
                              "for the next sync.\n", pending),
-                sentence, pending);
+                sentence, (long long) pending);
   else
     g_printerr (_("contoso: %s.\n"), sentence);
 
@@ -193,10 +193,11 @@ device_enroll (CcmCli  *cli,
       g_print (_("Enrolled with %s as device %s (%s).\n"), ccm_sync_client_get_server_url (client),
                device_id, role != NULL ? role : _("no role given"));
       if (pending > 0)
-        g_print (ngettext ("%" G_GINT64_FORMAT " command of this store’s history is "
+        g_print (ngettext ("%lld command of this store’s history is "
                               "pending; “contoso sync” sends it.\n",
-                              "%" G_GINT64_FORMAT " commands of this store’s history are "
-                              "pending; “contoso sync” sends them.\n", pending), pending);
+                              "%lld commands of this store’s history are "
+                              "pending; “contoso sync” sends them.\n", pending),
+                 (long long) pending);
     }
   return CCM_CLI_EXIT_OK;
 }
@@ -302,8 +303,8 @@ watch_state_cb (CcmSyncClient *client,
       g_print ("%s\n", line);
     }
   else if (state == CCM_SYNC_STATE_IDLE)
-    g_print (_("%s synced; %" G_GINT64_FORMAT " pending.\n"), now,
-             ccm_sync_client_get_pending (client));
+    g_print (_("%s synced; %lld pending.\n"), now,
+             (long long) ccm_sync_client_get_pending (client));
   else
     g_print (_("%s %s: %s\n"), now, ccm_sync_state_to_string (state),
              ccm_sync_client_get_message (client));
@@ -405,11 +406,10 @@ ccm_cli_sync_run (CcmCli  *cli,
       ccm_cli_print_json_object (o);
     }
   else
-    g_print (_("Synced with %s: %" G_GINT64_FORMAT " commands confirmed, %" G_GINT64_FORMAT
-               " pending.\n"),
+    g_print (_("Synced with %s: %lld commands confirmed, %lld pending.\n"),
              ccm_sync_client_get_server_url (client),
-             MAX (0, before - ccm_sync_client_get_pending (client)),
-             ccm_sync_client_get_pending (client));
+             (long long) MAX (0, before - ccm_sync_client_get_pending (client)),
+             (long long) ccm_sync_client_get_pending (client));
   return CCM_CLI_EXIT_OK;
 }
 
