@@ -8,9 +8,11 @@
 #include <glib/gi18n.h>
 
 #include "ccm-clock.h"
+#include "ccm-event-describe.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
 #include "ccm-orders-page.h"
+#include "ccm-store.h"
 #include "ccm-ui-util.h"
 
 typedef enum
@@ -44,6 +46,8 @@ struct _CcmOrdersPage
   ColumnSorter        sorters[N_COLUMNS];
   int                 probe_column;
   guint               refresh_id;
+  GHashTable         *tentative;       /* order ids only tentative here */
+  GPtrArray          *history_rows;    /* in the detail, owned by it */
 
   AdwFlap            *flap;
   GtkSearchEntry     *search_entry;
@@ -51,6 +55,7 @@ struct _CcmOrdersPage
   GtkStack           *list_stack;
   GtkColumnView      *column_view;
   GtkLabel           *detail_title;
+  GtkWidget          *pending_tag;
   GtkButton          *close_detail_button;
   GtkWidget          *detail_box;
 };
@@ -65,14 +70,41 @@ static void show_detail (CcmOrdersPage *self);
 
 /* Columns */
 
+/* Shown where an order's effects are only tentative on an enrolled desk:
+ * the server has not answered yet. */
+static GtkWidget *
+new_pending_tag (void)
+{
+  GtkWidget *tag = gtk_label_new (_("Pending sync"));
+
+  gtk_widget_add_css_class (tag, "ccm-badge");
+  gtk_widget_add_css_class (tag, "ccm-pending");
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (tag, _("This desk has not synced this order with the server yet"));
+  gtk_widget_set_visible (tag, FALSE);
+  return tag;
+}
+
 static void
 cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_INT (user_data);
+  Column column = ((ColumnSorter *) user_data)->column;
   GtkWidget *label = gtk_label_new (NULL);
 
+  if (column == COLUMN_STATUS)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      GtkWidget *tag = new_pending_tag ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_box_append (GTK_BOX (box), tag);
+      gtk_list_item_set_child (item, box);
+      return;
+    }
   gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_SEATS || column == COLUMN_TOTAL ? 1 : 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (column == COLUMN_CODE)
@@ -87,9 +119,11 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
-  Column column = GPOINTER_TO_INT (user_data);
+  ColumnSorter *sorter = user_data;
+  Column column = sorter->column;
   CcmOrderRow *row = gtk_list_item_get_item (item);
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  GtkWidget *cell = gtk_list_item_get_child (item);
+  GtkLabel *label = GTK_LABEL (GTK_IS_LABEL (cell) ? cell : gtk_widget_get_first_child (cell));
   g_autofree char *text = NULL;
 
   switch (column)
@@ -99,6 +133,11 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_STATUS:
       gtk_label_set_text (label, ccm_ui_status_label (ccm_order_row_get_status (row)));
+      gtk_widget_set_visible (gtk_widget_get_last_child (cell),
+                              sorter->page->tentative != NULL &&
+                              ccm_order_row_get_order_id (row) != NULL &&
+                              g_hash_table_contains (sorter->page->tentative,
+                                                     ccm_order_row_get_order_id (row)));
       break;
     case COLUMN_REGISTRANT:
       gtk_label_set_text (label, ccm_order_row_get_registrant (row) != NULL
@@ -173,16 +212,16 @@ add_column (CcmOrdersPage *self,
   GtkColumnViewColumn *view_column;
   GtkSorter *sorter;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (column));
+  self->sorters[column].page = self;
+  self->sorters[column].column = column;
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), &self->sorters[column]);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), &self->sorters[column]);
   view_column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (view_column, width < 0);
   if (width > 0)
     gtk_column_view_column_set_fixed_width (view_column, width);
   gtk_column_view_column_set_resizable (view_column, TRUE);
 
-  self->sorters[column].page = self;
-  self->sorters[column].column = column;
   if (column != COLUMN_SEATS)
     {
       sorter = GTK_SORTER (gtk_custom_sorter_new (column_compare_cb, &self->sorters[column], NULL));
@@ -195,6 +234,28 @@ add_column (CcmOrdersPage *self,
 }
 
 /* List */
+
+/* Once per refresh, not per row: which orders are only tentative here. */
+static void
+update_tentative (CcmOrdersPage *self)
+{
+  CcmStore *store;
+
+  g_clear_pointer (&self->tentative, g_hash_table_unref);
+  if (self->context == NULL)
+    return;
+  store = ccm_context_get_store (self->context);
+  if (ccm_store_is_enrolled (store))
+    self->tentative = ccm_store_tentative_keys (store, "order_views", NULL);
+}
+
+static gboolean
+is_tentative (CcmOrdersPage *self,
+              const char    *order_id)
+{
+  return self->tentative != NULL && order_id != NULL &&
+         g_hash_table_contains (self->tentative, order_id);
+}
 
 static void
 update_list_stack (CcmOrdersPage *self)
@@ -329,6 +390,77 @@ cancel_clicked_cb (CcmOrdersPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static int
+compare_position (gconstpointer a,
+                  gconstpointer b)
+{
+  const CcmEvent *x = *(CcmEvent * const *) a;
+  const CcmEvent *y = *(CcmEvent * const *) b;
+
+  return x->position < y->position ? -1 : x->position > y->position;
+}
+
+static void
+append_stream (GPtrArray  *events,
+               CcmStore   *store,
+               const char *stream_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stream = ccm_store_read_stream (store, stream_id, 0, &error);
+
+  if (stream == NULL)
+    {
+      g_warning ("Cannot read %s: %s", stream_id, error->message);
+      return;
+    }
+  for (guint i = 0; i < stream->len; i++)
+    g_ptr_array_add (events, ccm_event_ref (g_ptr_array_index (stream, i)));
+}
+
+/* The order's events, its payments' and its assignments', in log order. */
+static void
+add_history (CcmOrdersPage *self,
+             JsonObject    *order)
+{
+  CcmStore *store = ccm_context_get_store (self->context);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
+  g_autofree char *order_stream = g_strconcat ("order/", self->order_id, NULL);
+  g_autofree char *assignments_stream = g_strconcat ("assignments/", self->order_id, NULL);
+  JsonArray *payments;
+  GtkWidget *group;
+
+  append_stream (events, store, order_stream);
+  payments = json_object_has_member (order, "payments") ? json_object_get_array_member (order, "payments") : NULL;
+  for (guint i = 0; payments != NULL && i < json_array_get_length (payments); i++)
+    {
+      const char *payment_id = ccm_json_string (json_array_get_object_element (payments, i),
+                                                "payment_id");
+      g_autofree char *stream_id = NULL;
+
+      if (payment_id == NULL)
+        continue;
+      stream_id = g_strconcat ("payment/", payment_id, NULL);
+      append_stream (events, store, stream_id);
+    }
+  append_stream (events, store, assignments_stream);
+  g_ptr_array_sort (events, compare_position);
+
+  group = add_group (self, _("History"));
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      /* The totals follow every change of seats; the total row says them. */
+      if (g_strcmp0 (event->type, "OrderTotalsCalculated") == 0)
+        continue;
+      title = ccm_event_describe (event);
+      subtitle = ccm_event_describe_where (event);
+      g_ptr_array_add (self->history_rows, add_row (group, title, subtitle, NULL));
+    }
+}
+
 static void
 show_detail (CcmOrdersPage *self)
 {
@@ -345,6 +477,7 @@ show_detail (CcmOrdersPage *self)
 
   ccm_ui_clear_box (self->detail_box);
   self->cancel_button = NULL;
+  g_ptr_array_set_size (self->history_rows, 0);
   if (self->order_id == NULL || self->slug == NULL)
     {
       adw_flap_set_reveal_flap (self->flap, FALSE);
@@ -370,6 +503,7 @@ show_detail (CcmOrdersPage *self)
   /* TRANSLATORS: the detail's title; %s is the order's access code */
   title = g_strdup_printf (_("Order %s"), ccm_json_string (order, "access_code"));
   gtk_label_set_text (self->detail_title, title);
+  gtk_widget_set_visible (self->pending_tag, is_tentative (self, self->order_id));
 
   group = add_group (self, NULL);
   add_row (group, _("State"), NULL, ccm_ui_status_label (status));
@@ -448,6 +582,8 @@ show_detail (CcmOrdersPage *self)
         }
     }
 
+  add_history (self, order);
+
   button = gtk_button_new_with_mnemonic (_("_Cancel Order…"));
   gtk_widget_add_css_class (button, "destructive-action");
   gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
@@ -475,6 +611,7 @@ refresh_idle_cb (gpointer user_data)
   CcmOrdersPage *self = user_data;
 
   self->refresh_id = 0;
+  update_tentative (self);
   ccm_order_list_model_reload (self->model);
   update_list_stack (self);
   show_detail (self);
@@ -504,6 +641,8 @@ ccm_orders_page_dispose (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->slug, g_free);
   g_clear_pointer (&self->order_id, g_free);
+  g_clear_pointer (&self->tentative, g_hash_table_unref);
+  g_clear_pointer (&self->history_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (ccm_orders_page_parent_class)->dispose (object);
 }
 
@@ -523,6 +662,7 @@ ccm_orders_page_class_init (CcmOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, pending_tag);
   gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, close_detail_button);
   gtk_widget_class_bind_template_child (widget_class, CcmOrdersPage, detail_box);
 }
@@ -531,6 +671,7 @@ static void
 ccm_orders_page_init (CcmOrdersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->history_rows = g_ptr_array_new ();
 
   add_column (self, COLUMN_CODE, _("Code"), 90);
   add_column (self, COLUMN_STATUS, _("State"), 150);
@@ -563,6 +704,7 @@ ccm_orders_page_set_context (CcmOrdersPage *self,
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected",
                             G_CALLBACK (selection_changed_cb), self);
+  update_tentative (self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (ccm_context_get_store (context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
@@ -602,6 +744,29 @@ ccm_orders_page_show_order (CcmOrdersPage *self,
       self->order_id = g_strdup (order_id);
     }
   show_detail (self);
+}
+
+guint
+ccm_orders_page_get_n_history_rows (CcmOrdersPage *self)
+{
+  g_return_val_if_fail (CCM_IS_ORDERS_PAGE (self), 0);
+  return self->history_rows->len;
+}
+
+AdwActionRow *
+ccm_orders_page_get_history_row (CcmOrdersPage *self,
+                                 guint          index)
+{
+  g_return_val_if_fail (CCM_IS_ORDERS_PAGE (self), NULL);
+  g_return_val_if_fail (index < self->history_rows->len, NULL);
+  return g_ptr_array_index (self->history_rows, index);
+}
+
+gboolean
+ccm_orders_page_get_detail_pending (CcmOrdersPage *self)
+{
+  g_return_val_if_fail (CCM_IS_ORDERS_PAGE (self), FALSE);
+  return gtk_widget_get_visible (self->pending_tag);
 }
 
 CcmOrderListModel *

@@ -26,5 +26,10 @@ CcmOrderListModel *ccm_orders_page_get_model      (CcmOrdersPage *self);
 /* For tests: the detail's cancel button and the open confirmation. */
 GtkWidget         *ccm_orders_page_get_cancel_button (CcmOrdersPage *self);
 AdwMessageDialog  *ccm_orders_page_get_cancel_dialog (CcmOrdersPage *self);
+/* For tests: the detail's history, one row per event, and its pending tag. */
+guint              ccm_orders_page_get_n_history_rows (CcmOrdersPage *self);
+AdwActionRow      *ccm_orders_page_get_history_row    (CcmOrdersPage *self,
+                                                       guint          index);
+gboolean           ccm_orders_page_get_detail_pending (CcmOrdersPage *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "ccm-conference-views.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
+#include "ccm-store.h"
 #include "ccm-bar-chart.h"
 #include "ccm-window-private.h"
 
@@ -498,6 +499,115 @@ test_orders_search_filter (Fixture       *f,
   }
 }
 
+/* How many visible labels under widget say text. */
+static guint
+count_visible_labels (GtkWidget  *widget,
+                      const char *text)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_visible (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    n++;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_visible_labels (c, text);
+  return n;
+}
+
+/* The index of the first history row whose title starts with prefix and
+ * ends with suffix, after index from; fails when there is none. */
+static guint
+history_index (CcmOrdersPage *page,
+               guint          from,
+               const char    *prefix,
+               const char    *suffix)
+{
+  for (guint i = from; i < ccm_orders_page_get_n_history_rows (page); i++)
+    {
+      AdwActionRow *row = ccm_orders_page_get_history_row (page, i);
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+
+      if (g_str_has_prefix (title, prefix) && g_str_has_suffix (title, suffix))
+        {
+          g_assert_cmpstr (adw_action_row_get_subtitle (row), !=, "");
+          return i;
+        }
+    }
+  g_error ("No history row “%s…%s” after row %u", prefix, suffix, from);
+}
+
+static void
+test_orders_history (Fixture       *f,
+                     gconstpointer  data)
+{
+  CcmOrdersPage *page;
+  g_autofree char *order_id = NULL;
+  guint placed, reserved, paid, confirmed, assigned;
+
+  set_up_conference (f);
+  order_id = reserve (f, "Full pass", 1);
+  fill_registrant_and_pay (f, order_id);
+
+  page = ccm_window_get_orders_page (f->window);
+  ccm_window_show_page (f->window, "orders");
+  ccm_orders_page_show_order (page, order_id);
+  iterate ();
+
+  /* Order, payment and assignment streams, merged in log order. */
+  placed = history_index (page, 0, "Placed: 1 seat", "");
+  reserved = history_index (page, placed + 1, "Seats reserved", "");
+  paid = history_index (page, reserved + 1, "Paid 199.00 ", " by card");
+  confirmed = history_index (page, paid + 1, "Confirmed", "");
+  assigned = history_index (page, confirmed + 1, "Tickets issued", "");
+  g_assert_cmpuint (placed, ==, 0);
+  g_assert_cmpuint (assigned, >, confirmed);
+
+  /* A standalone desk has nothing pending. */
+  g_assert_false (ccm_orders_page_get_detail_pending (page));
+  g_assert_cmpuint (count_visible_labels (child (page, CCM_TYPE_ORDERS_PAGE, "column_view"),
+                                          "Pending sync"), ==, 0);
+
+  /* Cancelling adds to the history, at the end. */
+  click (ccm_orders_page_get_cancel_button (page));
+  adw_message_dialog_response (ccm_orders_page_get_cancel_dialog (page), "cancel");
+  iterate ();
+  history_index (page, assigned + 1, "Cancelled", "");
+}
+
+static void
+test_orders_pending_sync (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CcmOrdersPage *page;
+  g_autofree char *order_id = NULL;
+  GtkWidget *view;
+
+  set_up_conference (f);
+  /* Enrolled with a server it cannot reach (none here): what it sells
+   * stays tentative until a sync. */
+  g_assert_true (ccm_store_enroll (ccm_context_get_store (f->context), &error));
+  g_assert_no_error (error);
+  order_id = reserve (f, "Full pass", 1);
+  g_assert_cmpint (ccm_store_count_pending (ccm_context_get_store (f->context)), >, 0);
+
+  page = ccm_window_get_orders_page (f->window);
+  view = child (page, CCM_TYPE_ORDERS_PAGE, "column_view");
+  ccm_window_show_page (f->window, "orders");
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ccm_orders_page_get_model (page))), ==, 1);
+  /* The row carries the tag (a standalone desk's do not: see
+   * /ui/orders/history), and so does the detail's header. */
+  g_assert_cmpuint (count_visible_labels (view, "Pending sync"), ==, 1);
+  g_assert_false (ccm_orders_page_get_detail_pending (page));
+  ccm_orders_page_show_order (page, order_id);
+  iterate ();
+  g_assert_true (ccm_orders_page_get_detail_pending (page));
+  g_assert_cmpuint (count_visible_labels (child (page, CCM_TYPE_ORDERS_PAGE, "pending_tag"),
+                                          "Pending sync"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -523,6 +633,8 @@ main (int    argc,
   ADD ("/ui/registration/partial-reservation", test_registration_partial);
   ADD ("/ui/orders/cancel", test_orders_cancel);
   ADD ("/ui/orders/search-filter", test_orders_search_filter);
+  ADD ("/ui/orders/history", test_orders_history);
+  ADD ("/ui/orders/pending-sync", test_orders_pending_sync);
 #undef ADD
   return g_test_run ();
 }

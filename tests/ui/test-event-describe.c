@@ -1,0 +1,123 @@
+/* test-event-describe.c — the sentences of an order's history, one per
+ * event type; needs no display
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <locale.h>
+
+#include "ccm-event-describe.h"
+
+static CcmEvent *
+event_from (const char *type,
+            const char *payload_json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (payload_json, &error);
+
+  g_assert_no_error (error);
+  return ccm_event_new (type, 1, json_object_ref (json_node_get_object (node)));
+}
+
+static void
+assert_describes (const char *type,
+                  const char *payload_json,
+                  const char *expected)
+{
+  g_autoptr(CcmEvent) event = event_from (type, payload_json);
+  g_autofree char *text = ccm_event_describe (event);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_describe_order (void)
+{
+  assert_describes ("OrderPlaced",
+                    "{\"seats\": [{\"seat_type\": \"a\", \"quantity\": 1},"
+                    "             {\"seat_type\": \"b\", \"quantity\": 1}]}",
+                    "Placed: 2 seats");
+  assert_describes ("OrderPlaced", "{\"seats\": [{\"seat_type\": \"a\", \"quantity\": 1}]}",
+                    "Placed: 1 seat");
+  assert_describes ("OrderUpdated", "{\"seats\": [{\"seat_type\": \"a\", \"quantity\": 3}]}",
+                    "Changed to 3 seats");
+  assert_describes ("OrderReservationCompleted", "{}", "Seats reserved");
+  assert_describes ("OrderPartiallyReserved", "{}", "Partially reserved");
+  assert_describes ("OrderPartialReservationAccepted", "{}", "Partial reservation accepted");
+  assert_describes ("OrderRegistrantAssigned",
+                    "{\"first_name\": \"Grace\", \"last_name\": \"Hopper\", \"email\": \"g@example.org\"}",
+                    "Registrant: Grace Hopper");
+  assert_describes ("OrderConfirmed", "{}", "Confirmed");
+  assert_describes ("OrderExpired", "{\"reason\": \"expired\"}", "Expired");
+  assert_describes ("OrderExpired", "{\"reason\": \"sold_out\"}", "Sold out");
+  assert_describes ("OrderCancelled", "{\"was_confirmed\": true}", "Cancelled");
+  assert_describes ("RefundDue", "{\"amount\": 24900, \"currency\": \"USD\"}",
+                    "Refund due: 249.00 USD");
+}
+
+static void
+test_describe_payment (void)
+{
+  assert_describes ("PaymentCompleted", "{\"method\": \"card\", \"amount\": 24900, \"currency\": \"USD\"}",
+                    "Paid 249.00 USD by card");
+  assert_describes ("PaymentCompleted", "{\"method\": \"cash\", \"amount\": 5000, \"currency\": \"EUR\"}",
+                    "Paid 50.00 EUR in cash");
+  assert_describes ("PaymentInitiated", "{\"method\": \"cash\"}", "Payment started");
+  assert_describes ("PaymentRejected", "{}", "Payment rejected");
+}
+
+static void
+test_describe_assignments (void)
+{
+  assert_describes ("SeatAssigned",
+                    "{\"position\": 0, \"email\": \"ada@example.org\", \"first_name\": \"Ada\","
+                    " \"last_name\": \"Lovelace\"}",
+                    "Seat 1 assigned to Ada Lovelace");
+  assert_describes ("SeatAssigned", "{\"position\": 2, \"email\": \"ada@example.org\"}",
+                    "Seat 3 assigned to ada@example.org");
+  assert_describes ("SeatUnassigned", "{\"position\": 1, \"email\": \"ada@example.org\"}",
+                    "Seat 2 given up by ada@example.org");
+  assert_describes ("SeatAssignmentsCreated", "{}", "Tickets issued");
+}
+
+static void
+test_describe_unknown (void)
+{
+  assert_describes ("SomethingNew", "{}", "SomethingNew");
+}
+
+static void
+test_describe_where (void)
+{
+  g_autoptr(CcmEvent) event = event_from ("OrderConfirmed", "{}");
+  g_autofree char *plain = NULL;
+  g_autofree char *with_device = NULL;
+  g_autofree char *device = NULL;
+
+  /* 2027-03-03 09:12:00 UTC; the tests run with TZ=UTC. */
+  event->recorded_at = G_GINT64_CONSTANT (1804065120) * G_USEC_PER_SEC;
+  plain = ccm_event_describe_where (event);
+  g_assert_cmpstr (plain, ==, "2027-03-03 09:12");
+
+  event->device_id = g_strdup ("1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809");
+  with_device = ccm_event_describe_where (event);
+  g_assert_cmpstr (with_device, ==, "2027-03-03 09:12 · desk d6e7f809");
+
+  device = ccm_event_short_device ("abc");
+  g_assert_cmpstr (device, ==, "abc");
+  g_assert_null (ccm_event_short_device (NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/ui/event-describe/order", test_describe_order);
+  g_test_add_func ("/ui/event-describe/payment", test_describe_payment);
+  g_test_add_func ("/ui/event-describe/assignments", test_describe_assignments);
+  g_test_add_func ("/ui/event-describe/unknown", test_describe_unknown);
+  g_test_add_func ("/ui/event-describe/where", test_describe_where);
+  return g_test_run ();
+}

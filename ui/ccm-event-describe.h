@@ -1,0 +1,15 @@
+/* ccm-event-describe.h — one event of an order's history as a sentence
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "ccm-event.h"
+
+G_BEGIN_DECLS
+
+char *ccm_event_describe        (const CcmEvent *event);
+char *ccm_event_short_device    (const char     *device_id);
+char *ccm_event_describe_where  (const CcmEvent *event);
+
+G_END_DECLS
