@@ -707,7 +707,6 @@ assign_clicked_cb (GtkButton           *button,
   GtkWidget *row = g_object_get_data (G_OBJECT (button), "row");
   g_autoptr(GError) error = NULL;
   g_autoptr(CcmOutcome) outcome = NULL;
-  g_autofree char *toast = NULL;
   JsonObject *args = json_object_new ();
 
   json_object_set_string_member (args, "order_id", self->order_id);

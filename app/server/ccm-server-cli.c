@@ -706,7 +706,6 @@ int
 ccm_server_cli_run (int    argc,
                     char **argv)
 {
-  g_auto(GStrv) words = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   Cli cli = { 0, };
