@@ -25,193 +25,7 @@
 #include "ccm-order.h"
 #include "ccm-order-views.h"
 #include "ccm-store.h"
-
-#define SLUG "bench"
-#define FILL_BATCH 2000   /* orders per outer transaction while filling */
-
-static const char *const first_names[] = {
-  "José", "María", "François", "Zoë", "Björn", "Ana", "Łukasz", "Søren", "Chloé",
-  "Ángel", "Jürgen", "Inés", "Noël", "Renée", "Ada", "Grace", "Linus", "Ken",
-  "Margaret", "Alan", "Barbara", "Edsger", "Frances", "John", "Mary", "Peter",
-  "Sophie", "Thomas", "Emma", "Lucas", "Mia", "Noah", "Olivia", "Liam", "Hana",
-  "Yuki", "Aarav", "Fatima", "Mohammed", "Wei", "Priya", "Dmitri", "Olga",
-  "Kwame", "Amara", "Diego", "Lucía", "Mateo", "Camille", "Hugo",
-};
-
-static const char *const last_names[] = {
-  "García", "Müller", "Núñez", "O'Brien", "Smith", "Nguyễn", "Dvořák", "Åberg",
-  "Lefèvre", "Johansson", "Kowalski", "Rossi", "Dubois", "Schröder", "Fernández",
-  "López", "Martínez", "González", "Pérez", "Sánchez", "Novák", "Horváth",
-  "Jensen", "Hansen", "Larsen", "Nielsen", "Virtanen", "Korhonen", "Papadopoulos",
-  "Yılmaz", "Kaya", "Demir", "Ivanov", "Petrov", "Kim", "Lee", "Park", "Tanaka",
-  "Suzuki", "Sato", "Wang", "Li", "Zhang", "Chen", "Singh", "Patel", "Khan",
-  "Okafor", "Mensah", "Da Silva", "Santos", "Oliveira", "Costa", "Pereira",
-  "Hernández", "Jiménez", "Ruiz", "Díaz", "Moreno", "Muñoz", "Álvarez", "Romero",
-  "Jean-Baptiste", "Van der Berg", "De Vries", "Bakker", "Visser", "Meijer",
-  "Mulder", "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer", "Wagner",
-  "Becker", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
-  "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann",
-  "Lange", "Schmitt", "Werner", "Schmitz", "Krause", "Meier", "Lehmann", "Köhler",
-};
-
-typedef struct
-{
-  CcmStore  *store;
-  CcmClock  *clock;
-  GRand     *rand;
-  char      *types[3];
-  gint64     prices[3];
-  GPtrArray *codes;     /* every ticket code issued, for the queries */
-  GPtrArray *names;     /* "first\tlast\temail" of some attendees */
-  guint      person;
-} Bench;
-
-static void
-must (gboolean  ok,
-      GError   *error)
-{
-  if (!ok)
-    {
-      g_printerr ("bench-domain: %s\n", error != NULL ? error->message : "failed");
-      exit (1);
-    }
-}
-
-static JsonObject *
-run (Bench      *b,
-     const char *type,
-     JsonObject *args)
-{
-  g_autofree char *id = ccm_id_new (ccm_clock_now (b->clock));
-  g_autoptr(CcmCommand) command = ccm_command_new (type, id, args);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CcmOutcome) outcome = ccm_store_execute (b->store, command, &error);
-
-  must (outcome != NULL, error);
-  /* Inside an outer transaction the store leaves the sent commands to us. */
-  must (ccm_store_dispatch_outbox (b->store, &error), error);
-  return json_object_ref (outcome->result);
-}
-
-static void
-run_ok (Bench      *b,
-        const char *type,
-        JsonObject *args)
-{
-  json_object_unref (run (b, type, args));
-}
-
-static void
-create_conference (Bench *b)
-{
-  static const char *const names[] = { "General", "Student", "Workshop" };
-  static const gint64 quotas[] = { 100000, 50000, 50000 };
-  static const gint64 prices[] = { 19900, 9900, 5000 };
-  g_autofree char *conference_id = ccm_id_new (ccm_clock_now (b->clock));
-  JsonObject *args = json_object_new ();
-
-  json_object_set_string_member (args, "conference_id", conference_id);
-  json_object_set_string_member (args, "slug", SLUG);
-  json_object_set_string_member (args, "name", "Benchmark Conference");
-  json_object_set_string_member (args, "start_date", "2027-03-01");
-  json_object_set_string_member (args, "end_date", "2027-03-03");
-  json_object_set_string_member (args, "owner_name", "Ada Organizer");
-  json_object_set_string_member (args, "owner_email", "ada@example.org");
-  json_object_set_string_member (args, "access_code", "BENCH1");
-  run_ok (b, "CreateConference", args);
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      args = json_object_new ();
-      b->types[i] = ccm_id_new (ccm_clock_now (b->clock));
-      b->prices[i] = prices[i];
-      json_object_set_string_member (args, "slug", SLUG);
-      json_object_set_string_member (args, "seat_type_id", b->types[i]);
-      json_object_set_string_member (args, "name", names[i]);
-      json_object_set_int_member (args, "price", prices[i]);
-      json_object_set_int_member (args, "quota", quotas[i]);
-      run_ok (b, "AddSeatType", args);
-    }
-
-  args = json_object_new ();
-  json_object_set_string_member (args, "slug", SLUG);
-  run_ok (b, "PublishConference", args);
-}
-
-static char *
-ascii_fold (const char *text)
-{
-  g_autofree char *ascii = g_str_to_ascii (text, "C");
-  g_autofree char *lower = g_ascii_strdown (ascii, -1);
-
-  return g_strdelimit (g_strdup (lower), " '", '-');
-}
-
-/* One registration as a desk drives it: returns how many seats it had. */
-static guint
-register_one (Bench *b)
-{
-  JsonObject *args = json_object_new ();
-  JsonArray *seats = json_array_new ();
-  JsonArray *codes;
-  g_autofree char *order_id = ccm_id_new (ccm_clock_now (b->clock));
-  g_autofree char *payment_id = ccm_id_new (ccm_clock_now (b->clock));
-  g_autofree char *access_code = ccm_access_code_new ();
-  guint count = 1 + g_rand_int_range (b->rand, 0, 4);
-  guint type = g_rand_int_range (b->rand, 0, 10) < 7 ? 0 : 1 + g_rand_int_range (b->rand, 0, 2);
-  JsonObject *q = json_object_new ();
-
-  json_object_set_string_member (q, "seat_type", b->types[type]);
-  json_object_set_int_member (q, "quantity", count);
-  json_array_add_object_element (seats, q);
-
-  codes = ccm_ticket_codes_new (count);
-  for (guint i = 0; i < count; i++)
-    g_ptr_array_add (b->codes, g_strdup (json_array_get_string_element (codes, i)));
-
-  json_object_set_string_member (args, "order_id", order_id);
-  json_object_set_string_member (args, "conference", SLUG);
-  json_object_set_string_member (args, "access_code", access_code);
-  json_object_set_array_member (args, "seats", seats);
-  json_object_set_array_member (args, "ticket_codes", codes);
-  json_object_set_string_member (args, "first_name", "Rita");
-  json_object_set_string_member (args, "last_name", "Registrant");
-  json_object_set_string_member (args, "email", "rita@example.com");
-  run_ok (b, "PlaceOrder", args);
-
-  args = json_object_new ();
-  json_object_set_string_member (args, "payment_id", payment_id);
-  json_object_set_string_member (args, "order_id", order_id);
-  json_object_set_string_member (args, "method", "card");
-  json_object_set_int_member (args, "amount", b->prices[type] * count);
-  run_ok (b, "InitiatePayment", args);
-
-  args = json_object_new ();
-  json_object_set_string_member (args, "payment_id", payment_id);
-  run_ok (b, "CompletePayment", args);
-
-  for (guint i = 0; i < count; i++, b->person++)
-    {
-      const char *first = first_names[g_rand_int_range (b->rand, 0, G_N_ELEMENTS (first_names))];
-      const char *last = last_names[g_rand_int_range (b->rand, 0, G_N_ELEMENTS (last_names))];
-      g_autofree char *f = ascii_fold (first);
-      g_autofree char *l = ascii_fold (last);
-      g_autofree char *email = g_strdup_printf ("%s.%s%u@example.org", f, l, b->person);
-
-      args = json_object_new ();
-      json_object_set_string_member (args, "order_id", order_id);
-      json_object_set_int_member (args, "position", i);
-      json_object_set_string_member (args, "first_name", first);
-      json_object_set_string_member (args, "last_name", last);
-      json_object_set_string_member (args, "email", email);
-      run_ok (b, "AssignSeat", args);
-      if (b->person % 97 == 0)
-        g_ptr_array_add (b->names, g_strdup_printf ("%s\t%s\t%s", first, last, email));
-    }
-
-  ccm_clock_advance (b->clock, 1000);
-  return count;
-}
+#include "bench-conference.h"
 
 static double
 bench_orders (Bench *b,
@@ -221,25 +35,9 @@ bench_orders (Bench *b,
   gint64 elapsed;
 
   for (guint i = 0; i < orders; i++)
-    register_one (b);
+    bench_register_one (b);
   elapsed = g_get_monotonic_time () - start;
   return orders / (elapsed / (double) G_USEC_PER_SEC);
-}
-
-static void
-fill (Bench *b,
-      guint  attendees)
-{
-  g_autoptr(GError) error = NULL;
-  guint have = b->person;
-
-  while (b->person - have < attendees)
-    {
-      must (ccm_store_begin (b->store, &error), error);
-      for (guint i = 0; i < FILL_BATCH && b->person - have < attendees; i++)
-        register_one (b);
-      must (ccm_store_commit (b->store, &error), error);
-    }
 }
 
 /* A prefix of 1 to n characters (not bytes) of text. */
@@ -278,7 +76,7 @@ realistic_query (Bench *b)
       last = utf8_prefix (rand, parts[1], 3, 6);
       return g_utf8_strup (last, -1);
     case 3:
-      last = ascii_fold (parts[1]);
+      last = bench_ascii_fold (parts[1]);
       return utf8_prefix (rand, last, 3, 6);
     case 4:
       return utf8_prefix (rand, parts[2], 5, 12);
@@ -326,7 +124,7 @@ bench_search (Bench       *b,
 
       result = ccm_attendee_views_search (b->store, SLUG, query, 50, &error);
       elapsed = g_get_monotonic_time () - start;
-      must (result != NULL, error);
+      bench_must (result != NULL, error);
       found += json_array_get_length (result);
       g_array_append_val (times, elapsed);
     }
@@ -402,21 +200,21 @@ main (int   argc,
   clock = ccm_clock_new_fixed (g_get_real_time ());
   b.clock = clock;
   b.store = ccm_store_open (store_path, registry, clock, &error);
-  must (b.store != NULL, error);
+  bench_must (b.store != NULL, error);
   b.rand = g_rand_new_with_seed (20270301);
   b.codes = g_ptr_array_new_with_free_func (g_free);
   b.names = g_ptr_array_new_with_free_func (g_free);
 
   g_print ("bench-domain: %d orders, %d attendees, %d queries, in %s\n",
            orders, attendees, queries, dir);
-  create_conference (&b);
+  bench_create_conference (&b);
 
   rate = bench_orders (&b, orders);
   g_print ("(a) place -> reserve -> pay -> confirm -> assign, one command per transaction: "
            "%.0f orders/s (%u seats named)\n", rate, b.person);
 
   start = g_get_monotonic_time ();
-  fill (&b, MAX (0, attendees - (int) b.person));
+  bench_fill (&b, MAX (0, attendees - (int) b.person));
   g_print ("    filled to %u attendees in %.1f s (%" G_GINT64_FORMAT " events)\n", b.person,
            (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC,
            ccm_store_count_events (b.store));
