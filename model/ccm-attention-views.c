@@ -49,6 +49,8 @@ static const char schema[] =
   "  field TEXT,"
   "  kept TEXT,"
   "  other TEXT,"
+  "  earlier_device_id TEXT,"
+  "  earlier_device_time INTEGER,"
   "  recorded_at INTEGER NOT NULL);"
   "CREATE INDEX attention_items_conference ON attention_items (conference, id);";
 
@@ -99,8 +101,9 @@ add_item (CcmStore        *store,
                             "INSERT INTO attention_items (id, conference, kind, order_id, "
                             "ticket_code, payment_id, amount, expected_amount, currency, reason, "
                             "scan, seat_type_id, device_id, device_time, decided_at, field, kept, "
-                            "other, recorded_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                            "other, earlier_device_id, earlier_device_time, recorded_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, event->position);
@@ -128,7 +131,9 @@ add_item (CcmStore        *store,
       ccm_views_bind_text (stmt, 17, kept);
       ccm_views_bind_text (stmt, 18, other);
     }
-  sqlite3_bind_int64 (stmt, 19, event->recorded_at);
+  ccm_views_bind_text (stmt, 19, ccm_json_string (p, "earlier_device_id"));
+  bind_int_or_null (stmt, 20, p, "earlier_device_time");
+  sqlite3_bind_int64 (stmt, 21, event->recorded_at);
   return ccm_store_step_done (store, stmt, error);
 }
 
@@ -178,7 +183,7 @@ attention_views_apply (CcmStore        *store,
 
 const CcmProjection ccm_attention_views_projection = {
   .name = "attention-views",
-  .version = 2,
+  .version = 3,
   .schema = schema,
   .tables = tables,
   .apply = attention_views_apply,
@@ -230,6 +235,13 @@ message_for (const char *kind,
   if (g_str_equal (kind, KIND_PAYMENT_AFTER_EXPIRY))
     return g_strdup (_("The order was paid after its reservation expired; its seats were "
                        "taken back and it is confirmed."));
+  if (g_str_equal (kind, CCM_CHECKIN_FLAG_ALREADY_ADMITTED) &&
+      ccm_json_string (d, "earlier_device_id") != NULL)
+    return g_strdup_printf (_("Ticket %s was admitted by desk %s at %s while already inside "
+                              "(let in by desk %s at %s); check who holds it."), code,
+                            ccm_json_string (d, "device_id"), ccm_json_string (d, "device_time"),
+                            ccm_json_string (d, "earlier_device_id"),
+                            ccm_json_string (d, "earlier_device_time"));
   if (g_str_equal (kind, CCM_CHECKIN_FLAG_ALREADY_ADMITTED))
     return g_strdup_printf (_("Ticket %s was admitted while already inside; check who holds "
                               "it."), code);
@@ -256,7 +268,7 @@ message_for (const char *kind,
 #define ITEM_COLUMNS \
   "id, conference, kind, order_id, ticket_code, payment_id, amount, expected_amount, " \
   "currency, reason, scan, seat_type_id, device_id, device_time, decided_at, field, kept, " \
-  "other, recorded_at"
+  "other, earlier_device_id, earlier_device_time, recorded_at"
 
 /* The detail: what the event said that the fixed members do not. */
 static JsonObject *
@@ -264,7 +276,8 @@ detail_from_row (sqlite3_stmt *stmt)
 {
   static const char *const names[] = {
     "amount", "expected_amount", "currency", "reason", "scan", "seat_type_id",
-    "device_id", "device_time", "decided_at", "field", "kept", "other"
+    "device_id", "device_time", "decided_at", "field", "kept", "other",
+    "earlier_device_id", "earlier_device_time"
   };
   JsonObject *detail = json_object_new ();
 
@@ -274,7 +287,8 @@ detail_from_row (sqlite3_stmt *stmt)
 
       if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
         continue;
-      if (g_str_equal (names[i], "device_time") || g_str_equal (names[i], "decided_at"))
+      if (g_str_equal (names[i], "device_time") || g_str_equal (names[i], "decided_at") ||
+          g_str_equal (names[i], "earlier_device_time"))
         ccm_views_set_time (detail, names[i], stmt, column);
       else if (sqlite3_column_type (stmt, column) == SQLITE_INTEGER)
         json_object_set_int_member (detail, names[i], sqlite3_column_int64 (stmt, column));
@@ -400,7 +414,7 @@ ccm_attention_views_list (CcmStore    *store,
       ccm_views_set_text (o, "payment_id", stmt, 5);
       json_object_set_string_member (o, "message", message);
       json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
-      ccm_views_set_time (o, "recorded_at", stmt, 18);
+      ccm_views_set_time (o, "recorded_at", stmt, 20);
       json_array_add_object_element (list, o);
     }
   if (!ccm_views_done (store, stmt, rc, "listing the attention list", error))

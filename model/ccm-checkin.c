@@ -40,6 +40,7 @@ ticket_free_state (gpointer data)
   g_free (state->order_id);
   g_free (state->conference);
   g_free (state->seat_type);
+  g_free (state->entered_by);
   g_free (state);
 }
 
@@ -67,7 +68,16 @@ ticket_evolve (gpointer        data,
     state->cancelled = TRUE;
   else if (g_str_equal (event->type, "TicketAdmitted"))
     {
+      const char *desk = ccm_json_string (p, "device_id");
+
       state->admissions++;
+      /* A double admission does not change who let the holder in. */
+      if (!state->inside)
+        {
+          g_free (state->entered_by);
+          state->entered_by = g_strdup (desk != NULL ? desk : event->device_id);
+          state->entered_at = ccm_json_int (p, "device_time", event->recorded_at);
+        }
       state->inside = TRUE;
     }
   else if (g_str_equal (event->type, "TicketExited"))
@@ -174,6 +184,12 @@ decide_admit (gconstpointer      data,
   else if (reentry && !allow_reentry)
     flag = CCM_CHECKIN_FLAG_REENTRY;
 
+  /* Both desks and times go on the record of a double admission. */
+  if (g_strcmp0 (flag, CCM_CHECKIN_FLAG_ALREADY_ADMITTED) == 0)
+    {
+      ccm_json_set_string_or_null (p, "earlier_device_id", state->entered_by);
+      json_object_set_int_member (p, "earlier_device_time", state->entered_at);
+    }
   json_object_set_boolean_member (p, "reentry", reentry);
   ccm_json_set_string_or_null (p, "flag", flag);
   json_object_set_int_member (p, "admission", state->admissions + 1);

@@ -28,6 +28,8 @@ typedef struct
   gboolean  inside;
   guint     admissions;  /* every recorded admission, flagged or not */
   guint     exits;
+  char     *entered_by;  /* the desk and device time of the admission that */
+  gint64    entered_at;  /* let the holder in, while inside */
 } CcmTicketState;
 
 extern const CcmAggregate ccm_ticket_aggregate;

@@ -746,6 +746,19 @@ test_double_admission (Fixture       *f,
   g_assert_cmpstr (ccm_json_string (item, "order_id"), ==, order_id);
   g_assert_nonnull (strstr (ccm_json_string (item, "message"), ticket_of (order, 0)));
   g_assert_cmpstr (ccm_json_string (item, "recorded_at"), ==, "2026-05-28T21:56:40.000Z");
+  /* Both desks and both times are on the record. */
+  {
+    JsonObject *detail = json_object_get_object_member (item, "detail");
+    const char *earlier = ccm_json_string (detail, "earlier_device_time");
+    const char *later = ccm_json_string (detail, "device_time");
+
+    g_assert_cmpstr (ccm_json_string (detail, "earlier_device_id"), ==,
+                     ccm_json_string (detail, "device_id"));
+    g_assert_nonnull (earlier);
+    g_assert_nonnull (later);
+    g_assert_cmpstr (earlier, <, later);
+    g_assert_nonnull (strstr (ccm_json_string (item, "message"), earlier));
+  }
 
   /* Still one person in, admitted in the first hour. */
   stats = ccm_checkin_views_stats (f->store, "conf", &error);
