@@ -625,6 +625,9 @@ main (int    argc,
   g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
   gtk_init ();
   adw_init ();
+  /* No transitions: pages and panes change at once, so the tests do not
+   * depend on how fast frames come (and no half-way frame is laid out). */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/window/create-destroy", test_window_create_destroy);
