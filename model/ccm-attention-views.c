@@ -375,6 +375,44 @@ ccm_attention_views_list (CcmStore    *store,
                           const char  *slug,
                           GError     **error)
 {
+  return ccm_attention_views_newest (store, slug, 0, error);
+}
+
+gint64
+ccm_attention_views_count (CcmStore    *store,
+                           const char  *slug,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 n = -1;
+  int rc;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), -1);
+
+  if (slug != NULL && !ccm_views_require_conference (store, slug, error))
+    return -1;
+  stmt = ccm_store_prepare (store,
+                            "SELECT count (*) FROM attention_items "
+                            "WHERE ?1 IS NULL OR conference = ?1", error);
+  if (stmt == NULL)
+    return -1;
+  ccm_views_bind_text (stmt, 1, slug);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      n = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  if (!ccm_views_done (store, stmt, rc, "counting the attention list", error))
+    return -1;
+  return n;
+}
+
+JsonArray *
+ccm_attention_views_newest (CcmStore    *store,
+                            const char  *slug,
+                            guint        limit,
+                            GError     **error)
+{
   g_autoptr(JsonArray) list = json_array_new ();
   sqlite3_stmt *stmt;
   int rc;
@@ -387,16 +425,18 @@ ccm_attention_views_list (CcmStore    *store,
         return NULL;
       stmt = ccm_store_prepare (store,
                                 "SELECT " ITEM_COLUMNS " FROM attention_items "
-                                "WHERE conference = ? ORDER BY id DESC", error);
+                                "WHERE conference = ?1 ORDER BY id DESC LIMIT ?2", error);
     }
   else
     stmt = ccm_store_prepare (store,
-                              "SELECT " ITEM_COLUMNS " FROM attention_items ORDER BY id DESC",
+                              "SELECT " ITEM_COLUMNS " FROM attention_items ORDER BY id DESC "
+                              "LIMIT ?2",
                               error);
   if (stmt == NULL)
     return NULL;
   if (slug != NULL)
     sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

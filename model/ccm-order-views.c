@@ -48,9 +48,15 @@ static const char schema[] =
   "  after_expiry INTEGER NOT NULL DEFAULT 0,"
   "  closed_at INTEGER,"
   "  cancel_reason TEXT,"
+  "  search_key TEXT NOT NULL DEFAULT '',"
   "  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE INDEX order_views_conference ON order_views (conference, placed_at, placed_position);"
-  "CREATE INDEX order_views_status ON order_views (conference, status, placed_at, placed_position);"
+  /* The order list's two walks (every order, or one state) carry what its
+   * search and sort keys read, so a search over 100 000 orders never
+   * leaves the index. */
+  "CREATE INDEX order_views_conference ON order_views (conference, placed_at, placed_position, "
+  "  status, total, access_code, last_name, first_name, search_key);"
+  "CREATE INDEX order_views_status ON order_views (conference, status, placed_at, placed_position, "
+  "  total, access_code, last_name, first_name, search_key);"
   "CREATE INDEX order_views_email ON order_views (email_key);"
   "CREATE INDEX order_views_code ON order_views (access_code, conference);"
   "CREATE TABLE order_lines ("
@@ -141,6 +147,63 @@ replace_lines (CcmStore        *store,
   return TRUE;
 }
 
+/* "\x1fcode\x1femail\x1ffirst\x1flast\x1ffirst last", folded: a
+ * search for a prefix of any of them looks for "\x1f" + the folded query.
+ * The unit separator cannot be typed into a search. */
+char *
+ccm_order_views_search_key (const char *access_code,
+                            const char *email,
+                            const char *first_name,
+                            const char *last_name)
+{
+  const char *parts[] = { access_code, email, first_name, last_name };
+  g_autofree char *full = NULL;
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_autofree char *folded = NULL;
+
+      if (parts[i] == NULL)
+        continue;
+      folded = ccm_views_fold (parts[i]);
+      g_string_append_c (key, '\x1f');
+      g_string_append (key, folded);
+    }
+  if (first_name != NULL && last_name != NULL)
+    {
+      full = g_strjoin (" ", first_name, last_name, NULL);
+      g_autofree char *folded = ccm_views_fold (full);
+
+      g_string_append_c (key, '\x1f');
+      g_string_append (key, folded);
+    }
+  return g_string_free (key, FALSE);
+}
+
+char *
+ccm_order_views_search_pattern (const char *query)
+{
+  g_autofree char *folded = ccm_views_fold (query);
+  GString *pattern = g_string_new ("\x1f");
+  gboolean space = FALSE;
+
+  /* Runs of white space are one space, as between the names in the key. */
+  for (const char *p = g_strstrip (folded); *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        space = TRUE;
+      else
+        {
+          if (space)
+            g_string_append_c (pattern, ' ');
+          space = FALSE;
+          g_string_append_c (pattern, *p);
+        }
+    }
+  return g_string_free (pattern, FALSE);
+}
+
 static gboolean
 project_placed (CcmStore        *store,
                 const CcmEvent  *event,
@@ -152,8 +215,10 @@ project_placed (CcmStore        *store,
 
   stmt = ccm_store_prepare (store,
                             "INSERT INTO order_views (order_id, conference, access_code, status, "
-                            "currency, placed_at, placed_position, expires_at, updated_at) "
-                            "VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?8, ?6, ?7)", error);
+                            "currency, placed_at, placed_position, expires_at, updated_at, "
+                            "search_key) "
+                            "VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?8, ?6, ?7, "
+                            "char (31) || lower (?3))", error);
   if (stmt == NULL)
     return FALSE;
   ccm_views_bind_text (stmt, 1, order_id);
@@ -297,13 +362,19 @@ project_registrant (CcmStore        *store,
 {
   JsonObject *p = event->payload;
   g_autofree char *email_key = ccm_views_fold (ccm_json_string (p, "email"));
+  g_autofree char *search_key = ccm_order_views_search_key (NULL, ccm_json_string (p, "email"),
+                                                            ccm_json_string (p, "first_name"),
+                                                            ccm_json_string (p, "last_name"));
   sqlite3_stmt *stmt;
 
   stmt = ccm_store_prepare (store,
                             "UPDATE order_views SET first_name = ?2, last_name = ?3, email = ?4, "
-                            "email_key = ?5, updated_at = ?6 WHERE order_id = ?1", error);
+                            "email_key = ?5, updated_at = ?6, "
+                            "search_key = char (31) || lower (access_code) || ?7 "
+                            "WHERE order_id = ?1", error);
   if (stmt == NULL)
     return FALSE;
+  ccm_views_bind_text (stmt, 7, search_key);
   ccm_views_bind_text (stmt, 1, ccm_json_string (p, "order_id"));
   ccm_views_bind_text (stmt, 2, ccm_json_string (p, "first_name"));
   ccm_views_bind_text (stmt, 3, ccm_json_string (p, "last_name"));
@@ -511,7 +582,7 @@ order_views_apply (CcmStore        *store,
 
 const CcmProjection ccm_order_views_projection = {
   .name = "order-views",
-  .version = 1,
+  .version = 2,
   .schema = schema,
   .tables = tables,
   .apply = order_views_apply,
@@ -880,6 +951,53 @@ ccm_order_views_list (CcmStore    *store,
   sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
   sqlite3_bind_int64 (stmt, 4, offset);
   return collect_summaries (store, stmt, error);
+}
+
+JsonArray *
+ccm_order_views_summaries (CcmStore           *store,
+                           const char *const  *ids,
+                           guint               n_ids,
+                           GError            **error)
+{
+  g_autoptr(JsonArray) list = json_array_new ();
+  g_autoptr(JsonArray) wanted = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify) json_object_unref);
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+
+  for (guint i = 0; i < n_ids; i++)
+    json_array_add_string_element (wanted, ids[i]);
+  json_node_set_array (node, wanted);
+  text = json_to_string (node, FALSE);
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT " ORDER_COLUMNS SUMMARY_COLUMNS " FROM order_views o "
+                            "WHERE o.order_id IN (SELECT value FROM json_each (?1))", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *o = summary_from_row (stmt);
+
+      g_hash_table_replace (found, (gpointer) ccm_json_string (o, "order_id"), o);
+    }
+  if (!ccm_views_done (store, stmt, rc, "listing orders", error))
+    return NULL;
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      JsonObject *o = g_hash_table_lookup (found, ids[i]);
+
+      if (o != NULL)
+        json_array_add_object_element (list, json_object_ref (o));
+    }
+  return g_steal_pointer (&list);
 }
 
 JsonArray *

@@ -48,6 +48,22 @@ JsonArray  *ccm_order_views_list          (CcmStore     *store,
                                            guint         limit,
                                            GError      **error);
 
+/* The summaries (as ccm_order_views_list gives them) of the orders named,
+ * in the order named; ids no order has are left out. */
+JsonArray  *ccm_order_views_summaries     (CcmStore           *store,
+                                           const char *const  *ids,
+                                           guint               n_ids,
+                                           GError            **error);
+/* What the order list searches: every prefix of the access code, e-mail,
+ * first name, last name and "first last", folded, is found by looking for
+ * "\x1f" + the folded query. Any part may be NULL. */
+char       *ccm_order_views_search_key    (const char         *access_code,
+                                           const char         *email,
+                                           const char         *first_name,
+                                           const char         *last_name);
+/* What to look for in a search key for a query typed by a person. */
+char       *ccm_order_views_search_pattern (const char        *query);
+
 /* Orders by registrant e-mail (case-insensitive) and/or access code; either
  * may be NULL but not both; slug may be NULL for every conference. */
 JsonArray  *ccm_order_views_find          (CcmStore     *store,
@@ -91,6 +107,15 @@ JsonArray  *ccm_waitlist_views_list       (CcmStore     *store,
  * [{id, conference, kind, order_id, ticket_code, payment_id, message,
  *   detail {…}, recorded_at}], newest first; slug NULL for all. */
 JsonArray  *ccm_attention_views_list      (CcmStore     *store,
+                                           const char   *slug,
+                                           GError      **error);
+/* The same, at most limit items (the newest). */
+JsonArray  *ccm_attention_views_newest    (CcmStore     *store,
+                                           const char   *slug,
+                                           guint         limit,
+                                           GError      **error);
+/* How many items the attention list has; slug NULL for all; -1 on error. */
+gint64      ccm_attention_views_count     (CcmStore     *store,
                                            const char   *slug,
                                            GError      **error);
 

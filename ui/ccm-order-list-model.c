@@ -4,9 +4,19 @@
  * Only the count is known up front. In the usual order (newest first,
  * every order or one state) pages come from ccm_order_views_list by
  * offset and limit; a search or another sort key first finds the matching
- * ids (one indexed query returning short strings), then fetches each page's
- * orders when the view reaches it. Pages are cached; a change in the store
- * drops the cache.
+ * ids (one query over an index that holds every key it reads), then
+ * fetches each page's orders when the view reaches it. Pages are cached; a
+ * change in the store or in the filter drops the cache.
+ *
+ * The items are places in the list, not orders: a row object stays at its
+ * position, and when the list changes under it (a search typed, a sort
+ * chosen, an order placed elsewhere) it is given the order now at that
+ * place and emits "changed". The view is told only that the list grew or
+ * shrank at its end. A list view told that the rows it tracks (focus,
+ * selection, rows on screen) were replaced looks for them among every
+ * added row and builds new widgets for the rows on screen; on a 100 000-
+ * order list the first means reading every order and the second costs more
+ * than the search itself.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,17 +46,25 @@ struct _CcmOrderRow
 
 G_DEFINE_FINAL_TYPE (CcmOrderRow, ccm_order_row, G_TYPE_OBJECT)
 
+enum { ROW_CHANGED, N_ROW_SIGNALS };
+static guint row_signals[N_ROW_SIGNALS];
+
+static void
+row_clear (CcmOrderRow *self)
+{
+  g_clear_pointer (&self->order_id, g_free);
+  g_clear_pointer (&self->access_code, g_free);
+  g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->registrant, g_free);
+  g_clear_pointer (&self->email, g_free);
+  g_clear_pointer (&self->currency, g_free);
+  self->total = self->seats = self->placed_at = 0;
+}
+
 static void
 ccm_order_row_finalize (GObject *object)
 {
-  CcmOrderRow *self = CCM_ORDER_ROW (object);
-
-  g_free (self->order_id);
-  g_free (self->access_code);
-  g_free (self->status);
-  g_free (self->registrant);
-  g_free (self->email);
-  g_free (self->currency);
+  row_clear (CCM_ORDER_ROW (object));
   G_OBJECT_CLASS (ccm_order_row_parent_class)->finalize (object);
 }
 
@@ -54,6 +72,11 @@ static void
 ccm_order_row_class_init (CcmOrderRowClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = ccm_order_row_finalize;
+
+  /* The row now shows another order, or the same one changed. */
+  row_signals[ROW_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
 }
 
 static void
@@ -74,11 +97,13 @@ time_member (JsonObject *o,
 }
 
 /* Accepts both shapes: a list summary and a full order. */
-CcmOrderRow *
-ccm_order_row_new_from_json (JsonObject *o)
+static void
+row_set_from_json (CcmOrderRow *self,
+                   JsonObject  *o)
 {
-  CcmOrderRow *self = g_object_new (CCM_TYPE_ORDER_ROW, NULL);
   JsonNode *registrant = json_object_get_member (o, "registrant");
+
+  row_clear (self);
 
   self->order_id = g_strdup (ccm_json_string (o, "order_id"));
   self->access_code = g_strdup (ccm_json_string (o, "access_code"));
@@ -114,6 +139,14 @@ ccm_order_row_new_from_json (JsonObject *o)
       for (guint i = 0; i < json_array_get_length (lines); i++)
         self->seats += ccm_json_int (json_array_get_object_element (lines, i), "quantity", 0);
     }
+}
+
+CcmOrderRow *
+ccm_order_row_new_from_json (JsonObject *o)
+{
+  CcmOrderRow *self = g_object_new (CCM_TYPE_ORDER_ROW, NULL);
+
+  row_set_from_json (self, o);
   return self;
 }
 
@@ -147,6 +180,7 @@ struct _CcmOrderListModel
   GPtrArray    *ids;       /* NULL in the usual order */
   GHashTable   *pages;     /* page number → GPtrArray of CcmOrderRow */
   GQueue        lru;       /* page numbers, most recent first */
+  GHashTable   *places;    /* position → CcmOrderRow still alive (not owned) */
   guint         n_fetches;
 };
 
@@ -154,6 +188,8 @@ static void list_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CcmOrderListModel, ccm_order_list_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GQuark position_quark;
 
 static GType
 ccm_order_list_model_get_item_type (GListModel *model)
@@ -167,38 +203,100 @@ ccm_order_list_model_get_n_items (GListModel *model)
   return CCM_ORDER_LIST_MODEL (model)->n_items;
 }
 
-static GPtrArray *
+/* The orders of one page, as summaries; fewer than a page at the end or
+ * when the store lost rows since the count. */
+static JsonArray *
 fetch_page (CcmOrderListModel *self,
             guint              page)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *list = NULL;
   guint first = page * CCM_ORDER_LIST_PAGE_SIZE;
 
   self->n_fetches++;
+  if (self->slug == NULL)
+    return json_array_new ();
   if (self->ids == NULL)
-    {
-      g_autoptr(JsonArray) list = ccm_order_views_list (self->store, self->slug, self->status,
-                                                         first, CCM_ORDER_LIST_PAGE_SIZE, &error);
-
-      for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
-        g_ptr_array_add (rows, ccm_order_row_new_from_json (json_array_get_object_element (list, i)));
-    }
-  else
-    {
-      for (guint i = first; i < MIN (first + CCM_ORDER_LIST_PAGE_SIZE, self->ids->len); i++)
-        {
-          g_autoptr(JsonObject) o = ccm_order_views_get (self->store, self->slug,
-                                                         g_ptr_array_index (self->ids, i),
-                                                         &error);
-          if (o == NULL)
-            break;
-          g_ptr_array_add (rows, ccm_order_row_new_from_json (o));
-        }
-    }
+    list = ccm_order_views_list (self->store, self->slug, self->status,
+                                 first, CCM_ORDER_LIST_PAGE_SIZE, &error);
+  else if (first < self->ids->len)
+    list = ccm_order_views_summaries (self->store, (const char *const *) self->ids->pdata + first,
+                                      MIN (CCM_ORDER_LIST_PAGE_SIZE, self->ids->len - first),
+                                      &error);
   if (error != NULL)
     g_debug ("Fetching orders %u…: %s", first, error->message);
+  return list != NULL ? list : json_array_new ();
+}
+
+static void
+place_gone_cb (gpointer  data,
+               GObject  *row)
+{
+  CcmOrderListModel *self = data;
+  gpointer position = g_object_get_qdata (row, position_quark);
+
+  if (g_hash_table_lookup (self->places, position) == row)
+    g_hash_table_remove (self->places, position);
+}
+
+static void
+fill_row (CcmOrderRow *row,
+          JsonArray   *list,
+          guint        index)
+{
+  if (index < json_array_get_length (list))
+    row_set_from_json (row, json_array_get_object_element (list, index));
+  else
+    {
+      /* The store lost rows since the count: never hand out NULL inside
+       * the range the view was told about. */
+      row_clear (row);
+    }
+}
+
+/* The rows of a page: the ones still alive at their places, given the
+ * orders now there, and new ones for the rest. */
+static GPtrArray *
+load_page (CcmOrderListModel *self,
+           guint              page,
+           gboolean           notify)
+{
+  g_autoptr(JsonArray) list = fetch_page (self, page);
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+  guint first = page * CCM_ORDER_LIST_PAGE_SIZE;
+  guint end = MIN (first + CCM_ORDER_LIST_PAGE_SIZE, self->n_items);
+
+  for (guint position = first; position < end; position++)
+    {
+      CcmOrderRow *row = g_hash_table_lookup (self->places, GUINT_TO_POINTER (position));
+
+      if (row != NULL)
+        {
+          fill_row (row, list, position - first);
+          g_ptr_array_add (rows, g_object_ref (row));
+          if (notify)
+            g_signal_emit (row, row_signals[ROW_CHANGED], 0);
+          continue;
+        }
+      row = g_object_new (CCM_TYPE_ORDER_ROW, NULL);
+      fill_row (row, list, position - first);
+      g_object_set_qdata (G_OBJECT (row), position_quark, GUINT_TO_POINTER (position));
+      g_object_weak_ref (G_OBJECT (row), place_gone_cb, self);
+      g_hash_table_insert (self->places, GUINT_TO_POINTER (position), row);
+      g_ptr_array_add (rows, row);
+    }
   return rows;
+}
+
+static void
+cache_page (CcmOrderListModel *self,
+            guint              page,
+            GPtrArray         *rows)
+{
+  g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), rows);
+  g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
+  while (self->lru.length > MAX_CACHED_PAGES)
+    g_hash_table_remove (self->pages, g_queue_pop_tail (&self->lru));
 }
 
 static gpointer
@@ -208,7 +306,6 @@ ccm_order_list_model_get_item (GListModel *model,
   CcmOrderListModel *self = CCM_ORDER_LIST_MODEL (model);
   guint page = position / CCM_ORDER_LIST_PAGE_SIZE;
   GPtrArray *rows;
-  guint index = position % CCM_ORDER_LIST_PAGE_SIZE;
 
   if (position >= self->n_items)
     return NULL;
@@ -216,21 +313,10 @@ ccm_order_list_model_get_item (GListModel *model,
   rows = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (page));
   if (rows == NULL)
     {
-      rows = fetch_page (self, page);
-      g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), rows);
-      g_queue_push_head (&self->lru, GUINT_TO_POINTER (page));
-      while (self->lru.length > MAX_CACHED_PAGES)
-        g_hash_table_remove (self->pages, g_queue_pop_tail (&self->lru));
+      rows = load_page (self, page, FALSE);
+      cache_page (self, page, rows);
     }
-
-  /* The store may have lost rows since the count: never hand out NULL
-   * inside the range the view was told about. */
-  if (index >= rows->len)
-    {
-      g_autoptr(JsonObject) empty = json_object_new ();
-      return ccm_order_row_new_from_json (empty);
-    }
-  return g_object_ref (g_ptr_array_index (rows, index));
+  return g_object_ref (g_ptr_array_index (rows, position % CCM_ORDER_LIST_PAGE_SIZE));
 }
 
 static void
@@ -239,6 +325,23 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item_type = ccm_order_list_model_get_item_type;
   iface->get_n_items = ccm_order_list_model_get_n_items;
   iface->get_item = ccm_order_list_model_get_item;
+}
+
+static void
+ccm_order_list_model_dispose (GObject *object)
+{
+  CcmOrderListModel *self = CCM_ORDER_LIST_MODEL (object);
+  GHashTableIter iter;
+  gpointer row;
+
+  /* Rows the view still holds outlive the model. */
+  g_hash_table_iter_init (&iter, self->places);
+  while (g_hash_table_iter_next (&iter, NULL, &row))
+    g_object_weak_unref (row, place_gone_cb, self);
+  g_hash_table_remove_all (self->places);
+  g_hash_table_remove_all (self->pages);
+  g_queue_clear (&self->lru);
+  G_OBJECT_CLASS (ccm_order_list_model_parent_class)->dispose (object);
 }
 
 static void
@@ -252,20 +355,23 @@ ccm_order_list_model_finalize (GObject *object)
   g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->ids, g_ptr_array_unref);
   g_clear_pointer (&self->pages, g_hash_table_unref);
-  g_queue_clear (&self->lru);
+  g_clear_pointer (&self->places, g_hash_table_unref);
   G_OBJECT_CLASS (ccm_order_list_model_parent_class)->finalize (object);
 }
 
 static void
 ccm_order_list_model_class_init (CcmOrderListModelClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = ccm_order_list_model_dispose;
   G_OBJECT_CLASS (klass)->finalize = ccm_order_list_model_finalize;
+  position_quark = g_quark_from_static_string ("ccm-order-list-position");
 }
 
 static void
 ccm_order_list_model_init (CcmOrderListModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  self->places = g_hash_table_new (NULL, NULL);
   self->sort = CCM_ORDER_SORT_PLACED;
   self->descending = TRUE;
   g_queue_init (&self->lru);
@@ -283,11 +389,17 @@ ccm_order_list_model_new (CcmStore *store)
   return self;
 }
 
+/* Counts, or finds, the orders again; the rows still alive get the orders
+ * now at their places, and the view hears that the list grew or shrank at
+ * its end. */
 void
 ccm_order_list_model_reload (CcmOrderListModel *self)
 {
   g_autoptr(GError) error = NULL;
-  guint old = self->n_items;
+  g_autoptr(GHashTable) live = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+  guint old = self->n_items, n = 0;
   gboolean usual;
 
   g_return_if_fail (CCM_IS_ORDER_LIST_MODEL (self));
@@ -295,27 +407,49 @@ ccm_order_list_model_reload (CcmOrderListModel *self)
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->lru);
   g_clear_pointer (&self->ids, g_ptr_array_unref);
-  self->n_items = 0;
 
   usual = (self->search == NULL || *self->search == '\0') &&
           self->sort == CCM_ORDER_SORT_PLACED && self->descending;
   if (self->slug != NULL && usual)
     {
-      gint64 n = ccm_ui_query_count_orders (self->store, self->slug, self->status, &error);
+      gint64 count = ccm_ui_query_count_orders (self->store, self->slug, self->status, &error);
 
-      self->n_items = n > 0 ? (guint) n : 0;
+      n = count > 0 ? (guint) count : 0;
     }
   else if (self->slug != NULL)
     {
       self->ids = ccm_ui_query_order_ids (self->store, self->slug, self->status, self->search,
                                           self->sort, self->descending, &error);
-      self->n_items = self->ids != NULL ? self->ids->len : 0;
+      n = self->ids != NULL ? self->ids->len : 0;
     }
   if (error != NULL)
     g_debug ("Counting orders: %s", error->message);
 
-  if (old > 0 || self->n_items > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+  /* Shrink first, so no row past the end is refilled. */
+  if (n < old)
+    {
+      self->n_items = n;
+      g_list_model_items_changed (G_LIST_MODEL (self), n, old - n, 0);
+    }
+
+  /* The pages the view holds rows of, filled again. */
+  g_hash_table_iter_init (&iter, self->places);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) < n)
+      g_hash_table_add (live, GUINT_TO_POINTER (GPOINTER_TO_UINT (key) / CCM_ORDER_LIST_PAGE_SIZE));
+  self->n_items = MIN (old, n);
+  g_hash_table_iter_init (&iter, live);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    cache_page (self, GPOINTER_TO_UINT (key), load_page (self, GPOINTER_TO_UINT (key), TRUE));
+
+  if (n > old)
+    {
+      /* Pages that end at the old count are short: read them again. */
+      if (old % CCM_ORDER_LIST_PAGE_SIZE != 0)
+        g_hash_table_remove (self->pages, GUINT_TO_POINTER (old / CCM_ORDER_LIST_PAGE_SIZE));
+      self->n_items = n;
+      g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n - old);
+    }
 }
 
 static gboolean

@@ -114,12 +114,12 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, label);
 }
 
+/* Rows are places in the list: the one a cell shows may be given another
+ * order (a search typed, an order placed elsewhere) and says "changed". */
 static void
-cell_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+fill_cell (GtkListItem  *item,
+           ColumnSorter *sorter)
 {
-  ColumnSorter *sorter = user_data;
   Column column = sorter->column;
   CcmOrderRow *row = gtk_list_item_get_item (item);
   GtkWidget *cell = gtk_list_item_get_child (item);
@@ -161,6 +161,33 @@ cell_bind_cb (GtkSignalListItemFactory *factory,
     }
 }
 
+static void
+row_changed_cb (CcmOrderRow *row,
+                GtkListItem *item)
+{
+  fill_cell (item, g_object_get_data (G_OBJECT (item), "ccm-column"));
+}
+
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  g_object_set_data (G_OBJECT (item), "ccm-column", user_data);
+  g_signal_connect (gtk_list_item_get_item (item), "changed", G_CALLBACK (row_changed_cb), item);
+  fill_cell (item, user_data);
+}
+
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), row_changed_cb, item);
+}
+
+static void list_restart (CcmOrdersPage *self);
+
 /* GTK 4.8 cannot tell which column the view sorts by, and sorting 100 000
  * rows in memory would defeat the lazy model. So the columns' sorters are
  * only ever called by probe_sort(): with both probes "less than" in every
@@ -200,6 +227,7 @@ sorter_changed_cb (CcmOrdersPage *self)
   else
     ccm_order_list_model_set_sort (self->model, keys[self->probe_column],
                                    order == GTK_ORDERING_LARGER);
+  list_restart (self);
 }
 
 static void
@@ -216,6 +244,7 @@ add_column (CcmOrdersPage *self,
   self->sorters[column].column = column;
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), &self->sorters[column]);
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), &self->sorters[column]);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), &self->sorters[column]);
   view_column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (view_column, width < 0);
   if (width > 0)
@@ -269,12 +298,25 @@ update_list_stack (CcmOrdersPage *self)
     gtk_stack_set_visible_child_name (self->list_stack, filtered ? "no-results" : "empty");
 }
 
+/* Another search, state or sort: the list starts at its top again, with
+ * nothing selected (the rows stay, showing other orders). */
+static void
+list_restart (CcmOrdersPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+  update_list_stack (self);
+}
+
 static void
 search_changed_cb (CcmOrdersPage *self)
 {
   ccm_order_list_model_set_search (self->model,
                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  update_list_stack (self);
+  list_restart (self);
 }
 
 static void
@@ -285,7 +327,7 @@ status_selected_cb (CcmOrdersPage *self)
   ccm_order_list_model_set_status (self->model,
                                    selected < G_N_ELEMENTS (dropdown_statuses)
                                      ? dropdown_statuses[selected] : NULL);
-  update_list_stack (self);
+  list_restart (self);
 }
 
 static void
@@ -610,9 +652,15 @@ refresh_idle_cb (gpointer user_data)
 {
   CcmOrdersPage *self = user_data;
 
+  CcmOrderRow *selected;
+
   self->refresh_id = 0;
   update_tentative (self);
   ccm_order_list_model_reload (self->model);
+  /* The selected place may show another order now. */
+  selected = gtk_single_selection_get_selected_item (self->selection);
+  if (selected != NULL && g_strcmp0 (ccm_order_row_get_order_id (selected), self->order_id) != 0)
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   update_list_stack (self);
   show_detail (self);
   return G_SOURCE_REMOVE;

@@ -5,6 +5,7 @@
  */
 #define G_LOG_DOMAIN "ccm-ui"
 
+#include "ccm-order-views.h"
 #include "ccm-ui-queries.h"
 
 JsonObject *
@@ -21,8 +22,12 @@ ccm_ui_query_order_stats (CcmStore    *store,
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
 
   json_object_set_object_member (o, "by_status", by_status);
+  /* Counts and sums come from the (conference, status, …, total) index
+   * alone; the currency, the same on every order of a conference, from
+   * one row. */
   stmt = ccm_store_prepare (store,
-                            "SELECT status, count (*), coalesce (sum (total), 0), max (currency) "
+                            "SELECT status, count (*), coalesce (sum (total), 0), "
+                            "  (SELECT currency FROM order_views WHERE conference = ?1 LIMIT 1) "
                             "FROM order_views WHERE conference = ?1 GROUP BY status",
                             error);
   if (stmt == NULL)
@@ -91,29 +96,27 @@ ccm_ui_query_order_ids (CcmStore     *store,
   /* One fixed statement per sort key and direction: the ORDER BY is chosen
    * from this table, never built from data. */
   static const char *const order_by[][2] = {
-    { "placed_at, order_id", "placed_at DESC, order_id DESC" },
-    { "access_code, order_id", "access_code DESC, order_id DESC" },
-    { "status, placed_at DESC", "status DESC, placed_at DESC" },
-    { "last_name, first_name, order_id", "last_name DESC, first_name DESC, order_id DESC" },
-    { "total, placed_at DESC", "total DESC, placed_at DESC" },
+    { "placed_at, placed_position", "placed_at DESC, placed_position DESC" },
+    { "access_code, placed_position", "access_code DESC, placed_position DESC" },
+    { "status, placed_at DESC, placed_position DESC", "status DESC, placed_at DESC, placed_position DESC" },
+    { "last_name, first_name, placed_position", "last_name DESC, first_name DESC, placed_position DESC" },
+    { "total, placed_at DESC, placed_position DESC", "total DESC, placed_at DESC, placed_position DESC" },
   };
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *sql = NULL;
   g_autofree char *pattern = NULL;
-  g_autofree char *folded = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
   g_return_val_if_fail (sort <= CCM_ORDER_SORT_TOTAL, NULL);
 
+  /* Every column read is in the (conference[, status]) index, and the
+   * search is one substring test on the folded key (see
+   * ccm_order_views_search_key). */
   sql = g_strconcat ("SELECT order_id FROM order_views "
                      "WHERE conference = ?1 AND (?2 IS NULL OR status = ?2) AND "
-                     "(?3 IS NULL OR access_code LIKE ?3 ESCAPE '\\' OR "
-                     " email_key LIKE ?3 ESCAPE '\\' OR first_name LIKE ?3 ESCAPE '\\' OR "
-                     " last_name LIKE ?3 ESCAPE '\\' OR "
-                     " (coalesce (first_name, '') || ' ' || coalesce (last_name, '')) "
-                     "   LIKE ?3 ESCAPE '\\') "
+                     "(?3 IS NULL OR instr (search_key, ?3) > 0) "
                      "ORDER BY ", order_by[sort][descending ? 1 : 0], NULL);
   stmt = ccm_store_prepare (store, sql, error);
   if (stmt == NULL)
@@ -126,17 +129,7 @@ ccm_ui_query_order_ids (CcmStore     *store,
     sqlite3_bind_null (stmt, 2);
   if (search != NULL && *search != '\0')
     {
-      GString *escaped = g_string_new (NULL);
-
-      folded = g_utf8_casefold (search, -1);
-      for (const char *p = folded; *p != '\0'; p++)
-        {
-          if (*p == '%' || *p == '_' || *p == '\\')
-            g_string_append_c (escaped, '\\');
-          g_string_append_c (escaped, *p);
-        }
-      g_string_append_c (escaped, '%');
-      pattern = g_string_free (escaped, FALSE);
+      pattern = ccm_order_views_search_pattern (search);
       sqlite3_bind_text (stmt, 3, pattern, -1, SQLITE_STATIC);
     }
   else

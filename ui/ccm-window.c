@@ -26,6 +26,7 @@ struct _CcmWindow
   char                 *slug;
   GtkWidget            *dialog;      /* weak */
   guint                 n_attention;
+  gboolean              attention_stale;
   guint                 reload_id;
 
   AdwToastOverlay      *toast_overlay;
@@ -145,32 +146,51 @@ update_title (CcmWindow *self)
     }
 }
 
+static gboolean
+attention_shown (CcmWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "attention") == 0;
+}
+
+/* The count (the page's badge) always; the rows only while the page is
+ * shown, or when it is next shown: a few hundred rows of text cost more
+ * to lay out than everything else in the first frame. */
 static void
 refresh_attention (CcmWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = NULL;
+  gint64 n = 0;
 
-  ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
-  self->n_attention = 0;
   if (self->slug != NULL)
-    items = ccm_attention_views_list (ccm_context_get_store (self->context), self->slug, &error);
-  if (error != NULL)
-    g_debug ("Attention list: %s", error->message);
-
-  self->n_attention = items != NULL ? json_array_get_length (items) : 0;
-  /* Newest first; a few hundred rows are what a person reads. */
-  for (guint i = 0; items != NULL && i < MIN (json_array_get_length (items), MAX_ATTENTION_ROWS); i++)
-    {
-      JsonObject *o = json_array_get_object_element (items, i);
-
-      gtk_list_box_append (self->attention_list, ccm_attention_row_new (o));
-    }
-
+    n = ccm_attention_views_count (ccm_context_get_store (self->context), self->slug, &error);
+  self->n_attention = n > 0 ? (guint) n : 0;
   gtk_stack_set_visible_child_name (self->attention_stack,
                                     self->n_attention > 0 ? "list" : "empty");
   adw_view_stack_page_set_badge_number (self->attention_stack_page, self->n_attention);
   adw_view_stack_page_set_needs_attention (self->attention_stack_page, self->n_attention > 0);
+
+  self->attention_stale = !attention_shown (self);
+  if (self->attention_stale)
+    return;
+
+  ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
+  if (self->slug != NULL && self->n_attention > 0)
+    items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
+                                        MAX_ATTENTION_ROWS, &error);
+  if (error != NULL)
+    g_debug ("Attention list: %s", error->message);
+  /* Newest first; a few hundred rows are what a person reads. */
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    gtk_list_box_append (self->attention_list,
+                         ccm_attention_row_new (json_array_get_object_element (items, i)));
+}
+
+static void
+visible_page_cb (CcmWindow *self)
+{
+  if (self->attention_stale && attention_shown (self))
+    refresh_attention (self);
 }
 
 static void
@@ -406,6 +426,8 @@ ccm_window_constructed (GObject *object)
 
   g_signal_connect_object (ccm_context_get_store (self->context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child",
+                           G_CALLBACK (visible_page_cb), self, G_CONNECT_SWAPPED);
   reload_conferences (self);
 
   last = g_settings_get_string (settings, "last-conference");

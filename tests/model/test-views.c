@@ -711,6 +711,75 @@ test_search (Fixture       *f,
 
 /* Admitting someone already inside is recorded, and flagged. */
 static void
+set_registrant (Fixture    *f,
+                const char *order_id,
+                const char *first_name,
+                const char *last_name,
+                const char *email)
+{
+  JsonObject *args = json_object_new ();
+  g_autoptr(JsonObject) result = NULL;
+
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "first_name", first_name);
+  json_object_set_string_member (args, "last_name", last_name);
+  json_object_set_string_member (args, "email", email);
+  result = run (f, "AssignRegistrantDetails", args);
+}
+
+/* Whether the order list's search for query finds order_id: the key the
+ * projection stored, looked for the way the list looks. */
+static gboolean
+order_search_finds (Fixture    *f,
+                    const char *order_id,
+                    const char *query)
+{
+  g_autofree char *pattern = ccm_order_views_search_pattern (query);
+  sqlite3_stmt *stmt = ccm_store_prepare (f->store,
+                                          "SELECT instr (search_key, ?2) > 0 FROM order_views "
+                                          "WHERE order_id = ?1", NULL);
+  gboolean found;
+
+  g_assert_nonnull (stmt);
+  sqlite3_bind_text (stmt, 1, order_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  found = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static void
+test_order_search_key (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autofree char *code_prefix = NULL;
+  const char *const finds[] = { "jose", "JOSÉ", "garc", "García", "josé garcía", "jose gar",
+                                " jose \t garcia ", "Jose.Garcia@", "jose.garcia@example.com" };
+  const char *const misses[] = { "rita", "arcia", "example", "garcia jose" };
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 1, NULL, 0, "rita@example.com");
+  order = get_order (f, order_id);
+  code_prefix = g_ascii_strdown (ccm_json_string (order, "access_code"), 3);
+  g_assert_true (order_search_finds (f, order_id, "rita"));
+  g_assert_true (order_search_finds (f, order_id, code_prefix));
+
+  /* New details replace the old ones in the key; the code stays. */
+  set_registrant (f, order_id, "José", "García", "Jose.Garcia@Example.com");
+  for (guint i = 0; i < G_N_ELEMENTS (finds); i++)
+    if (!order_search_finds (f, order_id, finds[i]))
+      g_error ("“%s” does not find José García", finds[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (misses); i++)
+    if (order_search_finds (f, order_id, misses[i]))
+      g_error ("“%s” finds José García", misses[i]);
+  g_assert_true (order_search_finds (f, order_id, code_prefix));
+  g_assert_true (order_search_finds (f, order_id, ccm_json_string (order, "access_code")));
+}
+
+static void
 test_double_admission (Fixture       *f,
                        gconstpointer  data)
 {
@@ -1158,6 +1227,7 @@ main (int   argc,
   ADD ("/model/views/order/expiry-frees-seats", test_expiry_frees_seats);
   ADD ("/model/views/order/not-found", test_not_found);
   ADD ("/model/views/attendee/search", test_search);
+  ADD ("/model/views/order/search-key", test_order_search_key);
   ADD ("/model/views/attention/double-admission", test_double_admission);
   ADD ("/model/views/attention/cancelled-refund", test_cancelled_refund);
   ADD ("/model/views/attention/amount-mismatch", test_amount_mismatch);

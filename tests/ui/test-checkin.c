@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui-test-utils.h"
 #include "ccm-assignments.h"
 #include "ccm-json.h"
 #include "ccm-order.h"
@@ -31,13 +32,6 @@ typedef struct
   guint           attention;   /* items before the test: Grace's refund */
 } Fixture;
 
-static void
-iterate (void)
-{
-  for (int i = 0; i < 2; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
 
 static void
 submit (Fixture    *f,
@@ -210,10 +204,10 @@ fixture_set_up (Fixture       *f,
   set_up_conference (f);
   f->window = g_object_ref_sink (ccm_window_new (NULL, f->context));
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate ();
+  ui_test_iterate ();
   g_assert_true (ccm_window_select_conference (f->window, "devcon"));
   ccm_window_set_checkin_mode (f->window, TRUE);
-  iterate ();
+  ui_test_iterate ();
   f->page = ccm_window_get_checkin_page (f->window);
   f->attention = ccm_window_count_attention (f->window);
   g_assert_cmpuint (f->attention, ==, 1);
@@ -228,7 +222,7 @@ fixture_tear_down (Fixture       *f,
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  ui_test_iterate ();
   g_assert_finalize_object (f->window);
   g_assert_finalize_object (f->context);
   g_unlink (path);
@@ -269,7 +263,7 @@ type_and_enter (Fixture    *f,
 
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
   g_signal_emit_by_name (entry, "activate");
-  iterate ();
+  ui_test_iterate ();
   /* Whatever the verdict, the panel says it. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "result");
   g_assert_true (gtk_widget_get_visible (child (f, "result_box")));
@@ -352,7 +346,7 @@ test_checkin_scan_admits (Fixture       *f,
   /* Out, then in again: re-entry is allowed by default. */
   gtk_editable_set_text (GTK_EDITABLE (child (f, "entry")), f->jose);
   ccm_checkin_page_activate (f->page, TRUE);
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exited");
   g_assert_cmpstr (label (f, "inside_label"), ==, "0 inside now");
   type_and_enter (f, f->jose);
@@ -396,7 +390,7 @@ test_checkin_search (Fixture       *f,
 
   /* As the person types: no accent, lower case. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "jose");
-  iterate ();
+  ui_test_iterate ();
   matches = ccm_checkin_page_get_matches (f->page);
   g_assert_cmpuint (g_strv_length (matches), ==, 1);
   g_assert_cmpstr (matches[0], ==, f->jose);
@@ -404,7 +398,7 @@ test_checkin_search (Fixture       *f,
 
   /* Enter admits the highlighted match. */
   g_signal_emit_by_name (entry, "activate");
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
   g_assert_cmpstr (label (f, "result_name"), ==, "José Álvarez — Full pass");
   jose = ticket (f, f->jose);
@@ -413,13 +407,13 @@ test_checkin_search (Fixture       *f,
   /* By e-mail prefix, and the list shows who is inside already. */
   g_clear_pointer (&matches, g_strfreev);
   gtk_editable_set_text (GTK_EDITABLE (entry), "ada.l@");
-  iterate ();
+  ui_test_iterate ();
   matches = ccm_checkin_page_get_matches (f->page);
   g_assert_cmpuint (g_strv_length (matches), ==, 1);
   g_assert_cmpstr (matches[0], ==, f->ada);
   g_assert_cmpstr (label (f, "total_label"), ==, "1 / 3");
   g_signal_emit_by_name (entry, "activate");
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpstr (label (f, "result_name"), ==, "Ada Lovelace — Workshop");
   g_assert_cmpstr (label (f, "total_label"), ==, "2 / 3");
 }
@@ -435,7 +429,7 @@ test_checkin_list_rules (Fixture       *f,
 
   /* This desk admits Full passes only. */
   g_settings_set_strv (settings, "checkin-seat-types", only_full);
-  iterate ();
+  ui_test_iterate ();
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (f, "all_types_check"))));
   g_assert_cmpstr (label (f, "list_label"), ==, "Only Full pass · re-entry allowed");
 
@@ -453,7 +447,7 @@ test_checkin_list_rules (Fixture       *f,
 
   /* No re-entry: out, and in again is flagged. */
   g_settings_set_boolean (settings, "checkin-reentry", FALSE);
-  iterate ();
+  ui_test_iterate ();
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (f, "reentry_check"))));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), TRUE);
   g_assert_true (gtk_widget_has_css_class (child (f, "status_bar"), "ccm-exit-mode"));
@@ -465,7 +459,7 @@ test_checkin_list_rules (Fixture       *f,
 
   /* Back to every seat type. */
   gtk_check_button_set_active (GTK_CHECK_BUTTON (child (f, "all_types_check")), TRUE);
-  iterate ();
+  ui_test_iterate ();
   {
     g_auto(GStrv) chosen = g_settings_get_strv (settings, "checkin-seat-types");
     g_assert_cmpuint (g_strv_length (chosen), ==, 0);
@@ -493,7 +487,7 @@ press (Fixture         *f,
           gtk_event_controller_get_propagation_phase (c) == GTK_PHASE_CAPTURE)
         g_signal_emit_by_name (c, "key-pressed", keyval, 0, state, &handled);
     }
-  iterate ();
+  ui_test_iterate ();
   return handled;
 }
 
@@ -508,10 +502,10 @@ test_checkin_keys (Fixture       *f,
 
   /* One character does not search yet; "al" finds Álvarez. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "a");
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "result");
   gtk_editable_set_text (GTK_EDITABLE (entry), "al");
-  iterate ();
+  ui_test_iterate ();
   matches = ccm_checkin_page_get_matches (f->page);
   g_assert_cmpuint (g_strv_length (matches), ==, 1);
   g_clear_pointer (&matches, g_strfreev);
@@ -519,7 +513,7 @@ test_checkin_keys (Fixture       *f,
   /* José's colleague Josefa gets the second seat. */
   assign (f, f->jose_order, 1, "Josefa", "Alba", "josefa@example.org");
   gtk_editable_set_text (GTK_EDITABLE (entry), "jos");
-  iterate ();
+  ui_test_iterate ();
   matches = ccm_checkin_page_get_matches (f->page);
   g_assert_cmpuint (g_strv_length (matches), ==, 2);
   g_assert_cmpint (gtk_list_box_row_get_index (gtk_list_box_get_selected_row (list)), ==, 0);
@@ -550,7 +544,7 @@ test_checkin_keys (Fixture       *f,
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "not-inside");
   /* Escape clears what was typed. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "jos");
-  iterate ();
+  ui_test_iterate ();
   g_assert_true (press (f, GDK_KEY_Escape, 0));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 }
@@ -629,14 +623,14 @@ test_checkin_print_badges (Fixture       *f,
   type_and_enter (f, f->jose);
   g_assert_true (gtk_widget_get_visible (print_button));
   g_signal_emit_by_name (print_button, "clicked");
-  iterate ();
+  ui_test_iterate ();
   assert_pdf (one, 1);
 
   /* Every named, valid ticket: José and Ada; not the unnamed seat, not
    * Grace's cancelled order. */
   ccm_checkin_page_set_print_to (f->page, all);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "checkin.print-all", NULL));
-  iterate ();
+  ui_test_iterate ();
   assert_pdf (all, 2);
 
   g_unlink (one);

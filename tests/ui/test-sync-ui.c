@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "ui-test-utils.h"
 #include "ccm-allotment-views.h"
 #include "ccm-attention-row.h"
 #include "ccm-conference-dialog.h"
@@ -37,13 +38,6 @@ typedef struct
   CcmWindow   *window;
 } Fixture;
 
-static void
-iterate (void)
-{
-  for (int i = 0; i < 2; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
 
 static gboolean
 tick_cb (gpointer user_data)
@@ -60,7 +54,7 @@ tick_cb (gpointer user_data)
     g_source_remove (_tick);                                                 \
     if (!(cond))                                                             \
       g_error ("Timed out waiting for %s", #cond);                           \
-    iterate ();                                                              \
+    ui_test_iterate ();                                                              \
   } G_STMT_END
 
 /* The server */
@@ -143,7 +137,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->window = g_object_ref_sink (ccm_window_new (NULL, f->context));
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate ();
+  ui_test_iterate ();
 }
 
 static void
@@ -156,7 +150,7 @@ fixture_tear_down (Fixture       *f,
   if (client != NULL)
     g_object_ref (client);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  ui_test_iterate ();
   g_assert_finalize_object (f->window);
   g_assert_finalize_object (f->context);
   if (client != NULL)
@@ -209,7 +203,7 @@ enroll_through_preferences (Fixture    *f,
   GtkWidget *button = child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_button");
 
   gtk_window_present (GTK_WINDOW (prefs));
-  iterate ();
+  ui_test_iterate ();
   g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")));
   g_assert_false (gtk_widget_get_visible (enrolled_row));
   gtk_editable_set_text (GTK_EDITABLE (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "server_url_row")),
@@ -237,7 +231,7 @@ enroll_through_preferences (Fixture    *f,
                                                "error"));
     }
   gtk_window_destroy (GTK_WINDOW (prefs));
-  iterate ();
+  ui_test_iterate ();
 }
 
 static void
@@ -254,14 +248,14 @@ create_conference_in_window (Fixture *f)
   };
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conference", NULL));
-  iterate ();
+  ui_test_iterate ();
   dialog = CCM_CONFERENCE_DIALOG (ccm_window_get_conference_dialog (f->window));
   g_assert_nonnull (dialog);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     gtk_editable_set_text (GTK_EDITABLE (ccm_conference_dialog_get_row (dialog, fields[i].field)),
                            fields[i].text);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  iterate ();
+  ui_test_iterate ();
   g_assert_null (ccm_window_get_conference_dialog (f->window));
 }
 
@@ -270,7 +264,7 @@ click (GtkWidget *button)
 {
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  iterate ();
+  ui_test_iterate ();
 }
 
 static void
@@ -283,7 +277,7 @@ add_seat_type (Fixture    *f,
   GtkWidget *editor;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "seat-types.add", NULL));
-  iterate ();
+  ui_test_iterate ();
   editor = ccm_seat_types_page_get_editor (page);
   g_assert_nonnull (editor);
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), name);
@@ -336,7 +330,7 @@ test_standalone (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "sync_now_button")));
   /* Sync Now on a standalone store does nothing, and says nothing wrong. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync-now", NULL));
-  iterate ();
+  ui_test_iterate ();
   g_assert_null (ccm_context_get_sync_client (f->context));
 }
 
@@ -425,14 +419,14 @@ test_allotment_guaranteed_provisional (Fixture       *f,
   add_seat_type (f, "Workshop", "50", "2");
   gtk_switch_set_active (GTK_SWITCH (child (ccm_window_get_overview_page (f->window),
                                             CCM_TYPE_OVERVIEW_PAGE, "publish_switch")), TRUE);
-  iterate ();
+  ui_test_iterate ();
   WAIT_FOR (ccm_sync_client_get_pending (client) == 0 &&
             ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE);
 
   /* Request three Full pass seats in Preferences; the server grants them. */
   prefs = ccm_preferences_window_new (f->context);
   gtk_window_present (GTK_WINDOW (prefs));
-  iterate ();
+  ui_test_iterate ();
   g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
   choices = adw_combo_row_get_model (ADW_COMBO_ROW (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_type_row")));
   for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
@@ -454,12 +448,12 @@ test_allotment_guaranteed_provisional (Fixture       *f,
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Full pass — DevCon 2027");
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "3 of 3 left"));
   gtk_window_destroy (GTK_WINDOW (prefs));
-  iterate ();
+  ui_test_iterate ();
 
   /* Offline: two Full pass seats come from the allotment, guaranteed. */
   server_stop (f);
   ccm_window_show_page (f->window, "registration");
-  iterate ();
+  ui_test_iterate ();
   reserve (f, "Full pass", 2);
   note = ccm_registration_page_get_sale_note (page);
   g_assert_nonnull (note);

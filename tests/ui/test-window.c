@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "ui-test-utils.h"
 #include "ccm-conference-dialog.h"
 #include "ccm-conference-views.h"
 #include "ccm-json.h"
@@ -22,14 +23,6 @@ typedef struct
   CcmWindow  *window;
 } Fixture;
 
-static void
-iterate (void)
-{
-  /* Twice: an idle refresh may queue another one. */
-  for (int i = 0; i < 2; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -45,7 +38,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->window = g_object_ref_sink (ccm_window_new (NULL, f->context));
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate ();
+  ui_test_iterate ();
 }
 
 static void
@@ -57,7 +50,7 @@ fixture_tear_down (Fixture       *f,
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  ui_test_iterate ();
   g_assert_finalize_object (f->window);
   g_assert_finalize_object (f->context);
   g_unlink (path);
@@ -83,7 +76,7 @@ click (GtkWidget *button)
 {
   g_assert_true (gtk_widget_get_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  iterate ();
+  ui_test_iterate ();
 }
 
 static JsonObject *
@@ -133,7 +126,7 @@ add_seat_type (Fixture    *f,
   GtkWidget *editor;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "seat-types.add", NULL));
-  iterate ();
+  ui_test_iterate ();
   editor = ccm_seat_types_page_get_editor (page);
   g_assert_nonnull (editor);
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), name);
@@ -162,7 +155,7 @@ set_up_conference (Fixture *f)
   };
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conference", NULL));
-  iterate ();
+  ui_test_iterate ();
   dialog = CCM_CONFERENCE_DIALOG (ccm_window_get_conference_dialog (f->window));
   g_assert_nonnull (dialog);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -176,7 +169,7 @@ set_up_conference (Fixture *f)
   /* The decider refuses the end before the start; the dialog says so at
    * the end date and stays open. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  iterate ();
+  ui_test_iterate ();
   g_assert_nonnull (ccm_conference_dialog_get_error (dialog, "end_date"));
   g_assert_true (gtk_widget_has_css_class (ccm_conference_dialog_get_row (dialog, "end_date"), "error"));
   g_assert_null (ccm_conference_dialog_get_error (dialog, "name"));
@@ -184,7 +177,7 @@ set_up_conference (Fixture *f)
 
   gtk_editable_set_text (GTK_EDITABLE (ccm_conference_dialog_get_row (dialog, "end_date")), "2027-03-05");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  iterate ();
+  ui_test_iterate ();
   g_assert_null (ccm_window_get_conference_dialog (f->window));
   conference = ccm_conference_views_get (store, "devcon", NULL);
   g_assert_nonnull (conference);
@@ -194,7 +187,7 @@ set_up_conference (Fixture *f)
 
   /* A price that is not a number is caught before the command. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "seat-types.add", NULL));
-  iterate ();
+  ui_test_iterate ();
   editor = ccm_seat_types_page_get_editor (page);
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), "Full pass");
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), "lots");
@@ -206,7 +199,7 @@ set_up_conference (Fixture *f)
   click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
   g_assert_nonnull (ccm_seat_type_editor_get_error (editor, "name"));
   gtk_window_destroy (GTK_WINDOW (editor));
-  iterate ();
+  ui_test_iterate ();
 
   add_seat_type (f, "Full pass", "199.00", "5");
   g_assert_null (ccm_seat_types_page_get_editor (page));
@@ -220,7 +213,7 @@ set_up_conference (Fixture *f)
   /* Publish with the switch. */
   publish = child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE, "publish_switch");
   gtk_switch_set_active (GTK_SWITCH (publish), TRUE);
-  iterate ();
+  ui_test_iterate ();
   g_clear_pointer (&conference, json_object_unref);
   conference = ccm_conference_views_get (store, "devcon", NULL);
   g_assert_true (ccm_json_bool (conference, "published"));
@@ -254,7 +247,7 @@ reserve (Fixture    *f,
   CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
 
   ccm_window_show_page (f->window, "registration");
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "choose");
   gtk_spin_button_set_value (ccm_registration_page_get_quantity (page, seat_type), quantity);
   click (child (page, CCM_TYPE_REGISTRATION_PAGE, "reserve_button"));
@@ -416,27 +409,27 @@ test_orders_cancel (Fixture       *f,
   page = ccm_window_get_orders_page (f->window);
   model = ccm_orders_page_get_model (page);
   ccm_window_show_page (f->window, "orders");
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   row = g_list_model_get_item (G_LIST_MODEL (model), 0);
   g_assert_cmpstr (ccm_order_row_get_order_id (row), ==, order_id);
   g_assert_cmpstr (ccm_order_row_get_status (row), ==, "reserved");
 
   ccm_orders_page_show_order (page, order_id);
-  iterate ();
+  ui_test_iterate ();
   click (ccm_orders_page_get_cancel_button (page));
   dialog = ccm_orders_page_get_cancel_dialog (page);
   g_assert_nonnull (dialog);
   /* "Keep" changes nothing. */
   adw_message_dialog_response (dialog, "keep");
-  iterate ();
+  ui_test_iterate ();
   order = get_order (f, order_id);
   g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
 
   click (ccm_orders_page_get_cancel_button (page));
   dialog = ccm_orders_page_get_cancel_dialog (page);
   adw_message_dialog_response (dialog, "cancel");
-  iterate ();
+  ui_test_iterate ();
   g_clear_pointer (&order, json_object_unref);
   order = get_order (f, order_id);
   g_assert_cmpstr (ccm_json_string (order, "status"), ==, "cancelled");
@@ -481,17 +474,17 @@ test_orders_search_filter (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   gtk_editable_set_text (GTK_EDITABLE (search), "nobody");
   g_signal_emit_by_name (search, "search-changed");
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (page, CCM_TYPE_ORDERS_PAGE, "list_stack"))),
                    ==, "no-results");
   gtk_editable_set_text (GTK_EDITABLE (search), "");
   g_signal_emit_by_name (search, "search-changed");
-  iterate ();
+  ui_test_iterate ();
 
   /* 2 = "Reserved" */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
   {
     g_autoptr(CcmOrderRow) row = g_list_model_get_item (G_LIST_MODEL (model), 0);
@@ -552,7 +545,7 @@ test_orders_history (Fixture       *f,
   page = ccm_window_get_orders_page (f->window);
   ccm_window_show_page (f->window, "orders");
   ccm_orders_page_show_order (page, order_id);
-  iterate ();
+  ui_test_iterate ();
 
   /* Order, payment and assignment streams, merged in log order. */
   placed = history_index (page, 0, "Placed: 1 seat", "");
@@ -571,7 +564,7 @@ test_orders_history (Fixture       *f,
   /* Cancelling adds to the history, at the end. */
   click (ccm_orders_page_get_cancel_button (page));
   adw_message_dialog_response (ccm_orders_page_get_cancel_dialog (page), "cancel");
-  iterate ();
+  ui_test_iterate ();
   history_index (page, assigned + 1, "Cancelled", "");
 }
 
@@ -595,14 +588,14 @@ test_orders_pending_sync (Fixture       *f,
   page = ccm_window_get_orders_page (f->window);
   view = child (page, CCM_TYPE_ORDERS_PAGE, "column_view");
   ccm_window_show_page (f->window, "orders");
-  iterate ();
+  ui_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ccm_orders_page_get_model (page))), ==, 1);
   /* The row carries the tag (a standalone desk's do not: see
    * /ui/orders/history), and so does the detail's header. */
   g_assert_cmpuint (count_visible_labels (view, "Pending sync"), ==, 1);
   g_assert_false (ccm_orders_page_get_detail_pending (page));
   ccm_orders_page_show_order (page, order_id);
-  iterate ();
+  ui_test_iterate ();
   g_assert_true (ccm_orders_page_get_detail_pending (page));
   g_assert_cmpuint (count_visible_labels (child (page, CCM_TYPE_ORDERS_PAGE, "pending_tag"),
                                           "Pending sync"), ==, 1);
