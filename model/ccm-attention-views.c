@@ -18,6 +18,7 @@
 #include "ccm-checkin.h"
 #include "ccm-clock.h"
 #include "ccm-errors.h"
+#include "ccm-id.h"
 #include "ccm-json.h"
 
 /* Kinds besides the check-in flags, which are kinds of their own. */
@@ -207,6 +208,21 @@ refund_reason (const char *reason)
   return reason != NULL ? reason : "";
 }
 
+/* An RFC 3339 time of a detail as people read it: local, to the second. */
+static char *
+readable_time (const char *text)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  gint64 t = 0;
+
+  if (text == NULL || !ccm_time_parse (text, &t) ||
+      (utc = g_date_time_new_from_unix_utc (t / G_USEC_PER_SEC)) == NULL)
+    return g_strdup (text != NULL ? text : "?");
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
 static char *
 message_for (const char *kind,
              const char *code,
@@ -237,11 +253,17 @@ message_for (const char *kind,
                        "taken back and it is confirmed."));
   if (g_str_equal (kind, CCM_CHECKIN_FLAG_ALREADY_ADMITTED) &&
       ccm_json_string (d, "earlier_device_id") != NULL)
-    return g_strdup_printf (_("Ticket %s was admitted by desk %s at %s while already inside "
-                              "(let in by desk %s at %s); check who holds it."), code,
-                            ccm_json_string (d, "device_id"), ccm_json_string (d, "device_time"),
-                            ccm_json_string (d, "earlier_device_id"),
-                            ccm_json_string (d, "earlier_device_time"));
+    {
+      g_autofree char *desk = ccm_id_short (ccm_json_string (d, "device_id"));
+      g_autofree char *earlier_desk = ccm_id_short (ccm_json_string (d, "earlier_device_id"));
+      g_autofree char *when = readable_time (ccm_json_string (d, "device_time"));
+      g_autofree char *earlier = readable_time (ccm_json_string (d, "earlier_device_time"));
+
+      /* TRANSLATORS: desks are the ends of device ids, times "2026-11-26 09:01:12" */
+      return g_strdup_printf (_("Ticket %s was admitted by desk %s at %s while already inside "
+                                "(let in by desk %s at %s); check who holds it."), code,
+                              desk != NULL ? desk : "?", when, earlier_desk, earlier);
+    }
   if (g_str_equal (kind, CCM_CHECKIN_FLAG_ALREADY_ADMITTED))
     return g_strdup_printf (_("Ticket %s was admitted while already inside; check who holds "
                               "it."), code);

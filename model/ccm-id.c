@@ -59,6 +59,17 @@ ccm_id_new (gint64 now_us)
                           b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
+char *
+ccm_id_short (const char *id)
+{
+  glong length;
+
+  if (id == NULL || *id == '\0')
+    return NULL;
+  length = g_utf8_strlen (id, -1);
+  return g_utf8_substring (id, MAX (length - 8, 0), length);
+}
+
 gboolean
 ccm_id_is_valid (const char *id)
 {

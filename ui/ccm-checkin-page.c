@@ -25,6 +25,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ccm-id.h"
 #include "ccm-assignments.h"
 #include "ccm-badge-print.h"
 #include "ccm-checkin.h"
@@ -571,12 +572,14 @@ static char *
 desk_text (CcmCheckinPage *self,
            const char     *device)
 {
+  g_autofree char *short_id = ccm_id_short (device);
+
   if (device == NULL)
     return g_strdup (_("another desk"));
   if (g_strcmp0 (device, ccm_store_get_device_id (ccm_context_get_store (self->context))) == 0)
     return g_strdup (_("this desk"));
-  /* TRANSLATORS: %s is a device id */
-  return g_strdup_printf (_("desk %s"), device);
+  /* TRANSLATORS: %s is the end of a device id */
+  return g_strdup_printf (_("desk %s"), short_id);
 }
 
 static char *

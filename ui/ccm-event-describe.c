@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "ccm-event-describe.h"
+#include "ccm-id.h"
 #include "ccm-json.h"
 #include "ccm-ui-util.h"
 
@@ -165,26 +166,12 @@ ccm_event_describe (const CcmEvent *event)
   return g_strdup (type);
 }
 
-/* Device ids are long; eight characters tell desks apart. The last ones:
- * a time-ordered id starts with the time it was made, alike for desks set
- * up together. */
-char *
-ccm_event_short_device (const char *device_id)
-{
-  glong length;
-
-  if (device_id == NULL || *device_id == '\0')
-    return NULL;
-  length = g_utf8_strlen (device_id, -1);
-  return g_utf8_substring (device_id, MAX (length - 8, 0), length);
-}
-
 /* "2027-03-03 09:12 · 1a2b3c4d": when, and at which desk when known. */
 char *
 ccm_event_describe_where (const CcmEvent *event)
 {
   g_autofree char *when = ccm_ui_format_time (event->recorded_at);
-  g_autofree char *device = ccm_event_short_device (event->device_id);
+  g_autofree char *device = ccm_id_short (event->device_id);
 
   if (device == NULL)
     return g_steal_pointer (&when);

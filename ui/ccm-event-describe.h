@@ -9,7 +9,6 @@
 G_BEGIN_DECLS
 
 char *ccm_event_describe        (const CcmEvent *event);
-char *ccm_event_short_device    (const char     *device_id);
 char *ccm_event_describe_where  (const CcmEvent *event);
 
 G_END_DECLS

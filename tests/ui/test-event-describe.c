@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "ccm-event-describe.h"
+#include "ccm-id.h"
 
 static CcmEvent *
 event_from (const char *type,
@@ -102,9 +103,10 @@ test_describe_where (void)
   with_device = ccm_event_describe_where (event);
   g_assert_cmpstr (with_device, ==, "2027-03-03 09:12 · desk d6e7f809");
 
-  device = ccm_event_short_device ("abc");
+  device = ccm_id_short ("abc");
   g_assert_cmpstr (device, ==, "abc");
-  g_assert_null (ccm_event_short_device (NULL));
+  g_assert_null (ccm_id_short (NULL));
+  g_assert_null (ccm_id_short (""));
 }
 
 int
