@@ -11,6 +11,28 @@
 
 G_DEFINE_QUARK (ccm-csv-error-quark, ccm_csv_error)
 
+static gboolean
+is_formula_start (char c)
+{
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+char *
+ccm_csv_text_guard (const char *text)
+{
+  if (text == NULL || !is_formula_start (text[0]))
+    return NULL;
+  return g_strconcat ("'", text, NULL);
+}
+
+char *
+ccm_csv_text_unguard (char *text)
+{
+  if (text != NULL && text[0] == '\'' && is_formula_start (text[1]))
+    memmove (text, text + 1, strlen (text));
+  return text;
+}
+
 /* Writer */
 
 static gboolean

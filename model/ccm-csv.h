@@ -44,6 +44,16 @@ void          ccm_csv_append_record (GString            *out,
                                      const char * const *fields,
                                      guint               n_fields);
 
+/* Text people typed (a name, an e-mail address) that a spreadsheet would
+ * run as a formula — it starts with "=", "+", "-", "@", a tab or a carriage
+ * return — written with a leading apostrophe, which spreadsheets take as
+ * "this is text"; NULL when text needs nothing. ccm_csv_text_unguard()
+ * takes the apostrophe off again on import, so an export imports back
+ * unchanged. */
+char         *ccm_csv_text_guard    (const char         *text);
+/* text without the apostrophe ccm_csv_text_guard() put in front, in place. */
+char         *ccm_csv_text_unguard  (char               *text);
+
 /* Reader over data, which must stay alive while it reads. */
 typedef struct _CcmCsvReader CcmCsvReader;
 

@@ -21,6 +21,21 @@ text (JsonObject *object,
   return value != NULL ? value : "";
 }
 
+/* What people typed, guarded against spreadsheets running it (see
+ * ccm_csv_text_guard); the row owns the guarded copies. */
+static const char *
+typed (JsonObject *object,
+       const char *member,
+       GPtrArray  *keep)
+{
+  char *guarded = ccm_csv_text_guard (ccm_json_string (object, member));
+
+  if (guarded == NULL)
+    return text (object, member);
+  g_ptr_array_add (keep, guarded);
+  return guarded;
+}
+
 /* Cents as decimal text: 49900 → "499.00", -5 → "-0.05". */
 static char *
 amount_text (gint64 cents)
@@ -55,9 +70,11 @@ ccm_export_attendees_csv (CcmStore    *store,
   for (guint i = 0; i < json_array_get_length (attendees); i++)
     {
       JsonObject *a = json_array_get_object_element (attendees, i);
+      g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
       const char *row[] = {
-        text (a, "ticket_code"), text (a, "first_name"), text (a, "last_name"),
-        text (a, "email"), text (a, "seat_type"), text (a, "access_code"), text (a, "status"),
+        text (a, "ticket_code"), typed (a, "first_name", keep), typed (a, "last_name", keep),
+        typed (a, "email", keep), typed (a, "seat_type", keep), text (a, "access_code"),
+        text (a, "status"),
         ccm_json_bool (a, "admitted") ? "yes" : "no", text (a, "admitted_at"),
         text (a, "admitted_by"),
       };
@@ -96,9 +113,11 @@ ccm_export_orders_csv (CcmStore    *store,
       g_autofree char *seats = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (o, "seats", 0));
       g_autofree char *assigned = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                    ccm_json_int (o, "attendees", 0));
+      g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
       const char *row[] = {
         text (o, "access_code"), text (o, "status"), total, text (o, "currency"),
-        text (o, "registrant"), text (o, "email"), seats, assigned, text (o, "placed_at"),
+        typed (o, "registrant", keep), typed (o, "email", keep), seats, assigned,
+        text (o, "placed_at"),
       };
 
       G_STATIC_ASSERT (G_N_ELEMENTS (row) == G_N_ELEMENTS (header));

@@ -216,7 +216,7 @@ field_dup (Import  *im,
 {
   if (im->columns[column] < 0)
     return g_strdup ("");
-  return g_strstrip (g_strdup (record[im->columns[column]]));
+  return ccm_csv_text_unguard (g_strstrip (g_strdup (record[im->columns[column]])));
 }
 
 static JsonObject *

@@ -141,23 +141,24 @@ test_import_export_round_trip (Fixture       *f,
                           "%s,ana@sponsor.example,Ana,\"Núñez, Jr.\",Full pass,Sponsor\r\n"
                           "%s,bo@sponsor.example,Bo,\"\"\"Bobby\"\" Li\",full pass,Sponsor\r\n"
                           ",cy@community.example,Cy,Guest,Community,\r\n"
-                          ",di@community.example,Di,Guest,Community,\r\n", code, code);
+                          ",di@community.example,Di,Guest,Community,\r\n"
+                          ",ev@community.example,=1+2,@SUM(A1),Community,\r\n", code, code);
   write_text (partner, text);
 
   events = event_count (f);
   report = run_json (f, "import", "attendees", "devcon", partner, NULL);
-  g_assert_cmpint (json_object_get_int_member (report, "rows"), ==, 4);
-  g_assert_cmpint (json_object_get_int_member (report, "accepted"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (report, "rows"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (report, "accepted"), ==, 5);
   g_assert_cmpint (json_object_get_int_member (report, "refused_count"), ==, 0);
   g_assert_true (json_object_get_boolean_member (report, "written"));
   g_assert_cmpint (event_count (f), >, events);
   g_assert_cmpint (json_object_get_int_member (report, "events"), ==, event_count (f) - events);
 
   export = run_json (f, "export", "attendees", "devcon", "--out", exported, NULL);
-  /* Three seats of the sponsor's order (one unassigned) and two guests. */
-  g_assert_cmpint (json_object_get_int_member (export, "rows"), ==, 5);
+  /* Three seats of the sponsor's order (one unassigned) and three guests. */
+  g_assert_cmpint (json_object_get_int_member (export, "rows"), ==, 6);
   records = read_csv (exported);
-  g_assert_cmpuint (records->len, ==, 6);
+  g_assert_cmpuint (records->len, ==, 7);
 
   row = row_of (records, "ana@sponsor.example");
   g_assert_nonnull (row);
@@ -171,6 +172,12 @@ test_import_export_round_trip (Fixture       *f,
   g_assert_nonnull (row);
   g_assert_cmpstr (row[column (records, "seat_type")], ==, "Community");
   g_assert_cmpstr (row[column (records, "status")], ==, "valid");
+  /* Names a spreadsheet would run as formulas are written as text. */
+  row = row_of (records, "ev@community.example");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row[column (records, "first_name")], ==, "'=1+2");
+  g_assert_cmpstr (row[column (records, "last_name")], ==, "'@SUM(A1)");
+  row = row_of (records, "cy@community.example");
   /* A complimentary order of its own. */
   g_assert_cmpstr (row[column (records, "access_code")], !=, code);
   g_assert_cmpint (strlen (row[column (records, "ticket_code")]), ==, 12);
@@ -178,14 +185,14 @@ test_import_export_round_trip (Fixture       *f,
   /* The export imports back as it is and changes nothing. */
   events = event_count (f);
   again = run_json (f, "import", "attendees", "devcon", exported, NULL);
-  g_assert_cmpint (json_object_get_int_member (again, "accepted"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (again, "accepted"), ==, 6);
   g_assert_cmpint (json_object_get_int_member (again, "refused_count"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (again, "events"), ==, 0);
   g_assert_cmpint (event_count (f), ==, events);
   /* And so does the partner's list. */
   reimport = run (f, "import", "attendees", "devcon", partner, NULL);
   assert_ok (reimport);
-  g_assert_nonnull (strstr (reimport->out, "4 unchanged"));
+  g_assert_nonnull (strstr (reimport->out, "5 unchanged"));
   g_assert_cmpint (event_count (f), ==, events);
 
   second_export = run (f, "export", "attendees", "devcon", "--out", exported_again, NULL);
@@ -194,14 +201,14 @@ test_import_export_round_trip (Fixture       *f,
   g_file_get_contents (exported_again, &second_text, NULL, NULL);
   g_assert_cmpstr (first_text, ==, second_text);
 
-  /* Orders: the sponsor's and two complimentary ones. */
+  /* Orders: the sponsor's and three complimentary ones. */
   {
     g_autoptr(Run) o = run (f, "export", "orders", "devcon", "--out", orders, NULL);
 
     assert_ok (o);
   }
   order_records = read_csv (orders);
-  g_assert_cmpuint (order_records->len, ==, 4);
+  g_assert_cmpuint (order_records->len, ==, 5);
   for (guint i = 1; i < order_records->len; i++)
     {
       char **r = g_ptr_array_index (order_records, i);

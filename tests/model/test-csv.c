@@ -208,6 +208,34 @@ test_embedded_nul (void)
   g_assert_nonnull (strstr (error->message, "Line 2"));
 }
 
+/* Cells a spreadsheet would run get an apostrophe, which import drops. */
+static void
+test_formula_guard (void)
+{
+  const char *const risky[] = { "=1+2", "+49 30 1234", "-x", "@SUM(A1)", "\tx", "\rx",
+                                "=HYPERLINK(\"http://example.com\",\"x\")" };
+  const char *const safe[] = { "", "Ana", "'quoted", "a=b", " =x", "Ørjan" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (risky); i++)
+    {
+      g_autofree char *guarded = ccm_csv_text_guard (risky[i]);
+
+      g_assert_nonnull (guarded);
+      g_assert_cmpint (guarded[0], ==, '\'');
+      g_assert_cmpstr (guarded + 1, ==, risky[i]);
+      g_assert_cmpstr (ccm_csv_text_unguard (guarded), ==, risky[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (safe); i++)
+    {
+      g_autofree char *copy = g_strdup (safe[i]);
+
+      g_assert_null (ccm_csv_text_guard (safe[i]));
+      g_assert_cmpstr (ccm_csv_text_unguard (copy), ==, safe[i]);
+    }
+  g_assert_null (ccm_csv_text_guard (NULL));
+  g_assert_null (ccm_csv_text_unguard (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -215,6 +243,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/model/csv/writer-quoting", test_writer_quoting);
+  g_test_add_func ("/model/csv/formula-guard", test_formula_guard);
   g_test_add_func ("/model/csv/round-trip", test_round_trip);
   g_test_add_func ("/model/csv/line-endings", test_reader_endings);
   g_test_add_func ("/model/csv/wrong-column-count", test_wrong_column_count);
