@@ -10,6 +10,7 @@
 
 #include "ccm-allotment-views.h"
 #include "ccm-json.h"
+#include "ccm-order-views-private.h"
 
 static const char *const tables[] = { "allotments", NULL };
 
@@ -146,11 +147,11 @@ allotment_from_row (sqlite3_stmt *stmt)
   json_object_set_string_member (o, "seat_type", (const char *) sqlite3_column_text (stmt, 2));
   json_object_set_int_member (o, "granted", granted);
   json_object_set_int_member (o, "remaining", remaining);
-  /* Seats sold from it; a settled one gave the rest back. */
   /* Seats sold from it: what it was granted less what it still has or gave back. */
   json_object_set_int_member (o, "used", granted - remaining - sqlite3_column_int64 (stmt, 9));
-  json_object_set_int_member (o, "until", sqlite3_column_int64 (stmt, 5));
-  json_object_set_int_member (o, "expires_at", sqlite3_column_int64 (stmt, 6));
+  /* Times as everywhere else in the read models: RFC 3339, UTC. */
+  ccm_views_set_time (o, "until", stmt, 5);
+  ccm_views_set_time (o, "expires_at", stmt, 6);
   json_object_set_string_member (o, "status", status);
   json_object_set_string_member (o, "source", (const char *) sqlite3_column_text (stmt, 8));
   return o;

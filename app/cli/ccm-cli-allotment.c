@@ -321,7 +321,9 @@ allotment_list (CcmCli  *cli,
       g_autofree char *used = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (row, "used", 0));
       g_autofree char *left = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                ccm_json_int (row, "remaining", 0));
-      g_autofree char *until = format_time (ccm_json_int (row, "until", 0));
+      gint64 until_time = 0;
+      g_autofree char *until = ccm_time_parse (ccm_json_string (row, "until"), &until_time)
+                                 ? format_time (until_time) : g_strdup ("?");
       g_autofree char *device = g_strdup_printf ("%s%s", ccm_json_string (row, "device_id"),
                                                  g_strcmp0 (ccm_json_string (row, "device_id"),
                                                             own_device) == 0

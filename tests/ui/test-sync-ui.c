@@ -17,6 +17,7 @@
 #include <locale.h>
 
 #include "ui-test-utils.h"
+#include "ccm-clock.h"
 #include "ccm-allotment-views.h"
 #include "ccm-attention-row.h"
 #include "ccm-conference-dialog.h"
@@ -443,6 +444,14 @@ test_allotment_guaranteed_provisional (Fixture       *f,
   allotment = own_allotment (f);
   g_assert_nonnull (allotment);
   g_assert_cmpint (ccm_json_int (allotment, "granted", 0), ==, 3);
+  /* Its times are RFC 3339, like every read model's, and in the future. */
+  {
+    gint64 until = 0;
+
+    g_assert_true (ccm_time_parse (ccm_json_string (allotment, "until"), &until));
+    g_assert_cmpint (until, >, g_get_real_time ());
+    g_assert_true (g_str_has_suffix (ccm_json_string (allotment, "until"), "Z"));
+  }
   row = gtk_widget_get_first_child (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_list"));
   g_assert_true (ADW_IS_ACTION_ROW (row));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Full pass — DevCon 2027");
