@@ -26,6 +26,8 @@
 /* "CCM1": marks the file as ours, so another program's database is refused. */
 #define CCM_APPLICATION_ID 0x43434d31
 #define STATE_CACHE_LIMIT  4096
+/* How long a statement waits for another connection's lock before failing. */
+#define BUSY_TIMEOUT_MS    10000
 
 typedef struct
 {
@@ -668,8 +670,6 @@ configure (CcmStore  *self,
   gboolean wal = FALSE;
   int rc;
 
-  sqlite3_busy_timeout (self->db, 10000);
-
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
   if (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
     wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
@@ -794,6 +794,9 @@ ccm_store_open (const char   *path,
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
+  /* Before the first read: another process (the server, the desktop
+   * application) may hold a lock for a moment. */
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
   if (!check_identity (self, error))
     return NULL;

@@ -796,6 +796,41 @@ test_foreign_database_refused (Fixture       *f,
   g_assert_cmpstr (before, ==, after);
 }
 
+static gpointer
+release_later (gpointer data)
+{
+  sqlite3 *db = data;
+
+  g_usleep (300 * 1000);
+  sqlite3_close (db);
+  return NULL;
+}
+
+/* Another process (the server, the desktop application) holds the file
+ * for a moment: opening waits for it rather than failing at once with
+ * "database is locked" while reading the header. */
+static void
+test_open_waits_for_lock (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(GThread) releaser = NULL;
+  sqlite3 *db = NULL;
+
+  g_clear_object (&f->store);
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; "
+                                     "SELECT count(*) FROM events; COMMIT;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  releaser = g_thread_new ("releaser", release_later, db);
+
+  store = ccm_store_open (f->path, f->registry, f->clock, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_thread_join (g_steal_pointer (&releaser));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -823,6 +858,7 @@ main (int   argc,
   ADD ("/store/refuse/not-sqlite", test_not_sqlite_refused);
   ADD ("/store/refuse/corrupt", test_corrupt_refused);
   ADD ("/store/refuse/foreign-database", test_foreign_database_refused);
+  ADD ("/store/open-waits-for-lock", test_open_waits_for_lock);
 
   return g_test_run ();
 }
