@@ -32,13 +32,23 @@
  * outcome ("rejected", error "forbidden" for role and scope), advances the
  * device's sequence and lands on the conflict list.
  *
+ * Connections stay open between requests (HTTP keep-alive). libsoup before
+ * 3.3 never closes one whose client went away while it was idle (libsoup
+ * commit d20c6601, "server: do not leak idle connections closed by the
+ * client"): every desk that closed a connection left the server a socket
+ * in CLOSE_WAIT, and a busy server ran out of file descriptors. Here the
+ * idle connections are looked at every IDLE_SWEEP_MS, and one whose client
+ * has gone is closed.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ccm-server"
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ccm-errors.h"
 #include "ccm-json.h"
@@ -47,6 +57,9 @@
 /* Failed authentications from one address before it must wait (issue 7). */
 #define AUTH_FAILURE_LIMIT   20
 #define AUTH_FAILURE_WINDOW  (60 * G_USEC_PER_SEC)
+
+/* How often idle connections are checked for a client that went away. */
+#define IDLE_SWEEP_MS        1000
 
 struct _CcmServer
 {
@@ -60,6 +73,8 @@ struct _CcmServer
   guint poke_timeout;
   GList *pokes;              /* Poke*, paused long-polls */
   GHashTable *auth_failures; /* remote address -> AuthFailures* */
+  GHashTable *idle;          /* GSocket* of connections between two requests */
+  guint idle_sweep_id;
 };
 
 G_DEFINE_FINAL_TYPE (CcmServer, ccm_server, G_TYPE_OBJECT)
@@ -626,6 +641,62 @@ handler_cb (SoupServer        *server,
   route->func (self, msg, body, device, query);
 }
 
+/* Idle connections (see the top of the file) */
+
+static void
+request_started_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    CcmServer         *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_hash_table_remove (self->idle, socket);
+}
+
+static void
+request_ended_cb (SoupServer        *soup,
+                  SoupServerMessage *msg,
+                  CcmServer         *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && !g_socket_is_closed (socket))
+    g_hash_table_add (self->idle, g_object_ref (socket));
+}
+
+/* A client that went away left an end of file and nothing before it. A
+ * request on its way leaves bytes, and libsoup reads them. */
+static gboolean
+idle_sweep_cb (gpointer user_data)
+{
+  CcmServer *self = user_data;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->idle);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      GSocket *socket = key;
+      gssize n;
+      char byte;
+
+      if (g_socket_is_closed (socket))
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+      n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+        {
+          g_debug ("Closing an idle connection its client closed");
+          g_socket_close (socket, NULL);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 /* The object */
 
 static void
@@ -642,9 +713,15 @@ ccm_server_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (poke->msg, poke);
       poke_free (poke);
     }
+  g_clear_handle_id (&self->idle_sweep_id, g_source_remove);
   if (self->soup != NULL)
-    soup_server_disconnect (self->soup);
+    {
+      g_signal_handlers_disconnect_by_data (self->soup, self);
+      soup_server_disconnect (self->soup);
+    }
   g_clear_object (&self->soup);
+  if (self->idle != NULL)
+    g_hash_table_remove_all (self->idle);
 
   G_OBJECT_CLASS (ccm_server_parent_class)->dispose (object);
 }
@@ -656,6 +733,7 @@ ccm_server_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->auth_failures, g_hash_table_unref);
+  g_clear_pointer (&self->idle, g_hash_table_unref);
   g_free (self->address);
 
   G_OBJECT_CLASS (ccm_server_parent_class)->finalize (object);
@@ -751,6 +829,12 @@ ccm_server_init (CcmServer *self)
   self->soup = soup_server_new ("server-header", header, NULL);
   soup_server_add_early_handler (self->soup, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
+
+  self->idle = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_ended_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_ended_cb), self);
+  self->idle_sweep_id = g_timeout_add (IDLE_SWEEP_MS, idle_sweep_cb, self);
 }
 
 CcmServer *

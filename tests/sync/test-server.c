@@ -1374,6 +1374,60 @@ test_secrets_hashed (Fixture       *f,
   assert_error (r, "unauthorized", "code");
 }
 
+/* Sockets the server holds open: listening, and one per connection. */
+static guint
+server_sockets (Fixture *f)
+{
+  g_autofree char *fd_dir = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (f->server));
+  g_autoptr(GDir) dir = g_dir_open (fd_dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fd_dir, name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:"))
+        n++;
+    }
+  return n;
+}
+
+/* Desks come and go: a connection its client closed while it was idle is
+ * closed by the server too (libsoup before 3.3 kept every one of them open,
+ * in CLOSE_WAIT, until the server ran out of file descriptors). */
+static void
+test_idle_connections_closed (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *url = g_strconcat (f->url, "/v1/hello", NULL);
+  gint64 deadline;
+  guint before, during;
+
+  before = server_sockets (f);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(SoupSession) session = soup_session_new ();
+      g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+
+      bytes = soup_session_send_and_read (session, message, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+      soup_session_abort (session);
+    }
+  during = server_sockets (f);
+  g_test_message ("server sockets: %u before, %u after 20 clients came and went", before, during);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (server_sockets (f) > before && g_get_monotonic_time () < deadline)
+    g_usleep (100000);
+  g_assert_cmpuint (server_sockets (f), <=, before);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1400,6 +1454,7 @@ main (int    argc,
   ADD_UNSTARTED ("secrets-hashed", test_secrets_hashed);
   ADD_UNSTARTED ("poke", test_poke);
   ADD ("kill-restart", test_kill_restart);
+  ADD ("idle-connections-closed", test_idle_connections_closed);
   ADD_UNSTARTED ("tls", test_tls);
   ADD ("backup", test_backup);
   ADD ("command-line", test_command_line);
