@@ -1427,6 +1427,22 @@ apply_command (CcmServerStore        *self,
   return g_steal_pointer (&outcome);
 }
 
+/* What a command set off (process managers: the order's seats reserved,
+ * a paid order confirmed…) runs right after it, before the next command of
+ * the batch, as it did on the desk that issued them offline: a desk that
+ * placed, paid and named the seats of an order between two syncs had each
+ * step accepted because the one before had its effects. Each command sent
+ * is a savepoint of its own; one that fails stays in the outbox for the
+ * next dispatch. */
+static void
+dispatch_reactions (CcmServerStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ccm_store_dispatch_outbox (self->store, &error))
+    g_warning ("Dispatching the outbox failed: %s", error->message);
+}
+
 /* Checks the whole batch against the device's sequence before anything
  * runs, so a refused batch writes nothing. */
 static gboolean
@@ -1484,7 +1500,6 @@ ccm_server_store_push (CcmServerStore   *self,
   g_autoptr(JsonObject) response = json_object_new ();
   JsonArray *results = json_array_new ();
   gint64 last_seq;
-  gboolean dispatch = FALSE;
 
   g_return_val_if_fail (CCM_IS_SERVER_STORE (self), NULL);
   g_return_val_if_fail (device != NULL && commands != NULL, NULL);
@@ -1496,9 +1511,10 @@ ccm_server_store_push (CcmServerStore   *self,
       !check_sequence (self, device, commands, last_seq, expected_seq, error))
     return NULL;
 
-  /* The batch commits once (each command is a savepoint in it): a commit
-   * waits for the disk, and one per command made that the server's limit.
-   * The answer leaves after the commit, so nothing answered is lost. */
+  /* The batch commits once (each command is a savepoint in it), with what
+   * the commands set off: a commit waits for the disk, and one per command
+   * made that the server's limit. The answer leaves after the commit, so
+   * nothing answered is lost. */
   if (!ccm_store_begin (self->store, error))
     return NULL;
 
@@ -1523,7 +1539,7 @@ ccm_server_store_push (CcmServerStore   *self,
           outcome = apply_command (self, device, push, error);
           if (outcome == NULL)
             break;
-          dispatch = TRUE;
+          dispatch_reactions (self);
         }
       json_array_add_object_element (results, outcome);
     }
@@ -1531,15 +1547,6 @@ ccm_server_store_push (CcmServerStore   *self,
   /* What ran before a failure stays, as when each command committed alone. */
   if (!ccm_store_commit (self->store, error != NULL && *error != NULL ? NULL : error))
     return NULL;
-
-  /* What the commands set off (process managers) runs now, as on any store. */
-  if (dispatch)
-    {
-      g_autoptr(GError) dispatch_error = NULL;
-
-      if (!ccm_store_dispatch_outbox (self->store, &dispatch_error))
-        g_warning ("Dispatching the outbox failed: %s", dispatch_error->message);
-    }
 
   if (error != NULL && *error != NULL)
     return NULL;

@@ -580,6 +580,70 @@ test_lost_race_refund (Fixture       *f,
                    ==, 20000);
 }
 
+static gint64
+rejected_of (const char *path)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = ccm_store_prepare (store, "SELECT count(*) FROM command_log "
+                                                 "WHERE status = 'rejected'", &error);
+  gint64 n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return n;
+}
+
+/* A walk-up served offline from start to end: placed, paid, both seats
+ * named, then one sync. The server runs each command's consequences (the
+ * seats reserved, the paid order confirmed) before the next command, as
+ * the desk did: naming the seats is accepted, not refused because the
+ * order was not yet confirmed when it came in the same push. */
+static void
+test_offline_walk_up (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *org = store_path (f, "organizer.db");
+  g_autofree char *desk = store_path (f, "desk.db");
+  g_autofree char *order_id = NULL, *server = NULL, *mine = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  JsonArray *attendees;
+
+  enroll_path (f, org, "organizer");
+  enroll_path (f, desk, "desk");
+  create_conference_with_quota (f, org, "10");
+  sync_path_ok (org);
+  sync_path_ok (desk);
+
+  order_id = place (f, desk, "2");
+  pay (f, desk, order_id);
+  contoso_ok (f, desk, "attendee", "assign", order_id, "0", "--email", "ada@example.org",
+              "--first-name", "Ada", "--last-name", "Lovelace");
+  contoso_ok (f, desk, "attendee", "assign", order_id, "1", "--email", "alan@example.org",
+              "--first-name", "Alan", "--last-name", "Turing");
+  g_assert_cmpint (pending_of (desk), ==, 1 + 2 + 2);
+
+  sync_path_ok (desk);
+  g_assert_cmpint (pending_of (desk), ==, 0);
+  g_assert_cmpint (rejected_of (desk), ==, 0);
+  {
+    g_autoptr(CcmStore) server_store = open_server_store (f);
+
+    order = order_of (server_store, order_id);
+  }
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "confirmed");
+  attendees = json_object_get_array_member (order, "attendees");
+  g_assert_cmpuint (json_array_get_length (attendees), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_nonnull (ccm_json_string (json_array_get_object_element (attendees, i), "email"));
+
+  server = full_picture_of_server (f);
+  mine = full_picture_of_path (desk);
+  g_assert_cmpstr (mine, ==, server);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -598,6 +662,7 @@ main (int    argc,
   ADD ("/client/scenarios/three-desks", test_three_desks);
   ADD ("/client/scenarios/double-admission", test_double_admission);
   ADD ("/client/scenarios/lost-race-refund", test_lost_race_refund);
+  ADD ("/client/scenarios/offline-walk-up", test_offline_walk_up);
 
   return g_test_run ();
 }
