@@ -67,6 +67,9 @@ JsonObject  *ccm_sync_client_request_finish  (CcmSyncClient       *self,
                                               GAsyncResult        *result,
                                               JsonObject         **error_body,
                                               GError             **error);
+/* The last attempt's time from sending to the whole answer, in µs (a token
+ * fetched first is not counted); 0 when no answer came. */
+gint64       ccm_sync_client_request_get_round_trip (GAsyncResult *result);
 void         ccm_sync_client_forget_token    (CcmSyncClient       *self);
 gboolean     ccm_sync_client_load_tls_ca     (CcmSyncClient       *self,
                                               GError             **error);
@@ -83,6 +86,9 @@ gboolean     ccm_sync_round_finish           (CcmSyncClient       *self,
                                               GError             **error);
 
 /* ccm-sync-client.c */
+void         ccm_sync_client_emit_pushed     (CcmSyncClient       *self,
+                                              guint                n_commands,
+                                              gint64               round_trip);
 void         ccm_sync_client_set_server_offset (CcmSyncClient     *self,
                                                 gint64             offset);
 void         ccm_sync_client_update_pending  (CcmSyncClient       *self);

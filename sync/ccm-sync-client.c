@@ -44,6 +44,14 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+enum
+{
+  PUSHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void schedule_round (CcmSyncClient *self,
                             guint          delay_ms);
 static void start_poke     (CcmSyncClient *self);
@@ -142,6 +150,14 @@ ccm_sync_client_set_server_offset (CcmSyncClient *self,
 }
 
 void
+ccm_sync_client_emit_pushed (CcmSyncClient *self,
+                             guint          n_commands,
+                             gint64         round_trip)
+{
+  g_signal_emit (self, signals[PUSHED], 0, n_commands, round_trip);
+}
+
+void
 ccm_sync_client_update_pending (CcmSyncClient *self)
 {
   gint64 pending = ccm_store_count_pending (self->store);
@@ -193,19 +209,28 @@ round_done_cb (GObject      *source,
 {
   CcmSyncClient *self = CCM_SYNC_CLIENT (source);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) commit_error = NULL;
   g_autoptr(GPtrArray) callers = user_data;
-  gboolean ok;
+  gboolean ok, transaction;
 
   self->round_in_flight = FALSE;
   ok = ccm_sync_round_finish (self, result, &error);
   ccm_sync_client_update_pending (self);
-  set_meta_int (self, CCM_SYNC_META_OFFSET, self->server_offset);
 
+  /* One transaction, one wait for the disk, for what every round records. */
+  transaction = ccm_store_begin (self->store, NULL);
+  set_meta_int (self, CCM_SYNC_META_OFFSET, self->server_offset);
   if (ok)
     {
       self->last_sync = ccm_clock_now (ccm_store_get_clock (self->store));
       set_meta_int (self, CCM_SYNC_META_LAST_SYNC, self->last_sync);
       ccm_store_set_meta (self->store, CCM_SYNC_META_REVOKED, NULL, NULL);
+    }
+  if (transaction && !ccm_store_commit (self->store, &commit_error))
+    g_warning ("Saving the sync state failed: %s", commit_error->message);
+
+  if (ok)
+    {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
       self->failures = 0;
       set_state (self, CCM_SYNC_STATE_IDLE, NULL);
@@ -682,6 +707,10 @@ ccm_sync_client_class_init (CcmSyncClientClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[PUSHED] =
+    g_signal_new ("pushed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT64);
 }
 
 static void

@@ -40,6 +40,15 @@ const char  *ccm_sync_state_to_string   (CcmSyncState state);
 #define CCM_TYPE_SYNC_CLIENT (ccm_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (CcmSyncClient, ccm_sync_client, CCM, SYNC_CLIENT, GObject)
 
+/* Signals:
+ *
+ *   "pushed" (CcmSyncClient *client, guint commands, gint64 round_trip_us)
+ *     A push request was answered with its results: how many commands it
+ *     carried, and the microseconds from sending it to having the whole
+ *     answer (a token fetched first is not counted). For benchmarks and the
+ *     load harness (tests/bench/bench-load); a failed push is the round's
+ *     error instead. */
+
 CcmSyncClient *ccm_sync_client_new               (CcmStore            *store);
 CcmStore      *ccm_sync_client_get_store         (CcmSyncClient       *self);
 CcmSyncState   ccm_sync_client_get_state         (CcmSyncClient       *self);

@@ -6,6 +6,14 @@
  * Answers that carry the server's time update the server-time offset,
  * measured from the middle of the request's round trip.
  *
+ * Requests reuse the session's open connection (over TLS, one handshake
+ * for many rounds). libsoup sends a POST on a new connection unless it is
+ * marked idempotent, which every request but enrollment is here: a push
+ * sent twice is answered as duplicates (DESIGN §5.1), a pull or a token
+ * request changes nothing that matters. A kept connection the server has
+ * closed meanwhile (it restarted) fails at once; such a request is sent
+ * once more on a new connection.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ccm-sync"
@@ -28,7 +36,9 @@ typedef struct
   JsonObject  *body;
   gboolean     authenticated;
   gboolean     retried;
+  gboolean     reconnected;  /* sent again on a new connection */
   gint64       started;      /* monotonic µs */
+  gint64       round_trip;   /* µs from sending to the whole answer */
   JsonObject  *error_body;
 } Request;
 
@@ -152,6 +162,18 @@ error_from_response (SoupMessage *message,
 }
 
 static void send_request (GTask *task);
+static void really_send  (GTask *task);
+
+/* The server went away while the connection was kept: not a timeout, not
+ * a refused connection, not TLS. */
+static gboolean
+lost_connection (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+}
 
 static void
 response_cb (GObject      *source,
@@ -165,13 +187,22 @@ response_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonObject) body = NULL;
-  gint64 round_trip = g_get_monotonic_time () - request->started;
+  gint64 round_trip;
   gint64 server_time = 0;
   guint status;
   gsize size = 0;
   const char *data;
 
   bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  round_trip = request->round_trip = g_get_monotonic_time () - request->started;
+  if (bytes == NULL && !request->reconnected && lost_connection (error))
+    {
+      g_debug ("The connection for %s was lost (%s); trying a new one", request->path,
+               error->message);
+      request->reconnected = TRUE;
+      really_send (g_steal_pointer (&task));
+      return;
+    }
   if (bytes == NULL)
     {
       if (ccm_sync_error_is_unreachable (error))
@@ -255,6 +286,11 @@ really_send (GTask *task)
       soup_message_headers_replace (soup_message_get_request_headers (message),
                                     "Authorization", value);
     }
+  /* An enrollment code is spent once: its request goes alone. */
+  if (request->reconnected || g_str_equal (request->path, "/v1/enroll"))
+    soup_message_add_flags (message, SOUP_MESSAGE_NEW_CONNECTION);
+  else
+    soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
 
   request->started = g_get_monotonic_time ();
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
@@ -370,6 +406,14 @@ ccm_sync_client_request_finish (CcmSyncClient  *self,
   if (error_body != NULL)
     *error_body = request->error_body != NULL ? json_object_ref (request->error_body) : NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gint64
+ccm_sync_client_request_get_round_trip (GAsyncResult *result)
+{
+  Request *request = g_task_get_task_data (G_TASK (result));
+
+  return request->round_trip;
 }
 
 /* TLS: the system's trust store, and for self-hosted servers and tests one

@@ -393,6 +393,7 @@ push_cb (GObject      *source,
     }
   self->pushed_through = MAX (self->pushed_through, round->after_seq);
   round->batch_limit = CCM_PROTOCOL_MAX_BATCH;
+  ccm_sync_client_emit_pushed (self, n, ccm_sync_client_request_get_round_trip (result));
 
   push_next (g_steal_pointer (&task));
 }

@@ -394,6 +394,98 @@ test_token_refresh (Fixture       *f,
   client_free (client);
 }
 
+/* TCP connections this machine made to the server that are still known to
+ * the kernel: open ones and those closed within the last minute (TIME_WAIT
+ * on the side that closed, here the client's). */
+static guint
+connections_to (guint port)
+{
+  g_autofree char *table = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *remote = g_strdup_printf ("0100007F:%04X", port);
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL));
+  lines = g_strsplit (table, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      guint field = 0;
+
+      /* "sl local_address rem_address st …", separated by runs of spaces */
+      for (guint j = 0; fields[j] != NULL; j++)
+        if (*fields[j] != '\0' && field++ == 2 && g_str_equal (fields[j], remote))
+          n++;
+    }
+  return n;
+}
+
+typedef struct
+{
+  guint  pushes;
+  guint  commands;
+  gint64 shortest;
+} Pushed;
+
+static void
+pushed_cb (CcmSyncClient *client,
+           guint          commands,
+           gint64         round_trip,
+           Pushed        *pushed)
+{
+  pushed->pushes++;
+  pushed->commands += commands;
+  pushed->shortest = MIN (pushed->shortest, round_trip);
+}
+
+/* Rounds go over the connection the client keeps (over TLS, one handshake
+ * for many rounds), and every push is timed. */
+static void
+test_keeps_connection (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autoptr(CcmStore) store = NULL;
+  Pushed pushed = { 0, 0, G_MAXINT64 };
+  CcmSyncClient *client;
+  guint before;
+
+  enroll_path (f, a, "admin");
+  store = open_store (a);
+  create_conference (f, a, "devcon");
+  client = ccm_sync_client_new (store);
+  g_signal_connect (client, "pushed", G_CALLBACK (pushed_cb), &pushed);
+
+  before = connections_to (f->port);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) args = json_object_new ();
+      g_autoptr(CcmCommand) command = NULL;
+      g_autoptr(CcmOutcome) outcome = NULL;
+      g_autofree char *id = ccm_id_new (g_get_real_time ());
+      g_autofree char *tagline = g_strdup_printf ("Tagline %u", i);
+
+      json_object_set_string_member (args, "slug", "devcon");
+      json_object_set_string_member (args, "tagline", tagline);
+      command = ccm_command_new ("UpdateConference", id, g_steal_pointer (&args));
+      outcome = ccm_store_submit (store, command, &error);
+      g_assert_no_error (error);
+      g_assert_true (client_sync (client, &error));
+      g_assert_no_error (error);
+    }
+  /* Token, pushes and pulls: one connection, where each POST used to
+   * open one of its own. */
+  g_assert_cmpuint (connections_to (f->port), <=, before + 1);
+
+  /* The first push carried the conference's three commands. */
+  g_assert_cmpuint (pushed.pushes, ==, 5);
+  g_assert_cmpuint (pushed.commands, ==, 3 + 5);
+  g_assert_cmpint (pushed.shortest, >, 0);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 0);
+  client_free (client);
+}
+
 static void
 test_standalone_history (Fixture       *f,
                          gconstpointer  data)
@@ -775,6 +867,7 @@ main (int    argc,
   ADD ("/client/server-killed", test_server_killed);
   ADD ("/client/revoked", test_revoked);
   ADD ("/client/token-refresh", test_token_refresh);
+  ADD ("/client/keeps-connection", test_keeps_connection);
   ADD ("/client/standalone-history", test_standalone_history);
   ADD ("/client/cli-status", test_cli_status);
   ADD ("/client/automatic", test_automatic);
