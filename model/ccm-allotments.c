@@ -294,10 +294,22 @@ const CcmProcessManager ccm_allotment_manager = {
   .react = allotment_react,
 };
 
+static const CcmPersonalData allotment_personal[] = {
+  { CCM_RECORD_COMMAND, "GrantAllotment", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "RequestAllotment", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "ReturnAllotment", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "ExpireAllotment", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "AllotmentGranted", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "AllotmentReturned", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "AllotmentExpired", CCM_NO_PERSONAL_DATA, NULL },
+};
+
 void
 ccm_allotments_register (CcmRegistry *registry)
 {
   for (guint i = 0; i < G_N_ELEMENTS (allotment_commands); i++)
     ccm_registry_add_command (registry, &allotment_commands[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (allotment_personal); i++)
+    ccm_registry_add_personal_data (registry, &allotment_personal[i]);
   ccm_registry_add_process_manager (registry, &ccm_allotment_manager);
 }

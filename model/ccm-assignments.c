@@ -542,9 +542,26 @@ static const CcmCommandHandler assignments_commands[] = {
   { "CancelSeatAssignments", &ccm_assignments_aggregate, assignments_stream_for, decide_cancel },
 };
 
+/* Personal data: who sits in a seat. */
+static const CcmPersonalData assignments_personal[] = {
+  { CCM_RECORD_COMMAND, "CreateSeatAssignments", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "AssignSeat", ccm_person_fields, NULL },
+  { CCM_RECORD_COMMAND, "UnassignSeat", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "CancelSeatAssignments", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatAssignmentsCreated", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "TicketIssued", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatAssigned", ccm_person_fields, NULL },
+  { CCM_RECORD_EVENT, "SeatAssignmentUpdated", ccm_person_fields, NULL },
+  { CCM_RECORD_EVENT, "SeatUnassigned", ccm_person_fields, NULL },
+  { CCM_RECORD_EVENT, "SeatAssignmentsCancelled", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "TicketCancelled", CCM_NO_PERSONAL_DATA, NULL },
+};
+
 void
 ccm_assignments_register (CcmRegistry *registry)
 {
   for (guint i = 0; i < G_N_ELEMENTS (assignments_commands); i++)
     ccm_registry_add_command (registry, &assignments_commands[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (assignments_personal); i++)
+    ccm_registry_add_personal_data (registry, &assignments_personal[i]);
 }

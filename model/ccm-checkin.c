@@ -231,9 +231,19 @@ static const CcmCommandHandler checkin_commands[] = {
   { "ExitTicket", &ccm_ticket_aggregate, ticket_stream_for, decide_exit },
 };
 
+/* A scan records the ticket and the desk, not the person. */
+static const CcmPersonalData checkin_personal[] = {
+  { CCM_RECORD_COMMAND, "AdmitTicket", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "ExitTicket", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "TicketAdmitted", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "TicketExited", CCM_NO_PERSONAL_DATA, NULL },
+};
+
 void
 ccm_checkin_register (CcmRegistry *registry)
 {
   for (guint i = 0; i < G_N_ELEMENTS (checkin_commands); i++)
     ccm_registry_add_command (registry, &checkin_commands[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (checkin_personal); i++)
+    ccm_registry_add_personal_data (registry, &checkin_personal[i]);
 }

@@ -893,9 +893,63 @@ static const CcmCommandHandler conference_commands[] = {
   { "RemoveSeatType", &ccm_conference_aggregate, conference_stream_for, decide_remove_seat_type },
 };
 
+/* Personal data: the owner's name and e-mail address. */
+
+const CcmPersonalField ccm_person_fields[] = {
+  { "first_name", CCM_PERSONAL_TEXT },
+  { "last_name", CCM_PERSONAL_TEXT },
+  { "email", CCM_PERSONAL_EMAIL },
+  { NULL }
+};
+
+static const CcmPersonalField owner_fields[] = {
+  { "owner_name", CCM_PERSONAL_TEXT },
+  { "owner_email", CCM_PERSONAL_EMAIL },
+  { NULL }
+};
+
+/* A conflict is about the owner only when its field says so. */
+static guint
+redact_conflict (JsonObject *payload,
+                 GPtrArray  *removed)
+{
+  const char *field = ccm_json_string (payload, "field");
+  CcmPersonalKind kind;
+
+  if (g_strcmp0 (field, "owner_name") == 0)
+    kind = CCM_PERSONAL_TEXT;
+  else if (g_strcmp0 (field, "owner_email") == 0)
+    kind = CCM_PERSONAL_EMAIL;
+  else
+    return 0;
+  return ccm_personal_redact_path (payload, "kept", kind, removed) +
+         ccm_personal_redact_path (payload, "other", kind, removed);
+}
+
+static const CcmPersonalData conference_personal[] = {
+  { CCM_RECORD_COMMAND, "CreateConference", owner_fields, NULL },
+  { CCM_RECORD_COMMAND, "UpdateConference", owner_fields, NULL },
+  { CCM_RECORD_COMMAND, "PublishConference", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "UnpublishConference", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "AddSeatType", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "UpdateSeatType", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "RemoveSeatType", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "ConferenceCreated", owner_fields, NULL },
+  /* Its payload is the changed fields themselves. */
+  { CCM_RECORD_EVENT, "ConferenceUpdated", owner_fields, NULL },
+  { CCM_RECORD_EVENT, "ConferenceFieldConflict", CCM_NO_PERSONAL_DATA, redact_conflict },
+  { CCM_RECORD_EVENT, "ConferencePublished", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "ConferenceUnpublished", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatTypeCreated", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatTypeUpdated", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatTypeRemoved", CCM_NO_PERSONAL_DATA, NULL },
+};
+
 void
 ccm_conference_register (CcmRegistry *registry)
 {
   for (guint i = 0; i < G_N_ELEMENTS (conference_commands); i++)
     ccm_registry_add_command (registry, &conference_commands[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (conference_personal); i++)
+    ccm_registry_add_personal_data (registry, &conference_personal[i]);
 }

@@ -57,6 +57,10 @@ const CcmSeatType *ccm_conference_find_seat_type  (const CcmConferenceState *sta
                                                    const char               *id_or_name);
 void               ccm_conference_register        (CcmRegistry              *registry);
 
+/* A person's members, as registrants, attendees and waitlist entries carry
+ * them: first_name, last_name, email (ccm_registry_add_personal_data). */
+extern const CcmPersonalField ccm_person_fields[];
+
 /* Validation shared with forms and the command line. */
 gboolean           ccm_validate_slug              (const char               *slug,
                                                    GError                  **error);

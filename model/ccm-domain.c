@@ -22,5 +22,7 @@ ccm_domain_registry_new (void)
   ccm_registry_add_projection (registry, &ccm_conference_projection);
   ccm_registry_add_projection (registry, &ccm_allotment_projection);
   ccm_order_views_register (registry);
+  /* What a revoked device wipes must be declared for every type. */
+  ccm_registry_require_personal_data (registry);
   return registry;
 }

@@ -1170,11 +1170,40 @@ static const CcmCommandHandler order_commands[] = {
   { "RecordRefund", &ccm_order_aggregate, order_stream_for, decide_record_refund },
 };
 
+/* Personal data: the registrant, placed with the order or assigned later. */
+static const CcmPersonalData order_personal[] = {
+  { CCM_RECORD_COMMAND, "PlaceOrder", ccm_person_fields, NULL },
+  { CCM_RECORD_COMMAND, "UpdateSeats", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "MarkSeatsAsReserved", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "AcceptPartialReservation", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "AssignRegistrantDetails", ccm_person_fields, NULL },
+  { CCM_RECORD_COMMAND, "ConfirmOrder", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "RejectOrder", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "CancelOrder", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "RecordRefund", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderAccessCodeClaimed", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderPlaced", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderTotalsCalculated", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderUpdated", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderReservationCompleted", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderPartiallyReserved", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderPartialReservationAccepted", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderRegistrantAssigned", ccm_person_fields, NULL },
+  { CCM_RECORD_EVENT, "OrderConfirmed", CCM_NO_PERSONAL_DATA, NULL },
+  /* The first name of OrderConfirmed, upcast when read. */
+  { CCM_RECORD_EVENT, "OrderPaymentConfirmed", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderExpired", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderCancelled", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "RefundDue", CCM_NO_PERSONAL_DATA, NULL },
+};
+
 void
 ccm_order_register (CcmRegistry *registry)
 {
   for (guint i = 0; i < G_N_ELEMENTS (order_commands); i++)
     ccm_registry_add_command (registry, &order_commands[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (order_personal); i++)
+    ccm_registry_add_personal_data (registry, &order_personal[i]);
 
   ccm_registry_add_upcaster (registry, "OrderPaymentConfirmed", 1,
                              ccm_order_upcast_payment_confirmed);

@@ -292,9 +292,23 @@ static const CcmCommandHandler payment_commands[] = {
   { "FlagPaymentAmountMismatch", &ccm_payment_aggregate, payment_stream_for, decide_flag_mismatch },
 };
 
+/* Amounts and methods only: card data never reaches the desk. */
+static const CcmPersonalData payment_personal[] = {
+  { CCM_RECORD_COMMAND, "InitiatePayment", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "CompletePayment", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "RejectPayment", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "FlagPaymentAmountMismatch", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "PaymentInitiated", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "PaymentCompleted", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "PaymentRejected", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "PaymentAmountMismatch", CCM_NO_PERSONAL_DATA, NULL },
+};
+
 void
 ccm_payment_register (CcmRegistry *registry)
 {
   for (guint i = 0; i < G_N_ELEMENTS (payment_commands); i++)
     ccm_registry_add_command (registry, &payment_commands[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (payment_personal); i++)
+    ccm_registry_add_personal_data (registry, &payment_personal[i]);
 }

@@ -4,6 +4,8 @@
  */
 #define G_LOG_DOMAIN "ccm-registry"
 
+#include <string.h>
+
 #include "ccm-registry.h"
 #include "ccm-errors.h"
 
@@ -14,6 +16,10 @@ struct _CcmRegistry
   GPtrArray *managers;      /* const CcmProcessManager* */
   GHashTable *upcasters;    /* "type/version" -> CcmUpcastFunc */
   GHashTable *upcast_types; /* types with any upcaster: the common case is a miss */
+  GHashTable *personal[2];  /* per CcmRecordKind: type -> const CcmPersonalData* */
+  GHashTable *personal_names; /* last member of every declared path -> kind + 1 */
+  gboolean personal_required;
+  GHashTable *personal_warned; /* "kind/type" warned about once */
 };
 
 static void
@@ -24,6 +30,10 @@ ccm_registry_finalize (CcmRegistry *self)
   g_ptr_array_unref (self->managers);
   g_hash_table_unref (self->upcasters);
   g_hash_table_unref (self->upcast_types);
+  g_hash_table_unref (self->personal[CCM_RECORD_EVENT]);
+  g_hash_table_unref (self->personal[CCM_RECORD_COMMAND]);
+  g_hash_table_unref (self->personal_names);
+  g_hash_table_unref (self->personal_warned);
 }
 
 CcmRegistry *
@@ -36,6 +46,10 @@ ccm_registry_new (void)
   self->managers = g_ptr_array_new ();
   self->upcasters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->upcast_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->personal[CCM_RECORD_EVENT] = g_hash_table_new (g_str_hash, g_str_equal);
+  self->personal[CCM_RECORD_COMMAND] = g_hash_table_new (g_str_hash, g_str_equal);
+  self->personal_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->personal_warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -153,6 +167,253 @@ ccm_registry_upcast (CcmRegistry *self,
     }
 
   g_critical ("Upcasting of a %s event does not end", event->type);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+GPtrArray *
+ccm_registry_list_commands (CcmRegistry *self)
+{
+  GPtrArray *types;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  types = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, self->commands);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (types, key);
+  g_ptr_array_sort (types, compare_strings);
+  return types;
+}
+
+/* Personal data */
+
+void
+ccm_registry_add_personal_data (CcmRegistry           *self,
+                                const CcmPersonalData *data)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (data != NULL && data->type != NULL);
+  g_return_if_fail (data->record == CCM_RECORD_EVENT || data->record == CCM_RECORD_COMMAND);
+  g_return_if_fail (!g_hash_table_contains (self->personal[data->record], data->type));
+
+  g_hash_table_insert (self->personal[data->record], (gpointer) data->type, (gpointer) data);
+
+  for (guint i = 0; data->fields != NULL && data->fields[i].path != NULL; i++)
+    {
+      const char *path = data->fields[i].path;
+      const char *last = strrchr (path, '.');
+      g_autofree char *name = g_strdup (last != NULL ? last + 1 : path);
+
+      if (g_str_has_suffix (name, "[]"))
+        name[strlen (name) - 2] = '\0';
+      g_hash_table_replace (self->personal_names, g_steal_pointer (&name),
+                            GINT_TO_POINTER (data->fields[i].kind + 1));
+    }
+}
+
+const CcmPersonalData *
+ccm_registry_lookup_personal_data (CcmRegistry   *self,
+                                   CcmRecordKind  record,
+                                   const char    *type)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (record == CCM_RECORD_EVENT || record == CCM_RECORD_COMMAND, NULL);
+
+  return type != NULL ? g_hash_table_lookup (self->personal[record], type) : NULL;
+}
+
+/* From now on an event decided or a command run without a declaration is
+ * a programming error, reported once per type. */
+void
+ccm_registry_require_personal_data (CcmRegistry *self)
+{
+  g_return_if_fail (self != NULL);
+
+  self->personal_required = TRUE;
+}
+
+void
+ccm_registry_check_personal_data (CcmRegistry   *self,
+                                  CcmRecordKind  record,
+                                  const char    *type)
+{
+  g_autofree char *key = NULL;
+
+  if (!self->personal_required || ccm_registry_lookup_personal_data (self, record, type) != NULL)
+    return;
+
+  key = g_strdup_printf ("%d/%s", record, type);
+  if (!g_hash_table_add (self->personal_warned, g_steal_pointer (&key)))
+    return;
+  g_warning ("The %s type %s declares no personal data; add a CcmPersonalData for it "
+             "(ccm_registry_add_personal_data), with CCM_NO_PERSONAL_DATA if it holds none",
+             record == CCM_RECORD_EVENT ? "event" : "command", type);
+}
+
+static const char *
+marker_of (CcmPersonalKind kind)
+{
+  return kind == CCM_PERSONAL_EMAIL ? CCM_PERSONAL_REDACTED_EMAIL : CCM_PERSONAL_REDACTED_TEXT;
+}
+
+/* A string becomes the marker; null, an empty string, the marker itself
+ * and values of other types stay as they are. */
+static guint
+redact_node (JsonNode        *node,
+             CcmPersonalKind  kind,
+             GPtrArray       *removed)
+{
+  const char *value;
+
+  if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
+    return 0;
+  value = json_node_get_string (node);
+  if (value == NULL || *value == '\0' || g_str_equal (value, marker_of (kind)))
+    return 0;
+  if (removed != NULL)
+    g_ptr_array_add (removed, g_strdup (value));
+  json_node_set_string (node, marker_of (kind));
+  return 1;
+}
+
+guint
+ccm_personal_redact_path (JsonObject      *object,
+                          const char      *path,
+                          CcmPersonalKind  kind,
+                          GPtrArray       *removed)
+{
+  const char *dot;
+  g_autofree char *name = NULL;
+  const char *rest;
+  gboolean each;
+  JsonNode *node;
+  guint n = 0;
+
+  g_return_val_if_fail (object != NULL && path != NULL, 0);
+
+  dot = strchr (path, '.');
+  name = dot != NULL ? g_strndup (path, dot - path) : g_strdup (path);
+  rest = dot != NULL ? dot + 1 : NULL;
+  each = g_str_has_suffix (name, "[]");
+  if (each)
+    name[strlen (name) - 2] = '\0';
+
+  node = json_object_get_member (object, name);
+  if (node == NULL)
+    return 0;
+
+  if (each)
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return 0;
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (rest == NULL)
+            n += redact_node (element, kind, removed);
+          else if (JSON_NODE_HOLDS_OBJECT (element))
+            n += ccm_personal_redact_path (json_node_get_object (element), rest, kind, removed);
+        }
+      return n;
+    }
+
+  if (rest == NULL)
+    return redact_node (node, kind, removed);
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return ccm_personal_redact_path (json_node_get_object (node), rest, kind, removed);
+  return 0;
+}
+
+static guint
+redact_tree_by_name (CcmRegistry *self,
+                     JsonNode    *node,
+                     GPtrArray   *removed)
+{
+  guint n = 0;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, object);
+      while (json_object_iter_next (&iter, &name, &member))
+        {
+          gpointer kind = g_hash_table_lookup (self->personal_names, name);
+
+          if (kind != NULL)
+            n += redact_node (member, GPOINTER_TO_INT (kind) - 1, removed);
+          n += redact_tree_by_name (self, member, removed);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        n += redact_tree_by_name (self, json_array_get_element (array, i), removed);
+    }
+  return n;
+}
+
+/* For what has no declaration (a type from a newer server, a process
+ * manager's state): every member, at any depth, named like the last member
+ * of a declared path. */
+guint
+ccm_registry_redact_by_name (CcmRegistry *self,
+                             JsonObject  *object,
+                             GPtrArray   *removed)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (self != NULL && object != NULL, 0);
+
+  node = json_node_init_object (json_node_alloc (), object);
+  return redact_tree_by_name (self, node, removed);
+}
+
+/* Replaces the personal values of one payload (events) or args (commands)
+ * in place, adding each value replaced to removed (when given). Returns how
+ * many values were replaced: 0 when the object was clean already. */
+guint
+ccm_registry_redact (CcmRegistry   *self,
+                     CcmRecordKind  record,
+                     const char    *type,
+                     JsonObject    *object,
+                     GPtrArray     *removed)
+{
+  const CcmPersonalData *data;
+  guint n = 0;
+
+  g_return_val_if_fail (self != NULL && object != NULL, 0);
+
+  data = ccm_registry_lookup_personal_data (self, record, type);
+  if (data == NULL)
+    {
+      g_message ("The %s type %s declares no personal data; members named like personal "
+                 "ones are redacted", record == CCM_RECORD_EVENT ? "event" : "command", type);
+      return ccm_registry_redact_by_name (self, object, removed);
+    }
+
+  for (guint i = 0; data->fields != NULL && data->fields[i].path != NULL; i++)
+    n += ccm_personal_redact_path (object, data->fields[i].path, data->fields[i].kind, removed);
+  if (data->redact != NULL)
+    n += data->redact (object, removed);
+  return n;
 }
 
 /* Decide context */

@@ -69,6 +69,52 @@ typedef struct
  * it must raise event->schema_version and may rename event->type. */
 typedef void (*CcmUpcastFunc) (CcmEvent *event);
 
+/* Personal data: what a revoked device wipes (ccm_store_wipe_personal_data).
+ * Every event type (by the type stored in the log) and every command type
+ * declares which members of its payload, or of its args, hold a person's
+ * name or e-mail address — or that it holds none. The product registry
+ * requires a declaration of every type it decides or runs
+ * (ccm_registry_require_personal_data), so a new type cannot forget it. */
+typedef enum
+{
+  CCM_RECORD_EVENT,
+  CCM_RECORD_COMMAND,
+} CcmRecordKind;
+
+typedef enum
+{
+  CCM_PERSONAL_TEXT,    /* a name or other text: becomes CCM_PERSONAL_REDACTED_TEXT */
+  CCM_PERSONAL_EMAIL,   /* an e-mail address: becomes CCM_PERSONAL_REDACTED_EMAIL */
+} CcmPersonalKind;
+
+/* What a redacted value becomes. Both pass the deciders' checks, so pending
+ * commands still run and folding still works; an empty value stays empty. */
+#define CCM_PERSONAL_REDACTED_TEXT   "—"
+#define CCM_PERSONAL_REDACTED_EMAIL  "removed@redacted.invalid"
+
+typedef struct
+{
+  /* Member names separated by dots; "name[]" walks every element of an
+   * array: "email", "registrant.email", "positions[].email". */
+  const char      *path;
+  CcmPersonalKind  kind;
+} CcmPersonalField;
+
+/* Redacts what paths cannot say (a member that is personal for some values
+ * only); returns how many values it replaced, adding each to removed. */
+typedef guint (*CcmRedactFunc) (JsonObject *object,
+                                GPtrArray  *removed);
+
+typedef struct
+{
+  CcmRecordKind           record;
+  const char             *type;
+  const CcmPersonalField *fields;   /* ends with { NULL }; NULL: nothing personal */
+  CcmRedactFunc           redact;   /* optional */
+} CcmPersonalData;
+
+#define CCM_NO_PERSONAL_DATA ((const CcmPersonalField *) NULL)
+
 /* Registry */
 CcmRegistry             *ccm_registry_new                    (void);
 CcmRegistry             *ccm_registry_ref                    (CcmRegistry              *self);
@@ -89,6 +135,31 @@ GPtrArray               *ccm_registry_get_projections        (CcmRegistry       
 GPtrArray               *ccm_registry_get_process_managers   (CcmRegistry              *self);
 void                     ccm_registry_upcast                 (CcmRegistry              *self,
                                                               CcmEvent                 *event);
+/* Command types, sorted: the caller frees the array, not the strings. */
+GPtrArray               *ccm_registry_list_commands          (CcmRegistry              *self);
+
+/* Personal data */
+void                     ccm_registry_add_personal_data      (CcmRegistry              *self,
+                                                              const CcmPersonalData    *data);
+const CcmPersonalData   *ccm_registry_lookup_personal_data   (CcmRegistry              *self,
+                                                              CcmRecordKind             record,
+                                                              const char               *type);
+void                     ccm_registry_require_personal_data  (CcmRegistry              *self);
+void                     ccm_registry_check_personal_data    (CcmRegistry              *self,
+                                                              CcmRecordKind             record,
+                                                              const char               *type);
+guint                    ccm_registry_redact                 (CcmRegistry              *self,
+                                                              CcmRecordKind             record,
+                                                              const char               *type,
+                                                              JsonObject               *object,
+                                                              GPtrArray                *removed);
+guint                    ccm_registry_redact_by_name         (CcmRegistry              *self,
+                                                              JsonObject               *object,
+                                                              GPtrArray                *removed);
+guint                    ccm_personal_redact_path            (JsonObject               *object,
+                                                              const char               *path,
+                                                              CcmPersonalKind           kind,
+                                                              GPtrArray                *removed);
 
 /* Decide context: what a decider may see besides its own state. */
 typedef gboolean (*CcmLoadFunc) (gpointer             user_data,

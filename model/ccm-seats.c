@@ -1461,10 +1461,34 @@ static const CcmCommandHandler seats_commands[] = {
   { "ExpireWaitlistHold", &ccm_seats_aggregate, ccm_seats_stream_for, decide_expire_waitlist_hold_guarded },
 };
 
+/* Personal data: who waits on a waitlist. */
+static const CcmPersonalData seats_personal[] = {
+  { CCM_RECORD_COMMAND, "AddSeats", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "RemoveSeats", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "RetireSeatType", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "MakeSeatReservation", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "CancelSeatReservation", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "CommitSeatReservation", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "ReleaseSeats", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "JoinWaitlist", ccm_person_fields, NULL },
+  { CCM_RECORD_COMMAND, "ExpireWaitlistHold", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "AvailableSeatsChanged", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatTypeRetired", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatsReserved", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatsReservationCancelled", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatsReservationCommitted", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "SeatsReleased", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "WaitlistJoined", ccm_person_fields, NULL },
+  { CCM_RECORD_EVENT, "WaitlistPromoted", ccm_person_fields, NULL },
+  { CCM_RECORD_EVENT, "WaitlistLeft", CCM_NO_PERSONAL_DATA, NULL },
+};
+
 void
 ccm_seats_register (CcmRegistry *registry)
 {
   for (guint i = 0; i < G_N_ELEMENTS (seats_commands); i++)
     ccm_registry_add_command (registry, &seats_commands[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (seats_personal); i++)
+    ccm_registry_add_personal_data (registry, &seats_personal[i]);
   ccm_allotments_register (registry);
 }

@@ -18,5 +18,12 @@ gboolean    ccm_store_append_confirmed       (CcmStore    *self,
                                               GError     **error);
 gboolean    ccm_store_clear_confirmed        (CcmStore    *self,
                                               GError     **error);
+gboolean    ccm_store_undo_tentative         (CcmStore    *self,
+                                              GError     **error);
+gboolean    ccm_store_replay_pending         (CcmStore    *self,
+                                              GError     **error);
+gboolean    ccm_store_in_transaction         (CcmStore    *self);
+gboolean    ccm_store_compact                (CcmStore    *self,
+                                              GError     **error);
 
 G_END_DECLS

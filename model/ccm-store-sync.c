@@ -400,9 +400,9 @@ undo_conflict_cb (void                   *user_data,
  * are combined, oldest first, into one, whose inverse is applied once. One
  * apply instead of one per pending command: each apply opens a savepoint,
  * and in a large transaction that is the cost of a rebase. */
-static gboolean
-undo_tentative (CcmStore  *self,
-                GError   **error)
+gboolean
+ccm_store_undo_tentative (CcmStore  *self,
+                          GError   **error)
 {
   sqlite3_changegroup *group = NULL;
   sqlite3_stmt *stmt;
@@ -441,9 +441,9 @@ undo_tentative (CcmStore  *self,
 
 /* Replays every pending command into a fresh tentative layer. A command the
  * local state now refuses stays pending: the server will answer it. */
-static gboolean
-replay_pending (CcmStore  *self,
-                GError   **error)
+gboolean
+ccm_store_replay_pending (CcmStore  *self,
+                          GError   **error)
 {
   g_autoptr(GPtrArray) pending = ccm_store_pending_commands (self, 0, 0, error);
 
@@ -510,7 +510,7 @@ ccm_store_rebase (CcmStore   *self,
   if (!ccm_store_begin (self, error))
     return FALSE;
 
-  if (!undo_tentative (self, error) ||
+  if (!ccm_store_undo_tentative (self, error) ||
       !record_results (self, results, error))
     goto fail;
 
@@ -518,7 +518,7 @@ ccm_store_rebase (CcmStore   *self,
     if (!ccm_store_append_confirmed (self, g_ptr_array_index (confirmed_events, i), error))
       goto fail;
 
-  if (!replay_pending (self, error))
+  if (!ccm_store_replay_pending (self, error))
     goto fail;
 
   ccm_store_mark_changed (self);
@@ -540,7 +540,7 @@ ccm_store_reset_confirmed (CcmStore  *self,
   if (!ccm_store_begin (self, error))
     return FALSE;
   if (!ccm_store_clear_confirmed (self, error) ||
-      !replay_pending (self, error))
+      !ccm_store_replay_pending (self, error))
     goto fail;
   return ccm_store_commit (self, error);
 
@@ -587,7 +587,7 @@ ccm_store_enroll (CcmStore  *self,
   if (!ccm_store_set_meta (self, "enrolled", "1", error) ||
       !ccm_store_exec (self, "UPDATE command_log SET status = 'pending' WHERE status = 'applied'", error) ||
       !ccm_store_clear_confirmed (self, error) ||
-      !replay_pending (self, error))
+      !ccm_store_replay_pending (self, error))
     goto fail;
   return ccm_store_commit (self, error);
 

@@ -61,6 +61,7 @@ struct _CcmStore
   gboolean outbox_pending;   /* the outbox may hold commands to dispatch */
   gboolean dispatching;
   gint64 data_version;
+  gint64 wiped_at;           /* as last seen: another process may wipe */
   guint timer_id;
 };
 
@@ -398,6 +399,20 @@ ccm_store_begin (CcmStore  *self,
   g_array_set_size (self->marks, self->depth);
   g_array_append_val (self->marks, self->changed);
   self->depth++;
+
+  /* Another process may have wiped the store's personal data: folded
+   * states from before must not decide (and write) with it. */
+  if (self->depth == 1 && g_hash_table_size (self->cache) > 0)
+    {
+      gint64 wiped_at = query_int (self, "SELECT value FROM meta WHERE key = '" CCM_STORE_META_WIPED_AT "'",
+                                   NULL, 0);
+
+      if (wiped_at != self->wiped_at)
+        {
+          self->wiped_at = wiped_at;
+          ccm_store_forget_states (self);
+        }
+    }
   return TRUE;
 }
 
@@ -502,6 +517,59 @@ ccm_store_rollback (CcmStore *self)
    * nothing appended since the level began is there any more. */
   g_hash_table_remove_all (self->pending);
   self->changed = g_array_index (self->marks, gboolean, self->depth);
+}
+
+gboolean
+ccm_store_in_transaction (CcmStore *self)
+{
+  return self->depth > 0;
+}
+
+/* Checkpoints the write-ahead log into the file and empties it. Waits (up to
+ * the busy timeout) for other connections' reads; one still reading makes it
+ * fail with CCM_STORE_ERROR_BUSY, since frames it may read cannot go. */
+static gboolean
+checkpoint_truncate (CcmStore  *self,
+                     GError   **error)
+{
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "emptying its write-ahead log");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Leaves no earlier version of any row in the file or its -wal: the log is
+ * checkpointed and truncated, VACUUM writes every page afresh (free pages
+ * and all), and the log it went through is checkpointed and truncated too.
+ * Outside any transaction. */
+gboolean
+ccm_store_compact (CcmStore  *self,
+                   GError   **error)
+{
+  GHashTableIter iter;
+  gpointer stmt;
+  int rc;
+
+  g_return_val_if_fail (self->depth == 0, FALSE);
+
+  /* VACUUM refuses to run while a statement is still stepping. */
+  g_hash_table_iter_init (&iter, self->statements);
+  while (g_hash_table_iter_next (&iter, NULL, &stmt))
+    sqlite3_reset (stmt);
+
+  if (!checkpoint_truncate (self, error))
+    return FALSE;
+  rc = sqlite3_exec (self->db, "VACUUM", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "rewriting its file");
+      return FALSE;
+    }
+  return checkpoint_truncate (self, error);
 }
 
 void
@@ -811,6 +879,7 @@ ccm_store_open (const char   *path,
     return NULL;
 
   self->data_version = query_int (self, "PRAGMA data_version", NULL, 0);
+  self->wiped_at = ccm_store_get_wiped_at (self);
   /* A crash may have left commands behind. */
   self->outbox_pending = TRUE;
   return g_steal_pointer (&self);
@@ -1321,6 +1390,7 @@ append_events (CcmStore          *self,
           g_hash_table_insert (versions, g_strdup (event->stream_id), version);
         }
 
+      ccm_registry_check_personal_data (self->registry, CCM_RECORD_EVENT, event->type);
       event->stream_version = ++(*version);
       event->recorded_at = now;
       if (command != NULL)
@@ -1682,6 +1752,8 @@ ccm_store_execute_in_transaction (CcmStore    *self,
     return NULL;
   if (outcome != NULL)
     return g_steal_pointer (&outcome);
+
+  ccm_registry_check_personal_data (self->registry, CCM_RECORD_COMMAND, command->type);
 
   stream_id = handler->stream_for (command, error);
   if (stream_id == NULL)
@@ -2074,6 +2146,14 @@ ccm_store_check_external_changes (CcmStore *self)
 
   self->data_version = version;
   self->outbox_pending = TRUE;
+
+  /* A wipe leaves every stream at its version: states folded before it
+   * would still hold the names it removed (see ccm_store_begin too). */
+  if (ccm_store_get_wiped_at (self) != self->wiped_at)
+    {
+      self->wiped_at = ccm_store_get_wiped_at (self);
+      ccm_store_forget_states (self);
+    }
   g_signal_emit (self, signals[CHANGED], 0, ccm_store_get_last_position (self));
   return TRUE;
 }

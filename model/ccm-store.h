@@ -119,6 +119,14 @@ gboolean      ccm_store_set_meta            (CcmStore     *self,
                                              const char   *value,
                                              GError      **error);
 
+/* What a revoked device does: every name and e-mail address declared
+ * personal (CcmPersonalData) is replaced by a marker, the read models are
+ * rebuilt and the file rewritten. The time it last ran is in meta. */
+#define CCM_STORE_META_WIPED_AT "privacy.wiped_at"
+gboolean      ccm_store_wipe_personal_data  (CcmStore     *self,
+                                             GError      **error);
+gint64        ccm_store_get_wiped_at        (CcmStore     *self);
+
 /* Process managers' timers and outbox. */
 gint64        ccm_store_next_timer_due      (CcmStore     *self);
 guint         ccm_store_run_due_timers      (CcmStore     *self,

@@ -42,6 +42,8 @@ typedef enum
   CCM_SYNC_ERROR_TOO_LARGE,        /* 413: body or batch over the limit */
   CCM_SYNC_ERROR_RATE_LIMITED,     /* 429: too many failed attempts from one address */
   CCM_SYNC_ERROR_INTERNAL,         /* 500: the server's store failed */
+  CCM_SYNC_ERROR_FORBIDDEN,        /* 403 that is not the server's "revoked" (a proxy's):
+                                    * the server never sends it, the client never wipes on it */
 } CcmSyncError;
 
 GQuark       ccm_sync_error_quark          (void);

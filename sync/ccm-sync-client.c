@@ -5,8 +5,9 @@
  * network comes back, shortly after the store gains pending commands, and
  * when the server's poke says there is news. A failed round is retried
  * with exponential backoff and jitter, from 1 s up to 5 min; the next
- * attempt is always armed, except when the server revoked the device.
- * Nothing here ever drops a pending command.
+ * attempt is always armed, except when the server revoked the device:
+ * then the store's personal data is wiped (ccm_store_wipe_personal_data)
+ * and syncing stops. Nothing here ever drops a pending command.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -202,6 +203,42 @@ load_settings (CcmSyncClient *self)
 
 /* Rounds */
 
+/* The server revoked the device: the personal data goes from the store at
+ * once, and again at every later answer of the kind (a wipe interrupted
+ * before is finished then). Pending commands stay, without it. */
+static char *
+revoked (CcmSyncClient *self,
+         const GError  *error)
+{
+  g_autoptr(GError) wipe_error = NULL;
+  unsigned long pending = (unsigned long) MIN (self->pending, G_MAXLONG);
+
+  if (!ccm_store_wipe_personal_data (self->store, &wipe_error))
+    {
+      g_warning ("Removing the personal data of %s failed: %s",
+                 ccm_store_get_path (self->store), wipe_error->message);
+      return g_strdup_printf (ngettext ("The server refused this device: %s Removing the personal "
+                                        "data from this store failed (%s); it is tried again at "
+                                        "the next sync. Its %lld pending command is kept.",
+                                        "The server refused this device: %s Removing the personal "
+                                        "data from this store failed (%s); it is tried again at "
+                                        "the next sync. Its %lld pending commands are kept.",
+                                        pending),
+                              error->message, wipe_error->message, (long long) self->pending);
+    }
+
+  return g_strdup_printf (ngettext ("The server refused this device: %s The personal data in this "
+                                    "store (names and e-mail addresses) was removed. Ask its "
+                                    "administrator to enroll the desk again; its %lld pending "
+                                    "command is kept, without personal data.",
+                                    "The server refused this device: %s The personal data in this "
+                                    "store (names and e-mail addresses) was removed. Ask its "
+                                    "administrator to enroll the desk again; its %lld pending "
+                                    "commands are kept, without personal data.",
+                                    pending),
+                          error->message, (long long) self->pending);
+}
+
 static void
 round_done_cb (GObject      *source,
                GAsyncResult *result,
@@ -239,10 +276,7 @@ round_done_cb (GObject      *source,
     set_state (self, CCM_SYNC_STATE_IDLE, NULL);
   else if (g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED))
     {
-      g_autofree char *message =
-        g_strdup_printf (_("The server refused this device: %s Ask its administrator to "
-                           "enroll the desk again; its %lld pending commands are kept."),
-                         error->message, (long long) self->pending);
+      g_autofree char *message = revoked (self, error);
 
       ccm_store_set_meta (self->store, CCM_SYNC_META_REVOKED, message, NULL);
       set_state (self, CCM_SYNC_STATE_FORBIDDEN, message);

@@ -124,6 +124,7 @@ error_from_response (SoupMessage *message,
     [CCM_SYNC_ERROR_TOO_LARGE] = "too-large",
     [CCM_SYNC_ERROR_RATE_LIMITED] = "rate-limited",
     [CCM_SYNC_ERROR_INTERNAL] = "internal",
+    [CCM_SYNC_ERROR_FORBIDDEN] = "forbidden",
   };
   guint status = soup_message_get_status (message);
   const char *name = body != NULL ? ccm_json_string (body, "error") : NULL;
@@ -136,12 +137,18 @@ error_from_response (SoupMessage *message,
     if (g_strcmp0 (names[i], name) == 0)
       code = i;
 
+  /* Revoked is what makes the device wipe its personal data: only the
+   * server's own word for it, on its own status, counts. A bare 403 (a
+   * proxy's, a firewall's) is an error like any other, tried again. */
+  if (code == CCM_SYNC_ERROR_REVOKED && status != 403)
+    code = -1;
+
   if (code < 0)
     switch (status)
       {
       case 400: code = CCM_SYNC_ERROR_INVALID; break;
       case 401: code = CCM_SYNC_ERROR_UNAUTHORIZED; break;
-      case 403: code = CCM_SYNC_ERROR_REVOKED; break;
+      case 403: code = CCM_SYNC_ERROR_FORBIDDEN; break;
       case 404: code = CCM_SYNC_ERROR_NOT_FOUND; break;
       case 405: code = CCM_SYNC_ERROR_METHOD; break;
       case 409:

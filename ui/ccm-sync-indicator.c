@@ -144,7 +144,10 @@ update (CcmSyncIndicator *self)
         case CCM_SYNC_STATE_FORBIDDEN:
           icon = "action-unavailable-symbolic";
           word = C_("sync state", "Revoked");
-          title = _("This desk’s access was revoked");
+          /* The client's message says more: what was removed, what is kept. */
+          title = ccm_store_get_wiped_at (ccm_sync_client_get_store (self->client)) != 0
+                  ? _("This desk’s access was revoked and its personal data removed")
+                  : _("This desk’s access was revoked");
           style = "error";
           break;
         case CCM_SYNC_STATE_OFFLINE:

@@ -14,6 +14,22 @@
 #include "ccm-protocol.h"
 #include "ccm-sync-client.h"
 
+static char *
+format_time (gint64 time_us)
+{
+  return time_us != 0 ? ccm_time_format (time_us) : NULL;
+}
+
+/* When a revocation wiped the store's personal data, or null. */
+static void
+add_personal_data_removed (JsonObject *o,
+                           CcmStore   *store)
+{
+  g_autofree char *wiped_at = format_time (ccm_store_get_wiped_at (store));
+
+  ccm_json_set_string_or_null (o, "personal_data_removed_at", wiped_at);
+}
+
 /* Sync failures: the server refused the device or its code (1), a wrong
  * address or a store already enrolled (2), the server could not be reached
  * or failed (3). Whatever happens, the pending commands stay. */
@@ -28,6 +44,10 @@ sync_fail (CcmCli        *cli,
                    g_strcmp0 (ccm_sync_error_get_field (error), "url") == 0;
   int status = refused ? CCM_CLI_EXIT_REJECTED : usage ? CCM_CLI_EXIT_USAGE : CCM_CLI_EXIT_STORAGE;
   gint64 pending = client != NULL ? ccm_sync_client_get_pending (client) : 0;
+  /* Revoked: the client's own sentence says what became of the store's
+   * personal data and pending commands. */
+  const char *revoked = g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED) &&
+                        client != NULL ? ccm_sync_client_get_message (client) : NULL;
   g_autofree char *sentence = g_strdup (error->message);
   gsize len = strlen (sentence);
 
@@ -37,7 +57,10 @@ sync_fail (CcmCli        *cli,
 
   while (len > 0 && (sentence[len - 1] == '.' || g_ascii_isspace (sentence[len - 1])))
     sentence[--len] = '\0';
-  if (pending > 0)
+
+  if (revoked != NULL)
+    g_printerr (_("contoso: %s\n"), revoked);
+  else if (pending > 0)
     g_printerr (ngettext ("contoso: %s. %lld pending command is kept "
                              "for the next sync.\n",
                              "contoso: %s. %lld pending commands are kept "
@@ -59,12 +82,14 @@ sync_fail (CcmCli        *cli,
         reason = "unreachable";
       json_object_set_string_member (o, "error", refused ? "refused" : usage ? "usage" : "sync");
       json_object_set_string_member (o, "reason", reason);
-      json_object_set_string_member (o, "message", error->message);
+      json_object_set_string_member (o, "message", revoked != NULL ? revoked : error->message);
       if (error->domain == CCM_SYNC_ERROR && ccm_sync_error_get_field (error) != NULL)
         json_object_set_string_member (o, "field", ccm_sync_error_get_field (error));
       else
         json_object_set_null_member (o, "field");
       json_object_set_int_member (o, "pending", pending);
+      if (client != NULL)
+        add_personal_data_removed (o, ccm_sync_client_get_store (client));
       json_object_set_int_member (o, "exit_status", status);
       ccm_cli_print_json_object (o);
     }
@@ -113,12 +138,6 @@ new_client (CcmCli      *cli,
   return client;
 }
 
-static char *
-format_time (gint64 time_us)
-{
-  return time_us != 0 ? ccm_time_format (time_us) : NULL;
-}
-
 static void
 add_sync_status (JsonObject    *o,
                  CcmSyncClient *client)
@@ -138,6 +157,7 @@ add_sync_status (JsonObject    *o,
   json_object_set_string_member (o, "state",
                                  ccm_sync_state_to_string (ccm_sync_client_get_state (client)));
   ccm_json_set_string_or_null (o, "message", ccm_sync_client_get_message (client));
+  add_personal_data_removed (o, store);
 }
 
 /* contoso device enroll */
@@ -230,6 +250,7 @@ sync_status (CcmCli  *cli,
       CcmStore *store = ccm_sync_client_get_store (client);
       g_autofree char *device_id = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
       g_autofree char *last_sync = format_time (ccm_sync_client_get_last_sync (client));
+      g_autofree char *wiped_at = format_time (ccm_store_get_wiped_at (store));
       g_autofree char *pending = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                   ccm_sync_client_get_pending (client));
       g_autofree char *offset = g_strdup_printf (_("%+.3f s"),
@@ -246,6 +267,12 @@ sync_status (CcmCli  *cli,
                              ccm_sync_state_to_string (ccm_sync_client_get_state (client)), NULL);
       if (ccm_sync_client_get_message (client) != NULL)
         ccm_cli_table_add_row (table, _("Message"), ccm_sync_client_get_message (client), NULL);
+      if (wiped_at != NULL)
+        {
+          g_autofree char *removed = g_strdup_printf (_("removed %s"), wiped_at);
+
+          ccm_cli_table_add_row (table, _("Personal data"), removed, NULL);
+        }
       ccm_cli_table_print (table, 0);
     }
   return CCM_CLI_EXIT_OK;

@@ -69,9 +69,10 @@ static const CcmCliVerb toplevel_verbs[] = {
        "“contoso sync status” shows the server, device id, pending commands, last sync and "
        "server-time offset without contacting the server. A pending command is one this "
        "desk ran that the server has not confirmed yet; it is never dropped.\n\n"
-       "Exit status: 0 synced, 1 the server refused this device (revoked), 2 usage error "
-       "(or the store is not enrolled), 3 the server could not be reached or failed; the "
-       "pending commands are kept.\n\n"
+       "Exit status: 0 synced, 1 the server refused this device (revoked: the names and "
+       "e-mail addresses in the store are removed), 2 usage error (or the store is not "
+       "enrolled), 3 the server could not be reached or failed; the pending commands are "
+       "kept.\n\n"
        "Environment: CONTOSO_TLS_CA names a CA certificate (PEM) trusted besides the "
        "system’s."),
     ccm_cli_sync_run, NULL },

@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE   /* memmem */
 #include "client-test-utils.h"
 
 /* Tests */
@@ -349,6 +350,371 @@ test_revoked (Fixture       *f,
   g_assert_cmpstr (ccm_json_string (status, "state"), ==, "forbidden");
   g_assert_cmpint (ccm_json_int (status, "pending", 0), ==, 3);
   g_assert_cmpint (ccm_store_count_pending (store), ==, 3);
+}
+
+/* Revocation and the wipe (README, "Threat model") */
+
+/* Everyone the desk knows about, each name and address found nowhere else. */
+static const char *const people[] = {
+  "Adalind", "Wipeworth", "adalind.wipeworth@example.org",
+  "Quintessa", "Vorpalstein", "quintessa.vorpalstein@example.net",
+  "Bartholomea", "Grimsditch", "bartholomea.grimsditch@example.net",
+  "Ottoline", "Fairweather", "ottoline.fairweather@example.com",
+  "Perpetua", "Snodgrass", "perpetua.snodgrass@example.com",
+  "Cornelius", "Wexfordames", "cornelius.wexfordames@example.com",
+  "Waltraud", "Queueford", "waltraud.queueford@example.com",
+  "Leopoldine", "Offlinova", "leopoldine.offlinova@example.com",
+};
+
+static char *
+query_rows (CcmStore   *store,
+            const char *sql)
+{
+  GString *text = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (ccm_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int c = 0; c < sqlite3_column_count (stmt); c++)
+        g_string_append_printf (text, "%s%s", c > 0 ? "|" : "",
+                                sqlite3_column_type (stmt, c) == SQLITE_NULL
+                                ? "-" : (const char *) sqlite3_column_text (stmt, c));
+      g_string_append_c (text, '\n');
+    }
+  sqlite3_finalize (stmt);
+  return g_string_free (text, FALSE);
+}
+
+/* Seats, orders and money, payments, assignments, admissions, waitlist,
+ * pending commands: what a wipe keeps. */
+static char *
+business_counts (CcmStore *store)
+{
+  static const char *const queries[] = {
+    "SELECT name, quota, available, reserved, sold FROM seat_availability ORDER BY name",
+    "SELECT status, count(*), sum(total), sum(amount_paid) FROM order_views GROUP BY 1 ORDER BY 1",
+    "SELECT status, count(*), sum(amount) FROM payment_views GROUP BY 1 ORDER BY 1",
+    "SELECT count(*), count(email), sum(admissions), sum(inside) FROM attendee_views",
+    "SELECT kind, count(*) FROM checkin_scans GROUP BY 1 ORDER BY 1",
+    "SELECT status, count(*), sum(waiting) FROM waitlist_entries GROUP BY 1 ORDER BY 1",
+    "SELECT status, count(*) FROM command_log GROUP BY 1 ORDER BY 1",
+  };
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autofree char *rows = query_rows (store, queries[i]);
+
+      g_string_append_printf (text, "%s\n%s", queries[i], rows);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The bytes of the store file and of its -wal, if any. */
+static guint
+people_in_file (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  const char *files[] = { path, wal };
+  guint found = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *bytes = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (files[i], &bytes, &length, NULL))
+        continue;
+      for (guint p = 0; p < G_N_ELEMENTS (people); p++)
+        if (memmem (bytes, length, people[p], strlen (people[p])) != NULL)
+          {
+            g_test_message ("%s holds %s", files[i], people[p]);
+            found++;
+          }
+    }
+  return found;
+}
+
+static char *
+place_for (Fixture    *f,
+           const char *store,
+           const char *seats,
+           guint       person)
+{
+  g_autoptr(Run) run = contoso (f, store, "--json", "order", "place", "devcon", seats,
+                                "--first-name", people[person * 3],
+                                "--last-name", people[person * 3 + 1],
+                                "--email", people[person * 3 + 2], NULL);
+  g_autoptr(JsonObject) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  outcome = ccm_json_from_string (run->out, -1, &error);
+  g_assert_no_error (error);
+  return g_strdup (ccm_json_string (json_object_get_object_member (outcome, "result"),
+                                    "access_code"));
+}
+
+static char *
+ticket_of (Fixture    *f,
+           const char *store,
+           const char *access_code,
+           guint       position)
+{
+  g_autoptr(Run) run = contoso (f, store, "--json", "order", "show", access_code, NULL);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *attendees;
+
+  g_assert_cmpint (run->status, ==, 0);
+  order = ccm_json_from_string (run->out, -1, &error);
+  g_assert_no_error (error);
+  attendees = json_object_get_array_member (order, "attendees");
+  for (guint i = 0; i < json_array_get_length (attendees); i++)
+    {
+      JsonObject *a = json_array_get_object_element (attendees, i);
+
+      if (ccm_json_int (a, "position", -1) == position)
+        return g_strdup (ccm_json_string (a, "ticket_code"));
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assign (Fixture    *f,
+        const char *store,
+        const char *access_code,
+        const char *position,
+        guint       person)
+{
+  contoso_ok (f, store, "attendee", "assign", access_code, position,
+              "--first-name", people[person * 3], "--last-name", people[person * 3 + 1],
+              "--email", people[person * 3 + 2]);
+}
+
+/* A desk that sold, assigned and admitted, synced, then was revoked: at its
+ * next contact the names and addresses leave the store, every count stays,
+ * and the desk says why. */
+static void
+test_revoked_wipe (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "desk.db");
+  g_autofree char *first = NULL, *second = NULL, *ticket = NULL, *device_id = NULL;
+  g_autofree char *before = NULL, *after = NULL, *out = NULL;
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  CcmSyncClient *client;
+
+  enroll_path (f, a, "admin");
+  contoso_ok (f, a, "conference", "create", "devcon", "--name", "DevCon", "--start", "2027-03-01",
+              "--end", "2027-03-03", "--owner-name", "Adalind Wipeworth",
+              "--owner-email", people[2]);
+  contoso_ok (f, a, "seat-type", "add", "devcon", "Full pass", "--price", "100", "--quota", "50");
+  contoso_ok (f, a, "seat-type", "add", "devcon", "Workshop", "--price", "30", "--quota", "1");
+  contoso_ok (f, a, "conference", "publish", "devcon");
+
+  first = place_for (f, a, "Full pass=2", 1);
+  second = place_for (f, a, "Workshop=1", 2);
+  contoso_ok (f, a, "order", "pay", first, "--method", "card");
+  contoso_ok (f, a, "order", "pay", second, "--method", "cash");
+  sync_path_ok (a);
+
+  assign (f, a, first, "0", 3);
+  assign (f, a, first, "1", 4);
+  assign (f, a, second, "0", 5);
+  ticket = ticket_of (f, a, first, 0);
+  contoso_ok (f, a, "checkin", ticket);
+  g_clear_pointer (&ticket, g_free);
+  ticket = ticket_of (f, a, second, 0);
+  contoso_ok (f, a, "checkin", ticket);
+  contoso_ok (f, a, "waitlist", "join", "devcon", "Workshop=1", "--first-name", people[18],
+              "--last-name", people[19], "--email", people[20]);
+  sync_path_ok (a);
+  g_assert_cmpint (pending_of (a), ==, 0);
+
+  /* The administrator revokes the desk; it works on offline meanwhile. */
+  store = open_store (a);
+  device_id = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
+  out = server_run (f, "devices", "revoke", device_id, NULL);
+  g_clear_object (&store);
+  g_clear_pointer (&first, g_free);
+  first = place_for (f, a, "Full pass=1", 7);
+  g_assert_cmpint (pending_of (a), ==, 1);
+  g_assert_cmpuint (people_in_file (a), ==, G_N_ELEMENTS (people));
+
+  store = open_store (a);
+  before = business_counts (store);
+  g_assert_cmpint (ccm_store_get_wiped_at (store), ==, 0);
+
+  /* Its next contact. */
+  client = ccm_sync_client_new (store);
+  g_assert_false (client_sync (client, &error));
+  g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED);
+  g_clear_error (&error);
+  g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_FORBIDDEN);
+  g_assert_nonnull (strstr (ccm_sync_client_get_message (client), "was revoked by the administrator"));
+  g_assert_nonnull (strstr (ccm_sync_client_get_message (client),
+                            "The personal data in this store (names and e-mail addresses) was removed"));
+  g_assert_nonnull (strstr (ccm_sync_client_get_message (client),
+                            "its 1 pending command is kept, without personal data"));
+  g_assert_cmpint (ccm_store_get_wiped_at (store), >, 0);
+  after = business_counts (store);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 1);
+  client_free (client);
+  g_clear_object (&store);
+  g_assert_cmpuint (people_in_file (a), ==, 0);
+
+  /* The command line says so, and contacting again changes nothing. */
+  run = contoso (f, a, "sync", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "personal data in this store (names and e-mail addresses) "
+                                      "was removed"));
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "--json", "sync", "status", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  status = ccm_json_from_string (run->out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ccm_json_string (status, "state"), ==, "forbidden");
+  g_assert_nonnull (ccm_json_string (status, "personal_data_removed_at"));
+  g_assert_nonnull (strstr (ccm_json_string (status, "message"), "was removed"));
+  g_assert_cmpint (ccm_json_int (status, "pending", 0), ==, 1);
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", "status", NULL);
+  g_assert_nonnull (strstr (run->out, "Personal data"));
+
+  store = open_store (a);
+  g_clear_pointer (&after, g_free);
+  after = business_counts (store);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_object (&store);
+  g_assert_cmpuint (people_in_file (a), ==, 0);
+}
+
+/* A stand-in for something between the desk and its server (a proxy, a
+ * firewall) that answers every request with one status and body. */
+typedef struct
+{
+  SoupServer *server;
+  guint       status;
+  const char *content_type;
+  const char *body;
+} Stand;
+
+static void
+stand_cb (SoupServer        *server,
+          SoupServerMessage *message,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  Stand *stand = user_data;
+
+  soup_server_message_set_status (message, stand->status, NULL);
+  soup_server_message_set_response (message, stand->content_type, SOUP_MEMORY_STATIC,
+                                    stand->body, strlen (stand->body));
+}
+
+static char *
+stand_start (Stand *stand)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  char *url;
+
+  stand->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (stand->server, NULL, stand_cb, stand, NULL);
+  g_assert_true (soup_server_listen_local (stand->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (stand->server);
+  url = g_uri_to_string_partial (uris->data, G_URI_HIDE_PASSWORD);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  while (g_str_has_suffix (url, "/"))
+    url[strlen (url) - 1] = '\0';
+  return url;
+}
+
+/* Only the server's own "revoked" wipes: not a command the server refuses
+ * for the device's role, not a 403 from something else on the way. */
+static void
+test_forbidden_keeps (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *org = store_path (f, "org.db");
+  g_autofree char *door = store_path (f, "door.db");
+  g_autofree char *before = NULL, *url = NULL;
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Run) run = NULL;
+  static const struct { guint status; const char *type, *body; int code; } answers[] = {
+    { 403, "text/html", "<html><body>Forbidden by policy</body></html>", CCM_SYNC_ERROR_FORBIDDEN },
+    { 403, "application/json", "{\"error\": \"forbidden\", \"message\": \"No.\"}", CCM_SYNC_ERROR_FORBIDDEN },
+    { 400, "application/json", "{\"error\": \"revoked\", \"message\": \"Revoked?\"}", CCM_SYNC_ERROR_INVALID },
+  };
+
+  enroll_path (f, org, "admin");
+  enroll_path (f, door, "checkin");
+  create_conference (f, org, "devcon");
+  sync_path_ok (org);
+  sync_path_ok (door);
+
+  /* A check-in desk may not sell: the server refuses the order (an
+   * outcome, not an HTTP error) and the desk keeps everything. */
+  g_free (place_for (f, door, "Full pass=1", 1));
+  run = contoso (f, door, "sync", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, door, "--json", "attention", "list", "devcon", NULL);
+  g_assert_nonnull (strstr (run->out, "rejected_command"));
+  store = open_store (door);
+  g_assert_cmpint (ccm_store_get_wiped_at (store), ==, 0);
+  g_clear_object (&store);
+  g_assert_cmpuint (people_in_file (door), >, 0);
+
+  /* Something else answers in the server's place. */
+  g_free (place_for (f, org, "Full pass=1", 2));
+  sync_path_ok (org);
+  store = open_store (org);
+  before = business_counts (store);
+  g_clear_object (&store);
+  g_assert_cmpuint (people_in_file (org), >=, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      Stand stand = { NULL, answers[i].status, answers[i].type, answers[i].body };
+      g_autofree char *after = NULL;
+      CcmSyncClient *client;
+
+      g_free (url);
+      url = stand_start (&stand);
+      store = open_store (org);
+      g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, url, &error));
+      /* The token too: the stand-in answers the request for one as well. */
+      g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_TOKEN, NULL, &error));
+      client = ccm_sync_client_new (store);
+      g_assert_false (client_sync (client, &error));
+      g_assert_error (error, CCM_SYNC_ERROR, answers[i].code);
+      g_clear_error (&error);
+      g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_ERROR);
+      g_assert_cmpint (ccm_store_get_wiped_at (store), ==, 0);
+      g_assert_null (ccm_store_get_meta (store, CCM_SYNC_META_REVOKED));
+      after = business_counts (store);
+      g_assert_cmpstr (after, ==, before);
+      client_free (client);
+      g_clear_object (&store);
+      g_clear_object (&stand.server);
+      g_assert_cmpuint (people_in_file (org), >=, 3);
+    }
+
+  /* Back to the real server: all is well. */
+  store = open_store (org);
+  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, f->url, &error));
+  g_clear_object (&store);
+  sync_path_ok (org);
 }
 
 static void
@@ -866,6 +1232,8 @@ main (int    argc,
   ADD ("/client/lost-response", test_lost_response);
   ADD ("/client/server-killed", test_server_killed);
   ADD ("/client/revoked", test_revoked);
+  ADD ("/client/revoked-wipe", test_revoked_wipe);
+  ADD ("/client/forbidden-keeps", test_forbidden_keeps);
   ADD ("/client/token-refresh", test_token_refresh);
   ADD ("/client/keeps-connection", test_keeps_connection);
   ADD ("/client/standalone-history", test_standalone_history);

@@ -395,6 +395,52 @@ test_enroll_offline_sync_now (Fixture       *f,
   }
 }
 
+/* Revoked: at the next contact the desk wipes the personal data in its
+ * store, and the indicator says both. */
+static void
+test_revoked_wiped (Fixture       *f,
+                    gconstpointer  data)
+{
+  CcmStore *store = ccm_context_get_store (f->context);
+  CcmSyncClient *client;
+  g_autofree char *code = NULL, *device_id = NULL, *err = NULL;
+  g_autoptr(JsonObject) conference = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("CONTOSO_SERVER_BIN"), "devices", "revoke", NULL,
+                         "--data", f->data, NULL };
+  int status = 0;
+
+  server_start (f);
+  code = enroll_code (f, "admin");
+  enroll_through_preferences (f, code, TRUE);
+  client = ccm_context_get_sync_client (f->context);
+  create_conference_in_window (f);
+  WAIT_FOR (ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE &&
+            ccm_sync_client_get_pending (client) == 0);
+
+  device_id = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
+  argv[3] = device_id;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync-now", NULL));
+  WAIT_FOR (ccm_sync_client_get_state (client) == CCM_SYNC_STATE_FORBIDDEN);
+  g_assert_cmpstr (ccm_sync_indicator_get_label (indicator (f)), ==, "Revoked");
+  g_assert_cmpstr (indicator_text (f, "title_label"), ==,
+                   "This desk’s access was revoked and its personal data removed");
+  g_assert_nonnull (strstr (indicator_text (f, "message_label"),
+                            "The personal data in this store (names and e-mail addresses) was removed"));
+  g_assert_cmpint (ccm_store_get_wiped_at (store), >, 0);
+
+  conference = ccm_conference_views_get (store, "devcon", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ccm_json_string (conference, "owner_name"), ==, CCM_PERSONAL_REDACTED_TEXT);
+  g_assert_cmpstr (ccm_json_string (conference, "owner_email"), ==, CCM_PERSONAL_REDACTED_EMAIL);
+  g_assert_cmpstr (ccm_json_string (conference, "name"), ==, "DevCon 2027");
+}
+
 static void
 test_allotment_guaranteed_provisional (Fixture       *f,
                                        gconstpointer  data)
@@ -585,5 +631,7 @@ main (int   argc,
               test_enroll_offline_sync_now, fixture_tear_down);
   g_test_add ("/ui/sync/allotment-guaranteed-provisional", Fixture, NULL, fixture_set_up,
               test_allotment_guaranteed_provisional, fixture_tear_down);
+  g_test_add ("/ui/sync/revoked-wiped", Fixture, NULL, fixture_set_up, test_revoked_wiped,
+              fixture_tear_down);
   return g_test_run ();
 }
