@@ -1428,10 +1428,13 @@ apply_command (CcmServerStore        *self,
 }
 
 /* What a command set off (process managers: the order's seats reserved,
- * a paid order confirmed…) runs right after it, before the next command of
- * the batch, as it did on the desk that issued them offline: a desk that
- * placed, paid and named the seats of an order between two syncs had each
- * step accepted because the one before had its effects. Each command sent
+ * a paid order confirmed, a quota cut's seats taken out of the pool…) runs
+ * right after it, before the next command of the batch, as it did on the
+ * desk that issued them offline: a desk that placed, paid and named the
+ * seats of an order between two syncs had each step accepted because the
+ * one before had its effects, and a quota cut followed by an allotment
+ * grant in one batch let the grant take seats the cut had removed. Each
+ * command sent
  * is a savepoint of its own; one that fails stays in the outbox for the
  * next dispatch. */
 static void
@@ -1544,7 +1547,9 @@ ccm_server_store_push (CcmServerStore   *self,
       json_array_add_object_element (results, outcome);
     }
 
-  /* What ran before a failure stays, as when each command committed alone. */
+  /* What ran before a failure stays, as when each command committed alone;
+   * a command whose process managers' commands failed to run keeps them in
+   * the outbox, for the next dispatch. */
   if (!ccm_store_commit (self->store, error != NULL && *error != NULL ? NULL : error))
     return NULL;
 
