@@ -47,15 +47,18 @@ server_start (Fixture *f)
   g_autofree char *port = g_strdup_printf ("%u", f->port);
   g_autofree char *line = NULL;
 
-  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (f->tls_cert != NULL)
     {
       g_auto(GStrv) envp = environ_without_leak_check (g_get_environ ());
 
       g_subprocess_launcher_set_environ (launcher, envp);
-      g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
     }
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
+  if (f->now != NULL)
+    g_subprocess_launcher_setenv (launcher, "CONTOSO_NOW", f->now, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "CONTOSO_NOW");
   if (f->tls_cert != NULL)
     f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
                                              "serve", "--port", port, "--data", f->data,
@@ -131,34 +134,51 @@ enroll_code (Fixture    *f,
 
 /* The `contoso` command line */
 
-Run *
-contoso (Fixture    *f,
-         const char *store,
-         const char *first,
-         ...)
+static char **
+contoso_environ (Fixture *f)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  Run *run = g_new0 (Run, 1);
-  int wait_status = 0;
-  const char *arg;
-  va_list ap;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("CONTOSO_BIN"));
-  g_ptr_array_add (argv, (gpointer) "--store");
-  g_ptr_array_add (argv, (gpointer) store);
-  va_start (ap, first);
-  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
+  char **envp = g_get_environ ();
 
   envp = g_environ_setenv (envp, "HOME", g_get_home_dir (), TRUE);
   envp = g_environ_setenv (envp, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
   envp = g_environ_unsetenv (envp, "CONTOSO_NOW");
   if (f->tls_cert != NULL)
     envp = environ_without_leak_check (envp);
+  return envp;
+}
+
+static GPtrArray *
+contoso_argv (const char *store,
+              const char *first,
+              va_list     ap)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("CONTOSO_BIN"));
+  g_ptr_array_add (argv, (gpointer) "--store");
+  g_ptr_array_add (argv, (gpointer) store);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+Run *
+contoso (Fixture    *f,
+         const char *store,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+  g_auto(GStrv) envp = contoso_environ (f);
+  g_autoptr(GError) error = NULL;
+  Run *run = g_new0 (Run, 1);
+  int wait_status = 0;
+  va_list ap;
+
+  va_start (ap, first);
+  argv = contoso_argv (store, first, ap);
+  va_end (ap);
 
   g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                 &run->out, &run->err, &wait_status, &error);
@@ -168,6 +188,30 @@ contoso (Fixture    *f,
   return run;
 }
 
+GSubprocess *
+contoso_spawn (Fixture    *f,
+               const char *store,
+               const char *first,
+               ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GPtrArray) argv = NULL;
+  g_auto(GStrv) envp = contoso_environ (f);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  va_list ap;
+
+  va_start (ap, first);
+  argv = contoso_argv (store, first, ap);
+  va_end (ap);
+
+  g_subprocess_launcher_set_environ (launcher, envp);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
 
 char *
 store_path (Fixture    *f,
@@ -333,17 +377,117 @@ path_picture (const char *path)
   return store_picture (store);
 }
 
-char *
-server_picture (Fixture *f)
+CcmStore *
+open_server_store (Fixture *f)
 {
   g_autofree char *path = ccm_server_store_path (f->data);
   g_autoptr(CcmRegistry) registry = ccm_server_registry_new ();
   g_autoptr(CcmClock) clock = ccm_clock_new_system ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(CcmStore) store = ccm_store_open (path, registry, clock, &error);
+  CcmStore *store = ccm_store_open (path, registry, clock, &error);
 
   g_assert_no_error (error);
+  return store;
+}
+
+char *
+server_picture (Fixture *f)
+{
+  g_autoptr(CcmStore) store = open_server_store (f);
+
   return store_picture (store);
+}
+
+static void
+append_json (GString   *picture,
+             JsonArray *array)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
+  g_autofree char *json = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  json = json_generator_to_data (generator, NULL);
+  g_string_append_printf (picture, "%s\n", json);
+}
+
+char *
+full_picture (CcmStore   *store,
+              const char *slug)
+{
+  g_autofree char *base = store_picture (store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) seats = ccm_seat_views_list (store, slug, &error);
+  g_autoptr(JsonArray) orders = NULL;
+  g_autoptr(JsonArray) details = json_array_new ();
+  GString *picture = g_string_new (base);
+
+  g_assert_no_error (error);
+  orders = ccm_order_views_list (store, slug, NULL, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (orders); i++)
+    {
+      JsonObject *row = json_array_get_object_element (orders, i);
+      JsonObject *order = ccm_order_views_get (store, slug, ccm_json_string (row, "order_id"),
+                                               &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (order);
+      json_array_add_object_element (details, order);
+    }
+
+  append_json (picture, seats);
+  append_json (picture, orders);
+  append_json (picture, details);
+  return g_string_free (picture, FALSE);
+}
+
+char *
+full_picture_of_path (const char *path,
+                      const char *slug)
+{
+  g_autoptr(CcmStore) store = open_store (path);
+
+  return full_picture (store, slug);
+}
+
+char *
+full_picture_of_server (Fixture    *f,
+                        const char *slug)
+{
+  g_autoptr(CcmStore) store = open_server_store (f);
+
+  return full_picture (store, slug);
+}
+
+JsonObject *
+post_json (SoupSession *session,
+           const char  *url,
+           const char  *token,
+           JsonObject  *body,
+           guint       *status)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  char *data = ccm_protocol_to_data (body, &length);
+
+  bytes = g_bytes_new_take (data, length);
+  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                    value);
+    }
+  answer = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (message);
+  return ccm_json_from_string (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL);
 }
 
 gint64
@@ -407,5 +551,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->url);
   g_free (f->tls_cert);
   g_free (f->tls_key);
+  g_free (f->now);
 }
 

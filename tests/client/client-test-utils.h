@@ -18,6 +18,7 @@
 #include "ccm-errors.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
+#include "ccm-order-views.h"
 #include "ccm-protocol.h"
 #include "ccm-server-store.h"
 #include "ccm-sync-client.h"
@@ -33,6 +34,7 @@ typedef struct
   guint        port;
   char        *tls_cert;   /* HTTPS when set */
   char        *tls_key;
+  char        *now;        /* the server's CONTOSO_NOW; NULL: its real clock */
 } Fixture;
 
 typedef struct
@@ -55,6 +57,11 @@ Run      *contoso           (Fixture        *f,
                              const char     *store,
                              const char     *first,
                              ...) G_GNUC_NULL_TERMINATED;
+/* The same, left running (its output thrown away): for killing it. */
+GSubprocess *contoso_spawn (Fixture    *f,
+                            const char *store,
+                            const char *first,
+                            ...) G_GNUC_NULL_TERMINATED;
 char     *store_path        (Fixture        *f,
                              const char     *name);
 void      create_conference (Fixture        *f,
@@ -76,6 +83,21 @@ void      enroll_path       (Fixture        *f,
 char     *store_picture     (CcmStore       *store);
 char     *path_picture      (const char     *path);
 char     *server_picture    (Fixture        *f);
+CcmStore *open_server_store (Fixture        *f);
+/* store_picture, and of one conference its seat counts and every order in
+ * full: all of it from the server's events, nothing volatile. */
+char     *full_picture      (CcmStore       *store,
+                             const char     *slug);
+char     *full_picture_of_path   (const char  *path,
+                                  const char  *slug);
+char     *full_picture_of_server (Fixture     *f,
+                                  const char  *slug);
+/* A request of the protocol itself, past the sync client. */
+JsonObject *post_json (SoupSession *session,
+                       const char  *url,
+                       const char  *token,
+                       JsonObject  *body,
+                       guint       *status);
 gint64    count_type        (const char     *picture,
                              const char     *type);
 gint64    pending_of        (const char     *path);

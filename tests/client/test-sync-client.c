@@ -110,35 +110,6 @@ test_offline_sales_converge (Fixture       *f,
   g_assert_cmpint (pending_of (b), ==, 0);
 }
 
-static JsonObject *
-post_json (SoupSession *session,
-           const char  *url,
-           const char  *token,
-           JsonObject  *body,
-           guint       *status)
-{
-  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-  char *data = ccm_protocol_to_data (body, &length);
-
-  bytes = g_bytes_new_take (data, length);
-  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
-  if (token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
-                                    value);
-    }
-  answer = soup_session_send_and_read (session, message, NULL, &error);
-  g_assert_no_error (error);
-  *status = soup_message_get_status (message);
-  return ccm_json_from_string (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL);
-}
-
 static void
 test_lost_response (Fixture       *f,
                     gconstpointer  data)

@@ -105,19 +105,6 @@ pay (Fixture    *f,
   contoso_ok (f, store, "order", "pay", order_id, "--method", "cash");
 }
 
-static CcmStore *
-open_server_store (Fixture *f)
-{
-  g_autofree char *path = ccm_server_store_path (f->data);
-  g_autoptr(CcmRegistry) registry = ccm_server_registry_new ();
-  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
-  g_autoptr(GError) error = NULL;
-  CcmStore *store = ccm_store_open (path, registry, clock, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 static JsonObject *
 order_of (CcmStore   *store,
           const char *order_id)
@@ -192,65 +179,6 @@ assert_server_invariant (Fixture *f)
   g_assert_cmpint (s.sold + s.reserved + s.allotted, <=, s.quota);
   g_assert_cmpint (s.available, ==, s.quota - s.sold - s.reserved - s.allotted);
   return s;
-}
-
-static void
-append_json (GString   *picture,
-             JsonArray *array)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), array);
-  g_autofree char *json = NULL;
-
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, node);
-  json = json_generator_to_data (generator, NULL);
-  g_string_append_printf (picture, "%s\n", json);
-}
-
-/* Everything the stores must agree on: conferences and the log's shape
- * (store_picture), seat counts, and every order in full. No field of these
- * is volatile: all of it comes from the server's events. */
-static char *
-full_picture (CcmStore *store)
-{
-  g_autofree char *base = store_picture (store);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) seats = ccm_seat_views_list (store, SLUG, &error);
-  g_autoptr(JsonArray) orders = NULL;
-  g_autoptr(JsonArray) details = json_array_new ();
-  GString *picture = g_string_new (base);
-
-  g_assert_no_error (error);
-  orders = ccm_order_views_list (store, SLUG, NULL, 0, 0, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < json_array_get_length (orders); i++)
-    {
-      JsonObject *row = json_array_get_object_element (orders, i);
-
-      json_array_add_object_element (details, order_of (store, ccm_json_string (row, "order_id")));
-    }
-
-  append_json (picture, seats);
-  append_json (picture, orders);
-  append_json (picture, details);
-  return g_string_free (picture, FALSE);
-}
-
-static char *
-full_picture_of_path (const char *path)
-{
-  g_autoptr(CcmStore) store = open_store (path);
-
-  return full_picture (store);
-}
-
-static char *
-full_picture_of_server (Fixture *f)
-{
-  g_autoptr(CcmStore) store = open_server_store (f);
-
-  return full_picture (store);
 }
 
 /* Whether a list has an item with both members at these values. */
@@ -408,12 +336,12 @@ test_three_desks (Fixture       *f,
   g_clear_object (&server_store);
 
   /* Every store shows the same. */
-  server = full_picture_of_server (f);
+  server = full_picture_of_server (f, SLUG);
   g_assert_cmpint (count_type (server, "OrderPlaced"), ==, 8);
   g_assert_cmpint (count_type (server, "OrderConfirmed"), ==, 4);
   for (guint i = 0; i < G_N_ELEMENTS (desks); i++)
     {
-      g_autofree char *picture = full_picture_of_path (desks[i]);
+      g_autofree char *picture = full_picture_of_path (desks[i], SLUG);
 
       g_assert_cmpint (pending_of (desks[i]), ==, 0);
       g_assert_cmpstr (picture, ==, server);
