@@ -271,6 +271,7 @@ typedef struct
   guint      resets;
   guint      pages;
   gboolean   requeued;
+  gboolean   starting_over; /* a new epoch: the next rebase replaces everything */
   GPtrArray *pulled;       /* CcmEvent, pulled but not yet applied */
   char      *cookie;       /* the cookie after them */
 } Round;
@@ -561,7 +562,8 @@ add_page (Round      *round,
 }
 
 /* Rebases the store on the events pulled so far, in one transaction with
- * the cookie after them. */
+ * the cookie after them. After a new epoch, the same transaction first
+ * drops what the old one confirmed: until then the desk keeps showing it. */
 static gboolean
 apply_pulled (CcmSyncClient  *self,
               Round          *round,
@@ -581,20 +583,25 @@ apply_pulled (CcmSyncClient  *self,
     return FALSE;
   results = take_results (round, position, last_page);
 
-  if (events->len == 0 && results->len == 0)
+  if (events->len == 0 && results->len == 0 && !round->starting_over)
     return ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error);
 
-  g_debug ("Rebasing on %u events and %u results, up to %s", events->len, results->len, cookie);
+  g_debug ("Rebasing on %u events and %u results, up to %s%s", events->len, results->len, cookie,
+           round->starting_over ? ", from nothing" : "");
   if (!ccm_store_begin (self->store, error))
     return FALSE;
-  if (!ccm_store_rebase (self->store, events, results, error) ||
+  if ((round->starting_over && !ccm_store_reset_confirmed (self->store, error)) ||
+      !ccm_store_rebase (self->store, events, results, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error))
     {
       ccm_store_rollback (self->store);
       /* Not recorded: the next round pushes them again and gets them back. */
       return FALSE;
     }
-  return ccm_store_commit (self->store, error);
+  if (!ccm_store_commit (self->store, error))
+    return FALSE;
+  round->starting_over = FALSE;
+  return TRUE;
 }
 
 static void
@@ -624,7 +631,10 @@ pull_cb (GObject      *source,
   if (reset)
     {
       /* A new epoch: the server was restored. Start over from it; the
-       * command log stays, and its pending commands are pushed again. */
+       * command log stays, and its pending commands are pushed again. The
+       * old epoch's confirmed events stay in view until the new epoch's
+       * replace them in one transaction (apply_pulled): a round that fails
+       * meanwhile must not leave the desk with nothing to show. */
       g_message ("The server at %s started a new epoch; pulling everything again",
                  self->server_url);
       if (++round->resets > 2)
@@ -638,16 +648,10 @@ pull_cb (GObject      *source,
       /* What this round pulled from the old epoch is not to be applied. */
       g_ptr_array_set_size (round->pulled, 0);
       g_clear_pointer (&round->cookie, g_free);
-      if (!ccm_store_begin (self->store, &error))
-        goto fail;
-      if ((last_seq >= 0 && !ccm_store_requeue (self->store, last_seq + 1, &error)) ||
-          !ccm_store_reset_confirmed (self->store, &error) ||
-          !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, NULL, &error))
-        {
-          ccm_store_rollback (self->store);
-          goto fail;
-        }
-      if (!ccm_store_commit (self->store, &error))
+      round->starting_over = TRUE;
+      /* Requeued commands replay harmlessly on the old confirmed layer:
+       * their ids already ran there. */
+      if (last_seq >= 0 && !ccm_store_requeue (self->store, last_seq + 1, &error))
         goto fail;
 
       /* Push what the restored server lacks, then pull everything. */
@@ -699,7 +703,8 @@ pull_next (GTask *task)
   g_autoptr(JsonObject) body = json_object_new ();
   Round *round = g_task_get_task_data (task);
   g_autofree char *cookie = round->cookie != NULL ? g_strdup (round->cookie)
-                                                  : ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
+                           : round->starting_over ? NULL
+                           : ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
 
   if (g_task_return_error_if_cancelled (task))
     {

@@ -1140,6 +1140,99 @@ test_restored_server (Fixture       *f,
   g_assert_cmpint (pending_of (a), ==, 0);
 }
 
+/* A stand-in for a restored server that tells the desk to start over and
+ * then falls over: every request after that pull answers 503. */
+static void
+falling_server_cb (SoupServer        *server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  guint *pulls = user_data;
+  g_autofree char *body = NULL;
+  guint status = 200;
+
+  if (g_str_equal (path, "/v1/token"))
+    body = g_strdup_printf ("{\"token\": \"t\", \"expires_at\": %" G_GINT64_FORMAT "}",
+                            g_get_real_time () + CCM_PROTOCOL_TOKEN_TTL);
+  else if (g_str_equal (path, "/v1/pull") && (*pulls)++ == 0)
+    body = g_strdup ("{\"reset\": true, \"epoch\": \"restored\", \"cookie\": \"restored:0\", "
+                     "\"last_seq\": 1}");
+  else
+    {
+      status = 503;
+      body = g_strdup ("{\"error\": \"internal\", \"message\": \"Down again.\", \"field\": null}");
+    }
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+/* The desk hears of a new epoch, and the round fails before it has the new
+ * epoch's events: it keeps showing what the old epoch confirmed, and its
+ * commands, until a pull replaces them in one transaction. (Found by the
+ * fault test: the desk dropped its confirmed layer at once, and a network
+ * failure next left it with no conference at all until a sync succeeded.) */
+static void
+test_restart_interrupted (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *cookie = NULL, *after = NULL, *stub_url = NULL;
+  g_autofree char *server = NULL, *pa = NULL;
+  g_autoptr(SoupServer) stub = soup_server_new (NULL, NULL);
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(JsonArray) conferences = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  CcmSyncClient *client;
+  GSList *listeners;
+  guint pulls = 0;
+
+  enroll_path (f, a, "admin");
+  create_conference (f, a, "devcon");
+  sync_path_ok (a);
+
+  soup_server_add_handler (stub, NULL, falling_server_cb, &pulls, NULL);
+  g_assert_true (soup_server_listen_local (stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  listeners = soup_server_get_listeners (stub);
+  address = g_socket_get_local_address (listeners->data, &error);
+  g_assert_no_error (error);
+  g_slist_free (listeners);
+  stub_url = g_strdup_printf ("http://127.0.0.1:%u",
+                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+
+  store = open_store (a);
+  cookie = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
+  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, stub_url, &error));
+  client = ccm_sync_client_new (store);
+  g_assert_false (client_sync (client, &error));
+  g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INTERNAL);
+  g_clear_error (&error);
+  client_free (client);
+  g_assert_cmpuint (pulls, ==, 1);
+
+  /* Still the conference, and the old epoch's cookie; commands 2 and 3,
+   * which the "restored" server lacks, are pending again. */
+  conferences = ccm_conference_views_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (conferences), ==, 1);
+  after = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
+  g_assert_cmpstr (after, ==, cookie);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 2);
+
+  /* Back with the real server, which has them: answered as duplicates. */
+  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, f->url, &error));
+  g_clear_object (&store);
+  sync_path_ok (a);
+  server = server_picture (f);
+  pa = path_picture (a);
+  g_assert_cmpstr (pa, ==, server);
+  g_assert_cmpint (pending_of (a), ==, 0);
+  g_assert_cmpint (count_type (server, "ConferencePublished"), ==, 1);
+}
+
 /* Two laptops rename the same conference offline (DESIGN §5.3): the later
  * one by server order wins, and the conflict shows on the server's list and
  * on both laptops' attention lists. */
@@ -1213,6 +1306,7 @@ main (int    argc,
   ADD ("/client/backoff", test_backoff);
   ADD ("/client/tls", test_tls);
   ADD ("/client/restored-server", test_restored_server);
+  ADD ("/client/restart-interrupted", test_restart_interrupted);
   ADD ("/client/concurrent-rename", test_concurrent_rename);
 
   return g_test_run ();
