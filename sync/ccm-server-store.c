@@ -1434,9 +1434,8 @@ apply_command (CcmServerStore        *self,
  * seats of an order between two syncs had each step accepted because the
  * one before had its effects, and a quota cut followed by an allotment
  * grant in one batch let the grant take seats the cut had removed. Each
- * command sent
- * is a savepoint of its own; one that fails stays in the outbox for the
- * next dispatch. */
+ * command sent is a savepoint of its own; one that fails stays in the
+ * outbox for the next dispatch. */
 static void
 dispatch_reactions (CcmServerStore *self)
 {

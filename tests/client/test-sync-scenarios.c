@@ -567,8 +567,8 @@ test_offline_walk_up (Fixture       *f,
   for (guint i = 0; i < 2; i++)
     g_assert_nonnull (ccm_json_string (json_array_get_object_element (attendees, i), "email"));
 
-  server = full_picture_of_server (f);
-  mine = full_picture_of_path (desk);
+  server = full_picture_of_server (f, SLUG);
+  mine = full_picture_of_path (desk, SLUG);
   g_assert_cmpstr (mine, ==, server);
 }
 
