@@ -88,6 +88,7 @@ ccm_sync_error_status (const GError *error)
     [CCM_SYNC_ERROR_RATE_LIMITED] = 429,
     [CCM_SYNC_ERROR_INTERNAL] = 500,
     [CCM_SYNC_ERROR_FORBIDDEN] = 403,
+    [CCM_SYNC_ERROR_TOKEN_EXPIRED] = 401,
   };
 
   g_return_val_if_fail (error != NULL, 500);
@@ -116,6 +117,7 @@ ccm_sync_error_name (const GError *error)
     [CCM_SYNC_ERROR_RATE_LIMITED] = "rate-limited",
     [CCM_SYNC_ERROR_INTERNAL] = "internal",
     [CCM_SYNC_ERROR_FORBIDDEN] = "forbidden",
+    [CCM_SYNC_ERROR_TOKEN_EXPIRED] = "unauthorized",
   };
   /* The same words as `contoso --json` uses for rejections. */
   static const char *const domain_names[] = {

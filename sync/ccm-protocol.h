@@ -44,6 +44,9 @@ typedef enum
   CCM_SYNC_ERROR_INTERNAL,         /* 500: the server's store failed */
   CCM_SYNC_ERROR_FORBIDDEN,        /* 403 that is not the server's "revoked" (a proxy's):
                                     * the server never sends it, the client never wipes on it */
+  CCM_SYNC_ERROR_TOKEN_EXPIRED,    /* 401 "unauthorized" on the wire, like any bad token; the
+                                    * server's own token run out: not a failed authentication
+                                    * (only the client that held it can show it) */
 } CcmSyncError;
 
 GQuark       ccm_sync_error_quark          (void);

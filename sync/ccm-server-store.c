@@ -995,7 +995,7 @@ ccm_server_store_authenticate (CcmServerStore  *self,
     }
   if (expires_at <= ccm_server_store_now (self))
     {
-      ccm_sync_error_set (error, CCM_SYNC_ERROR_UNAUTHORIZED, "Authorization",
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_TOKEN_EXPIRED, "Authorization",
                           _("The bearer token has expired; get a new one from /v1/token."));
       return NULL;
     }
