@@ -450,6 +450,19 @@ meta_get (CcmStore   *store,
 }
 
 static gboolean
+meta_delete (CcmStore    *store,
+             const char  *key,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = ccm_store_prepare (store, "DELETE FROM meta WHERE key = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  return ccm_store_step_done (store, stmt, error);
+}
+
+static gboolean
 meta_set (CcmStore    *store,
           const char  *key,
           const char  *value,
@@ -473,6 +486,7 @@ migrate (CcmServerStore  *self,
 {
   g_autofree char *text = NULL;
   g_autofree char *version_text = NULL;
+  g_autofree char *renew = NULL;
   guint64 version = 0;
 
   if (!ccm_store_begin (self->store, error))
@@ -499,7 +513,17 @@ migrate (CcmServerStore  *self,
   if (!meta_set (self->store, "sync_schema_version", version_text, error))
     goto fail;
 
+  /* A backup is marked to start a new epoch when a server opens it: every
+   * time it is put in place, so restoring the same backup twice still
+   * tells the devices that synced with the first copy to start over. */
   self->epoch = meta_get (self->store, "sync_epoch");
+  renew = meta_get (self->store, "sync_epoch_renew");
+  if (renew != NULL)
+    {
+      g_clear_pointer (&self->epoch, g_free);
+      if (!meta_delete (self->store, "sync_epoch_renew", error))
+        goto fail;
+    }
   if (self->epoch == NULL)
     {
       self->epoch = ccm_id_new (ccm_clock_now (ccm_store_get_clock (self->store)));
@@ -1854,7 +1878,8 @@ ccm_server_store_backup (CcmServerStore  *self,
       goto fail;
     }
 
-  /* Prove the copy opens as a store, and give it its own epoch. */
+  /* Prove the copy opens as a store, give it an epoch of its own, and mark
+   * it to take a new one each time a server opens it (each restore). */
   copy_store = ccm_store_open (path, ccm_store_get_registry (self->store),
                                ccm_store_get_clock (self->store), error);
   if (copy_store == NULL)
@@ -1863,7 +1888,8 @@ ccm_server_store_backup (CcmServerStore  *self,
   if (copy == NULL)
     goto fail;
   epoch = ccm_id_new (ccm_server_store_now (self));
-  if (!meta_set (copy_store, "sync_epoch", epoch, error))
+  if (!meta_set (copy_store, "sync_epoch", epoch, error) ||
+      !meta_set (copy_store, "sync_epoch_renew", "1", error))
     goto fail;
   return TRUE;
 

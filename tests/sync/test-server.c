@@ -1355,8 +1355,6 @@ test_backup (Fixture       *f,
   const char *args[] = { "backup", "--data", f->dir, copy, NULL };
   g_autoptr(CcmClock) clock = ccm_clock_new_system ();
   g_autoptr(CcmRegistry) registry = ccm_server_registry_new ();
-  g_autoptr(CcmStore) store = NULL;
-  g_autoptr(CcmServerStore) server_store = NULL;
   g_autoptr(JsonObject) hello = NULL;
   g_autoptr(GError) error = NULL;
   guint status = 0, n_events = count_events (f, admin);
@@ -1365,14 +1363,48 @@ test_backup (Fixture       *f,
   /* Never over an existing file. */
   g_assert_cmpint (run_cli (f, NULL, args), ==, 3);
 
-  store = ccm_store_open (copy, registry, clock, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (ccm_store_count_events (store), ==, n_events);
-  server_store = ccm_server_store_new (store, &error);
-  g_assert_no_error (error);
   hello = request (f, "GET", "/v1/hello", NULL, NULL, &status);
-  g_assert_cmpstr (ccm_server_store_get_epoch (server_store), !=,
-                   json_object_get_string_member (hello, "epoch"));
+
+  /* Each time the backup is put in place it starts a new epoch: restoring
+   * the same backup twice tells the devices that synced with the first
+   * copy to start over too. */
+  {
+    g_autofree char *contents = NULL;
+    char *epochs[2] = { NULL, NULL };
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (copy, &contents, &length, NULL));
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("restored-%u.db", i);
+        g_autofree char *restored = g_build_filename (f->dir, name, NULL);
+        g_autoptr(CcmStore) opened = NULL;
+        g_autoptr(CcmServerStore) opened_server = NULL;
+        g_autoptr(CcmStore) again = NULL;
+        g_autoptr(CcmServerStore) again_server = NULL;
+
+        g_assert_true (g_file_set_contents (restored, contents, length, NULL));
+        opened = ccm_store_open (restored, registry, clock, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (ccm_store_count_events (opened), ==, n_events);
+        opened_server = ccm_server_store_new (opened, &error);
+        g_assert_no_error (error);
+        epochs[i] = g_strdup (ccm_server_store_get_epoch (opened_server));
+        g_assert_cmpstr (epochs[i], !=, json_object_get_string_member (hello, "epoch"));
+        g_clear_object (&opened_server);
+        g_clear_object (&opened);
+
+        /* Once in place, it keeps its epoch from one start to the next. */
+        again = ccm_store_open (restored, registry, clock, &error);
+        g_assert_no_error (error);
+        again_server = ccm_server_store_new (again, &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (ccm_server_store_get_epoch (again_server), ==, epochs[i]);
+      }
+    g_assert_cmpstr (epochs[0], !=, epochs[1]);
+    g_free (epochs[0]);
+    g_free (epochs[1]);
+  }
 }
 
 static void
