@@ -16,7 +16,6 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#include <glib/gstdio.h>
 #include <locale.h>
 
 #include "ccm-conference-dialog.h"
@@ -325,29 +324,14 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
-  const char *bin = g_getenv ("CONTOSO_BIN");
-  int status, wait_status = 0;
+  int status;
 
   setlocale (LC_ALL, "");
   g_setenv ("CONTOSO_NOW", "2026-05-01T09:00:00Z", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  g_assert_nonnull (bin);
-  dir = g_dir_make_tmp ("ccm-a11y-XXXXXX", &error);
-  g_assert_no_error (error);
-  store_path = g_build_filename (dir, "store.db", NULL);
-  {
-    const char *fill[] = { bin, "--store", store_path, "demo", "--orders", "150",
-                           "--slug", "demo", "--seed", "3", NULL };
-
-    g_assert_true (g_spawn_sync (NULL, (char **) fill, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                                 NULL, NULL, &wait_status, &error));
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
-  }
+  store_path = ui_test_demo_store (150, "demo", 3);
 
   g_test_add ("/ui/a11y/pages", Fixture, NULL, fixture_set_up, test_pages, fixture_tear_down);
   g_test_add ("/ui/a11y/registration", Fixture, NULL, fixture_set_up, test_registration,
@@ -355,15 +339,7 @@ main (int    argc,
   g_test_add ("/ui/a11y/dialogs", Fixture, NULL, fixture_set_up, test_dialogs, fixture_tear_down);
   status = g_test_run ();
 
-  {
-    g_autofree char *wal = g_strconcat (store_path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (store_path, "-shm", NULL);
-
-    g_unlink (store_path);
-    g_unlink (wal);
-    g_unlink (shm);
-    g_rmdir (dir);
-  }
+  ui_test_remove_store (store_path);
   g_free (store_path);
   return status;
 }

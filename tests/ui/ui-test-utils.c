@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <glib/gstdio.h>
+
 #include "ui-test-utils.h"
 
 void
@@ -33,4 +35,45 @@ ui_test_wait_for_frame (GtkWidget *widget)
     g_main_context_iteration (NULL, TRUE);
   g_signal_handler_disconnect (clock, id);
   ui_test_iterate ();
+}
+
+char *
+ui_test_demo_store (guint       orders,
+                    const char *slug,
+                    guint       seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ccm-ui-demo-XXXXXX", &error);
+  g_autofree char *orders_text = g_strdup_printf ("%u", orders);
+  g_autofree char *seed_text = g_strdup_printf ("%u", seed);
+  const char *bin = g_getenv ("CONTOSO_BIN");
+  char *path;
+  int wait_status = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bin);
+  path = g_build_filename (dir, "store.db", NULL);
+  {
+    const char *fill[] = { bin, "--store", path, "demo", "--orders", orders_text,
+                           "--slug", slug, "--seed", seed_text, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) fill, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                                 NULL, NULL, &wait_status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  }
+  return path;
+}
+
+void
+ui_test_remove_store (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
 }

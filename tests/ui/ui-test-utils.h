@@ -13,5 +13,12 @@ G_BEGIN_DECLS
 void ui_test_iterate         (void);
 /* Until widget's window has drawn a frame after now, then iterates. */
 void ui_test_wait_for_frame  (GtkWidget *widget);
+/* A new store in a new temporary folder, filled by the built `contoso demo`
+ * (CONTOSO_BIN) with about orders orders of conference slug; its path. */
+char *ui_test_demo_store     (guint       orders,
+                              const char *slug,
+                              guint       seed);
+/* Deletes such a store, its -wal and -shm, and its folder. */
+void  ui_test_remove_store   (const char *path);
 
 G_END_DECLS
