@@ -178,13 +178,157 @@ ccm_json_set_string_or_null (JsonObject *object,
     json_object_set_null_member (object, member);
 }
 
+/* Compact JSON text, as json-glib's generator writes it (members in the
+ * order they were set, no white space), without a generator object and its
+ * properties for every event, outcome and command the store writes. */
+static void
+append_string (GString    *out,
+               const char *text)
+{
+  const char *run = text, *p;
+
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:   g_string_append_printf (out, "\\u%04x", c); break;
+        }
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char digits[24];
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+  guint n = sizeof digits;
+
+  do
+    {
+      digits[--n] = '0' + magnitude % 10;
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    digits[--n] = '-';
+  g_string_append_len (out, digits + n, sizeof digits - n);
+}
+
+static void append_node (GString *out, JsonNode *node);
+
+static void
+append_object (GString    *out,
+               JsonObject *object)
+{
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member, &node))
+    {
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      append_string (out, member);
+      g_string_append_c (out, ':');
+      append_node (out, node);
+    }
+  g_string_append_c (out, '}');
+}
+
+static void
+append_node (GString  *out,
+             JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      append_object (out, json_node_get_object (node));
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          append_int (out, json_node_get_int (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node));
+            g_string_append (out, buf);
+            /* A double stays a double when read back. */
+            if (strpbrk (buf, ".eE") == NULL)
+              g_string_append (out, ".0");
+          }
+          break;
+        case G_TYPE_STRING:
+          if (json_node_get_string (node) != NULL)
+            {
+              append_string (out, json_node_get_string (node));
+              break;
+            }
+          G_GNUC_FALLTHROUGH;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
 char *
 ccm_json_to_string (JsonObject *object)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  GString *out = g_string_sized_new (256);
 
-  json_node_set_object (node, object);
-  return json_to_string (node, FALSE);
+  append_object (out, object);
+  return g_string_free (out, FALSE);
 }
 
 /* json-glib 1.6 takes "{}{}" (several top-level values) for the last one

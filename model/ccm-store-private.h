@@ -8,9 +8,21 @@
 
 G_BEGIN_DECLS
 
+/* From this many events on, a rebuild decodes the log on a second thread. */
+#define CCM_STORE_REPLAY_THREADED_FROM 1024
+
 CcmOutcome *ccm_store_execute_in_transaction (CcmStore    *self,
                                               CcmCommand  *command,
                                               GError     **error);
+/* The same, for a command id the caller found has not run. */
+CcmOutcome *ccm_store_execute_new_in_transaction (CcmStore    *self,
+                                                  CcmCommand  *command,
+                                                  GError     **error);
+/* The outcome a command id had, or NULL in *outcome if it never ran. */
+gboolean    ccm_store_lookup_outcome         (CcmStore     *self,
+                                              const char   *command_id,
+                                              CcmOutcome  **outcome,
+                                              GError      **error);
 void        ccm_store_forget_states          (CcmStore    *self);
 void        ccm_store_mark_changed           (CcmStore    *self);
 gboolean    ccm_store_append_confirmed       (CcmStore    *self,

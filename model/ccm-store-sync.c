@@ -254,32 +254,6 @@ out:
   return g_steal_pointer (&outcome);
 }
 
-/* A command id that ran here (or runs tentatively) has its outcome in the
- * commands table. */
-static gboolean
-already_ran (CcmStore    *self,
-             const char  *command_id,
-             gboolean    *ran,
-             GError     **error)
-{
-  sqlite3_stmt *stmt;
-  int rc;
-
-  stmt = ccm_store_prepare (self, "SELECT 1 FROM commands WHERE command_id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, command_id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      ccm_store_set_sqlite_error (self, error, rc, "looking up a command");
-      return FALSE;
-    }
-  *ran = rc == SQLITE_ROW;
-  return TRUE;
-}
-
 static gboolean
 log_command (CcmStore          *self,
              CcmCommand        *command,
@@ -317,7 +291,7 @@ ccm_store_submit (CcmStore    *self,
                   GError     **error)
 {
   g_autoptr(CcmOutcome) outcome = NULL;
-  gboolean enrolled, ran = FALSE;
+  gboolean enrolled;
   gint64 seq = 0;
 
   g_return_val_if_fail (CCM_IS_STORE (self), NULL);
@@ -331,13 +305,14 @@ ccm_store_submit (CcmStore    *self,
   if (!ccm_store_begin (self, error))
     return NULL;
 
-  /* The same command id again: its first answer, nothing written. */
-  if (!already_ran (self, command->command_id, &ran, error))
+  /* The same command id again (it ran here, or runs tentatively): its
+   * first answer, nothing written. */
+  if (!ccm_store_lookup_outcome (self, command->command_id, &outcome, error))
     goto fail;
-  if (ran)
+  if (outcome != NULL)
     {
       ccm_store_rollback (self);
-      return ccm_store_execute (self, command, error);
+      return g_steal_pointer (&outcome);
     }
 
   enrolled = ccm_store_is_enrolled (self);
@@ -353,15 +328,9 @@ ccm_store_submit (CcmStore    *self,
     }
   else
     {
-      if (!ccm_store_begin (self, error))
-        goto fail;
-      outcome = ccm_store_execute_in_transaction (self, command, error);
-      if (outcome == NULL)
-        {
-          ccm_store_rollback (self);
-          goto fail;
-        }
-      if (!ccm_store_commit (self, error) ||
+      /* Nothing was written yet: a rejection rolls back the one level. */
+      outcome = ccm_store_execute_new_in_transaction (self, command, error);
+      if (outcome == NULL ||
           !log_command (self, command, "applied", outcome, &seq, error))
         goto fail;
     }

@@ -382,6 +382,28 @@ query_int (CcmStore   *self,
   return value;
 }
 
+/* Begins, commits and releases run on every command: their statements are
+ * prepared once, like any other. */
+static gboolean
+run_control (CcmStore    *self,
+             const char  *sql,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = ccm_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "starting or ending a transaction");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Transactions nest through savepoints: a timer's command runs inside the
  * transaction that consumes the timer. */
 gboolean
@@ -394,7 +416,7 @@ ccm_store_begin (CcmStore  *self,
 
   sql = self->depth == 0 ? g_strdup ("BEGIN IMMEDIATE")
                          : g_strdup_printf ("SAVEPOINT s%u", self->depth);
-  if (!ccm_store_exec (self, sql, error))
+  if (!run_control (self, sql, error))
     return FALSE;
   g_array_set_size (self->marks, self->depth);
   g_array_append_val (self->marks, self->changed);
@@ -478,7 +500,7 @@ ccm_store_commit (CcmStore  *self,
 
   sql = self->depth == 1 ? g_strdup ("COMMIT")
                          : g_strdup_printf ("RELEASE s%u", self->depth - 1);
-  if (!ccm_store_exec (self, sql, error))
+  if (!run_control (self, sql, error))
     {
       ccm_store_rollback (self);
       return FALSE;
@@ -981,25 +1003,26 @@ column_dup (sqlite3_stmt *stmt,
 /* Fills an event from a row. Stream id and the ids point into the row
  * (valid until the next step); type and payload are the event's own, since
  * upcasters may replace them. */
-static gboolean
-fill_event_from_row (CcmStore      *self,
-                     sqlite3_stmt  *stmt,
-                     CcmEvent      *event,
-                     GError       **error)
+/* Reads a stored payload with `parser` (reused: each payload object is
+ * referenced out of it). */
+static JsonObject *
+decode_payload (CcmStore     *self,
+                JsonParser   *parser,
+                gint64        position,
+                const char   *text,
+                gssize        length,
+                GError      **error)
 {
   g_autoptr(GError) local_error = NULL;
   JsonObject *payload = NULL;
   JsonNode *root;
 
-  /* The parser is reused; each payload object is referenced out of it. */
-  if (!ccm_json_is_one_object ((const char *) sqlite3_column_text (stmt, 5),
-                               sqlite3_column_bytes (stmt, 5)))
+  if (!ccm_json_is_one_object (text, length))
     g_set_error_literal (&local_error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                          _("it is not a JSON object"));
-  else if (json_parser_load_from_data (self->parser, (const char *) sqlite3_column_text (stmt, 5),
-                                       sqlite3_column_bytes (stmt, 5), &local_error))
+  else if (json_parser_load_from_data (parser, text, length, &local_error))
     {
-      root = json_parser_get_root (self->parser);
+      root = json_parser_get_root (parser);
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
         payload = json_object_ref (json_node_get_object (root));
       else
@@ -1007,13 +1030,25 @@ fill_event_from_row (CcmStore      *self,
                              _("it is not a JSON object"));
     }
   if (payload == NULL)
-    {
-      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CORRUPT,
-                   _("The event at position %lld of %s has an unreadable payload: %s."),
-                   (long long) sqlite3_column_int64 (stmt, 0),
-                   self->path, local_error->message);
-      return FALSE;
-    }
+    g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_CORRUPT,
+                 _("The event at position %lld of %s has an unreadable payload: %s."),
+                 (long long) position, self->path, local_error->message);
+  return payload;
+}
+
+static gboolean
+fill_event_from_row (CcmStore      *self,
+                     sqlite3_stmt  *stmt,
+                     CcmEvent      *event,
+                     GError       **error)
+{
+  JsonObject *payload;
+
+  payload = decode_payload (self, self->parser, sqlite3_column_int64 (stmt, 0),
+                            (const char *) sqlite3_column_text (stmt, 5),
+                            sqlite3_column_bytes (stmt, 5), error);
+  if (payload == NULL)
+    return FALSE;
 
   event->payload = payload;
   event->type = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
@@ -1516,6 +1551,7 @@ typedef struct
 {
   char *stream_id;
   const CcmAggregate *aggregate;
+  gint64 version;                /* the stream's version when it was loaded */
 } LoadRecord;
 
 static void
@@ -1585,6 +1621,7 @@ load_state (gpointer             user_data,
   record = g_new0 (LoadRecord, 1);
   record->stream_id = g_strdup (stream_id);
   record->aggregate = aggregate;
+  record->version = version;
   g_ptr_array_add (scope->streams, record);
 
   *state_out = state;
@@ -1653,11 +1690,11 @@ keep_states (CcmStore         *self,
     }
 }
 
-static gboolean
-lookup_outcome (CcmStore     *self,
-                const char   *command_id,
-                CcmOutcome  **outcome,
-                GError      **error)
+gboolean
+ccm_store_lookup_outcome (CcmStore     *self,
+                          const char   *command_id,
+                          CcmOutcome  **outcome,
+                          GError      **error)
 {
   sqlite3_stmt *stmt;
   g_autoptr(JsonObject) json = NULL;
@@ -1723,11 +1760,13 @@ record_outcome (CcmStore          *self,
 }
 
 /* The one command path. Inside a transaction (nesting allowed): look up the
- * command id, load and fold the target stream, decide, append, project,
- * react, record the outcome. A rejection rolls everything back. */
-CcmOutcome *
-ccm_store_execute_in_transaction (CcmStore    *self,
+ * command id (unless the caller just did), load and fold the target stream,
+ * decide, append, project, react, record the outcome. A rejection rolls
+ * everything back. */
+static CcmOutcome *
+execute_in_transaction (CcmStore    *self,
                         CcmCommand  *command,
+                        gboolean     look_up_id,
                         GError     **error)
 {
   const CcmCommandHandler *handler;
@@ -1748,10 +1787,13 @@ ccm_store_execute_in_transaction (CcmStore    *self,
       return NULL;
     }
 
-  if (!lookup_outcome (self, command->command_id, &outcome, error))
-    return NULL;
-  if (outcome != NULL)
-    return g_steal_pointer (&outcome);
+  if (look_up_id)
+    {
+      if (!ccm_store_lookup_outcome (self, command->command_id, &outcome, error))
+        return NULL;
+      if (outcome != NULL)
+        return g_steal_pointer (&outcome);
+    }
 
   ccm_registry_check_personal_data (self->registry, CCM_RECORD_COMMAND, command->type);
 
@@ -1774,8 +1816,18 @@ ccm_store_execute_in_transaction (CcmStore    *self,
       return NULL;
     }
 
+  /* A stream loaded for the decision is appended to from the version it was
+   * loaded at: the write lock has been held since, so no need to look again. */
   events = ccm_decide_context_get_events (ctx);
   versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      LoadRecord *record = g_ptr_array_index (loaded, i);
+
+      if (!g_hash_table_contains (versions, record->stream_id))
+        g_hash_table_insert (versions, g_strdup (record->stream_id),
+                             g_memdup2 (&record->version, sizeof record->version));
+    }
   if (!append_events (self, events, versions, command, error))
     return NULL;
 
@@ -1794,6 +1846,22 @@ ccm_store_execute_in_transaction (CcmStore    *self,
 
   keep_states (self, &scope, ctx, events, versions);
   return g_steal_pointer (&outcome);
+}
+
+CcmOutcome *
+ccm_store_execute_in_transaction (CcmStore    *self,
+                                  CcmCommand  *command,
+                                  GError     **error)
+{
+  return execute_in_transaction (self, command, TRUE, error);
+}
+
+CcmOutcome *
+ccm_store_execute_new_in_transaction (CcmStore    *self,
+                                      CcmCommand  *command,
+                                      GError     **error)
+{
+  return execute_in_transaction (self, command, FALSE, error);
 }
 
 CcmOutcome *
@@ -1871,6 +1939,204 @@ set_projection_version (CcmStore             *self,
   return ccm_store_step_done (self, stmt, error);
 }
 
+/* A long replay runs on two threads: one steps through the log and decodes
+ * the payloads, the other feeds the projections, so decoding a batch of
+ * events overlaps with projecting the one before. The decoding thread reads
+ * through a connection of its own, which sees the log as last committed:
+ * the threads are used only when the replay's transaction is the only one
+ * open, which writes read models and leaves the log as it was. */
+#define REPLAY_BATCH 128
+#define REPLAY_BATCHES 4
+
+/* Texts of a row, copied under the lock into one buffer; the event's
+ * stream id and ids then point into it (type and payload are its own, as
+ * upcasters may replace them). */
+enum { TEXT_STREAM, TEXT_TYPE, TEXT_PAYLOAD, TEXT_COMMAND, TEXT_CORRELATION, TEXT_DEVICE, N_TEXTS };
+
+static const int text_columns[N_TEXTS] = { 1, 3, 5, 6, 7, 8 };
+
+typedef struct
+{
+  CcmEvent events[REPLAY_BATCH];
+  gssize texts[REPLAY_BATCH][N_TEXTS]; /* offsets in arena, -1 for NULL */
+  GString *arena;
+  guint n;
+  gboolean last;
+  GError *error;
+} ReplayBatch;
+
+typedef struct
+{
+  CcmStore *store;
+  sqlite3 *db;                        /* the decoding thread's */
+  sqlite3_stmt *stmt;
+  GAsyncQueue *full;                  /* ReplayBatch*, decoded */
+  GAsyncQueue *empty;                 /* ReplayBatch*, to fill */
+  gint stop;
+} Replay;
+
+static void
+replay_batch_clear (ReplayBatch *batch)
+{
+  for (guint i = 0; i < batch->n; i++)
+    {
+      g_free (batch->events[i].type);
+      g_clear_pointer (&batch->events[i].payload, json_object_unref);
+    }
+  memset (batch->events, 0, sizeof batch->events);
+  g_string_truncate (batch->arena, 0);
+  batch->n = 0;
+  batch->last = FALSE;
+  g_clear_error (&batch->error);
+}
+
+static const char *
+batch_text (ReplayBatch *batch,
+            guint        i,
+            guint        text)
+{
+  return batch->texts[i][text] < 0 ? NULL : batch->arena->str + batch->texts[i][text];
+}
+
+static gpointer
+replay_decode (gpointer data)
+{
+  Replay *replay = data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gboolean last = FALSE;
+
+  while (!last)
+    {
+      ReplayBatch *batch = g_async_queue_pop (replay->empty);
+      sqlite3_stmt *stmt = replay->stmt;
+      int rc = SQLITE_DONE;
+
+      /* Payloads are freed by the thread that made them: one thread's
+       * allocations freed by another cost both a lock. */
+      replay_batch_clear (batch);
+
+      if (!g_atomic_int_get (&replay->stop))
+        {
+          while (batch->n < REPLAY_BATCH && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              CcmEvent *event = &batch->events[batch->n];
+
+              event->position = sqlite3_column_int64 (stmt, 0);
+              event->stream_version = sqlite3_column_int64 (stmt, 2);
+              event->schema_version = sqlite3_column_int (stmt, 4);
+              event->recorded_at = sqlite3_column_int64 (stmt, 9);
+              for (guint t = 0; t < N_TEXTS; t++)
+                {
+                  const char *text = (const char *) sqlite3_column_text (stmt, text_columns[t]);
+
+                  batch->texts[batch->n][t] = text != NULL ? (gssize) batch->arena->len : -1;
+                  if (text != NULL)
+                    g_string_append_len (batch->arena, text,
+                                         sqlite3_column_bytes (stmt, text_columns[t]) + 1);
+                }
+              batch->n++;
+            }
+          if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            g_set_error (&batch->error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
+                         _("The store %s failed while %s: %s."), replay->store->path,
+                         "replaying the log", sqlite3_errmsg (replay->db));
+        }
+      last = rc != SQLITE_ROW;
+
+      for (guint i = 0; i < batch->n && batch->error == NULL; i++)
+        {
+          CcmEvent *event = &batch->events[i];
+          const char *payload = batch_text (batch, i, TEXT_PAYLOAD);
+
+          event->stream_id = (char *) batch_text (batch, i, TEXT_STREAM);
+          event->type = g_strdup (batch_text (batch, i, TEXT_TYPE));
+          event->command_id = (char *) batch_text (batch, i, TEXT_COMMAND);
+          event->correlation_id = (char *) batch_text (batch, i, TEXT_CORRELATION);
+          event->device_id = (char *) batch_text (batch, i, TEXT_DEVICE);
+          event->payload = decode_payload (replay->store, parser, event->position, payload,
+                                           payload != NULL ? (gssize) strlen (payload) : 0,
+                                           &batch->error);
+        }
+      if (batch->error != NULL)
+        last = TRUE;
+      batch->last = last;
+      g_async_queue_push (replay->full, batch);
+    }
+  return NULL;
+}
+
+/* Returns FALSE with *ran FALSE when no second connection could be had:
+ * the caller replays on one thread then. */
+static gboolean
+replay_threaded (CcmStore   *self,
+                 GPtrArray  *projections,
+                 gboolean   *ran,
+                 GError    **error)
+{
+  ReplayBatch *batches;
+  Replay replay = { 0, };
+  GThread *thread;
+  gboolean ok = TRUE, last = FALSE;
+
+  *ran = FALSE;
+  if (sqlite3_open_v2 (self->path, &replay.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK ||
+      sqlite3_busy_timeout (replay.db, 10000) != SQLITE_OK ||
+      sqlite3_prepare_v2 (replay.db, "SELECT " EVENT_COLUMNS " FROM events ORDER BY position",
+                          -1, &replay.stmt, NULL) != SQLITE_OK)
+    {
+      sqlite3_close_v2 (replay.db);
+      return FALSE;
+    }
+  *ran = TRUE;
+
+  replay.store = self;
+  replay.full = g_async_queue_new ();
+  replay.empty = g_async_queue_new ();
+  batches = g_new0 (ReplayBatch, REPLAY_BATCHES);
+  for (guint i = 0; i < REPLAY_BATCHES; i++)
+    {
+      batches[i].arena = g_string_sized_new (REPLAY_BATCH * 512);
+      g_async_queue_push (replay.empty, &batches[i]);
+    }
+
+  thread = g_thread_new ("ccm-replay", replay_decode, &replay);
+  while (!last)
+    {
+      ReplayBatch *batch = g_async_queue_pop (replay.full);
+
+      last = batch->last;
+      if (ok && batch->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&batch->error));
+          ok = FALSE;
+        }
+      for (guint i = 0; ok && i < batch->n; i++)
+        {
+          ccm_registry_upcast (self->registry, &batch->events[i]);
+          ok = apply_projections (self, &batch->events[i], projections, error);
+        }
+      /* After a failure the decoder is told to stop; its batches are
+       * taken until the last one, so that it never waits for room. */
+      if (!ok)
+        g_atomic_int_set (&replay.stop, TRUE);
+      g_async_queue_push (replay.empty, batch);
+    }
+
+  g_thread_join (thread);
+  sqlite3_finalize (replay.stmt);
+  sqlite3_close_v2 (replay.db);
+  g_async_queue_unref (replay.full);
+  g_async_queue_unref (replay.empty);
+  for (guint i = 0; i < REPLAY_BATCHES; i++)
+    {
+      replay_batch_clear (&batches[i]);
+      g_string_free (batches[i].arena, TRUE);
+    }
+  g_free (batches);
+  return ok;
+}
+
 /* Replays the whole log into the given projections, inside the caller's
  * transaction. One pass over the log feeds them all. */
 static gboolean
@@ -1885,6 +2151,14 @@ replay_into (CcmStore   *self,
     if (!drop_and_create (self, g_ptr_array_index (projections, i), error) ||
         !set_projection_version (self, g_ptr_array_index (projections, i), error))
       return FALSE;
+
+  if (self->depth == 1 && ccm_store_get_last_position (self) >= CCM_STORE_REPLAY_THREADED_FROM)
+    {
+      gboolean ran, ok = replay_threaded (self, projections, &ran, error);
+
+      if (ran)
+        return ok;
+    }
 
   /* A statement of its own: projections use the cached ones meanwhile. */
   rc = sqlite3_prepare_v2 (self->db,
