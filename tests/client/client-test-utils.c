@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "client-test-utils.h"
+#include "test-spawn.h"
 
 void
 run_free (Run *run)
@@ -15,7 +16,6 @@ run_free (Run *run)
 
 /* The server */
 
-/* A test that fails must not leave its server behind. */
 /* LeakSanitizer (GCC 12 and clang 14 alike) crashes with "Tracer caught
  * signal 11" while scanning the thread-local storage of a process that
  * loaded the gnutls TLS backend, so the sanitizer build leak-checks every
@@ -32,22 +32,16 @@ environ_without_leak_check (char **envp)
   return g_environ_setenv (envp, "ASAN_OPTIONS", value, TRUE);
 }
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 void
 server_start (Fixture *f)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autofree char *port = g_strdup_printf ("%u", f->port);
-  g_autofree char *line = NULL;
+  const char *argv[] = { g_getenv ("CONTOSO_SERVER_BIN"), "serve", "--port", port,
+                         "--data", f->data, "--tls-cert", f->tls_cert, "--tls-key", f->tls_key,
+                         NULL };
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (f->tls_cert != NULL)
     {
       g_auto(GStrv) envp = environ_without_leak_check (g_get_environ ());
@@ -59,25 +53,14 @@ server_start (Fixture *f)
     g_subprocess_launcher_setenv (launcher, "CONTOSO_NOW", f->now, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "CONTOSO_NOW");
-  if (f->tls_cert != NULL)
-    f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
-                                             "serve", "--port", port, "--data", f->data,
-                                             "--tls-cert", f->tls_cert, "--tls-key", f->tls_key,
-                                             NULL);
-  else
-    f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
-                                             "serve", "--port", port, "--data", f->data, NULL);
+  /* Without a certificate the arguments end before "--tls-cert". */
+  if (f->tls_cert == NULL)
+    argv[6] = NULL;
+  g_clear_pointer (&f->url, g_free);
+  f->server = test_server_spawnv (launcher, argv, &f->url, &error);
   g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, f->tls_cert != NULL ? "listening on https://127.0.0.1:"
-                                                          : "listening on http://127.0.0.1:"));
-
-  g_free (f->url);
-  f->url = g_strdup (line + strlen ("listening on "));
+  g_assert_true (g_str_has_prefix (f->url, f->tls_cert != NULL ? "https://127.0.0.1:"
+                                                               : "http://127.0.0.1:"));
   f->port = atoi (strrchr (f->url, ':') + 1);
 }
 
@@ -195,7 +178,7 @@ contoso_spawn (Fixture    *f,
                ...)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GPtrArray) argv = NULL;
   g_auto(GStrv) envp = contoso_environ (f);
   g_autoptr(GError) error = NULL;
@@ -207,7 +190,6 @@ contoso_spawn (Fixture    *f,
   va_end (ap);
 
   g_subprocess_launcher_set_environ (launcher, envp);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   return process;

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>

@@ -20,7 +20,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <gio/gunixinputstream.h>
@@ -37,6 +36,7 @@
 #include "ccm-seats.h"
 #include "load.h"
 #include "sync-harness.h"
+#include "test-spawn.h"
 
 #define WORKER_ARG        "--load-worker"
 #define N_CONFERENCES     2
@@ -802,12 +802,6 @@ typedef struct
   guint             first, count;
 } Child;
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 /* FALSE when the child went away. */
 static gboolean
 child_say (Child      *child,
@@ -881,7 +875,7 @@ child_start (const LoadOptions *o,
              guint              count)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+    test_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autofree char *first_text = g_strdup_printf ("%u", first);
   g_autofree char *count_text = g_strdup_printf ("%u", count);
@@ -891,7 +885,6 @@ child_start (const LoadOptions *o,
   g_autofree char *seed_text = g_strdup_printf ("%u", seed);
   Child *child = g_new0 (Child, 1);
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   child->first = first;
   child->count = count;
   child->process = g_subprocess_launcher_spawn (launcher, &error, exe, WORKER_ARG,

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "ccm-id.h"
 #include "ccm-server-store.h"
 #include "sync-harness.h"
+#include "test-spawn.h"
 
 void
 harness_must (gboolean  ok,
@@ -48,31 +48,18 @@ harness_server_bin (void)
 
 /* The server */
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 void
 harness_server_start (HarnessServer *s)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  const char *argv[] = { harness_server_bin (), "serve", "--port", "0", "--data", s->data, NULL };
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
 
   g_assert (s->server == NULL && s->data != NULL);
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  s->server = g_subprocess_launcher_spawn (launcher, &error, harness_server_bin (), "serve",
-                                           "--port", "0", "--data", s->data, NULL);
+  g_clear_pointer (&s->url, g_free);
+  s->server = test_server_spawnv (launcher, argv, &s->url, &error);
   harness_must (s->server != NULL, error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  harness_must (line != NULL && g_str_has_prefix (line, "listening on "), error);
-  g_free (s->url);
-  s->url = g_strdup (line + strlen ("listening on "));
 }
 
 void

@@ -9,7 +9,6 @@
  */
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <glib.h>
@@ -19,6 +18,7 @@
 #include "ccm-id.h"
 #include "ccm-json.h"
 #include "ccm-server-store.h"
+#include "test-spawn.h"
 
 typedef struct
 {
@@ -79,23 +79,14 @@ child_environment (Fixture *f)
   return envp;
 }
 
-/* A server left behind by a failed test would hold the test's output open. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static void
 start_server_with (Fixture            *f,
                    const char *const  *extra_args)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) envp = child_environment (f);
-  g_autofree char *line = NULL;
   const char *bin = g_getenv ("CONTOSO_SERVER_BIN");
 
   g_assert_nonnull (bin);
@@ -111,19 +102,12 @@ start_server_with (Fixture            *f,
     g_ptr_array_add (argv, (gpointer) extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  launcher = test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_environ (launcher, envp);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_clear_pointer (&f->url, g_free);
+  f->server = test_server_spawnv (launcher, (const char *const *) argv->pdata, &f->url, &error);
   g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http"));
-  g_free (f->url);
-  f->url = g_strdup (line + strlen ("listening on "));
+  g_assert_true (g_str_has_prefix (f->url, "http"));
 }
 
 static void

@@ -11,11 +11,11 @@
  */
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "test-spawn.h"
 #include "ui-test-utils.h"
 #include "ccm-clock.h"
 #include "ccm-allotment-views.h"
@@ -61,32 +61,19 @@ tick_cb (gpointer user_data)
 /* The server */
 
 static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
 server_start (Fixture *f)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autofree char *port = g_strdup_printf ("%u", f->port);
-  g_autofree char *line = NULL;
+  const char *argv[] = { g_getenv ("CONTOSO_SERVER_BIN"), "serve", "--port", port,
+                         "--data", f->data, NULL };
 
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "", TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CONTOSO_SERVER_BIN"),
-                                           "serve", "--port", port, "--data", f->data, NULL);
+  g_clear_pointer (&f->url, g_free);
+  f->server = test_server_spawnv (launcher, argv, &f->url, &error);
   g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  g_free (f->url);
-  f->url = g_strdup (line + strlen ("listening on "));
+  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
   f->port = atoi (strrchr (f->url, ':') + 1);
 }
 

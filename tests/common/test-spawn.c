@@ -1,0 +1,56 @@
+/* test-spawn.c — child processes of the tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "test-spawn.h"
+
+#define LISTENING "listening on "
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+GSubprocessLauncher *
+test_launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return launcher;
+}
+
+GSubprocess *
+test_server_spawnv (GSubprocessLauncher  *launcher,
+                    const char *const    *argv,
+                    char                **url,
+                    GError              **error)
+{
+  g_autoptr(GSubprocess) server = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  server = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (server == NULL)
+    return NULL;
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, error);
+  if (line == NULL || !g_str_has_prefix (line, LISTENING))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                     "%s printed “%s” instead of “" LISTENING "URL”", argv[0],
+                     line != NULL ? line : "nothing");
+      g_subprocess_force_exit (server);
+      return NULL;
+    }
+
+  *url = g_strdup (line + strlen (LISTENING));
+  return g_steal_pointer (&server);
+}
