@@ -244,10 +244,7 @@ static GtkWidget *
 page_child (CcmRegistrationPage *page,
             const char          *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (page), CCM_TYPE_REGISTRATION_PAGE, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, name);
 }
 
 static void

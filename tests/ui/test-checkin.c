@@ -241,10 +241,7 @@ static GtkWidget *
 child (Fixture    *f,
        const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (f->page), CCM_TYPE_CHECKIN_PAGE, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return ui_test_child (f->page, CCM_TYPE_CHECKIN_PAGE, name);
 }
 
 static const char *
@@ -289,8 +286,7 @@ test_checkin_create_destroy (Fixture       *f,
   g_assert_true (CCM_IS_CHECKIN_PAGE (f->page));
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "idle");
   /* The desk opened with --checkin shows only the check-in page. */
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window),
-                                                                                     CCM_TYPE_WINDOW, "sidebar"))));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "sidebar")));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->page)));
   {
     int min_width = 0;
@@ -622,8 +618,7 @@ test_checkin_print_badges (Fixture       *f,
   /* Whoever was let in gets a badge, one A6 page. */
   type_and_enter (f, f->jose);
   g_assert_true (gtk_widget_get_visible (print_button));
-  g_signal_emit_by_name (print_button, "clicked");
-  ui_test_iterate ();
+  ui_test_click (print_button);
   assert_pdf (one, 1);
 
   /* Every named, valid ticket: José and Ada; not the unnamed seat, not

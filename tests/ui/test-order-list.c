@@ -79,9 +79,7 @@ static gboolean
 shown (Fixture    *f,
        const char *text)
 {
-  GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->page),
-                                                               CCM_TYPE_ORDERS_PAGE,
-                                                               "column_view"));
+  GtkWidget *view = ui_test_child (f->page, CCM_TYPE_ORDERS_PAGE, "column_view");
   g_autoptr(GPtrArray) texts = g_ptr_array_new ();
 
   collect_labels (view, texts);
@@ -126,9 +124,7 @@ static void
 test_search_reads_what_is_shown (Fixture       *f,
                                  gconstpointer  data)
 {
-  GtkWidget *search = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->page),
-                                                                 CCM_TYPE_ORDERS_PAGE,
-                                                                 "search_entry"));
+  GtkWidget *search = ui_test_child (f->page, CCM_TYPE_ORDERS_PAGE, "search_entry");
   g_autofree char *top = code_at (f, 0);
   g_autofree char *found = NULL;
   g_autoptr(CcmOrderRow) before = g_list_model_get_item (G_LIST_MODEL (f->model), 0);
@@ -280,9 +276,7 @@ static void
 test_attention_on_show (Fixture       *f,
                         gconstpointer  data)
 {
-  GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window),
-                                                               CCM_TYPE_WINDOW,
-                                                               "attention_list"));
+  GtkWidget *list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
   guint n = ccm_window_count_attention (f->window);
   gint64 count = ccm_attention_views_count (ccm_context_get_store (f->context), "big", NULL);
 

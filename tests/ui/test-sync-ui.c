@@ -156,28 +156,17 @@ fixture_tear_down (Fixture       *f,
   g_free (f->url);
 }
 
-static GtkWidget *
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
-}
-
 static CcmSyncIndicator *
 indicator (Fixture *f)
 {
-  return CCM_SYNC_INDICATOR (child (f->window, CCM_TYPE_WINDOW, "sync_indicator"));
+  return CCM_SYNC_INDICATOR (ui_test_child (f->window, CCM_TYPE_WINDOW, "sync_indicator"));
 }
 
 static const char *
 indicator_text (Fixture    *f,
                 const char *name)
 {
-  return gtk_label_get_text (GTK_LABEL (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, name)));
+  return gtk_label_get_text (GTK_LABEL (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, name)));
 }
 
 static void
@@ -186,36 +175,36 @@ enroll_through_preferences (Fixture    *f,
                             gboolean    expect_ok)
 {
   CcmPreferencesWindow *prefs = ccm_preferences_window_new (f->context);
-  GtkWidget *error_label = child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_error");
-  GtkWidget *enrolled_row = child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enrolled_row");
-  GtkWidget *button = child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_button");
+  GtkWidget *error_label = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_error");
+  GtkWidget *enrolled_row = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enrolled_row");
+  GtkWidget *button = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_button");
 
   gtk_window_present (GTK_WINDOW (prefs));
   ui_test_iterate ();
-  g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")));
+  g_assert_true (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")));
   g_assert_false (gtk_widget_get_visible (enrolled_row));
-  gtk_editable_set_text (GTK_EDITABLE (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "server_url_row")),
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "server_url_row")),
                          f->url);
-  gtk_editable_set_text (GTK_EDITABLE (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")), code);
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")), code);
   g_signal_emit_by_name (button, "clicked");
   /* The spinner runs and the button waits while the server answers. */
   g_assert_false (gtk_widget_get_sensitive (button));
-  g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_spinner")));
+  g_assert_true (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_spinner")));
   WAIT_FOR (gtk_widget_get_sensitive (button) || gtk_widget_get_visible (enrolled_row));
 
   if (expect_ok)
     {
       g_assert_false (gtk_widget_get_visible (error_label));
       g_assert_true (gtk_widget_get_visible (enrolled_row));
-      g_assert_false (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")));
-      g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
+      g_assert_false (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")));
+      g_assert_true (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
     }
   else
     {
       g_assert_true (gtk_widget_get_visible (error_label));
       g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), !=, "");
       g_assert_false (gtk_widget_get_visible (enrolled_row));
-      g_assert_true (gtk_widget_has_css_class (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_row"),
+      g_assert_true (gtk_widget_has_css_class (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "enroll_row"),
                                                "error"));
     }
   gtk_window_destroy (GTK_WINDOW (prefs));
@@ -248,14 +237,6 @@ create_conference_in_window (Fixture *f)
 }
 
 static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_get_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-  ui_test_iterate ();
-}
-
-static void
 add_seat_type (Fixture    *f,
                const char *name,
                const char *price,
@@ -271,7 +252,7 @@ add_seat_type (Fixture    *f,
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), name);
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), price);
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), quota);
-  click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
   g_assert_null (ccm_seat_types_page_get_editor (page));
 }
 
@@ -300,7 +281,7 @@ reserve (Fixture    *f,
   CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
 
   gtk_spin_button_set_value (ccm_registration_page_get_quantity (page, seat_type), quantity);
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "reserve_button"));
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "reserve_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "reserved");
 }
 
@@ -314,8 +295,8 @@ test_standalone (Fixture       *f,
   g_assert_cmpstr (ccm_sync_indicator_get_label (indicator (f)), ==, "Local");
   g_assert_cmpstr (indicator_text (f, "title_label"), ==, "Not connected to a server");
   g_assert_nonnull (strstr (ccm_sync_indicator_get_description (indicator (f)), "Not connected"));
-  g_assert_true (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "preferences_button")));
-  g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "sync_now_button")));
+  g_assert_true (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "preferences_button")));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "sync_now_button")));
   /* Sync Now on a standalone store does nothing, and says nothing wrong. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync-now", NULL));
   ui_test_iterate ();
@@ -350,9 +331,9 @@ test_enroll_offline_sync_now (Fixture       *f,
   g_assert_cmpstr (indicator_text (f, "pending_label"), ==, "0 changes");
   g_assert_cmpstr (indicator_text (f, "last_sync_label"), ==, "Just now");
   g_assert_cmpstr (indicator_text (f, "server_label"), ==, f->url);
-  g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
-  g_assert_true (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "sync_now_button")));
-  g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "skew_label")));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
+  g_assert_true (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "sync_now_button")));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "skew_label")));
 
   /* The server goes away; a conference made in the window waits. */
   server_stop (f);
@@ -362,7 +343,7 @@ test_enroll_offline_sync_now (Fixture       *f,
             ccm_sync_client_get_pending (client) == 1);
   g_assert_cmpstr (ccm_sync_indicator_get_label (indicator (f)), ==, "Offline");
   g_assert_cmpstr (indicator_text (f, "pending_badge"), ==, "1");
-  g_assert_true (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
+  g_assert_true (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
   g_assert_cmpstr (indicator_text (f, "pending_label"), ==, "1 change");
   g_assert_nonnull (strstr (ccm_sync_indicator_get_description (indicator (f)), "Offline, 1 change waiting"));
 
@@ -372,7 +353,7 @@ test_enroll_offline_sync_now (Fixture       *f,
   WAIT_FOR (ccm_sync_client_get_pending (client) == 0 &&
             ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE);
   g_assert_cmpstr (ccm_sync_indicator_get_label (indicator (f)), ==, "Online");
-  g_assert_false (gtk_widget_get_visible (child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
   g_assert_cmpstr (indicator_text (f, "pending_label"), ==, "0 changes");
   /* The server has it: it is confirmed, not tentative, in the store. */
   {
@@ -451,7 +432,7 @@ test_allotment_guaranteed_provisional (Fixture       *f,
   create_conference_in_window (f);
   add_seat_type (f, "Full pass", "100", "5");
   add_seat_type (f, "Workshop", "50", "2");
-  gtk_switch_set_active (GTK_SWITCH (child (ccm_window_get_overview_page (f->window),
+  gtk_switch_set_active (GTK_SWITCH (ui_test_child (ccm_window_get_overview_page (f->window),
                                             CCM_TYPE_OVERVIEW_PAGE, "publish_switch")), TRUE);
   ui_test_iterate ();
   WAIT_FOR (ccm_sync_client_get_pending (client) == 0 &&
@@ -461,17 +442,17 @@ test_allotment_guaranteed_provisional (Fixture       *f,
   prefs = ccm_preferences_window_new (f->context);
   gtk_window_present (GTK_WINDOW (prefs));
   ui_test_iterate ();
-  g_assert_true (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
-  choices = adw_combo_row_get_model (ADW_COMBO_ROW (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_type_row")));
+  g_assert_true (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
+  choices = adw_combo_row_get_model (ADW_COMBO_ROW (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_type_row")));
   for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
     if (g_str_has_prefix (gtk_string_list_get_string (GTK_STRING_LIST (choices), i), "Full pass"))
       full_pass = i;
   g_assert_cmpuint (full_pass, !=, G_MAXUINT);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_type_row")),
+  adw_combo_row_set_selected (ADW_COMBO_ROW (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_type_row")),
                               full_pass);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_spin")), 3);
-  click (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_button"));
-  g_assert_false (gtk_widget_get_visible (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotment_error")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_spin")), 3);
+  ui_test_click (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "request_button"));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotment_error")));
   WAIT_FOR (ccm_sync_client_get_pending (client) == 0 &&
             ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE);
   allotment = own_allotment (f);
@@ -485,7 +466,7 @@ test_allotment_guaranteed_provisional (Fixture       *f,
     g_assert_cmpint (until, >, g_get_real_time ());
     g_assert_true (g_str_has_suffix (ccm_json_string (allotment, "until"), "Z"));
   }
-  row = gtk_widget_get_first_child (child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_list"));
+  row = gtk_widget_get_first_child (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_list"));
   g_assert_true (ADW_IS_ACTION_ROW (row));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Full pass — DevCon 2027");
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "3 of 3 left"));
@@ -509,7 +490,7 @@ test_allotment_guaranteed_provisional (Fixture       *f,
   }
 
   /* A Workshop seat is beyond the allotment: provisional, in amber. */
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "start_over_button"));
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "start_over_button"));
   reserve (f, "Workshop", 1);
   note = ccm_registration_page_get_sale_note (page);
   g_assert_nonnull (note);

@@ -60,25 +60,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-static GtkWidget *
-child (gpointer    widget,
-       GType       type,
-       const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_get_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-  ui_test_iterate ();
-}
-
 static JsonObject *
 get_order (Fixture    *f,
            const char *order_id)
@@ -112,7 +93,7 @@ static const char *
 overview_label (Fixture    *f,
                 const char *name)
 {
-  return gtk_label_get_text (GTK_LABEL (child (ccm_window_get_overview_page (f->window),
+  return gtk_label_get_text (GTK_LABEL (ui_test_child (ccm_window_get_overview_page (f->window),
                                                CCM_TYPE_OVERVIEW_PAGE, name)));
 }
 
@@ -132,7 +113,7 @@ add_seat_type (Fixture    *f,
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), name);
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), price);
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), quota);
-  click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
 }
 
 /* Creates "devcon" with Full pass (199.00, 5 seats) and Workshop (50.00,
@@ -191,12 +172,12 @@ set_up_conference (Fixture *f)
   editor = ccm_seat_types_page_get_editor (page);
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), "Full pass");
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), "lots");
-  click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
   g_assert_nonnull (ccm_seat_type_editor_get_error (editor, "price"));
   /* A name too short is caught by the decider, at the name. */
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "name")), "F");
   gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "price")), "199.00");
-  click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
   g_assert_nonnull (ccm_seat_type_editor_get_error (editor, "name"));
   gtk_window_destroy (GTK_WINDOW (editor));
   ui_test_iterate ();
@@ -211,7 +192,7 @@ set_up_conference (Fixture *f)
   g_assert_true (gtk_widget_get_sensitive (g_object_get_data (G_OBJECT (row), "remove")));
 
   /* Publish with the switch. */
-  publish = child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE, "publish_switch");
+  publish = ui_test_child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE, "publish_switch");
   gtk_switch_set_active (GTK_SWITCH (publish), TRUE);
   ui_test_iterate ();
   g_clear_pointer (&conference, json_object_unref);
@@ -250,7 +231,7 @@ reserve (Fixture    *f,
   ui_test_iterate ();
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "choose");
   gtk_spin_button_set_value (ccm_registration_page_get_quantity (page, seat_type), quantity);
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "reserve_button"));
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "reserve_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "reserved");
   return g_strdup (ccm_registration_page_get_order_id (page));
 }
@@ -262,28 +243,28 @@ fill_registrant_and_pay (Fixture    *f,
   CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
   g_autoptr(JsonObject) order = NULL;
 
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button"));
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "registrant");
 
-  gtk_editable_set_text (GTK_EDITABLE (child (page, CCM_TYPE_REGISTRATION_PAGE, "first_name_row")), "Grace");
-  gtk_editable_set_text (GTK_EDITABLE (child (page, CCM_TYPE_REGISTRATION_PAGE, "last_name_row")), "Hopper");
-  gtk_editable_set_text (GTK_EDITABLE (child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")), "grace@");
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "first_name_row")), "Grace");
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "last_name_row")), "Hopper");
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")), "grace@");
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
   /* The decider's reason, at the e-mail. */
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "registrant");
-  g_assert_true (gtk_widget_get_visible (child (page, CCM_TYPE_REGISTRATION_PAGE, "email_error")));
-  g_assert_true (gtk_widget_has_css_class (child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row"), "error"));
+  g_assert_true (gtk_widget_get_visible (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_error")));
+  g_assert_true (gtk_widget_has_css_class (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row"), "error"));
 
-  gtk_editable_set_text (GTK_EDITABLE (child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")),
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")),
                          "grace@example.org");
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "payment");
   order = get_order (f, order_id);
   g_assert_cmpstr (ccm_json_string (json_object_get_object_member (order, "registrant"), "email"),
                    ==, "grace@example.org");
 
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (page, CCM_TYPE_REGISTRATION_PAGE, "card_check")), TRUE);
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "pay_button"));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "card_check")), TRUE);
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "pay_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "done");
 }
 
@@ -308,7 +289,7 @@ test_registration_walk_up (Fixture       *f,
   g_assert_cmpint (seats (f, "Full pass", "reserved"), ==, 2);
   g_assert_cmpstr (overview_label (f, "held_label"), ==, "2");
   g_assert_cmpstr (overview_label (f, "available_label"), ==, "5");
-  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child (page, CCM_TYPE_REGISTRATION_PAGE,
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE,
                                                                          "countdown_label"))),
                                    "Seats held for 1"));
 
@@ -319,7 +300,7 @@ test_registration_walk_up (Fixture       *f,
   payments = json_object_get_array_member (order, "payments");
   g_assert_cmpuint (json_array_get_length (payments), ==, 1);
   g_assert_cmpstr (ccm_json_string (json_array_get_object_element (payments, 0), "method"), ==, "card");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (page, CCM_TYPE_REGISTRATION_PAGE, "access_code_label"))),
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "access_code_label"))),
                    ==, ccm_json_string (order, "access_code"));
 
   /* The overview follows. */
@@ -333,7 +314,7 @@ test_registration_walk_up (Fixture       *f,
   gtk_editable_set_text (g_object_get_data (G_OBJECT (row), "first-name"), "Alan");
   gtk_editable_set_text (g_object_get_data (G_OBJECT (row), "last-name"), "Turing");
   gtk_editable_set_text (g_object_get_data (G_OBJECT (row), "email"), "alan@example.org");
-  click (g_object_get_data (G_OBJECT (row), "assign"));
+  ui_test_click (g_object_get_data (G_OBJECT (row), "assign"));
   g_clear_pointer (&order, json_object_unref);
   order = get_order (f, order_id);
   attendees = json_object_get_array_member (order, "attendees");
@@ -344,7 +325,7 @@ test_registration_walk_up (Fixture       *f,
                    ==, "Turing");
 
   /* A new registration starts over. */
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "choose");
   g_assert_null (ccm_registration_page_get_order_id (page));
 }
@@ -366,12 +347,12 @@ test_registration_partial (Fixture       *f,
   order = get_order (f, order_id);
   g_assert_cmpstr (ccm_json_string (order, "status"), ==, "partially-reserved");
   g_assert_cmpint (ccm_json_int (order, "total", 0), ==, 10000);
-  banner = child (page, CCM_TYPE_REGISTRATION_PAGE, "partial_banner");
-  continue_button = child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button");
+  banner = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "partial_banner");
+  continue_button = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button");
   g_assert_true (gtk_widget_get_visible (banner));
   g_assert_false (gtk_widget_get_sensitive (continue_button));
 
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "accept_button"));
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "accept_button"));
   g_clear_pointer (&order, json_object_unref);
   order = get_order (f, order_id);
   g_assert_true (ccm_json_bool (order, "partial_accepted"));
@@ -385,7 +366,7 @@ test_registration_partial (Fixture       *f,
   g_assert_cmpint (seats (f, "Workshop", "sold"), ==, 2);
 
   /* Sold out now: the waitlist is offered instead. */
-  click (child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
   g_assert_nonnull (ccm_registration_page_get_waitlist_button (page, "Workshop"));
   g_assert_null (ccm_registration_page_get_waitlist_button (page, "Full pass"));
 }
@@ -417,7 +398,7 @@ test_orders_cancel (Fixture       *f,
 
   ccm_orders_page_show_order (page, order_id);
   ui_test_iterate ();
-  click (ccm_orders_page_get_cancel_button (page));
+  ui_test_click (ccm_orders_page_get_cancel_button (page));
   dialog = ccm_orders_page_get_cancel_dialog (page);
   g_assert_nonnull (dialog);
   /* "Keep" changes nothing. */
@@ -426,7 +407,7 @@ test_orders_cancel (Fixture       *f,
   order = get_order (f, order_id);
   g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
 
-  click (ccm_orders_page_get_cancel_button (page));
+  ui_test_click (ccm_orders_page_get_cancel_button (page));
   dialog = ccm_orders_page_get_cancel_dialog (page);
   adw_message_dialog_response (dialog, "cancel");
   ui_test_iterate ();
@@ -440,7 +421,7 @@ test_orders_cancel (Fixture       *f,
   row = g_list_model_get_item (G_LIST_MODEL (model), 0);
   g_assert_cmpstr (ccm_order_row_get_status (row), ==, "cancelled");
   g_assert_false (gtk_widget_get_sensitive (ccm_orders_page_get_cancel_button (page)));
-  chart = CCM_BAR_CHART (child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE,
+  chart = CCM_BAR_CHART (ui_test_child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE,
                                 "orders_chart"));
   /* Bars: pending, reserved, partially reserved, confirmed, expired, cancelled. */
   g_assert_cmpfloat (ccm_bar_chart_get_value (chart, 1, 0), ==, 0);
@@ -461,13 +442,13 @@ test_orders_search_filter (Fixture       *f,
   set_up_conference (f);
   first = reserve (f, "Full pass", 1);
   fill_registrant_and_pay (f, first);
-  click (child (ccm_window_get_registration_page (f->window), CCM_TYPE_REGISTRATION_PAGE, "new_button"));
+  ui_test_click (ui_test_child (ccm_window_get_registration_page (f->window), CCM_TYPE_REGISTRATION_PAGE, "new_button"));
   second = reserve (f, "Workshop", 1);
 
   page = ccm_window_get_orders_page (f->window);
   model = ccm_orders_page_get_model (page);
-  search = child (page, CCM_TYPE_ORDERS_PAGE, "search_entry");
-  dropdown = child (page, CCM_TYPE_ORDERS_PAGE, "status_dropdown");
+  search = ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "search_entry");
+  dropdown = ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "status_dropdown");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2);
 
   ccm_order_list_model_set_search (model, "hop");
@@ -476,7 +457,7 @@ test_orders_search_filter (Fixture       *f,
   g_signal_emit_by_name (search, "search-changed");
   ui_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (page, CCM_TYPE_ORDERS_PAGE, "list_stack"))),
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "list_stack"))),
                    ==, "no-results");
   gtk_editable_set_text (GTK_EDITABLE (search), "");
   g_signal_emit_by_name (search, "search-changed");
@@ -558,11 +539,11 @@ test_orders_history (Fixture       *f,
 
   /* A standalone desk has nothing pending. */
   g_assert_false (ccm_orders_page_get_detail_pending (page));
-  g_assert_cmpuint (count_visible_labels (child (page, CCM_TYPE_ORDERS_PAGE, "column_view"),
+  g_assert_cmpuint (count_visible_labels (ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "column_view"),
                                           "Pending sync"), ==, 0);
 
   /* Cancelling adds to the history, at the end. */
-  click (ccm_orders_page_get_cancel_button (page));
+  ui_test_click (ccm_orders_page_get_cancel_button (page));
   adw_message_dialog_response (ccm_orders_page_get_cancel_dialog (page), "cancel");
   ui_test_iterate ();
   history_index (page, assigned + 1, "Cancelled", "");
@@ -586,7 +567,7 @@ test_orders_pending_sync (Fixture       *f,
   g_assert_cmpint (ccm_store_count_pending (ccm_context_get_store (f->context)), >, 0);
 
   page = ccm_window_get_orders_page (f->window);
-  view = child (page, CCM_TYPE_ORDERS_PAGE, "column_view");
+  view = ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "column_view");
   ccm_window_show_page (f->window, "orders");
   ui_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ccm_orders_page_get_model (page))), ==, 1);
@@ -597,7 +578,7 @@ test_orders_pending_sync (Fixture       *f,
   ccm_orders_page_show_order (page, order_id);
   ui_test_iterate ();
   g_assert_true (ccm_orders_page_get_detail_pending (page));
-  g_assert_cmpuint (count_visible_labels (child (page, CCM_TYPE_ORDERS_PAGE, "pending_tag"),
+  g_assert_cmpuint (count_visible_labels (ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "pending_tag"),
                                           "Pending sync"), ==, 1);
 }
 

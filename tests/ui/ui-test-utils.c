@@ -77,3 +77,22 @@ ui_test_remove_store (const char *path)
   g_unlink (shm);
   g_rmdir (dir);
 }
+
+GtkWidget *
+ui_test_child (gpointer    widget,
+               GType       type,
+               const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+void
+ui_test_click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  ui_test_iterate ();
+}

@@ -13,6 +13,13 @@ G_BEGIN_DECLS
 void ui_test_iterate         (void);
 /* Until widget's window has drawn a frame after now, then iterates. */
 void ui_test_wait_for_frame  (GtkWidget *widget);
+/* The template child `name` of widget, an instance of type; the test fails
+ * when there is none. */
+GtkWidget *ui_test_child     (gpointer    widget,
+                              GType       type,
+                              const char *name);
+/* Clicks button, which must be sensitive, and iterates. */
+void ui_test_click           (GtkWidget *button);
 /* A new store in a new temporary folder, filled by the built `contoso demo`
  * (CONTOSO_BIN) with about orders orders of conference slug; its path. */
 char *ui_test_demo_store     (guint       orders,
