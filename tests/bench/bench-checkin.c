@@ -190,31 +190,13 @@ bench_typing (Bench *b,
     }
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CcmRegistry) registry = NULL;
-  g_autoptr(CcmClock) clock = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *store_path = NULL;
   int attendees = 100000, admits = 2000, names = 300;
   char *base_dir = NULL;
   Bench b = { 0, };
@@ -240,20 +222,7 @@ main (int   argc,
       return 2;
     }
 
-  dir = g_build_filename (base_dir != NULL ? base_dir : g_get_tmp_dir (),
-                          "bench-checkin-XXXXXX", NULL);
-  if (g_mkdtemp (dir) == NULL)
-    return 1;
-  store_path = g_build_filename (dir, "store.db", NULL);
-
-  registry = ccm_domain_registry_new ();
-  clock = ccm_clock_new_fixed (g_get_real_time ());
-  b.clock = clock;
-  b.store = ccm_store_open (store_path, registry, clock, &error);
-  bench_must (b.store != NULL, error);
-  b.rand = g_rand_new_with_seed (20270301);
-  b.codes = g_ptr_array_new_with_free_func (g_free);
-  b.names = g_ptr_array_new_with_free_func (g_free);
+  dir = bench_open (&b, "bench-checkin", base_dir);
 
   g_print ("bench-checkin: %d attendees, %d scans, %d names typed, in %s\n",
            attendees, admits, names, dir);
@@ -267,13 +236,7 @@ main (int   argc,
   bench_admits (&b, admits);
   bench_typing (&b, names);
 
-  g_clear_object (&b.store);
-  g_rand_free (b.rand);
-  g_ptr_array_unref (b.codes);
-  g_ptr_array_unref (b.names);
-  for (guint i = 0; i < G_N_ELEMENTS (b.types); i++)
-    g_free (b.types[i]);
-  remove_dir (dir);
+  bench_close (&b, dir);
   g_free (base_dir);
   return 0;
 }

@@ -11,6 +11,9 @@
 #include "ccm-json.h"
 #include "ccm-order.h"
 #include "bench-conference.h"
+#include "ccm-domain.h"
+
+#include <glib/gstdio.h>
 
 #define FILL_BATCH 2000   /* orders per outer transaction while filling */
 
@@ -200,4 +203,59 @@ bench_fill (Bench *b,
         bench_register_one (b);
       bench_must (ccm_store_commit (b->store, &error), error);
     }
+}
+
+char *
+bench_open (Bench      *b,
+            const char *prefix,
+            const char *base_dir)
+{
+  g_autoptr(CcmRegistry) registry = ccm_domain_registry_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autofree char *store_path = NULL;
+  char *dir = g_build_filename (base_dir != NULL ? base_dir : g_get_tmp_dir (), name, NULL);
+
+  if (g_mkdtemp (dir) == NULL)
+    {
+      g_printerr ("%s: cannot make a folder in %s\n", prefix,
+                  base_dir != NULL ? base_dir : g_get_tmp_dir ());
+      exit (1);
+    }
+  store_path = g_build_filename (dir, "store.db", NULL);
+
+  /* The program's clock, moved a millisecond per order: ids stay ordered
+   * and no reservation expires while the benchmark runs. */
+  b->clock = ccm_clock_new_fixed (g_get_real_time ());
+  b->store = ccm_store_open (store_path, registry, b->clock, &error);
+  bench_must (b->store != NULL, error);
+  b->rand = g_rand_new_with_seed (20270301);
+  b->codes = g_ptr_array_new_with_free_func (g_free);
+  b->names = g_ptr_array_new_with_free_func (g_free);
+  return dir;
+}
+
+void
+bench_close (Bench      *b,
+             const char *dir)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  g_clear_object (&b->store);
+  g_clear_object (&b->clock);
+  g_rand_free (b->rand);
+  g_ptr_array_unref (b->codes);
+  g_ptr_array_unref (b->names);
+  for (guint i = 0; i < G_N_ELEMENTS (b->types); i++)
+    g_free (b->types[i]);
+
+  d = g_dir_open (dir, 0, NULL);
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
 }

@@ -24,6 +24,14 @@ typedef struct
 
 void        bench_must              (gboolean    ok,
                                      GError     *error);
+/* A store in a new folder named after prefix under base_dir (or the
+ * temporary folder), on the program's clock fixed at now; its folder. */
+char       *bench_open              (Bench      *b,
+                                     const char *prefix,
+                                     const char *base_dir);
+/* Closes the store, frees b and deletes the folder. */
+void        bench_close             (Bench      *b,
+                                     const char *dir);
 JsonObject *bench_run               (Bench      *b,
                                      const char *type,
                                      JsonObject *args);

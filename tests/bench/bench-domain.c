@@ -137,31 +137,13 @@ bench_search (Bench       *b,
            g_array_index (times, gint64, queries - 1), queries, found / (double) queries);
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CcmRegistry) registry = NULL;
-  g_autoptr(CcmClock) clock = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *store_path = NULL;
   int orders = 2000, attendees = 100000, queries = 5000;
   char *base_dir = NULL;
   Bench b = { 0, };
@@ -188,22 +170,7 @@ main (int   argc,
       return 2;
     }
 
-  dir = g_build_filename (base_dir != NULL ? base_dir : g_get_tmp_dir (),
-                          "bench-domain-XXXXXX", NULL);
-  if (g_mkdtemp (dir) == NULL)
-    return 1;
-  store_path = g_build_filename (dir, "store.db", NULL);
-
-  registry = ccm_domain_registry_new ();
-  /* The program's clock, moved a millisecond per order: ids stay ordered
-   * and no reservation expires while the benchmark runs. */
-  clock = ccm_clock_new_fixed (g_get_real_time ());
-  b.clock = clock;
-  b.store = ccm_store_open (store_path, registry, clock, &error);
-  bench_must (b.store != NULL, error);
-  b.rand = g_rand_new_with_seed (20270301);
-  b.codes = g_ptr_array_new_with_free_func (g_free);
-  b.names = g_ptr_array_new_with_free_func (g_free);
+  dir = bench_open (&b, "bench-domain", base_dir);
 
   g_print ("bench-domain: %d orders, %d attendees, %d queries, in %s\n",
            orders, attendees, queries, dir);
@@ -224,13 +191,7 @@ main (int   argc,
   bench_search (&b, MAX (queries / 5, 1), short_query,
                 "    one- and two-letter prefixes");
 
-  g_clear_object (&b.store);
-  g_rand_free (b.rand);
-  g_ptr_array_unref (b.codes);
-  g_ptr_array_unref (b.names);
-  for (guint i = 0; i < G_N_ELEMENTS (b.types); i++)
-    g_free (b.types[i]);
-  remove_dir (dir);
+  bench_close (&b, dir);
   g_free (base_dir);
   return 0;
 }
