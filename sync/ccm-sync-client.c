@@ -402,6 +402,64 @@ ccm_sync_client_sync_finish (CcmSyncClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Blocking */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static GAsyncResult *
+wait_for (Wait *wait)
+{
+  g_main_loop_run (wait->loop);
+  g_main_loop_unref (wait->loop);
+  return wait->result;
+}
+
+gboolean
+ccm_sync_client_sync (CcmSyncClient  *self,
+                      GError        **error)
+{
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CCM_IS_SYNC_CLIENT (self), FALSE);
+
+  ccm_sync_client_sync_async (self, NULL, wait_cb, &wait);
+  result = wait_for (&wait);
+  return ccm_sync_client_sync_finish (self, result, error);
+}
+
+gboolean
+ccm_sync_client_enroll (CcmSyncClient  *self,
+                        const char     *url,
+                        const char     *code,
+                        const char     *name,
+                        GError        **error)
+{
+  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CCM_IS_SYNC_CLIENT (self), FALSE);
+
+  ccm_sync_client_enroll_async (self, url, code, name, NULL, wait_cb, &wait);
+  result = wait_for (&wait);
+  return ccm_sync_client_enroll_finish (self, result, error);
+}
+
 /* Automatic mode */
 
 static void

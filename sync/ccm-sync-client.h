@@ -83,6 +83,17 @@ gboolean       ccm_sync_client_sync_finish       (CcmSyncClient       *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 
+/* The same two, for a program with nothing else to do meanwhile (the
+ * command line, tests, benchmarks): the default main context runs until
+ * the answer is in. */
+gboolean       ccm_sync_client_sync              (CcmSyncClient       *self,
+                                                  GError             **error);
+gboolean       ccm_sync_client_enroll            (CcmSyncClient       *self,
+                                                  const char          *url,
+                                                  const char          *code,
+                                                  const char          *name,
+                                                  GError             **error);
+
 /* Automatic mode: a round now, then whenever the network comes back, the
  * store has new pending commands or the server pokes; failures back off. */
 void           ccm_sync_client_start             (CcmSyncClient       *self);

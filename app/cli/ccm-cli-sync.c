@@ -96,32 +96,6 @@ sync_fail (CcmCli        *cli,
   return status;
 }
 
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-/* The command line has nothing else to do meanwhile. */
-static GAsyncResult *
-wait_for (Wait *wait)
-{
-  g_main_loop_run (wait->loop);
-  g_clear_pointer (&wait->loop, g_main_loop_unref);
-  return wait->result;
-}
-
 static CcmSyncClient *
 new_client (CcmCli      *cli,
             const char  *tls_ca,
@@ -178,10 +152,8 @@ device_enroll (CcmCli  *cli,
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(CcmSyncClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   CcmStore *store;
-  Wait wait = { NULL, };
   int status;
 
   if (!ccm_cli_parse (cli, entries, 2, 2, &argc, &argv, &status))
@@ -191,10 +163,8 @@ device_enroll (CcmCli  *cli,
     return ccm_cli_fail (cli, error);
   store = ccm_sync_client_get_store (client);
 
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  ccm_sync_client_enroll_async (client, argv[1], argv[2], name, NULL, wait_cb, &wait);
-  result = wait_for (&wait);
-  if (!ccm_sync_client_enroll_finish (client, result, &error))
+  /* The command line has nothing else to do meanwhile. */
+  if (!ccm_sync_client_enroll (client, argv[1], argv[2], name, &error))
     return sync_fail (cli, client, error);
 
   if (cli->json)
@@ -384,9 +354,7 @@ ccm_cli_sync_run (CcmCli  *cli,
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(CcmSyncClient) client = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { NULL, };
   gint64 before;
   int status;
 
@@ -418,10 +386,7 @@ ccm_cli_sync_run (CcmCli  *cli,
     return sync_watch (cli, client);
 
   before = ccm_sync_client_get_pending (client);
-  wait.loop = g_main_loop_new (NULL, FALSE);
-  ccm_sync_client_sync_async (client, NULL, wait_cb, &wait);
-  result = wait_for (&wait);
-  if (!ccm_sync_client_sync_finish (client, result, &error))
+  if (!ccm_sync_client_sync (client, &error))
     return sync_fail (cli, client, error);
 
   if (cli->json)

@@ -227,52 +227,15 @@ open_store (const char *path)
   return store;
 }
 
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-gboolean
-client_sync (CcmSyncClient  *client,
-             GError        **error)
-{
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
-  gboolean ok;
-
-  ccm_sync_client_sync_async (client, NULL, wait_cb, &wait);
-  g_main_loop_run (wait.loop);
-  ok = ccm_sync_client_sync_finish (client, wait.result, error);
-  g_object_unref (wait.result);
-  g_main_loop_unref (wait.loop);
-  return ok;
-}
-
 void
 client_enroll (CcmSyncClient *client,
                const char    *url,
                const char    *code)
 {
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
   g_autoptr(GError) error = NULL;
 
-  ccm_sync_client_enroll_async (client, url, code, "Test desk", NULL, wait_cb, &wait);
-  g_main_loop_run (wait.loop);
-  g_assert_true (ccm_sync_client_enroll_finish (client, wait.result, &error));
+  g_assert_true (ccm_sync_client_enroll (client, url, code, "Test desk", &error));
   g_assert_no_error (error);
-  g_object_unref (wait.result);
-  g_main_loop_unref (wait.loop);
 }
 
 /* Waits for the client to let go of its last requests, then checks it is gone. */
@@ -292,7 +255,7 @@ sync_path (const char  *path,
 {
   g_autoptr(CcmStore) store = open_store (path);
   CcmSyncClient *client = ccm_sync_client_new (store);
-  gboolean ok = client_sync (client, error);
+  gboolean ok = ccm_sync_client_sync (client, error);
 
   client_free (client);
   return ok;

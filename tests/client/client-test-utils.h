@@ -67,8 +67,6 @@ void      create_conference (Fixture        *f,
                              const char     *store,
                              const char     *slug);
 CcmStore *open_store        (const char     *path);
-gboolean  client_sync       (CcmSyncClient  *client,
-                             GError        **error);
 void      client_enroll     (CcmSyncClient  *client,
                              const char     *url,
                              const char     *code);

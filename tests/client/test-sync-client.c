@@ -27,7 +27,7 @@ test_new (Fixture       *f,
   g_assert_cmpint (ccm_sync_client_get_pending (client), ==, 0);
 
   /* Not enrolled: a round says so and changes nothing. */
-  g_assert_false (client_sync (client, &error));
+  g_assert_false (ccm_sync_client_sync (client, &error));
   g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_UNAUTHORIZED);
   g_assert_finalize_object (client);
 }
@@ -246,7 +246,7 @@ test_server_killed (Fixture       *f,
   killer.baseline = count_server_events (killer.server_db);
   killer_id = g_timeout_add (2, killer_cb, &killer);
   client = ccm_sync_client_new (store);
-  g_assert_false (client_sync (client, &error));
+  g_assert_false (ccm_sync_client_sync (client, &error));
   if (!killer.killed)
     g_source_remove (killer_id);
   g_assert_true (killer.killed);
@@ -259,7 +259,7 @@ test_server_killed (Fixture       *f,
 
   /* The server comes back where it was; the next round completes. */
   server_start (f);
-  g_assert_true (client_sync (client, &error));
+  g_assert_true (ccm_sync_client_sync (client, &error));
   g_assert_no_error (error);
   g_assert_cmpint (ccm_store_count_pending (store), ==, 0);
   g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_IDLE);
@@ -291,7 +291,7 @@ test_revoked (Fixture       *f,
   out = server_run (f, "devices", "revoke", device_id, NULL);
 
   client = ccm_sync_client_new (store);
-  g_assert_false (client_sync (client, &error));
+  g_assert_false (ccm_sync_client_sync (client, &error));
   g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED);
   g_clear_error (&error);
   g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_FORBIDDEN);
@@ -523,7 +523,7 @@ test_revoked_wipe (Fixture       *f,
 
   /* Its next contact. */
   client = ccm_sync_client_new (store);
-  g_assert_false (client_sync (client, &error));
+  g_assert_false (ccm_sync_client_sync (client, &error));
   g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED);
   g_clear_error (&error);
   g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_FORBIDDEN);
@@ -667,7 +667,7 @@ test_forbidden_keeps (Fixture       *f,
       /* The token too: the stand-in answers the request for one as well. */
       g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_TOKEN, NULL, &error));
       client = ccm_sync_client_new (store);
-      g_assert_false (client_sync (client, &error));
+      g_assert_false (ccm_sync_client_sync (client, &error));
       g_assert_error (error, CCM_SYNC_ERROR, answers[i].code);
       g_clear_error (&error);
       g_assert_cmpint (ccm_sync_client_get_state (client), ==, CCM_SYNC_STATE_ERROR);
@@ -712,7 +712,7 @@ test_token_refresh (Fixture       *f,
   g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_TOKEN_EXP, far, &error));
   create_conference (f, a, "devcon");
   client = ccm_sync_client_new (store);
-  g_assert_true (client_sync (client, &error));
+  g_assert_true (ccm_sync_client_sync (client, &error));
   g_assert_no_error (error);
   fresh = ccm_store_get_meta (store, CCM_SYNC_META_TOKEN);
   g_assert_cmpstr (fresh, !=, "expired-token");
@@ -724,7 +724,7 @@ test_token_refresh (Fixture       *f,
   g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_TOKEN_EXP, "1", &error));
   client_free (client);
   client = ccm_sync_client_new (store);
-  g_assert_true (client_sync (client, &error));
+  g_assert_true (ccm_sync_client_sync (client, &error));
   g_free (token);
   token = ccm_store_get_meta (store, CCM_SYNC_META_TOKEN);
   g_assert_cmpstr (token, !=, fresh);
@@ -808,7 +808,7 @@ test_keeps_connection (Fixture       *f,
       command = ccm_command_new ("UpdateConference", id, g_steal_pointer (&args));
       outcome = ccm_store_submit (store, command, &error);
       g_assert_no_error (error);
-      g_assert_true (client_sync (client, &error));
+      g_assert_true (ccm_sync_client_sync (client, &error));
       g_assert_no_error (error);
     }
   /* Token, pushes and pulls: one connection, where each POST used to
@@ -1207,7 +1207,7 @@ test_restart_interrupted (Fixture       *f,
   cookie = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
   g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, stub_url, &error));
   client = ccm_sync_client_new (store);
-  g_assert_false (client_sync (client, &error));
+  g_assert_false (ccm_sync_client_sync (client, &error));
   g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INTERNAL);
   g_clear_error (&error);
   client_free (client);

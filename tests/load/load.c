@@ -641,7 +641,7 @@ worker_sync_all (Worker   *w,
         {
           g_autoptr(GError) error = NULL;
 
-          if (!harness_client_sync (d->client, &error))
+          if (!ccm_sync_client_sync (d->client, &error))
             desk_error (w, d, "sync after the load: %s", error->message);
         }
       while (until_pushed && ccm_store_count_pending (d->store) > 0 && ++tries < QUIESCE_ROUNDS);

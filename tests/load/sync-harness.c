@@ -186,44 +186,12 @@ harness_open_server_store (const char *data)
   return store;
 }
 
-typedef struct
-{
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-gboolean
-harness_client_sync (CcmSyncClient  *client,
-                     GError        **error)
-{
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
-  gboolean ok;
-
-  ccm_sync_client_sync_async (client, NULL, wait_cb, &wait);
-  g_main_loop_run (wait.loop);
-  ok = ccm_sync_client_sync_finish (client, wait.result, error);
-  g_object_unref (wait.result);
-  g_main_loop_unref (wait.loop);
-  return ok;
-}
-
 void
 harness_client_sync_ok (CcmSyncClient *client)
 {
   g_autoptr(GError) error = NULL;
 
-  harness_must (harness_client_sync (client, &error), error);
+  harness_must (ccm_sync_client_sync (client, &error), error);
 }
 
 void
@@ -242,15 +210,10 @@ harness_new_desk (const char *path,
                   const char *name)
 {
   g_autoptr(GError) error = NULL;
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
   CcmStore *store = harness_open_store (path);
   CcmSyncClient *client = ccm_sync_client_new (store);
 
-  ccm_sync_client_enroll_async (client, url, code, name, NULL, wait_cb, &wait);
-  g_main_loop_run (wait.loop);
-  harness_must (ccm_sync_client_enroll_finish (client, wait.result, &error), error);
-  g_object_unref (wait.result);
-  g_main_loop_unref (wait.loop);
+  harness_must (ccm_sync_client_enroll (client, url, code, name, &error), error);
   harness_client_free (client);
   return store;
 }

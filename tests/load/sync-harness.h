@@ -60,9 +60,7 @@ CcmStore      *harness_new_desk          (const char     *path,
                                           const char     *url,
                                           const char     *code,
                                           const char     *name);
-/* One round on the default main context; runs it until the round ends. */
-gboolean       harness_client_sync       (CcmSyncClient  *client,
-                                          GError        **error);
+/* One round (ccm_sync_client_sync) that must succeed. */
 void           harness_client_sync_ok    (CcmSyncClient  *client);
 /* Stops the client, waits for it to let go of its requests, unrefs it. */
 void           harness_client_free       (CcmSyncClient  *client);
