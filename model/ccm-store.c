@@ -410,13 +410,15 @@ gboolean
 ccm_store_begin (CcmStore  *self,
                  GError   **error)
 {
-  g_autofree char *sql = NULL;
+  g_autofree char *savepoint = NULL;
 
   g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
 
-  sql = self->depth == 0 ? g_strdup ("BEGIN IMMEDIATE")
-                         : g_strdup_printf ("SAVEPOINT s%u", self->depth);
-  if (!run_control (self, sql, error))
+  /* The outermost level's text is a literal: its statement is found by
+   * address, without hashing. */
+  if (self->depth > 0)
+    savepoint = g_strdup_printf ("SAVEPOINT s%u", self->depth);
+  if (!run_control (self, savepoint != NULL ? savepoint : "BEGIN IMMEDIATE", error))
     return FALSE;
   g_array_set_size (self->marks, self->depth);
   g_array_append_val (self->marks, self->changed);
@@ -492,15 +494,15 @@ gboolean
 ccm_store_commit (CcmStore  *self,
                   GError   **error)
 {
-  g_autofree char *sql = NULL;
+  g_autofree char *release = NULL;
   gboolean notify;
 
   g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->depth > 0, FALSE);
 
-  sql = self->depth == 1 ? g_strdup ("COMMIT")
-                         : g_strdup_printf ("RELEASE s%u", self->depth - 1);
-  if (!run_control (self, sql, error))
+  if (self->depth > 1)
+    release = g_strdup_printf ("RELEASE s%u", self->depth - 1);
+  if (!run_control (self, release != NULL ? release : "COMMIT", error))
     {
       ccm_store_rollback (self);
       return FALSE;
@@ -1959,6 +1961,7 @@ typedef struct
 {
   CcmEvent events[REPLAY_BATCH];
   gssize texts[REPLAY_BATCH][N_TEXTS]; /* offsets in arena, -1 for NULL */
+  int payload_bytes[REPLAY_BATCH];
   GString *arena;
   guint n;
   gboolean last;
@@ -2034,6 +2037,7 @@ replay_decode (gpointer data)
                     g_string_append_len (batch->arena, text,
                                          sqlite3_column_bytes (stmt, text_columns[t]) + 1);
                 }
+              batch->payload_bytes[batch->n] = sqlite3_column_bytes (stmt, 5);
               batch->n++;
             }
           if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -2054,8 +2058,7 @@ replay_decode (gpointer data)
           event->correlation_id = (char *) batch_text (batch, i, TEXT_CORRELATION);
           event->device_id = (char *) batch_text (batch, i, TEXT_DEVICE);
           event->payload = decode_payload (replay->store, parser, event->position, payload,
-                                           payload != NULL ? (gssize) strlen (payload) : 0,
-                                           &batch->error);
+                                           batch->payload_bytes[i], &batch->error);
         }
       if (batch->error != NULL)
         last = TRUE;
