@@ -391,7 +391,8 @@ ccm_protocol_parse_push (JsonObject   *body,
 
       if (command == NULL)
         return NULL;
-      if (i > 0 && command->seq != ((CcmPushCommand *) g_ptr_array_index (commands, i - 1))->seq + 1)
+      /* seq is 1 or more, so seq - 1 cannot overflow where previous + 1 could */
+      if (i > 0 && command->seq - 1 != ((CcmPushCommand *) g_ptr_array_index (commands, i - 1))->seq)
         {
           ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, "seq",
                               _("The sequence numbers of a batch must follow each other; "

@@ -1485,7 +1485,8 @@ check_sequence (CcmServerStore   *self,
       g_autoptr(StoredOutcome) stored = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      if (push->seq > last_seq + 1)
+      /* push->seq is 1 or more: push->seq - 1 cannot overflow */
+      if (push->seq - 1 > last_seq)
         {
           *expected_seq = last_seq + 1;
           ccm_sync_error_set (error, CCM_SYNC_ERROR_SEQ_GAP, "seq",
@@ -1494,7 +1495,7 @@ check_sequence (CcmServerStore   *self,
                               (long long) last_seq + 1);
           return FALSE;
         }
-      if (push->seq == last_seq + 1)
+      if (push->seq - 1 == last_seq)
         return TRUE;   /* seqs of a batch follow each other: the rest are new */
 
       stored = lookup_stored (self, device->id, push->seq, &local_error);

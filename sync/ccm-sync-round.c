@@ -645,6 +645,13 @@ pull_cb (GObject      *source,
         }
       if (!ccm_json_get_int (body, "last_seq", FALSE, &last_seq, &error))
         goto invalid;
+      if (last_seq == G_MAXINT64)
+        {
+          /* No device numbers that far; and last_seq + 1 below would overflow. */
+          g_set_error (&error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INVALID,
+                       _("last_seq %lld is out of range."), (long long) last_seq);
+          goto invalid;
+        }
       /* What this round pulled from the old epoch is not to be applied. */
       g_ptr_array_set_size (round->pulled, 0);
       g_clear_pointer (&round->cookie, g_free);
