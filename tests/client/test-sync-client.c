@@ -1140,8 +1140,15 @@ test_restored_server (Fixture       *f,
   g_assert_cmpint (pending_of (a), ==, 0);
 }
 
-/* A stand-in for a restored server that tells the desk to start over and
- * then falls over: every request after that pull answers 503. */
+/* A stand-in for a restored server that tells the desk to start over (its
+ * first pull answers `reset`) and then falls over: every request after
+ * that pull answers 503. */
+typedef struct
+{
+  const char *reset;
+  guint       pulls;
+} FallingServer;
+
 static void
 falling_server_cb (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -1149,16 +1156,15 @@ falling_server_cb (SoupServer        *server,
                    GHashTable        *query,
                    gpointer           user_data)
 {
-  guint *pulls = user_data;
+  FallingServer *falling = user_data;
   g_autofree char *body = NULL;
   guint status = 200;
 
   if (g_str_equal (path, "/v1/token"))
     body = g_strdup_printf ("{\"token\": \"t\", \"expires_at\": %" G_GINT64_FORMAT "}",
                             g_get_real_time () + CCM_PROTOCOL_TOKEN_TTL);
-  else if (g_str_equal (path, "/v1/pull") && (*pulls)++ == 0)
-    body = g_strdup ("{\"reset\": true, \"epoch\": \"restored\", \"cookie\": \"restored:0\", "
-                     "\"last_seq\": 1}");
+  else if (g_str_equal (path, "/v1/pull") && falling->pulls++ == 0)
+    body = g_strdup (falling->reset);
   else
     {
       status = 503;
@@ -1166,6 +1172,28 @@ falling_server_cb (SoupServer        *server,
     }
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+/* Starts FALLING on a port of 127.0.0.1; its URL in *url. */
+static SoupServer *
+falling_server_start (FallingServer  *falling,
+                      char          **url)
+{
+  SoupServer *stub = soup_server_new (NULL, NULL);
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *listeners;
+
+  soup_server_add_handler (stub, NULL, falling_server_cb, falling, NULL);
+  g_assert_true (soup_server_listen_local (stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  listeners = soup_server_get_listeners (stub);
+  address = g_socket_get_local_address (listeners->data, &error);
+  g_assert_no_error (error);
+  g_slist_free (listeners);
+  *url = g_strdup_printf ("http://127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+  return stub;
 }
 
 /* The desk hears of a new epoch, and the round fails before it has the new
@@ -1180,28 +1208,20 @@ test_restart_interrupted (Fixture       *f,
   g_autofree char *a = store_path (f, "a.db");
   g_autofree char *cookie = NULL, *after = NULL, *stub_url = NULL;
   g_autofree char *server = NULL, *pa = NULL;
-  g_autoptr(SoupServer) stub = soup_server_new (NULL, NULL);
+  FallingServer falling = {
+    "{\"reset\": true, \"epoch\": \"restored\", \"cookie\": \"restored:0\", \"last_seq\": 1}", 0
+  };
+  g_autoptr(SoupServer) stub = NULL;
   g_autoptr(CcmStore) store = NULL;
   g_autoptr(JsonArray) conferences = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
   CcmSyncClient *client;
-  GSList *listeners;
-  guint pulls = 0;
 
   enroll_path (f, a, "admin");
   create_conference (f, a, "devcon");
   sync_path_ok (a);
 
-  soup_server_add_handler (stub, NULL, falling_server_cb, &pulls, NULL);
-  g_assert_true (soup_server_listen_local (stub, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  listeners = soup_server_get_listeners (stub);
-  address = g_socket_get_local_address (listeners->data, &error);
-  g_assert_no_error (error);
-  g_slist_free (listeners);
-  stub_url = g_strdup_printf ("http://127.0.0.1:%u",
-                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+  stub = falling_server_start (&falling, &stub_url);
 
   store = open_store (a);
   cookie = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
@@ -1211,7 +1231,7 @@ test_restart_interrupted (Fixture       *f,
   g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INTERNAL);
   g_clear_error (&error);
   client_free (client);
-  g_assert_cmpuint (pulls, ==, 1);
+  g_assert_cmpuint (falling.pulls, ==, 1);
 
   /* Still the conference, and the old epoch's cookie; commands 2 and 3,
    * which the "restored" server lacks, are pending again. */
@@ -1231,6 +1251,45 @@ test_restart_interrupted (Fixture       *f,
   g_assert_cmpstr (pa, ==, server);
   g_assert_cmpint (pending_of (a), ==, 0);
   g_assert_cmpint (count_type (server, "ConferencePublished"), ==, 1);
+}
+
+/* A new epoch whose last_seq no device can have reached (2^63 - 1, where
+ * the next one cannot be counted) is not understood: nothing is requeued,
+ * the cookie and the pending count stay. */
+static void
+test_restart_last_seq_out_of_range (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *cookie = NULL, *after = NULL, *stub_url = NULL;
+  FallingServer falling = {
+    "{\"reset\": true, \"epoch\": \"restored\", \"cookie\": \"restored:0\", "
+    "\"last_seq\": 9223372036854775807}", 0
+  };
+  g_autoptr(SoupServer) stub = NULL;
+  g_autoptr(CcmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  CcmSyncClient *client;
+
+  enroll_path (f, a, "admin");
+  create_conference (f, a, "devcon");
+  sync_path_ok (a);
+
+  stub = falling_server_start (&falling, &stub_url);
+  store = open_store (a);
+  cookie = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
+  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, stub_url, &error));
+  client = ccm_sync_client_new (store);
+  g_assert_false (ccm_sync_client_sync (client, &error));
+  g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "last_seq 9223372036854775807"));
+  g_clear_error (&error);
+  client_free (client);
+  g_assert_cmpuint (falling.pulls, ==, 1);
+
+  after = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
+  g_assert_cmpstr (after, ==, cookie);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, 0);
 }
 
 /* Two laptops rename the same conference offline (DESIGN §5.3): the later
@@ -1307,6 +1366,7 @@ main (int    argc,
   ADD ("/client/tls", test_tls);
   ADD ("/client/restored-server", test_restored_server);
   ADD ("/client/restart-interrupted", test_restart_interrupted);
+  ADD ("/client/restart-last-seq-out-of-range", test_restart_last_seq_out_of_range);
   ADD ("/client/concurrent-rename", test_concurrent_rename);
 
   return g_test_run ();
