@@ -12,6 +12,7 @@
 #include "ccm-order.h"
 #include "bench-conference.h"
 #include "ccm-domain.h"
+#include "test-fixtures.h"
 
 #include <glib/gstdio.h>
 
@@ -83,18 +84,9 @@ bench_create_conference (Bench *b)
   static const char *const names[] = { "General", "Student", "Workshop" };
   static const gint64 quotas[] = { 100000, 50000, 50000 };
   static const gint64 prices[] = { 19900, 9900, 5000 };
-  g_autofree char *conference_id = ccm_id_new (ccm_clock_now (b->clock));
-  JsonObject *args = json_object_new ();
+  JsonObject *args;
 
-  json_object_set_string_member (args, "conference_id", conference_id);
-  json_object_set_string_member (args, "slug", SLUG);
-  json_object_set_string_member (args, "name", "Benchmark Conference");
-  json_object_set_string_member (args, "start_date", "2027-03-01");
-  json_object_set_string_member (args, "end_date", "2027-03-03");
-  json_object_set_string_member (args, "owner_name", "Ada Organizer");
-  json_object_set_string_member (args, "owner_email", "ada@example.org");
-  json_object_set_string_member (args, "access_code", "BENCH1");
-  bench_run_ok (b, "CreateConference", args);
+  bench_run_ok (b, "CreateConference", test_conference_args (SLUG, ccm_clock_now (b->clock)));
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

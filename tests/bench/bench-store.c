@@ -31,6 +31,8 @@
 #include "ccm-json.h"
 #include "ccm-store.h"
 
+#include "test-fixtures.h"
+
 static CcmCommand *
 update_command (gint64      now,
                 const char *slug,
@@ -56,18 +58,8 @@ create_command (gint64      now,
                 const char *slug)
 {
   g_autofree char *id = ccm_id_new (now);
-  g_autofree char *conference_id = ccm_id_new (now);
-  JsonObject *args = json_object_new ();
 
-  json_object_set_string_member (args, "conference_id", conference_id);
-  json_object_set_string_member (args, "slug", slug);
-  json_object_set_string_member (args, "name", "Benchmark Conference");
-  json_object_set_string_member (args, "start_date", "2027-03-01");
-  json_object_set_string_member (args, "end_date", "2027-03-03");
-  json_object_set_string_member (args, "owner_name", "Ada Organizer");
-  json_object_set_string_member (args, "owner_email", "ada@example.org");
-  json_object_set_string_member (args, "access_code", "BENCH1");
-  return ccm_command_new ("CreateConference", id, args);
+  return ccm_command_new ("CreateConference", id, test_conference_args (slug, now));
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "ccm-id.h"
 #include "ccm-server-store.h"
 #include "sync-harness.h"
+#include "test-fixtures.h"
 #include "test-spawn.h"
 
 void
@@ -248,16 +249,5 @@ void
 harness_create_conference (CcmStore   *store,
                            const char *slug)
 {
-  g_autofree char *conference_id = ccm_id_new (g_get_real_time ());
-  JsonObject *args = json_object_new ();
-
-  json_object_set_string_member (args, "conference_id", conference_id);
-  json_object_set_string_member (args, "slug", slug);
-  json_object_set_string_member (args, "name", "Benchmark Conference");
-  json_object_set_string_member (args, "start_date", "2027-03-01");
-  json_object_set_string_member (args, "end_date", "2027-03-03");
-  json_object_set_string_member (args, "owner_name", "Ada Organizer");
-  json_object_set_string_member (args, "owner_email", "ada@example.org");
-  json_object_set_string_member (args, "access_code", "BENCH1");
-  harness_submit_ok (store, "CreateConference", args);
+  harness_submit_ok (store, "CreateConference", test_conference_args (slug, g_get_real_time ()));
 }

@@ -1,0 +1,16 @@
+/* test-fixtures.h — the data that benchmarks and harnesses start from
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The arguments of a CreateConference for SLUG ("Benchmark Conference",
+ * 1–3 March 2027, access code BENCH1), its conference id made at NOW. */
+JsonObject *test_conference_args (const char *slug,
+                                  gint64      now);
+
+G_END_DECLS
