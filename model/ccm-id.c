@@ -36,27 +36,63 @@ ccm_random_bytes (guint8 *buffer,
     }
 }
 
+/* The random bits of the last id made, and its millisecond: ids made in
+ * the same millisecond count up from it (RFC 9562, 6.2, method 2), so a
+ * burst of commands (an import, a benchmark, a process manager's outbox)
+ * still appends to the indexes' tail instead of splitting pages all over
+ * them. A clock that moves, forward or back, starts afresh: an id always
+ * carries the millisecond it was made in. */
+static GMutex last_lock;
+static guint64 last_ms = G_MAXUINT64;
+static guint64 last_a;          /* 12 bits */
+static guint64 last_b;          /* 62 bits */
+
+#define RAND_B_MASK ((G_GUINT64_CONSTANT (1) << 62) - 1)
+
 char *
 ccm_id_new (gint64 now_us)
 {
-  guint8 b[16];
   guint64 ms = (guint64) (now_us / 1000);
+  guint64 a, b;
+  guint8 r[12];
 
-  ccm_random_bytes (b, sizeof b);
+  ccm_random_bytes (r, sizeof r);
 
-  b[0] = (ms >> 40) & 0xff;
-  b[1] = (ms >> 32) & 0xff;
-  b[2] = (ms >> 24) & 0xff;
-  b[3] = (ms >> 16) & 0xff;
-  b[4] = (ms >> 8) & 0xff;
-  b[5] = ms & 0xff;
-  b[6] = 0x70 | (b[6] & 0x0f);   /* version 7 */
-  b[8] = 0x80 | (b[8] & 0x3f);   /* RFC 4122 variant */
+  g_mutex_lock (&last_lock);
+  if (ms == last_ms)
+    {
+      /* Up by a random step of 1 to 2^32: still hard to guess the next. */
+      guint64 step = 1 + ((guint64) r[0] << 24 | (guint64) r[1] << 16 | (guint64) r[2] << 8 | r[3]);
 
-  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-                          "%02x%02x%02x%02x%02x%02x",
-                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+      a = last_a;
+      b = last_b + step;
+      if (b > RAND_B_MASK)
+        {
+          b &= RAND_B_MASK;
+          a++;
+        }
+      if (a > 0xfff)
+        ms = G_MAXUINT64;   /* 2^73 ids in a millisecond: start afresh below */
+    }
+  if (ms != last_ms)
+    {
+      ms = (guint64) (now_us / 1000);
+      /* The top bit of the 12 left clear: room to count up. */
+      a = ((guint64) r[4] << 8 | r[5]) & 0x7ff;
+      b = 0;
+      for (guint i = 6; i < 12; i++)
+        b = b << 8 | r[i];
+      b |= (guint64) (r[0] & 0x3f) << 56 | (guint64) r[1] << 48;
+    }
+  last_ms = ms;
+  last_a = a;
+  last_b = b;
+  g_mutex_unlock (&last_lock);
+
+  /* 48 bits of time, version 7, 12 bits of a, the variant, 62 bits of b. */
+  return g_strdup_printf ("%08x-%04x-7%03x-%04x-%012" G_GINT64_MODIFIER "x",
+                          (guint) ((ms >> 16) & 0xffffffff), (guint) (ms & 0xffff), (guint) a,
+                          (guint) (0x8000 | (b >> 48)), b & G_GUINT64_CONSTANT (0xffffffffffff));
 }
 
 char *
