@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdint.h>
 #include <stddef.h>
 
@@ -33,4 +34,24 @@ fuzz_setup_glib (void)
   g_log_set_fatal_mask (NULL, G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_setenv ("G_MESSAGES_DEBUG", "", TRUE);
   g_set_print_handler (fuzz_quiet_print_cb);
+}
+
+/* Removes the SQLite file DB with its -wal, -shm and -journal, then the
+ * folder it is in (a harness's store, at exit). NULL does nothing. */
+static inline void
+fuzz_remove_store_files (const char *db)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autofree char *dir = NULL;
+
+  if (db == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+  dir = g_path_get_dirname (db);
+  g_rmdir (dir);
 }

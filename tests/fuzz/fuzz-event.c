@@ -28,17 +28,9 @@ remove_dir_at_exit (void)
 {
   const char *dir = g_getenv ("CCM_FUZZ_DIR");
   g_autofree char *path = dir != NULL ? g_build_filename (dir, "store.db", NULL) : NULL;
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
   g_clear_object (&store);
-  for (guint i = 0; path != NULL && i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      g_unlink (file);
-    }
-  if (dir != NULL)
-    g_rmdir (dir);
+  fuzz_remove_store_files (path);
 }
 
 int
