@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "ccm-json"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "ccm-json.h"
@@ -376,6 +377,97 @@ ccm_json_is_one_object (const char *text,
   return TRUE;
 }
 
+static gboolean check_node (JsonNode    *node,
+                            const char  *member,
+                            GError     **error);
+
+static gboolean
+check_object (JsonObject  *object,
+              const char  *member,
+              GError     **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *child;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &child))
+    {
+      if (!g_utf8_validate (name, -1, NULL))
+        {
+          if (member == NULL)
+            ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, NULL,
+                                  _("A member name is not UTF-8 text."));
+          else
+            ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
+                                  _("A member name inside “%s” is not UTF-8 text."), member);
+          return FALSE;
+        }
+      if (!check_node (child, name, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_node (JsonNode    *node,
+            const char  *member,
+            GError     **error)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      return check_object (json_node_get_object (node), member, error);
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!check_node (json_array_get_element (array, i), member, error))
+            return FALSE;
+        return TRUE;
+      }
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING &&
+          !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        {
+          ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
+                                _("The value of “%s” is not UTF-8 text."), member);
+          return FALSE;
+        }
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+          !isfinite (json_node_get_double (node)))
+        {
+          ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, member,
+                                _("The value of “%s” is too large a number."), member);
+          return FALSE;
+        }
+      return TRUE;
+
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
+gboolean
+ccm_json_check_values (JsonNode  *node,
+                       GError   **error)
+{
+  g_return_val_if_fail (node != NULL, FALSE);
+
+  return check_node (node, NULL, error);
+}
+
+gboolean
+ccm_json_check_object (JsonObject  *object,
+                       GError     **error)
+{
+  return object == NULL || check_object (object, NULL, error);
+}
+
 JsonObject *
 ccm_json_from_string (const char  *text,
                       gssize       length,
@@ -400,6 +492,8 @@ ccm_json_from_string (const char  *text,
                            _("The JSON document is not an object."));
       return NULL;
     }
+  if (!ccm_json_check_values (root, error))
+    return NULL;
 
   return json_object_ref (json_node_get_object (root));
 }

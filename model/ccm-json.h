@@ -52,6 +52,16 @@ void         ccm_json_set_string_or_null (JsonObject  *object,
 char        *ccm_json_to_string          (JsonObject  *object);
 gboolean     ccm_json_is_one_object      (const char  *text,
                                           gssize       length);
+/* What json-glib 1.6 reads but no JSON can hold: a string or member name
+ * that is not UTF-8 once its escapes are decoded (a lone surrogate such as
+ * "\udc00"; or bytes a C string brought in) and a number too large for a
+ * double (1e999 reads as infinity). Either would be written out as text
+ * that cannot be read again. FALSE and a CCM_DOMAIN_ERROR_INVALID naming
+ * the member for the first one found. */
+gboolean     ccm_json_check_values       (JsonNode    *node,
+                                          GError     **error);
+gboolean     ccm_json_check_object       (JsonObject  *object,
+                                          GError     **error);
 JsonObject  *ccm_json_from_string        (const char  *text,
                                           gssize       length,
                                           GError     **error);

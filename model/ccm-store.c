@@ -1799,6 +1799,11 @@ execute_in_transaction (CcmStore    *self,
 
   ccm_registry_check_personal_data (self->registry, CCM_RECORD_COMMAND, command->type);
 
+  /* Text that is not UTF-8 would go into the log as JSON no one can read
+   * back (a command line's bytes, a pushed "\udc00"). */
+  if (!ccm_json_check_object (command->args, error))
+    return NULL;
+
   stream_id = handler->stream_for (command, error);
   if (stream_id == NULL)
     return NULL;

@@ -222,6 +222,12 @@ ccm_protocol_parse_body (const char  *data,
                           _("The request body must be a JSON object."));
       return NULL;
     }
+  if (!ccm_json_check_values (root, &local_error))
+    {
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, ccm_domain_error_get_field (local_error),
+                          "%s", local_error->message);
+      return NULL;
+    }
   return json_object_ref (json_node_get_object (root));
 }
 

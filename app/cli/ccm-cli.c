@@ -154,7 +154,8 @@ error_reason (const GError *error)
   if (error->domain == CCM_STORE_ERROR &&
       error->code >= 0 && (gsize) error->code < G_N_ELEMENTS (store_reasons))
     return store_reasons[error->code];
-  if (error->domain == CCM_CLI_ERROR || error->domain == G_OPTION_ERROR)
+  if (error->domain == CCM_CLI_ERROR || error->domain == G_OPTION_ERROR ||
+      error->domain == G_CONVERT_ERROR)
     return "usage";
   return "failed";
 }
@@ -177,7 +178,8 @@ ccm_cli_fail (CcmCli       *cli,
       kind = "rejected";
       field = ccm_domain_error_get_field (error);
     }
-  else if (error->domain == CCM_CLI_ERROR || error->domain == G_OPTION_ERROR)
+  else if (error->domain == CCM_CLI_ERROR || error->domain == G_OPTION_ERROR ||
+           error->domain == G_CONVERT_ERROR)
     {
       status = CCM_CLI_EXIT_USAGE;
       kind = "usage";
@@ -188,8 +190,14 @@ ccm_cli_fail (CcmCli       *cli,
       kind = "storage";
     }
 
-  /* One line: the message as a sentence, and for usage errors where to look. */
-  sentence = g_strdup (error->message);
+  /* One line: the message as a sentence, and for usage errors where to look.
+   * An option's text that is not in the system's character set fails
+   * GOption's conversion, whose message names no option. */
+  if (error->domain == G_CONVERT_ERROR)
+    sentence = g_strdup_printf (_("An option’s text is not in this system’s character set: %s"),
+                                error->message);
+  else
+    sentence = g_strdup (error->message);
   len = strlen (sentence);
   while (len > 0 && (sentence[len - 1] == '.' || g_ascii_isspace (sentence[len - 1])))
     sentence[--len] = '\0';

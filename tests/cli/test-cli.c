@@ -569,6 +569,10 @@ test_bad_input (Fixture       *f,
     { { "log", "--after", "-1" }, 2, "--after" },
     { { "log", "--limit", "ten" }, 2, "--limit" },
     { { "--no-such-option", "status" }, 2, "--no-such-option" },
+    /* Bytes that are not text here: an option's, and an argument's. */
+    { { "conference", "update", "devconf", "--tagline", "caf\xe9" }, 2, "character set" },
+    { { "seat-type", "add", "devconf", "Caf\xe9 pass", "--price", "10", "--quota", "10" }, 1,
+      "“name” is not UTF-8 text" },
   };
   gint64 count;
 

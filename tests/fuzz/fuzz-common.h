@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stddef.h>
 
 int LLVMFuzzerInitialize   (int            *argc,
@@ -27,9 +28,28 @@ fuzz_quiet_print_cb (const char *text)
 {
 }
 
+/* Fatal messages end in abort(), not in GLib's breakpoint: libFuzzer saves
+ * the input of a SIGABRT, while a SIGTRAP would end the run without it. */
+static inline GLogWriterOutput
+fuzz_log_writer (GLogLevelFlags   level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+  /* Info and debug messages would only slow the run. */
+  if (!(level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING |
+                 G_LOG_LEVEL_MESSAGE)))
+    return G_LOG_WRITER_HANDLED;
+  g_log_writer_standard_streams (level, fields, n_fields, user_data);
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    abort ();
+  return G_LOG_WRITER_HANDLED;
+}
+
 static inline void
 fuzz_setup_glib (void)
 {
+  g_log_set_writer_func (fuzz_log_writer, NULL, NULL);
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_log_set_fatal_mask (NULL, G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_setenv ("G_MESSAGES_DEBUG", "", TRUE);

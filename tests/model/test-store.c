@@ -269,6 +269,62 @@ test_rejection_leaves_no_trace (Fixture       *f,
   g_assert_cmpint (ccm_store_count_events (f->store), ==, 1);
 }
 
+/* What json-glib reads but no JSON can hold is refused where it comes in:
+ * a string that is not UTF-8 once decoded, a number past a double's range.
+ * Written into the log it could never be read again. */
+static void
+test_unrepresentable_refused (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const struct { const char *text; const char *field; } texts[] = {
+    { "{\"a\": \"\\udc00x\"}", "a" },                  /* a lone low surrogate */
+    { "{\"p\": {\"amount\": 1e999}}", "amount" },         /* infinity */
+    { "{\"p\": [1, -1e400]}", "p" },
+  };
+  g_autoptr(CcmCommand) command = test_increment_new ("cmd-bytes", "a", 1, 1);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(JsonObject) object = ccm_json_from_string (texts[i].text, -1, &error);
+
+      g_assert_null (object);
+      g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
+      g_assert_cmpstr (ccm_domain_error_get_field (error), ==, texts[i].field);
+      g_clear_error (&error);
+    }
+
+  /* A member name made in C from such bytes. */
+  {
+    g_autoptr(JsonObject) object = json_object_new ();
+    JsonObject *inner = json_object_new ();
+
+    json_object_set_int_member (inner, "caf\xe9", 1);
+    json_object_set_object_member (object, "p", inner);
+    g_assert_false (ccm_json_check_object (object, &error));
+    g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
+    g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "p");
+    g_clear_error (&error);
+  }
+
+  /* A command whose text is not UTF-8 (a command line's bytes): refused,
+   * naming the member, and nothing written. */
+  json_object_set_string_member (command->args, "note", "caf\xe9");
+  outcome = ccm_store_execute (f->store, command, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "note");
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 0);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM commands"), ==, 0);
+
+  json_object_set_string_member (command->args, "note", "caf\xc3\xa9");
+  g_clear_error (&error);
+  outcome = ccm_store_execute (f->store, command, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 1);
+}
+
 static void
 test_projection_same_transaction (Fixture       *f,
                                   gconstpointer  data)
@@ -964,6 +1020,7 @@ main (int   argc,
   ADD ("/store/expected-version", test_expected_version);
   ADD ("/store/idempotent-command", test_idempotent_command);
   ADD ("/store/rejection-leaves-no-trace", test_rejection_leaves_no_trace);
+  ADD ("/store/unrepresentable-refused", test_unrepresentable_refused);
   ADD ("/store/projection-same-transaction", test_projection_same_transaction);
   ADD ("/store/upcast-old-events", test_upcast_fixture);
   ADD ("/store/rebuild-identical", test_rebuild_identical_short);

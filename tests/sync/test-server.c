@@ -934,6 +934,14 @@ test_bad_requests (Fixture       *f,
   EXPECT ("POST", "/v1/push", admin->token,
           "{\"commands\": [{\"seq\": 4, \"command_id\": \"x\", \"type\": \"DropAllTables\", "
           "\"args\": {}}]}", 400, "invalid", "type");
+  /* Text json-glib reads but no JSON can hold: refused before anything runs. */
+  EXPECT ("POST", "/v1/push", admin->token,
+          "{\"commands\": [{\"seq\": 4, \"command_id\": \"x\", \"type\": \"UpdateConference\", "
+          "\"args\": {\"slug\": \"badconf\", \"tagline\": \"\\udc00x\"}}]}", 400, "invalid", "tagline");
+  EXPECT ("POST", "/v1/push", admin->token,
+          "{\"commands\": [{\"seq\": 4, \"command_id\": \"x\", \"type\": \"PublishConference\", "
+          "\"device_time\": 1e999, \"args\": {\"slug\": \"badconf\"}}]}", 400, "invalid",
+          "device_time");
   EXPECT ("POST", "/v1/pull", admin->token, "{\"cookie\": 12}", 400, "invalid", "cookie");
   EXPECT ("POST", "/v1/pull", admin->token, "{\"cookie\": \"nonsense\"}", 400, "invalid", "cookie");
   EXPECT ("POST", "/v1/pull", admin->token, "{\"limit\": 0}", 400, "invalid", "limit");
