@@ -1,7 +1,8 @@
 /* ccm-id.c
  *
- * Ids are UUID version 7: 48 bits of millisecond time, then random bits.
- * Time-ordered ids keep the unique indexes growing at their tail.
+ * Ids are UUID version 7: 48 bits of millisecond time, then random bits
+ * that count up within a millisecond (below). Time-ordered ids keep the
+ * unique indexes growing at their tail.
  * Random values that must be unguessable (ticket and access codes) come from
  * the kernel's CSPRNG.
  *
@@ -72,7 +73,7 @@ ccm_id_new (gint64 now_us)
           a++;
         }
       if (a > 0xfff)
-        ms = G_MAXUINT64;   /* 2^73 ids in a millisecond: start afresh below */
+        ms = G_MAXUINT64;   /* 2^41 ids or more in a millisecond: start afresh below */
     }
   if (ms != last_ms)
     {
