@@ -1196,6 +1196,40 @@ falling_server_start (FallingServer  *falling,
   return stub;
 }
 
+/* A desk with a published conference, synced, then pointed at a stand-in
+ * restored server whose first pull answers RESET: the sync must fail, after
+ * that one pull. Returns the desk's store (the stand-in is gone by then),
+ * its cookie from before in *cookie, and the sync's error. */
+static CcmStore *
+sync_with_restored_stand_in (Fixture     *f,
+                             const char  *path,
+                             const char  *reset,
+                             char       **cookie,
+                             GError     **error)
+{
+  FallingServer falling = { reset, 0 };
+  g_autofree char *stub_url = NULL;
+  g_autoptr(SoupServer) stub = NULL;
+  g_autoptr(GError) local_error = NULL;
+  CcmSyncClient *client;
+  CcmStore *store;
+
+  enroll_path (f, path, "admin");
+  create_conference (f, path, "devcon");
+  sync_path_ok (path);
+
+  stub = falling_server_start (&falling, &stub_url);
+  store = open_store (path);
+  *cookie = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
+  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, stub_url, &local_error));
+  g_assert_no_error (local_error);
+  client = ccm_sync_client_new (store);
+  g_assert_false (ccm_sync_client_sync (client, error));
+  client_free (client);
+  g_assert_cmpuint (falling.pulls, ==, 1);
+  return store;
+}
+
 /* The desk hears of a new epoch, and the round fails before it has the new
  * epoch's events: it keeps showing what the old epoch confirmed, and its
  * commands, until a pull replaces them in one transaction. (Found by the
@@ -1206,32 +1240,17 @@ test_restart_interrupted (Fixture       *f,
                           gconstpointer  data)
 {
   g_autofree char *a = store_path (f, "a.db");
-  g_autofree char *cookie = NULL, *after = NULL, *stub_url = NULL;
+  g_autofree char *cookie = NULL, *after = NULL;
   g_autofree char *server = NULL, *pa = NULL;
-  FallingServer falling = {
-    "{\"reset\": true, \"epoch\": \"restored\", \"cookie\": \"restored:0\", \"last_seq\": 1}", 0
-  };
-  g_autoptr(SoupServer) stub = NULL;
   g_autoptr(CcmStore) store = NULL;
   g_autoptr(JsonArray) conferences = NULL;
   g_autoptr(GError) error = NULL;
-  CcmSyncClient *client;
 
-  enroll_path (f, a, "admin");
-  create_conference (f, a, "devcon");
-  sync_path_ok (a);
-
-  stub = falling_server_start (&falling, &stub_url);
-
-  store = open_store (a);
-  cookie = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
-  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, stub_url, &error));
-  client = ccm_sync_client_new (store);
-  g_assert_false (ccm_sync_client_sync (client, &error));
+  store = sync_with_restored_stand_in (f, a, "{\"reset\": true, \"epoch\": \"restored\", "
+                                       "\"cookie\": \"restored:0\", \"last_seq\": 1}",
+                                       &cookie, &error);
   g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INTERNAL);
   g_clear_error (&error);
-  client_free (client);
-  g_assert_cmpuint (falling.pulls, ==, 1);
 
   /* Still the conference, and the old epoch's cookie; commands 2 and 3,
    * which the "restored" server lacks, are pending again. */
@@ -1261,31 +1280,16 @@ test_restart_last_seq_out_of_range (Fixture       *f,
                                     gconstpointer  data)
 {
   g_autofree char *a = store_path (f, "a.db");
-  g_autofree char *cookie = NULL, *after = NULL, *stub_url = NULL;
-  FallingServer falling = {
-    "{\"reset\": true, \"epoch\": \"restored\", \"cookie\": \"restored:0\", "
-    "\"last_seq\": 9223372036854775807}", 0
-  };
-  g_autoptr(SoupServer) stub = NULL;
+  g_autofree char *cookie = NULL, *after = NULL;
   g_autoptr(CcmStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  CcmSyncClient *client;
 
-  enroll_path (f, a, "admin");
-  create_conference (f, a, "devcon");
-  sync_path_ok (a);
-
-  stub = falling_server_start (&falling, &stub_url);
-  store = open_store (a);
-  cookie = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
-  g_assert_true (ccm_store_set_meta (store, CCM_SYNC_META_URL, stub_url, &error));
-  client = ccm_sync_client_new (store);
-  g_assert_false (ccm_sync_client_sync (client, &error));
+  store = sync_with_restored_stand_in (f, a, "{\"reset\": true, \"epoch\": \"restored\", "
+                                       "\"cookie\": \"restored:0\", "
+                                       "\"last_seq\": 9223372036854775807}", &cookie, &error);
   g_assert_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "last_seq 9223372036854775807"));
   g_clear_error (&error);
-  client_free (client);
-  g_assert_cmpuint (falling.pulls, ==, 1);
 
   after = ccm_store_get_meta (store, CCM_SYNC_META_COOKIE);
   g_assert_cmpstr (after, ==, cookie);
