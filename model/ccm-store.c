@@ -22,6 +22,7 @@
 #include "ccm-json.h"
 #include "ccm-store.h"
 #include "ccm-store-private.h"
+#include "ccm-wal-vfs.h"
 
 /* "CCM1": marks the file as ours, so another program's database is refused. */
 #define CCM_APPLICATION_ID 0x43434d31
@@ -774,6 +775,8 @@ configure (CcmStore  *self,
       return FALSE;
     }
 
+  /* FULL: a command returns once it is on disk; and the file layer's
+   * gathered log writes (ccm-wal-vfs.c) are only safe with it. */
   return ccm_store_exec (self,
                          "PRAGMA synchronous=FULL;"
                          "PRAGMA foreign_keys=ON;"
@@ -879,7 +882,10 @@ ccm_store_open (const char   *path,
   self->registry = ccm_registry_ref (registry);
   self->clock = g_object_ref (clock);
 
-  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  /* The log's writes go out in one write per commit (ccm-wal-vfs.c); that
+   * needs synchronous=FULL, which configure() sets. */
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        ccm_wal_vfs_name ());
   if (rc != SQLITE_OK)
     {
       ccm_store_set_sqlite_error (self, error, rc, "opening");

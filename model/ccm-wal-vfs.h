@@ -1,0 +1,17 @@
+/* ccm-wal-vfs.h — SQLite's own file layer, with the write-ahead log's writes
+ * gathered into one write per sync
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The name to open a store's connection with (the last argument of
+ * sqlite3_open_v2), registered on first use. Only for connections that run
+ * with synchronous=FULL: see ccm-wal-vfs.c. */
+const char *ccm_wal_vfs_name (void);
+
+G_END_DECLS
