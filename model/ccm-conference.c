@@ -338,21 +338,21 @@ validate_text (const char  *field,
   if (min_chars > 0 && chars == 0)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            _("The %s is empty."), label);
+                            _("The %s is empty."), _(label));
       return FALSE;
     }
   if ((gsize) chars < min_chars)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
                             _("The %s must be at least %u characters long."),
-                            label, (guint) min_chars);
+                            _(label), (guint) min_chars);
       return FALSE;
     }
   if ((gsize) chars > max_chars)
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
                             _("The %s must be at most %u characters long."),
-                            label, (guint) max_chars);
+                            _(label), (guint) max_chars);
       return FALSE;
     }
   return TRUE;
@@ -388,13 +388,13 @@ validate_conference (const char  *name,
                      gint64       reservation_minutes,
                      GError     **error)
 {
-  if (!validate_text ("name", _("conference name"), name, 1, 120, error) ||
-      !validate_text ("tagline", _("tagline"), tagline, 0, 200, error) ||
-      !validate_text ("description", _("description"), description, 0, 4000, error) ||
-      !validate_text ("location", _("location"), location, 0, 200, error) ||
+  if (!validate_text ("name", N_("conference name"), name, 1, 120, error) ||
+      !validate_text ("tagline", N_("tagline"), tagline, 0, 200, error) ||
+      !validate_text ("description", N_("description"), description, 0, 4000, error) ||
+      !validate_text ("location", N_("location"), location, 0, 200, error) ||
       !ccm_validate_date ("start_date", start_date, error) ||
       !ccm_validate_date ("end_date", end_date, error) ||
-      !validate_text ("owner_name", _("owner's name"), owner_name, 1, 120, error) ||
+      !validate_text ("owner_name", N_("owner's name"), owner_name, 1, 120, error) ||
       !ccm_validate_email ("owner_email", owner_email, error) ||
       !validate_currency (currency, error))
     return FALSE;
@@ -487,7 +487,7 @@ decide_create (gconstpointer      data,
       !validate_conference (name, tagline, description, location, start_date,
                             end_date, owner_name, owner_email, currency,
                             reservation_minutes, error) ||
-      !validate_text ("access_code", _("access code"), access_code, 6, 32, error))
+      !validate_text ("access_code", N_("access code"), access_code, 6, 32, error))
     return FALSE;
 
   if (state->exists)
@@ -668,8 +668,8 @@ validate_seat_type_fields (const char  *name,
                            gint64       quota,
                            GError     **error)
 {
-  if (!validate_text ("name", _("seat type name"), name, 2, 70, error) ||
-      !validate_text ("description", _("seat type description"), description, 0, 250, error))
+  if (!validate_text ("name", N_("seat type name"), name, 2, 70, error) ||
+      !validate_text ("description", N_("seat type description"), description, 0, 250, error))
     return FALSE;
 
   if (price < 0 || price > CCM_SEAT_TYPE_MAX_PRICE)

@@ -124,6 +124,24 @@ ccm_command_to_json (const CcmCommand *command)
   return o;
 }
 
+/* The text of ccm_command_to_json, written straight: the command log
+ * stores one for every command issued. */
+char *
+ccm_command_to_string (const CcmCommand *command)
+{
+  GString *out = g_string_sized_new (256);
+
+  g_string_append_c (out, '{');
+  ccm_json_append_string_member (out, "type", command->type);
+  ccm_json_append_string_member (out, "command_id", command->command_id);
+  ccm_json_append_object_member (out, "args", command->args);
+  ccm_json_append_string_member (out, "correlation_id", command->correlation_id);
+  ccm_json_append_string_member (out, "device_id", command->device_id);
+  ccm_json_append_int_member (out, "issued_at", command->issued_at);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 CcmCommand *
 ccm_command_new_from_json (JsonObject  *object,
                            GError     **error)

@@ -54,6 +54,7 @@ CcmCommand *ccm_command_new             (const char       *type,
 CcmCommand *ccm_command_ref             (CcmCommand       *command);
 void        ccm_command_unref           (CcmCommand       *command);
 JsonObject *ccm_command_to_json         (const CcmCommand *command);
+char       *ccm_command_to_string       (const CcmCommand *command);
 CcmCommand *ccm_command_new_from_json   (JsonObject       *object,
                                          GError          **error);
 

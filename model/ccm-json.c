@@ -323,6 +323,59 @@ append_node (GString  *out,
     }
 }
 
+/* A member's name, after a comma unless it is the object's first. */
+static void
+append_member_name (GString    *out,
+                    const char *member)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  append_string (out, member);
+  g_string_append_c (out, ':');
+}
+
+void
+ccm_json_append_string_member (GString    *out,
+                               const char *member,
+                               const char *value_or_null)
+{
+  append_member_name (out, member);
+  if (value_or_null != NULL)
+    append_string (out, value_or_null);
+  else
+    g_string_append (out, "null");
+}
+
+void
+ccm_json_append_int_member (GString    *out,
+                            const char *member,
+                            gint64      value)
+{
+  append_member_name (out, member);
+  append_int (out, value);
+}
+
+void
+ccm_json_append_bool_member (GString    *out,
+                             const char *member,
+                             gboolean    value)
+{
+  append_member_name (out, member);
+  g_string_append (out, value ? "true" : "false");
+}
+
+void
+ccm_json_append_object_member (GString    *out,
+                               const char *member,
+                               JsonObject *value_or_empty)
+{
+  append_member_name (out, member);
+  if (value_or_empty != NULL)
+    append_object (out, value_or_empty);
+  else
+    g_string_append (out, "{}");
+}
+
 char *
 ccm_json_to_string (JsonObject *object)
 {

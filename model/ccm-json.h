@@ -50,6 +50,21 @@ void         ccm_json_set_string_or_null (JsonObject  *object,
                                           const char  *member,
                                           const char  *value);
 char        *ccm_json_to_string          (JsonObject  *object);
+/* The same text written member by member into `out`, between '{' and '}'
+ * the caller appends, for texts the store writes on every command, where
+ * building a JsonObject first costs more than the text. */
+void         ccm_json_append_string_member (GString     *out,
+                                            const char  *member,
+                                            const char  *value_or_null);
+void         ccm_json_append_int_member    (GString     *out,
+                                            const char  *member,
+                                            gint64       value);
+void         ccm_json_append_bool_member   (GString     *out,
+                                            const char  *member,
+                                            gboolean     value);
+void         ccm_json_append_object_member (GString     *out,
+                                            const char  *member,
+                                            JsonObject  *value_or_empty);
 gboolean     ccm_json_is_one_object      (const char  *text,
                                           gssize       length);
 /* What json-glib 1.6 reads but no JSON can hold: a string or member name

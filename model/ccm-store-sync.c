@@ -262,10 +262,8 @@ log_command (CcmStore          *self,
              gint64            *seq,
              GError           **error)
 {
-  g_autoptr(JsonObject) json = ccm_command_to_json (command);
-  g_autoptr(JsonObject) outcome_json = outcome != NULL ? ccm_outcome_to_json (outcome) : NULL;
-  g_autofree char *text = ccm_json_to_string (json);
-  g_autofree char *outcome_text = outcome_json != NULL ? ccm_json_to_string (outcome_json) : NULL;
+  g_autofree char *text = ccm_command_to_string (command);
+  g_autofree char *outcome_text = outcome != NULL ? ccm_outcome_to_string (outcome, TRUE) : NULL;
   sqlite3_stmt *stmt;
 
   stmt = ccm_store_prepare (self,

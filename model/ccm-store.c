@@ -178,6 +178,29 @@ ccm_outcome_to_json (const CcmOutcome *outcome)
   return o;
 }
 
+/* The text of ccm_outcome_to_json, written straight: the store keeps one
+ * for every command. Without the command id and the duplicate flag it is
+ * the commands table's record. */
+char *
+ccm_outcome_to_string (const CcmOutcome *outcome,
+                       gboolean          with_identity)
+{
+  GString *out = g_string_sized_new (128);
+
+  g_string_append_c (out, '{');
+  if (with_identity)
+    {
+      ccm_json_append_string_member (out, "command_id", outcome->command_id);
+      ccm_json_append_bool_member (out, "duplicate", outcome->duplicate);
+    }
+  ccm_json_append_int_member (out, "first_position", outcome->first_position);
+  ccm_json_append_int_member (out, "last_position", outcome->last_position);
+  ccm_json_append_int_member (out, "events", outcome->n_events);
+  ccm_json_append_object_member (out, "result", outcome->result);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 static void
 ccm_store_finalize (GObject *object)
 {
@@ -1248,8 +1271,7 @@ save_timer (CcmStore         *self,
     }
   else
     {
-      g_autoptr(JsonObject) json = ccm_command_to_json (request->command);
-      g_autofree char *text = ccm_json_to_string (json);
+      g_autofree char *text = ccm_command_to_string (request->command);
 
       stmt = ccm_store_prepare (self,
                                 "INSERT INTO timers (manager, instance, key, due_at, command) "
@@ -1324,8 +1346,7 @@ run_process_managers (CcmStore        *self,
       commands = ccm_reaction_get_commands (reaction);
       for (guint j = 0; j < commands->len; j++)
         {
-          g_autoptr(JsonObject) json = ccm_command_to_json (g_ptr_array_index (commands, j));
-          g_autofree char *text = ccm_json_to_string (json);
+          g_autofree char *text = ccm_command_to_string (g_ptr_array_index (commands, j));
 
           self->outbox_pending = TRUE;
           stmt = ccm_store_prepare (self, "INSERT INTO outbox (command, created_at) VALUES (?, ?)", error);
@@ -1747,13 +1768,8 @@ record_outcome (CcmStore          *self,
                 const CcmOutcome  *outcome,
                 GError           **error)
 {
-  g_autoptr(JsonObject) json = ccm_outcome_to_json (outcome);
-  g_autofree char *text = NULL;
+  g_autofree char *text = ccm_outcome_to_string (outcome, FALSE);
   sqlite3_stmt *stmt;
-
-  json_object_remove_member (json, "duplicate");
-  json_object_remove_member (json, "command_id");
-  text = ccm_json_to_string (json);
 
   stmt = ccm_store_prepare (self,
                             "INSERT INTO commands (command_id, type, outcome, recorded_at) "

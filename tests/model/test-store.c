@@ -1004,6 +1004,65 @@ test_json_text (void)
     }
 }
 
+/* The command log's and the commands table's texts, written member by
+ * member, are exactly those of the JsonObjects they stand for: what the
+ * store read back before still reads the same. */
+static void
+test_stored_texts (void)
+{
+  const char *const args[] = {
+    "{}",
+    "{\"slug\":\"devcon\",\"tagline\":\"quote \\\" tab\\t 日本 🎫\",\"n\":-3,\"list\":[1,{\"k\":null}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+    for (guint with_ids = 0; with_ids < 2; with_ids++)
+      {
+        g_autoptr(GError) error = NULL;
+        JsonObject *object = ccm_json_from_string (args[i], -1, &error);
+        g_autoptr(CcmCommand) command = NULL;
+        g_autoptr(JsonObject) command_json = NULL;
+        g_autofree char *command_text = NULL;
+        g_autofree char *expected = NULL;
+        CcmOutcome outcome = { 0, };
+        g_autoptr(JsonObject) outcome_json = NULL;
+        g_autofree char *outcome_text = NULL;
+        g_autofree char *record_text = NULL;
+
+        g_assert_no_error (error);
+        command = ccm_command_new ("UpdateConference", "01a218ca-d607-7481-8739-d02c548b395c", object);
+        command->issued_at = G_GINT64_CONSTANT (1795712275975797) * (i == 0 ? 1 : -1);
+        if (with_ids)
+          {
+            command->correlation_id = g_strdup ("corr \"x\"");
+            command->device_id = g_strdup ("desk-1");
+          }
+        command_json = ccm_command_to_json (command);
+        expected = ccm_json_to_string (command_json);
+        command_text = ccm_command_to_string (command);
+        g_assert_cmpstr (command_text, ==, expected);
+        g_clear_pointer (&expected, g_free);
+
+        outcome.command_id = command->command_id;
+        outcome.duplicate = with_ids;
+        outcome.first_position = 7;
+        outcome.last_position = G_MAXINT64;
+        outcome.n_events = i;
+        outcome.result = with_ids ? object : NULL;
+        outcome_json = ccm_outcome_to_json (&outcome);
+        expected = ccm_json_to_string (outcome_json);
+        outcome_text = ccm_outcome_to_string (&outcome, TRUE);
+        g_assert_cmpstr (outcome_text, ==, expected);
+        g_clear_pointer (&expected, g_free);
+
+        json_object_remove_member (outcome_json, "duplicate");
+        json_object_remove_member (outcome_json, "command_id");
+        expected = ccm_json_to_string (outcome_json);
+        record_text = ccm_outcome_to_string (&outcome, FALSE);
+        g_assert_cmpstr (record_text, ==, expected);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1011,6 +1070,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/json-text", test_json_text);
+  g_test_add_func ("/store/stored-texts", test_stored_texts);
 
 #define ADD(path, fn) \
   g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
