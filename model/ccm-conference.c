@@ -9,7 +9,6 @@
 #define G_LOG_DOMAIN "ccm-conference"
 
 #include <glib/gi18n-lib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "ccm-conference.h"
@@ -306,11 +305,19 @@ ccm_validate_date (const char  *field,
                    const char  *date,
                    GError     **error)
 {
-  int y, m, d;
-  char tail;
+  gboolean form = date != NULL;
 
-  if (date == NULL || sscanf (date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-      strlen (date) != 10 || !g_date_valid_dmy (d, m, y))
+  /* YYYY-MM-DD exactly: ten characters, digits but for the two dashes. */
+  for (guint i = 0; form && i < 10; i++)
+    form = (i == 4 || i == 7) ? date[i] == '-' : g_ascii_isdigit (date[i]);
+  if (form)
+    form = date[10] == '\0';
+
+  if (!form ||
+      !g_date_valid_dmy ((date[8] - '0') * 10 + (date[9] - '0'),
+                         (date[5] - '0') * 10 + (date[6] - '0'),
+                         (date[0] - '0') * 1000 + (date[1] - '0') * 100 +
+                         (date[2] - '0') * 10 + (date[3] - '0')))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
                             _("The %s “%s” is not a date of the form YYYY-MM-DD."),

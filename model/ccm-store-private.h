@@ -24,6 +24,9 @@ gboolean    ccm_store_lookup_outcome         (CcmStore     *self,
                                               CcmOutcome  **outcome,
                                               GError      **error);
 void        ccm_store_forget_states          (CcmStore    *self);
+/* What the store last read of meta's wiped_at and enrolled is read again at
+ * the next transaction's start: call after writing either. */
+void        ccm_store_forget_meta            (CcmStore    *self);
 void        ccm_store_mark_changed           (CcmStore    *self);
 gboolean    ccm_store_append_confirmed       (CcmStore    *self,
                                               CcmEvent    *event,

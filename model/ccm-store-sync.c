@@ -77,18 +77,11 @@ ccm_store_set_meta (CcmStore    *self,
                               error);
   if (stmt == NULL)
     return FALSE;
+  ccm_store_forget_meta (self);
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
   if (value != NULL)
     sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
   return ccm_store_step_done (self, stmt, error);
-}
-
-gboolean
-ccm_store_is_enrolled (CcmStore *self)
-{
-  g_autofree char *value = ccm_store_get_meta (self, "enrolled");
-
-  return g_strcmp0 (value, "1") == 0;
 }
 
 gint64

@@ -63,6 +63,8 @@ struct _CcmStore
   gboolean dispatching;
   gint64 data_version;
   gint64 wiped_at;           /* as last seen: another process may wipe */
+  gboolean enrolled;         /* as last seen, like wiped_at */
+  gint64 meta_version;       /* data_version when both were read; -1: read again */
   guint timer_id;
 };
 
@@ -261,6 +263,7 @@ ccm_store_init (CcmStore *self)
                                          (GDestroyNotify) cached_state_free);
   self->parser = json_parser_new ();
   self->marks = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  self->meta_version = -1;
 }
 
 /* SQLite errors are mapped here and nowhere else. */
@@ -448,20 +451,51 @@ ccm_store_begin (CcmStore  *self,
   g_array_append_val (self->marks, self->changed);
   self->depth++;
 
-  /* Another process may have wiped the store's personal data: folded
-   * states from before must not decide (and write) with it. */
-  if (self->depth == 1 && g_hash_table_size (self->cache) > 0)
+  /* Another connection may have wiped the store's personal data (folded
+   * states from before must not decide, and write, with it) or enrolled it.
+   * With the write lock held, data_version tells whether any other
+   * connection committed since both were read; this one's own changes to
+   * them forget what was read (ccm_store_forget_meta). */
+  if (self->depth == 1)
     {
-      gint64 wiped_at = query_int (self, "SELECT value FROM meta WHERE key = '" CCM_STORE_META_WIPED_AT "'",
-                                   NULL, 0);
+      gint64 version = query_int (self, "PRAGMA data_version", NULL, -1);
 
-      if (wiped_at != self->wiped_at)
+      if (version < 0 || version != self->meta_version)
         {
-          self->wiped_at = wiped_at;
-          ccm_store_forget_states (self);
+          gint64 wiped_at = query_int (self, "SELECT value FROM meta WHERE key = '"
+                                       CCM_STORE_META_WIPED_AT "'", NULL, 0);
+
+          if (wiped_at != self->wiped_at)
+            {
+              self->wiped_at = wiped_at;
+              ccm_store_forget_states (self);
+            }
+          self->enrolled = query_int (self, "SELECT value = '1' FROM meta WHERE key = 'enrolled'",
+                                      NULL, 0) == 1;
+          self->meta_version = version;
         }
     }
   return TRUE;
+}
+
+void
+ccm_store_forget_meta (CcmStore *self)
+{
+  self->meta_version = -1;
+}
+
+gboolean
+ccm_store_is_enrolled (CcmStore *self)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+
+  /* Inside a transaction nobody else writes: what its start read holds. */
+  if (self->depth > 0 && self->meta_version >= 0)
+    return self->enrolled;
+  value = ccm_store_get_meta (self, "enrolled");
+  return g_strcmp0 (value, "1") == 0;
 }
 
 static int
@@ -562,8 +596,10 @@ ccm_store_rollback (CcmStore *self)
     g_warning ("Rolling back failed in %s: %s", self->path, sqlite3_errmsg (self->db));
 
   /* States folded in this transaction may include what was rolled back, and
-   * nothing appended since the level began is there any more. */
+   * nothing appended since the level began is there any more; nor, maybe,
+   * what it wrote to meta. */
   g_hash_table_remove_all (self->pending);
+  self->meta_version = -1;
   self->changed = g_array_index (self->marks, gboolean, self->depth);
 }
 

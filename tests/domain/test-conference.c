@@ -59,6 +59,12 @@ test_create_validation (void)
   assert_create_refused ("slug", "Bad Slug!", "slug");
   assert_create_refused ("end_date", "2027-02-28", "end_date");
   assert_create_refused ("start_date", "2027-02-30", "start_date");
+  assert_create_refused ("start_date", "2027-3-01", "start_date");
+  assert_create_refused ("start_date", " 027-03-01", "start_date");
+  assert_create_refused ("start_date", "2027-03-01x", "start_date");
+  assert_create_refused ("start_date", "2027/03/01", "start_date");
+  assert_create_refused ("start_date", "2027-13-01", "start_date");
+  assert_create_refused ("start_date", "", "start_date");
   assert_create_refused ("owner_email", "ada-at-example.org", "owner_email");
   assert_create_refused ("currency", "dollars", "currency");
 }
