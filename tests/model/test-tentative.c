@@ -166,6 +166,29 @@ test_standalone_log (Fixture       *f,
   g_assert_cmpint (ccm_store_count_events (f->desk), ==, 2);
 }
 
+/* The desk's connection keeps what it read of meta between commands; a
+ * second connection to the same file (the command line while the window is
+ * open) that enrolls it is seen by the next command, which stays pending. */
+static void
+test_enrolled_by_other_connection (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(CcmOutcome) first = submit (f->desk, "cmd-1", "a", 2);
+  g_autoptr(CcmOutcome) second = NULL;
+  g_autoptr(CcmStore) other = open_named (f, "desk.db");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (ccm_json_bool (first->result, "pending"));
+  g_assert_true (ccm_store_enroll (other, &error));
+  g_assert_no_error (error);
+
+  second = submit (f->desk, "cmd-2", "a", 3);
+  g_assert_true (ccm_json_bool (second->result, "pending"));
+  g_assert_true (ccm_store_is_enrolled (f->desk));
+  /* Enrolling made the first one pending too, to be pushed. */
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 2);
+}
+
 static void
 test_refused_not_logged (Fixture       *f,
                          gconstpointer  data)
@@ -375,6 +398,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
 
   ADD ("/tentative/standalone-log", test_standalone_log);
+  ADD ("/tentative/enrolled-by-other-connection", test_enrolled_by_other_connection);
   ADD ("/tentative/refused-not-logged", test_refused_not_logged);
   ADD ("/tentative/pending-then-confirmed", test_pending_then_confirmed);
   ADD ("/tentative/rejected-by-server", test_rejected_by_server);
