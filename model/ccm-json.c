@@ -182,19 +182,32 @@ ccm_json_set_string_or_null (JsonObject *object,
 /* Compact JSON text, as json-glib's generator writes it (members in the
  * order they were set, no white space), without a generator object and its
  * properties for every event, outcome and command the store writes. */
+/* The bytes a string's text cannot hold as they are: NUL ends the text,
+ * the rest is escaped. One look-up per byte on the way through. */
+static const guchar needs_escape[256] = {
+  [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+  [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+  [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+  [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+  ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
 static void
 append_string (GString    *out,
                const char *text)
 {
-  const char *run = text, *p;
+  const char *run = text, *p = text;
 
   g_string_append_c (out, '"');
-  for (p = text; *p != '\0'; p++)
+  for (;; p++)
     {
-      guchar c = (guchar) *p;
+      guchar c;
 
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-        continue;
+      while (!needs_escape[(guchar) *p])
+        p++;
+      c = (guchar) *p;
+      if (c == '\0')
+        break;
       g_string_append_len (out, run, p - run);
       run = p + 1;
       switch (c)
