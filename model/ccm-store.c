@@ -431,6 +431,26 @@ run_control (CcmStore    *self,
   return TRUE;
 }
 
+/* Reads meta's wiped_at and enrolled, as of data_version `version` (-1:
+ * read them again at the next transaction's start). A wipe leaves every
+ * stream at its version: states folded before it would still hold the
+ * names it removed. */
+static void
+read_meta (CcmStore *self,
+           gint64    version)
+{
+  gint64 wiped_at = ccm_store_get_wiped_at (self);
+
+  if (wiped_at != self->wiped_at)
+    {
+      self->wiped_at = wiped_at;
+      ccm_store_forget_states (self);
+    }
+  self->enrolled = query_int (self, "SELECT value = '1' FROM meta WHERE key = 'enrolled'",
+                              NULL, 0) == 1;
+  self->meta_version = version;
+}
+
 /* Transactions nest through savepoints: a timer's command runs inside the
  * transaction that consumes the timer. */
 gboolean
@@ -461,19 +481,7 @@ ccm_store_begin (CcmStore  *self,
       gint64 version = query_int (self, "PRAGMA data_version", NULL, -1);
 
       if (version < 0 || version != self->meta_version)
-        {
-          gint64 wiped_at = query_int (self, "SELECT value FROM meta WHERE key = '"
-                                       CCM_STORE_META_WIPED_AT "'", NULL, 0);
-
-          if (wiped_at != self->wiped_at)
-            {
-              self->wiped_at = wiped_at;
-              ccm_store_forget_states (self);
-            }
-          self->enrolled = query_int (self, "SELECT value = '1' FROM meta WHERE key = 'enrolled'",
-                                      NULL, 0) == 1;
-          self->meta_version = version;
-        }
+        read_meta (self, version);
     }
   return TRUE;
 }
@@ -968,7 +976,8 @@ ccm_store_open (const char   *path,
     return NULL;
 
   self->data_version = query_int (self, "PRAGMA data_version", NULL, 0);
-  self->wiped_at = ccm_store_get_wiped_at (self);
+  /* Read outside the write lock: read again when the first transaction starts. */
+  read_meta (self, -1);
   /* A crash may have left commands behind. */
   self->outbox_pending = TRUE;
   return g_steal_pointer (&self);
@@ -2486,14 +2495,7 @@ ccm_store_check_external_changes (CcmStore *self)
 
   self->data_version = version;
   self->outbox_pending = TRUE;
-
-  /* A wipe leaves every stream at its version: states folded before it
-   * would still hold the names it removed (see ccm_store_begin too). */
-  if (ccm_store_get_wiped_at (self) != self->wiped_at)
-    {
-      self->wiped_at = ccm_store_get_wiped_at (self);
-      ccm_store_forget_states (self);
-    }
+  read_meta (self, version);
   g_signal_emit (self, signals[CHANGED], 0, ccm_store_get_last_position (self));
   return TRUE;
 }
