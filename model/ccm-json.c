@@ -179,9 +179,6 @@ ccm_json_set_string_or_null (JsonObject *object,
     json_object_set_null_member (object, member);
 }
 
-/* Compact JSON text, as json-glib's generator writes it (members in the
- * order they were set, no white space), without a generator object and its
- * properties for every event, outcome and command the store writes. */
 /* The bytes a string's text cannot hold as they are: NUL ends the text,
  * the rest is escaped. One look-up per byte on the way through. */
 static const guchar needs_escape[256] = {
@@ -192,6 +189,9 @@ static const guchar needs_escape[256] = {
   ['"'] = 1, ['\\'] = 1, [0x7f] = 1,
 };
 
+/* Compact JSON text, as json-glib's generator writes it (members in the
+ * order they were set, no white space), without a generator object and its
+ * properties for every event, outcome and command the store writes. */
 static void
 append_string (GString    *out,
                const char *text)
@@ -247,6 +247,17 @@ append_int (GString *out,
 
 static void append_node (GString *out, JsonNode *node);
 
+/* A member's name, after a comma unless it is the object's first. */
+static void
+append_member_name (GString    *out,
+                    const char *member)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  append_string (out, member);
+  g_string_append_c (out, ':');
+}
+
 static void
 append_object (GString    *out,
                JsonObject *object)
@@ -254,17 +265,12 @@ append_object (GString    *out,
   JsonObjectIter iter;
   const char *member;
   JsonNode *node;
-  gboolean first = TRUE;
 
   g_string_append_c (out, '{');
   json_object_iter_init_ordered (&iter, object);
   while (json_object_iter_next_ordered (&iter, &member, &node))
     {
-      if (!first)
-        g_string_append_c (out, ',');
-      first = FALSE;
-      append_string (out, member);
-      g_string_append_c (out, ':');
+      append_member_name (out, member);
       append_node (out, node);
     }
   g_string_append_c (out, '}');
@@ -334,17 +340,6 @@ append_node (GString  *out,
       g_string_append (out, "null");
       break;
     }
-}
-
-/* A member's name, after a comma unless it is the object's first. */
-static void
-append_member_name (GString    *out,
-                    const char *member)
-{
-  if (out->len > 0 && out->str[out->len - 1] != '{')
-    g_string_append_c (out, ',');
-  append_string (out, member);
-  g_string_append_c (out, ':');
 }
 
 void
