@@ -166,6 +166,9 @@ contoso (Fixture    *f,
   g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                 &run->out, &run->err, &wait_status, &error);
   g_assert_no_error (error);
+  /* A signal (a sanitizer's abort among them): say what the child said. */
+  if (!WIFEXITED (wait_status))
+    g_printerr ("contoso %s died: %s\n", first, run->err);
   g_assert_true (WIFEXITED (wait_status));
   run->status = WEXITSTATUS (wait_status);
   return run;
