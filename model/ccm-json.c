@@ -438,6 +438,28 @@ ccm_json_is_one_object (const char *text,
   return TRUE;
 }
 
+gssize
+ccm_json_find_nul_escape (const char *text,
+                          gsize       length)
+{
+  gboolean in_string = FALSE;
+
+  g_return_val_if_fail (text != NULL || length == 0, -1);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (text[i] == '"')
+        in_string = !in_string;
+      else if (in_string && text[i] == '\\')
+        {
+          if (i + 5 < length && text[i + 1] == 'u' && memcmp (text + i + 2, "0000", 4) == 0)
+            return (gssize) i;
+          i++;
+        }
+    }
+  return -1;
+}
+
 static gboolean check_node (JsonNode    *node,
                             const char  *member,
                             GError     **error);

@@ -67,6 +67,11 @@ void         ccm_json_append_object_member (GString     *out,
                                             JsonObject  *value_or_empty);
 gboolean     ccm_json_is_one_object      (const char  *text,
                                           gssize       length);
+/* json-glib 1.6 decodes "\u0000" and keeps the string only up to it: the
+ * rest of the text would be lost without a word. The byte offset of the
+ * first such escape inside a string of `text`, or -1. */
+gssize       ccm_json_find_nul_escape    (const char  *text,
+                                          gsize        length);
 /* What json-glib 1.6 reads but no JSON can hold: a string or member name
  * that is not UTF-8 once its escapes are decoded (a lone surrogate such as
  * "\udc00"; or bytes a C string brought in) and a number too large for a

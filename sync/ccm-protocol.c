@@ -182,6 +182,7 @@ ccm_protocol_parse_body (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
+  gssize nul;
 
   if (length > CCM_PROTOCOL_MAX_BODY)
     {
@@ -207,6 +208,14 @@ ccm_protocol_parse_body (const char  *data,
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,
                           _("The request body must be a JSON object."));
+      return NULL;
+    }
+  nul = ccm_json_find_nul_escape (data, length);
+  if (nul >= 0)
+    {
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,
+                          _("The request body has a NUL character (\\u0000) in a string at byte "
+                            "%lld; text may not contain it."), (long long) nul + 1);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))

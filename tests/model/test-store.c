@@ -1004,6 +1004,32 @@ test_json_text (void)
     }
 }
 
+/* "\u0000" inside a string is found wherever it is; an escaped backslash
+ * before "u0000", or "\u0000" outside a string, is not one. */
+static void
+test_json_nul_escape (void)
+{
+  const struct { const char *text; gssize offset; } cases[] = {
+    { "{\"a\":\"x\\u0000y\"}", 7 },
+    { "{\"a\\u0000\":1}", 3 },
+    { "{\"a\":\"\\\\u0000\"}", -1 },
+    { "{\"a\":\"\\\"\\u0000\"}", 8 },
+    { "{\"a\":\"\\u0001\"}", -1 },
+    { "{\"a\":\"\\u000\"}", -1 },
+    { "{\"a\":\"\\u00", -1 },
+    { "{}\\u0000", -1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].text);
+      g_assert_cmpint (ccm_json_find_nul_escape (cases[i].text, strlen (cases[i].text)), ==,
+                       cases[i].offset);
+    }
+  /* Only the given length is read. */
+  g_assert_cmpint (ccm_json_find_nul_escape ("{\"a\":\"\\u0000\"}", 10), ==, -1);
+}
+
 /* The command log's and the commands table's texts, written member by
  * member, are exactly those of the JsonObjects they stand for: what the
  * store read back before still reads the same. */
@@ -1070,6 +1096,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/json-text", test_json_text);
+  g_test_add_func ("/store/json-nul-escape", test_json_nul_escape);
   g_test_add_func ("/store/stored-texts", test_stored_texts);
 
 #define ADD(path, fn) \

@@ -938,6 +938,10 @@ test_bad_requests (Fixture       *f,
   EXPECT ("POST", "/v1/push", admin->token,
           "{\"commands\": [{\"seq\": 4, \"command_id\": \"x\", \"type\": \"UpdateConference\", "
           "\"args\": {\"slug\": \"badconf\", \"tagline\": \"\\udc00x\"}}]}", 400, "invalid", "tagline");
+  /* json-glib would keep "bad" of the tagline and drop the rest unseen. */
+  EXPECT ("POST", "/v1/push", admin->token,
+          "{\"commands\": [{\"seq\": 4, \"command_id\": \"x\", \"type\": \"UpdateConference\", "
+          "\"args\": {\"slug\": \"badconf\", \"tagline\": \"bad\\u0000conf\"}}]}", 400, "invalid", NULL);
   EXPECT ("POST", "/v1/push", admin->token,
           "{\"commands\": [{\"seq\": 4, \"command_id\": \"x\", \"type\": \"PublishConference\", "
           "\"device_time\": 1e999, \"args\": {\"slug\": \"badconf\"}}]}", 400, "invalid",
