@@ -1170,7 +1170,15 @@ static const CcmCommandHandler order_commands[] = {
   { "RecordRefund", &ccm_order_aggregate, order_stream_for, decide_record_refund },
 };
 
-/* Personal data: the registrant, placed with the order or assigned later. */
+/* What a person typed about a cancellation ("flight cancelled, ill"): free
+ * text that may say more about someone than a name does. */
+static const CcmPersonalField cancel_fields[] = {
+  { "reason", CCM_PERSONAL_TEXT },
+  { NULL }
+};
+
+/* Personal data: the registrant, placed with the order or assigned later,
+ * and the reason given for a cancellation. */
 static const CcmPersonalData order_personal[] = {
   { CCM_RECORD_COMMAND, "PlaceOrder", ccm_person_fields, NULL },
   { CCM_RECORD_COMMAND, "UpdateSeats", CCM_NO_PERSONAL_DATA, NULL },
@@ -1179,7 +1187,7 @@ static const CcmPersonalData order_personal[] = {
   { CCM_RECORD_COMMAND, "AssignRegistrantDetails", ccm_person_fields, NULL },
   { CCM_RECORD_COMMAND, "ConfirmOrder", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_COMMAND, "RejectOrder", CCM_NO_PERSONAL_DATA, NULL },
-  { CCM_RECORD_COMMAND, "CancelOrder", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "CancelOrder", cancel_fields, NULL },
   { CCM_RECORD_COMMAND, "RecordRefund", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "OrderAccessCodeClaimed", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "OrderPlaced", CCM_NO_PERSONAL_DATA, NULL },
@@ -1193,7 +1201,7 @@ static const CcmPersonalData order_personal[] = {
   /* The first name of OrderConfirmed, upcast when read. */
   { CCM_RECORD_EVENT, "OrderPaymentConfirmed", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "OrderExpired", CCM_NO_PERSONAL_DATA, NULL },
-  { CCM_RECORD_EVENT, "OrderCancelled", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "OrderCancelled", cancel_fields, NULL },
   { CCM_RECORD_EVENT, "RefundDue", CCM_NO_PERSONAL_DATA, NULL },
 };
 

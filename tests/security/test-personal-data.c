@@ -338,6 +338,7 @@ personal_values (CcmStore *store)
   add_column_values (values, store, "SELECT first_name, last_name, email FROM attendee_views");
   add_column_values (values, store, "SELECT first_name, last_name, email FROM waitlist_entries");
   add_column_values (values, store, "SELECT owner_name, owner_email FROM conferences");
+  add_column_values (values, store, "SELECT cancel_reason FROM order_views WHERE status = 'cancelled'");
   add_json_values (values, store, "SELECT payload FROM events");
   add_json_values (values, store, "SELECT command FROM command_log");
   add_json_values (values, store, "SELECT command FROM outbox");
@@ -677,6 +678,9 @@ test_demo_wiped (Fixture       *f,
   /* The demo's people: hundreds of them, with their accents. */
   g_assert_cmpuint (values->len, >, 200);
   g_assert_true (g_ptr_array_find_with_equal_func (values, "José", g_str_equal, NULL));
+  /* And what was typed about a cancellation. */
+  g_assert_true (g_ptr_array_find_with_equal_func (values, "Cannot travel; refund requested",
+                                                   g_str_equal, NULL));
   g_assert_cmpint (ccm_store_get_wiped_at (store), ==, 0);
 
   wipe (store);
