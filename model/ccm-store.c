@@ -431,6 +431,15 @@ run_control (CcmStore    *self,
   return TRUE;
 }
 
+/* meta's enrolled mark, as stored now. */
+static gboolean
+read_enrolled (CcmStore *self)
+{
+  g_autofree char *value = ccm_store_get_meta (self, "enrolled");
+
+  return g_strcmp0 (value, "1") == 0;
+}
+
 /* Reads meta's wiped_at and enrolled, as of data_version `version` (-1:
  * read them again at the next transaction's start). A wipe leaves every
  * stream at its version: states folded before it would still hold the
@@ -446,8 +455,7 @@ read_meta (CcmStore *self,
       self->wiped_at = wiped_at;
       ccm_store_forget_states (self);
     }
-  self->enrolled = query_int (self, "SELECT value = '1' FROM meta WHERE key = 'enrolled'",
-                              NULL, 0) == 1;
+  self->enrolled = read_enrolled (self);
   self->meta_version = version;
 }
 
@@ -495,15 +503,12 @@ ccm_store_forget_meta (CcmStore *self)
 gboolean
 ccm_store_is_enrolled (CcmStore *self)
 {
-  g_autofree char *value = NULL;
-
   g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
 
   /* Inside a transaction nobody else writes: what its start read holds. */
   if (self->depth > 0 && self->meta_version >= 0)
     return self->enrolled;
-  value = ccm_store_get_meta (self, "enrolled");
-  return g_strcmp0 (value, "1") == 0;
+  return read_enrolled (self);
 }
 
 static int
