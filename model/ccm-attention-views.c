@@ -20,6 +20,7 @@
 #include "ccm-errors.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
+#include "ccm-money.h"
 
 /* Kinds besides the check-in flags, which are kinds of their own. */
 #define KIND_AMOUNT_MISMATCH      "amount_mismatch"
@@ -233,9 +234,10 @@ message_for (const char *kind,
 
   if (g_str_equal (kind, KIND_AMOUNT_MISMATCH))
     {
-      g_autofree char *amount = ccm_views_format_money (ccm_json_int (d, "amount", 0), currency);
-      g_autofree char *expected = ccm_views_format_money (ccm_json_int (d, "expected_amount", 0),
-                                                          currency);
+      g_autofree char *amount = ccm_money_format (ccm_json_int (d, "amount", 0), currency,
+                                                  CCM_MONEY_LOCALIZED);
+      g_autofree char *expected = ccm_money_format (ccm_json_int (d, "expected_amount", 0),
+                                                    currency, CCM_MONEY_LOCALIZED);
 
       return g_strdup_printf (_("A payment of %s was taken for an order whose total is %s; "
                                 "settle the difference with the registrant."),
@@ -243,7 +245,8 @@ message_for (const char *kind,
     }
   if (g_str_equal (kind, KIND_REFUND_DUE))
     {
-      g_autofree char *amount = ccm_views_format_money (ccm_json_int (d, "amount", 0), currency);
+      g_autofree char *amount = ccm_money_format (ccm_json_int (d, "amount", 0), currency,
+                                                  CCM_MONEY_LOCALIZED);
 
       return g_strdup_printf (_("A refund of %s is due: %s."), amount,
                               refund_reason (ccm_json_string (d, "reason")));

@@ -10,6 +10,7 @@
 #include "ccm-csv.h"
 #include "ccm-export.h"
 #include "ccm-json.h"
+#include "ccm-money.h"
 #include "ccm-order-views.h"
 
 static const char *
@@ -40,10 +41,7 @@ typed (JsonObject *object,
 static char *
 amount_text (gint64 cents)
 {
-  guint64 magnitude = cents < 0 ? -(guint64) cents : (guint64) cents;
-
-  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u", cents < 0 ? "-" : "",
-                          magnitude / 100, (guint) (magnitude % 100));
+  return ccm_money_format (cents, NULL, CCM_MONEY_PLAIN);
 }
 
 char *

@@ -72,7 +72,5 @@ void        ccm_views_set_time           (JsonObject    *object,
 void        ccm_views_bind_text          (sqlite3_stmt  *stmt,
                                           int            index,
                                           const char    *text);
-char       *ccm_views_format_money       (gint64         cents,
-                                          const char    *currency);
 
 G_END_DECLS

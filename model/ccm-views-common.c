@@ -307,14 +307,3 @@ ccm_views_bind_text (sqlite3_stmt *stmt,
   else
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
-
-char *
-ccm_views_format_money (gint64      cents,
-                        const char *currency)
-{
-  guint64 magnitude = cents < 0 ? (guint64) (-(cents + 1)) + 1 : (guint64) cents;
-
-  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u %s", cents < 0 ? "-" : "",
-                          magnitude / 100, (guint) (magnitude % 100),
-                          currency != NULL ? currency : "");
-}

@@ -9,6 +9,7 @@
 #include "ccm-conference-views.h"
 #include "ccm-errors.h"
 #include "ccm-json.h"
+#include "ccm-money.h"
 #include "ccm-order-views.h"
 #include "ccm-seat-types-page.h"
 #include "ccm-ui-util.h"
@@ -188,7 +189,7 @@ editor_new (CcmSeatTypesPage *self,
     {
       gint64 cents = ccm_json_int (seat_type, "price", 0);
 
-      price = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", cents / 100, (int) (cents % 100));
+      price = ccm_money_format (cents, NULL, CCM_MONEY_PLAIN);
       quota = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (seat_type, "quota", 0));
       g_object_set_data_full (G_OBJECT (editor), "seat-type-id",
                               g_strdup (ccm_json_string (seat_type, "seat_type_id")), g_free);

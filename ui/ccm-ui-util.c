@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ccm-json.h"
+#include "ccm-money.h"
 #include "ccm-ui-resources.h"
 #include "ccm-ui-util.h"
 
@@ -77,11 +78,7 @@ char *
 ccm_ui_format_money (gint64      cents,
                      const char *currency)
 {
-  /* Integer cents, never floats (DESIGN §3). */
-  return g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d %s",
-                          cents < 0 ? "−" : "", ABS (cents) / 100,
-                          (int) (ABS (cents) % 100),
-                          currency != NULL ? currency : "");
+  return ccm_money_format (cents, currency, CCM_MONEY_LOCALIZED);
 }
 
 /* "12", "12.5", "12.50" or "12,50" → cents; FALSE on anything else. */

@@ -20,6 +20,7 @@ const char  *ccm_json_item_get_string   (CcmJsonItem  *self,
 gint64       ccm_json_item_get_int      (CcmJsonItem  *self,
                                          const char   *member);
 
+/* As the locale writes numbers: "120,818.50 USD" in en_US. */
 char        *ccm_ui_format_money        (gint64        cents,
                                          const char   *currency);
 gboolean     ccm_ui_parse_money         (const char   *text,

@@ -11,6 +11,7 @@
 #include "ccm-conference.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
+#include "ccm-money.h"
 #include "ccm-order-views.h"
 
 /* Length of a conference's generated access code, from the order code
@@ -402,7 +403,8 @@ print_seat_types (JsonObject *conference)
   for (guint i = 0; i < json_array_get_length (seat_types); i++)
     {
       JsonObject *s = json_array_get_object_element (seat_types, i);
-      g_autofree char *price = ccm_cli_format_amount (ccm_json_int (s, "price", 0), currency);
+      g_autofree char *price = ccm_money_format (ccm_json_int (s, "price", 0), currency,
+                                                 CCM_MONEY_PLAIN);
       g_autofree char *quota = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (s, "quota", 0));
 
       ccm_cli_table_add_row (table, ccm_json_string (s, "name"), price, quota,

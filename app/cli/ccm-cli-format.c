@@ -76,19 +76,6 @@ ccm_cli_parse_amount (const char  *option,
   return TRUE;
 }
 
-char *
-ccm_cli_format_amount (gint64      cents,
-                       const char *currency)
-{
-  guint64 magnitude = cents < 0 ? -(guint64) cents : (guint64) cents;
-
-  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%02u%s%s",
-                          cents < 0 ? "-" : "",
-                          magnitude / 100, (guint) (magnitude % 100),
-                          currency != NULL ? " " : "",
-                          currency != NULL ? currency : "");
-}
-
 gboolean
 ccm_cli_parse_int (const char  *option,
                    const char  *text,

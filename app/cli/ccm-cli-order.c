@@ -22,6 +22,7 @@
 #include "ccm-errors.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
+#include "ccm-money.h"
 #include "ccm-order.h"
 #include "ccm-order-views.h"
 
@@ -248,8 +249,8 @@ member_array (JsonObject *object,
 static char *
 order_total_text (JsonObject *order)
 {
-  return ccm_cli_format_amount (ccm_json_int (order, "total", 0),
-                                ccm_json_string (order, "currency"));
+  return ccm_money_format (ccm_json_int (order, "total", 0), ccm_json_string (order, "currency"),
+                           CCM_MONEY_PLAIN);
 }
 
 /* "1 of 3 seats" per line where the reservation came back short. */
@@ -315,9 +316,10 @@ print_order (JsonObject *order)
           g_autofree char *requested = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                         ccm_json_int (l, "requested",
                                                                       ccm_json_int (l, "quantity", 0)));
-          g_autofree char *unit = ccm_cli_format_amount (ccm_json_int (l, "unit_price", 0), NULL);
-          g_autofree char *line_total = ccm_cli_format_amount (ccm_json_int (l, "line_total", 0),
-                                                               currency);
+          g_autofree char *unit = ccm_money_format (ccm_json_int (l, "unit_price", 0), NULL,
+                                                    CCM_MONEY_PLAIN);
+          g_autofree char *line_total = ccm_money_format (ccm_json_int (l, "line_total", 0),
+                                                          currency, CCM_MONEY_PLAIN);
 
           ccm_cli_table_add_row (t, ccm_json_string (l, "name"), quantity, requested, unit,
                                  line_total, NULL);
@@ -361,7 +363,8 @@ print_order (JsonObject *order)
       for (guint i = 0; i < json_array_get_length (payments); i++)
         {
           JsonObject *p = json_array_get_object_element (payments, i);
-          g_autofree char *amount = ccm_cli_format_amount (ccm_json_int (p, "amount", 0), currency);
+          g_autofree char *amount = ccm_money_format (ccm_json_int (p, "amount", 0), currency,
+                                                      CCM_MONEY_PLAIN);
 
           ccm_cli_table_add_row (t, nonnull (ccm_json_string (p, "method")), amount,
                                  nonnull (ccm_json_string (p, "status")), NULL);
@@ -379,7 +382,8 @@ print_order (JsonObject *order)
       for (guint i = 0; i < json_array_get_length (refunds); i++)
         {
           JsonObject *r = json_array_get_object_element (refunds, i);
-          g_autofree char *amount = ccm_cli_format_amount (ccm_json_int (r, "amount", 0), currency);
+          g_autofree char *amount = ccm_money_format (ccm_json_int (r, "amount", 0), currency,
+                                                      CCM_MONEY_PLAIN);
 
           ccm_cli_table_add_row (t, amount, nonnull (ccm_json_string (r, "reason")), NULL);
         }
@@ -775,7 +779,7 @@ paid_sentence (JsonObject *order,
   PayReport *pay = data;
   const char *status = ccm_json_string (order, "status");
   const char *currency = ccm_json_string (order, "currency");
-  g_autofree char *amount = ccm_cli_format_amount (pay->amount, currency);
+  g_autofree char *amount = ccm_money_format (pay->amount, currency, CCM_MONEY_PLAIN);
   g_autofree char *state = state_text (order);
   g_autofree char *total = order_total_text (order);
   g_autoptr(GString) text = g_string_new (NULL);
@@ -911,7 +915,8 @@ cancelled_sentence (JsonObject *order,
     refund += ccm_json_int (json_array_get_object_element (refunds, i), "amount", 0);
   if (refund > 0)
     {
-      g_autofree char *amount = ccm_cli_format_amount (refund, ccm_json_string (order, "currency"));
+      g_autofree char *amount = ccm_money_format (refund, ccm_json_string (order, "currency"),
+                                                  CCM_MONEY_PLAIN);
 
       g_string_append_c (text, ' ');
       g_string_append_printf (text, _("A refund of %s is due; it is on the attention list."),

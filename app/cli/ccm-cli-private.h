@@ -115,8 +115,6 @@ gboolean    ccm_cli_parse_amount     (const char          *option,
                                       const char          *text,
                                       gint64              *cents,
                                       GError             **error);
-char       *ccm_cli_format_amount    (gint64               cents,
-                                      const char          *currency);
 gboolean    ccm_cli_parse_int        (const char          *option,
                                       const char          *text,
                                       gint64               min,

@@ -10,6 +10,7 @@
 #include "ccm-cli-private.h"
 #include "ccm-conference-views.h"
 #include "ccm-json.h"
+#include "ccm-money.h"
 
 /* The currency of a conference, for printing prices; NULL when unknown. */
 static char *
@@ -106,7 +107,7 @@ seat_type_add (CcmCli  *cli,
     return ccm_cli_fail (cli, error);
 
   currency = conference_currency (cli, slug);
-  price = ccm_cli_format_amount (price_cents, currency);
+  price = ccm_money_format (price_cents, currency, CCM_MONEY_PLAIN);
   seats = g_strdup_printf (ngettext ("%s seat", "%s seats", (gulong) CLAMP (quota, 0, G_MAXLONG)),
                            quota_text);
   sentence = g_strdup_printf (_("Added seat type “%s” to %s: %s, %s."), name, slug, price, seats);
