@@ -342,16 +342,24 @@ append_node (GString  *out,
     }
 }
 
+/* A string value alone, as an array's element. */
+void
+ccm_json_append_string (GString    *out,
+                        const char *value_or_null)
+{
+  if (value_or_null != NULL)
+    append_string (out, value_or_null);
+  else
+    g_string_append (out, "null");
+}
+
 void
 ccm_json_append_string_member (GString    *out,
                                const char *member,
                                const char *value_or_null)
 {
   append_member_name (out, member);
-  if (value_or_null != NULL)
-    append_string (out, value_or_null);
-  else
-    g_string_append (out, "null");
+  ccm_json_append_string (out, value_or_null);
 }
 
 void

@@ -53,6 +53,8 @@ char        *ccm_json_to_string          (JsonObject  *object);
 /* The same text written member by member into `out`, between '{' and '}'
  * the caller appends, for texts the store writes on every command, where
  * building a JsonObject first costs more than the text. */
+void         ccm_json_append_string        (GString     *out,
+                                            const char  *value_or_null);
 void         ccm_json_append_string_member (GString     *out,
                                             const char  *member,
                                             const char  *value_or_null);

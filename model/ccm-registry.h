@@ -24,6 +24,15 @@ typedef struct
   void      (*free_state) (gpointer        state);
   void      (*evolve)     (gpointer        state,
                            const CcmEvent *event);
+  /* Optional, for aggregates whose streams grow long: the state as JSON
+   * text, and the state back from that text (NULL when it cannot be read).
+   * The store keeps such a snapshot of a long stream, so loading it folds
+   * only the events after it. snapshot_version names the snapshots' shape
+   * and evolve's meaning: bump it when either changes, and older snapshots
+   * are ignored. */
+  int         snapshot_version;
+  char     *(*snapshot)   (gconstpointer   state);
+  gpointer  (*restore)    (JsonObject     *snapshot);
 } CcmAggregate;
 
 /* Names the stream a command targets, from its args. */

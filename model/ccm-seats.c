@@ -616,11 +616,307 @@ seats_evolve (gpointer        data,
     }
 }
 
+/* Snapshots: a conference's seats stream gets an event for every
+ * reservation, so a desk or a server starting on a long sale would fold
+ * hundreds of thousands of them before its first seats decision. */
+
+static int
+compare_ids (const void *a,
+             const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Unchecked element readers that, unlike json-glib's, take any element. */
+static const char *
+element_string (JsonArray *array,
+                guint      index)
+{
+  JsonNode *node = index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+static gint64
+element_int (JsonArray *array,
+             guint      index)
+{
+  JsonNode *node = index < json_array_get_length (array) ? json_array_get_element (array, index) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+         ? json_node_get_int (node) : 0;
+}
+
+static JsonArray *
+element_array (JsonArray *array,
+               guint      index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* Sorted by id, so the same state always makes the same text. Each is an
+ * array: its id, then seat type and quantity by turns (arrays read back
+ * several times faster than objects). The rare extras follow in their own
+ * lists: "holds" [id, hold_until] for a waitlist's held seats, "allotted"
+ * [id, allotment id, seats from it]. */
+static void
+append_reservations (GString    *out,
+                     const char *member,
+                     GHashTable *reservations)
+{
+  g_autofree gpointer *ids = g_hash_table_get_keys_as_array (reservations, NULL);
+  guint n = g_hash_table_size (reservations);
+  g_autoptr(GString) holds = g_string_new (NULL);
+  g_autoptr(GString) allotted = g_string_new (NULL);
+
+  qsort (ids, n, sizeof (gpointer), compare_ids);
+  g_string_append_printf (out, ",\"%s\":[", member);
+  for (guint i = 0; i < n; i++)
+    {
+      CcmSeatReservation *r = g_hash_table_lookup (reservations, ids[i]);
+
+      g_string_append (out, i > 0 ? ",[" : "[");
+      ccm_json_append_string (out, r->reservation_id);
+      for (guint j = 0; j < r->seats->len; j++)
+        {
+          CcmSeatQuantity *q = g_ptr_array_index (r->seats, j);
+
+          g_string_append_c (out, ',');
+          ccm_json_append_string (out, q->seat_type);
+          g_string_append_printf (out, ",%" G_GINT64_FORMAT, q->quantity);
+        }
+      g_string_append_c (out, ']');
+      if (r->waitlist_hold)
+        {
+          g_string_append (holds, holds->len > 0 ? ",[" : "[");
+          ccm_json_append_string (holds, r->reservation_id);
+          g_string_append_printf (holds, ",%" G_GINT64_FORMAT "]", r->hold_until);
+        }
+      if (r->allotment_id != NULL)
+        {
+          g_string_append (allotted, allotted->len > 0 ? ",[" : "[");
+          ccm_json_append_string (allotted, r->reservation_id);
+          g_string_append_c (allotted, ',');
+          ccm_json_append_string (allotted, r->allotment_id);
+          g_string_append_printf (allotted, ",%" G_GINT64_FORMAT "]", r->from_allotment);
+        }
+    }
+  g_string_append_printf (out, "],\"%s_holds\":[%s],\"%s_allotted\":[%s]",
+                          member, holds->str, member, allotted->str);
+}
+
+static char *
+seats_snapshot (gconstpointer data)
+{
+  const CcmSeatsState *state = data;
+  GString *out = g_string_sized_new (4096 + 96 * (g_hash_table_size (state->pending) +
+                                                  g_hash_table_size (state->committed)));
+  g_autofree gpointer *allotment_ids = NULL;
+  guint n_allotments = 0;
+
+  g_string_append (out, "{\"types\":[");
+  for (guint i = 0; i < state->types->len; i++)
+    {
+      CcmSeatAvailability *type = g_ptr_array_index (state->types, i);
+
+      g_string_append (out, i > 0 ? ",{" : "{");
+      ccm_json_append_string_member (out, "seat_type", type->seat_type);
+      ccm_json_append_int_member (out, "remaining", type->remaining);
+      ccm_json_append_int_member (out, "quota", type->quota);
+      g_string_append (out, ",\"waitlist\":[");
+      for (guint j = 0; j < type->waitlist->len; j++)
+        {
+          CcmWaitlistEntry *entry = g_ptr_array_index (type->waitlist, j);
+
+          g_string_append (out, j > 0 ? ",{" : "{");
+          ccm_json_append_string_member (out, "entry_id", entry->entry_id);
+          ccm_json_append_string_member (out, "email", entry->email);
+          ccm_json_append_string_member (out, "first_name", entry->first_name);
+          ccm_json_append_string_member (out, "last_name", entry->last_name);
+          ccm_json_append_int_member (out, "waiting", entry->waiting);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append_c (out, ']');
+  append_reservations (out, "pending", state->pending);
+  append_reservations (out, "committed", state->committed);
+
+  allotment_ids = g_hash_table_get_keys_as_array (state->allotments, &n_allotments);
+  qsort (allotment_ids, n_allotments, sizeof (gpointer), compare_ids);
+  g_string_append (out, ",\"allotments\":[");
+  for (guint i = 0; i < n_allotments; i++)
+    {
+      CcmAllotment *a = g_hash_table_lookup (state->allotments, allotment_ids[i]);
+
+      g_string_append (out, i > 0 ? ",{" : "{");
+      ccm_json_append_string_member (out, "allotment_id", a->allotment_id);
+      ccm_json_append_string_member (out, "device_id", a->device_id);
+      ccm_json_append_string_member (out, "seat_type", a->seat_type);
+      ccm_json_append_int_member (out, "granted", a->granted);
+      ccm_json_append_int_member (out, "remaining", a->remaining);
+      ccm_json_append_int_member (out, "until", a->until);
+      ccm_json_append_int_member (out, "status", a->status);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}");
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+restore_reservations (GHashTable *reservations,
+                      JsonObject *snapshot,
+                      const char *member)
+{
+  g_autofree char *holds_member = g_strconcat (member, "_holds", NULL);
+  g_autofree char *allotted_member = g_strconcat (member, "_allotted", NULL);
+  JsonArray *array = payload_array (snapshot, member);
+  JsonArray *holds = payload_array (snapshot, holds_member);
+  JsonArray *allotted = payload_array (snapshot, allotted_member);
+
+  if (array == NULL || holds == NULL || allotted == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonArray *a = element_array (array, i);
+      CcmSeatReservation *r;
+      guint length;
+
+      if (a == NULL)
+        return FALSE;
+      length = json_array_get_length (a);
+      if (length % 2 != 1 || element_string (a, 0) == NULL)
+        return FALSE;
+      r = reservation_new (element_string (a, 0));
+      g_hash_table_replace (reservations, r->reservation_id, r);
+      for (guint j = 1; j < length; j += 2)
+        {
+          const char *seat_type = element_string (a, j);
+
+          if (seat_type == NULL)
+            return FALSE;
+          g_ptr_array_add (r->seats,
+                           ccm_seat_quantity_new (seat_type, element_int (a, j + 1)));
+        }
+    }
+  for (guint i = 0; i < json_array_get_length (holds); i++)
+    {
+      JsonArray *a = element_array (holds, i);
+      const char *id = a != NULL && json_array_get_length (a) == 2 ? element_string (a, 0) : NULL;
+      CcmSeatReservation *r = id != NULL ? g_hash_table_lookup (reservations, id) : NULL;
+
+      if (r == NULL)
+        return FALSE;
+      r->waitlist_hold = TRUE;
+      r->hold_until = element_int (a, 1);
+    }
+  for (guint i = 0; i < json_array_get_length (allotted); i++)
+    {
+      JsonArray *a = element_array (allotted, i);
+      const char *id = a != NULL && json_array_get_length (a) == 3 ? element_string (a, 0) : NULL;
+      CcmSeatReservation *r = id != NULL ? g_hash_table_lookup (reservations, id) : NULL;
+
+      if (r == NULL)
+        return FALSE;
+      r->allotment_id = g_strdup (element_string (a, 1));
+      r->from_allotment = element_int (a, 2);
+    }
+  return TRUE;
+}
+
+/* NULL for a text seats_snapshot did not write. */
+static gpointer
+seats_restore (JsonObject *snapshot)
+{
+  CcmSeatsState *state = seats_new_state ();
+  JsonArray *types = payload_array (snapshot, "types");
+  JsonArray *allotments = payload_array (snapshot, "allotments");
+
+  if (types == NULL || allotments == NULL ||
+      !restore_reservations (state->pending, snapshot, "pending") ||
+      !restore_reservations (state->committed, snapshot, "committed"))
+    goto fail;
+
+  for (guint i = 0; i < json_array_get_length (types); i++)
+    {
+      JsonNode *node = json_array_get_element (types, i);
+      JsonObject *o;
+      CcmSeatAvailability *type;
+      JsonArray *waitlist;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        goto fail;
+      o = json_node_get_object (node);
+      waitlist = payload_array (o, "waitlist");
+      if (ccm_json_string (o, "seat_type") == NULL || waitlist == NULL)
+        goto fail;
+      type = g_new0 (CcmSeatAvailability, 1);
+      type->seat_type = g_strdup (ccm_json_string (o, "seat_type"));
+      type->remaining = ccm_json_int (o, "remaining", 0);
+      type->quota = ccm_json_int (o, "quota", 0);
+      type->waitlist = g_ptr_array_new_with_free_func ((GDestroyNotify) waitlist_entry_free);
+      g_ptr_array_add (state->types, type);
+      for (guint j = 0; j < json_array_get_length (waitlist); j++)
+        {
+          JsonNode *entry_node = json_array_get_element (waitlist, j);
+          JsonObject *e;
+          CcmWaitlistEntry *entry;
+
+          if (!JSON_NODE_HOLDS_OBJECT (entry_node))
+            goto fail;
+          e = json_node_get_object (entry_node);
+          entry = g_new0 (CcmWaitlistEntry, 1);
+          entry->entry_id = g_strdup (ccm_json_string (e, "entry_id"));
+          entry->email = g_strdup (ccm_json_string (e, "email"));
+          entry->first_name = g_strdup (ccm_json_string (e, "first_name"));
+          entry->last_name = g_strdup (ccm_json_string (e, "last_name"));
+          entry->waiting = ccm_json_int (e, "waiting", 0);
+          g_ptr_array_add (type->waitlist, entry);
+        }
+    }
+
+  for (guint i = 0; i < json_array_get_length (allotments); i++)
+    {
+      JsonNode *node = json_array_get_element (allotments, i);
+      JsonObject *o;
+      CcmAllotment *a;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        goto fail;
+      o = json_node_get_object (node);
+      if (ccm_json_string (o, "allotment_id") == NULL)
+        goto fail;
+      a = g_new0 (CcmAllotment, 1);
+      a->allotment_id = g_strdup (ccm_json_string (o, "allotment_id"));
+      a->device_id = g_strdup (ccm_json_string (o, "device_id"));
+      a->seat_type = g_strdup (ccm_json_string (o, "seat_type"));
+      a->granted = ccm_json_int (o, "granted", 0);
+      a->remaining = ccm_json_int (o, "remaining", 0);
+      a->until = ccm_json_int (o, "until", 0);
+      a->status = (CcmAllotmentStatus) CLAMP (ccm_json_int (o, "status", 0),
+                                              CCM_ALLOTMENT_ACTIVE, CCM_ALLOTMENT_EXPIRED);
+      g_hash_table_replace (state->allotments, a->allotment_id, a);
+    }
+  return state;
+
+fail:
+  seats_free_state (state);
+  return NULL;
+}
+
 const CcmAggregate ccm_seats_aggregate = {
   .name = "seats",
   .new_state = seats_new_state,
   .free_state = seats_free_state,
   .evolve = seats_evolve,
+  /* Bump when the state or the meaning of an event for it changes: older
+   * snapshots are then ignored and the stream is folded from the start. */
+  .snapshot_version = 1,
+  .snapshot = seats_snapshot,
+  .restore = seats_restore,
 };
 
 char *

@@ -27,14 +27,29 @@
 /* "CCM1": marks the file as ours, so another program's database is refused. */
 #define CCM_APPLICATION_ID 0x43434d31
 #define STATE_CACHE_LIMIT  4096
+/* A snapshot is written once this many events were folded since the last
+ * one, and at least one event for every SNAPSHOT_BYTES_PER_EVENT bytes of
+ * it: writing a large state costs about what folding that many events
+ * does. */
+#define SNAPSHOT_MIN_EVENTS      1000
+#define SNAPSHOT_BYTES_PER_EVENT 512
 /* How long a statement waits for another connection's lock before failing. */
 #define BUSY_TIMEOUT_MS    10000
+
+/* Where a folded state stands against the log and its stored snapshot. */
+typedef struct
+{
+  gint64 position;        /* the log position of the event at its version */
+  gint64 snapshot_at;     /* the stream version of the stored snapshot; 0: none */
+  gsize snapshot_bytes;
+} FoldMark;
 
 typedef struct
 {
   const CcmAggregate *aggregate;
   gpointer state;
   gint64 version;
+  FoldMark mark;
   guint64 used;        /* the store's tick when it was last put back */
 } CachedState;
 
@@ -140,10 +155,24 @@ static const char *const schema_v2 =
   "  seq INTEGER PRIMARY KEY,"
   "  changeset BLOB NOT NULL);";
 
+/* Version 3: snapshots of long streams' states (CcmAggregate.snapshot), a
+ * cache of the log: each names the event it was folded up to by stream
+ * version and log position, and is used only while that event is still
+ * there. */
+static const char *const schema_v3 =
+  "CREATE TABLE snapshots ("
+  "  stream_id TEXT PRIMARY KEY,"
+  "  aggregate TEXT NOT NULL,"
+  "  format INTEGER NOT NULL,"
+  "  stream_version INTEGER NOT NULL,"
+  "  position INTEGER NOT NULL,"
+  "  state TEXT NOT NULL);";
+
 /* Each entry brings the schema from version i to i + 1. */
 static const char *const *const migrations[] = {
   &schema_v1,
   &schema_v2,
+  &schema_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CCM_STORE_SCHEMA_VERSION);
@@ -1556,7 +1585,8 @@ ccm_store_clear_confirmed (CcmStore  *self,
 
   if (!ccm_store_exec (self,
                        "DELETE FROM events; DELETE FROM commands; DELETE FROM process_state;"
-                       "DELETE FROM outbox; DELETE FROM timers; DELETE FROM tentative;",
+                       "DELETE FROM outbox; DELETE FROM timers; DELETE FROM tentative;"
+                       "DELETE FROM snapshots;",
                        error))
     return FALSE;
 
@@ -1631,6 +1661,7 @@ typedef struct
   char *stream_id;
   const CcmAggregate *aggregate;
   gint64 version;                /* the stream's version when it was loaded */
+  FoldMark mark;                 /* and where the loaded state stood */
 } LoadRecord;
 
 static void
@@ -1640,8 +1671,101 @@ load_record_free (LoadRecord *record)
   g_free (record);
 }
 
+/* The stream's stored snapshot, when its aggregate reads snapshots of this
+ * format, it is not past `current`, and the event it was folded up to is
+ * still in the log at the same position (a rewritten log leaves it
+ * unused). NULL otherwise: the stream is folded from its start. Enrolled
+ * stores neither read nor write snapshots: their tentative layer is undone
+ * and replayed at every pull. */
+static gpointer
+read_snapshot (CcmStore           *self,
+               const CcmAggregate *aggregate,
+               const char         *stream_id,
+               gint64              current,
+               gint64             *version,
+               FoldMark           *mark)
+{
+  sqlite3_stmt *stmt;
+  gpointer state = NULL;
+
+  if (aggregate->restore == NULL || self->enrolled)
+    return NULL;
+  stmt = ccm_store_prepare (self,
+                            "SELECT s.stream_version, s.position, s.state FROM snapshots s "
+                            "JOIN events e ON e.stream_id = s.stream_id "
+                            "AND e.stream_version = s.stream_version AND e.position = s.position "
+                            "WHERE s.stream_id = ?1 AND s.aggregate = ?2 AND s.format = ?3 "
+                            "AND s.stream_version <= ?4", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, stream_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, aggregate->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, aggregate->snapshot_version);
+  sqlite3_bind_int64 (stmt, 4, current);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      int length = sqlite3_column_bytes (stmt, 2);
+      g_autoptr(JsonObject) object = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 2),
+                                                           length, NULL);
+
+      if (object != NULL && (state = aggregate->restore (object)) != NULL)
+        {
+          *version = sqlite3_column_int64 (stmt, 0);
+          mark->position = sqlite3_column_int64 (stmt, 1);
+          mark->snapshot_at = *version;
+          mark->snapshot_bytes = length;
+        }
+    }
+  sqlite3_reset (stmt);
+  return state;
+}
+
+/* Stores a snapshot of a state that has come SNAPSHOT_MIN_EVENTS (or, for a
+ * large state, more) events past the last one, in the open transaction. A
+ * snapshot is a cache: one that cannot be written is only logged, and the
+ * next is tried as far on. */
+static void
+maybe_write_snapshot (CcmStore           *self,
+                      const char         *stream_id,
+                      const CcmAggregate *aggregate,
+                      gconstpointer       state,
+                      gint64              version,
+                      FoldMark           *mark)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  sqlite3_stmt *stmt;
+  gint64 interval;
+
+  if (aggregate->snapshot == NULL || self->enrolled || mark->position <= 0)
+    return;
+  interval = MAX (SNAPSHOT_MIN_EVENTS, (gint64) (mark->snapshot_bytes / SNAPSHOT_BYTES_PER_EVENT));
+  if (version - mark->snapshot_at < interval)
+    return;
+
+  text = aggregate->snapshot (state);
+  mark->snapshot_at = version;
+  mark->snapshot_bytes = strlen (text);
+  stmt = ccm_store_prepare (self,
+                            "INSERT OR REPLACE INTO snapshots (stream_id, aggregate, format, "
+                            "stream_version, position, state) VALUES (?, ?, ?, ?, ?, ?)", &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, stream_id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, aggregate->name, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 3, aggregate->snapshot_version);
+      sqlite3_bind_int64 (stmt, 4, version);
+      sqlite3_bind_int64 (stmt, 5, mark->position);
+      sqlite3_bind_text (stmt, 6, text, (int) mark->snapshot_bytes, SQLITE_STATIC);
+      ccm_store_step_done (self, stmt, &error);
+    }
+  if (error != NULL)
+    g_debug ("No snapshot of %s at version %" G_GINT64_FORMAT ": %s",
+             stream_id, version, error->message);
+}
+
 /* Loads a stream's state: from the cache when it is current, else by folding
- * only the events the cached copy has not seen. */
+ * only the events the cached copy (or the stored snapshot) has not seen. */
 static gboolean
 load_state (gpointer             user_data,
             const CcmAggregate  *aggregate,
@@ -1657,6 +1781,7 @@ load_state (gpointer             user_data,
   LoadRecord *record;
   gpointer state;
   gint64 version = 0, current;
+  FoldMark mark = { 0 };
   gpointer key = NULL;
 
   current = ccm_store_stream_version (self, stream_id, error);
@@ -1675,9 +1800,10 @@ load_state (gpointer             user_data,
     {
       state = g_steal_pointer (&cached->state);
       version = cached->version;
+      mark = cached->mark;
       g_free (cached);
     }
-  else
+  else if ((state = read_snapshot (self, aggregate, stream_id, current, &version, &mark)) == NULL)
     state = aggregate->new_state ();
 
   if (version < current)
@@ -1694,6 +1820,7 @@ load_state (gpointer             user_data,
 
           aggregate->evolve (state, event);
           version = event->stream_version;
+          mark.position = event->position;
         }
     }
 
@@ -1701,6 +1828,7 @@ load_state (gpointer             user_data,
   record->stream_id = g_strdup (stream_id);
   record->aggregate = aggregate;
   record->version = version;
+  record->mark = mark;
   g_ptr_array_add (scope->streams, record);
 
   *state_out = state;
@@ -1726,6 +1854,7 @@ keep_states (CcmStore         *self,
   for (guint i = 0; i < scope->streams->len; i++)
     {
       LoadRecord *record = g_ptr_array_index (scope->streams, i);
+      FoldMark mark = record->mark;
       CachedState *cached;
       gint64 version;
       gpointer state;
@@ -1744,14 +1873,18 @@ keep_states (CcmStore         *self,
                 {
                   record->aggregate->evolve (state, event);
                   version = event->stream_version;
+                  mark.position = event->position;
                 }
             }
         }
+      if (events != NULL)
+        maybe_write_snapshot (self, record->stream_id, record->aggregate, state, version, &mark);
 
       cached = g_new0 (CachedState, 1);
       cached->aggregate = record->aggregate;
       cached->state = state;
       cached->version = version;
+      cached->mark = mark;
       cached->used = ++self->tick;
       g_hash_table_replace (target, g_strdup (record->stream_id), cached);
     }
@@ -2314,11 +2447,15 @@ ccm_store_rebuild (CcmStore  *self,
 
   if (!ccm_store_begin (self, error))
     return FALSE;
-  if (!replay_into (self, ccm_registry_get_projections (self->registry), error))
+  /* Everything derived from the log starts again from it: the snapshots of
+   * folded states too. */
+  if (!ccm_store_exec (self, "DELETE FROM snapshots", error) ||
+      !replay_into (self, ccm_registry_get_projections (self->registry), error))
     {
       ccm_store_rollback (self);
       return FALSE;
     }
+  ccm_store_forget_states (self);
   self->changed = TRUE;
   self->appended_position = ccm_store_get_last_position (self);
   return ccm_store_commit (self, error);
