@@ -9,6 +9,7 @@
 #define R2 "01955000-0000-7000-8000-0000000000a2"
 #define E1 "01955000-0000-7000-8000-0000000000e1"
 #define E2 "01955000-0000-7000-8000-0000000000e2"
+#define E3 "01955000-0000-7000-8000-0000000000e3"
 
 static gboolean
 reserve (DtWorld    *world,
@@ -453,6 +454,93 @@ test_waitlist_partial_hold_then_order (void)
   dt_world_free (world);
 }
 
+static void
+assert_same_inventory (CcmSeatsState *a,
+                       CcmSeatsState *b,
+                       const char    *seat_type)
+{
+  CcmSeatInventory x, y;
+
+  g_assert_true (ccm_seats_get_inventory (a, seat_type, &x));
+  g_assert_true (ccm_seats_get_inventory (b, seat_type, &y));
+  g_assert_cmpint (x.quota, ==, y.quota);
+  g_assert_cmpint (x.committed, ==, y.committed);
+  g_assert_cmpint (x.held, ==, y.held);
+  g_assert_cmpint (x.outstanding, ==, y.outstanding);
+  g_assert_cmpint (x.remaining, ==, y.remaining);
+}
+
+/* The state a store keeps as a snapshot comes back whole: reservations
+ * held and committed, a waitlist's held seats and its queue, an allotment. */
+static void
+test_snapshot_round_trip (void)
+{
+  DtWorld *world = given_conference ();
+  g_autofree char *text = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  CcmSeatsState *state, *restored;
+  const CcmSeatReservation *hold;
+  const CcmSeatAvailability *workshop;
+  const CcmAllotment *allotment;
+
+  reserve (world, R1, 3, 2);
+  g_assert_true (dt_when (world, "CommitSeatReservation",
+                          dt_json ("{'conference': 'conf', 'reservation_id': '%s'}", R1)));
+  reserve_workshop (world, R2, 8);
+  join (world, E1, 2);
+  join (world, E2, 1);
+  reserve_workshop (world, R2, 7);
+  dt_assert_events (world, "SeatsReserved", "WaitlistPromoted", NULL);
+  g_assert_true (dt_when (world, "GrantAllotment",
+                          dt_json ("{'conference': 'conf', 'allotment_id': '%s', 'device_id': 'desk', "
+                                   "'seat_type': '%s', 'quantity': 4, 'until': %" G_GINT64_FORMAT "}",
+                                   E3, DT_GENERAL, DT_T0 + G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)));
+  dt_assert_events (world, "AllotmentGranted", NULL);
+
+  state = dt_state (world, &ccm_seats_aggregate, "seats/conf");
+  text = ccm_seats_aggregate.snapshot (state);
+  object = ccm_json_from_string (text, -1, NULL);
+  g_assert_nonnull (object);
+  restored = ccm_seats_aggregate.restore (object);
+  g_assert_nonnull (restored);
+  again = ccm_seats_aggregate.snapshot (restored);
+  g_assert_cmpstr (again, ==, text);
+
+  g_assert_cmpuint (g_hash_table_size (restored->committed), ==, 1);
+  g_assert_true (g_hash_table_contains (restored->committed, R1));
+  g_assert_cmpint (ccm_seat_quantities_get (((CcmSeatReservation *) g_hash_table_lookup (
+                     restored->committed, R1))->seats, DT_GENERAL), ==, 3);
+  hold = g_hash_table_lookup (restored->pending, E1);
+  g_assert_nonnull (hold);
+  g_assert_true (hold->waitlist_hold);
+  g_assert_cmpint (hold->hold_until, ==,
+                   ((CcmSeatReservation *) g_hash_table_lookup (state->pending, E1))->hold_until);
+  g_assert_cmpint (hold->hold_until, >, 0);
+  workshop = ccm_seats_find_type (restored, DT_WORKSHOP);
+  g_assert_cmpuint (workshop->waitlist->len, ==, 2);
+  g_assert_cmpstr (((CcmWaitlistEntry *) g_ptr_array_index (workshop->waitlist, 1))->email, ==,
+                   "w@example.com");
+  allotment = ccm_seats_find_allotment (restored, E3);
+  g_assert_nonnull (allotment);
+  g_assert_cmpstr (allotment->device_id, ==, "desk");
+  g_assert_cmpint (allotment->granted, ==, 4);
+  g_assert_cmpint (allotment->until, ==, DT_T0 + G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC);
+  assert_same_inventory (state, restored, DT_GENERAL);
+  assert_same_inventory (state, restored, DT_WORKSHOP);
+
+  /* Text it did not write gives no state. */
+  {
+    g_autoptr(JsonObject) other = ccm_json_from_string ("{\"types\":[],\"pending\":[1]}", -1, NULL);
+
+    g_assert_null (ccm_seats_aggregate.restore (other));
+  }
+
+  ccm_seats_aggregate.free_state (state);
+  ccm_seats_aggregate.free_state (restored);
+  dt_world_free (world);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,6 +561,7 @@ main (int   argc,
   g_test_add_func ("/domain/seats/waitlist-fifo", test_waitlist_fifo);
   g_test_add_func ("/domain/seats/waitlist-hold", test_waitlist_hold);
   g_test_add_func ("/domain/seats/waitlist-partial-hold", test_waitlist_partial_hold_then_order);
+  g_test_add_func ("/domain/seats/snapshot-round-trip", test_snapshot_round_trip);
 
   return g_test_run ();
 }

@@ -18,21 +18,58 @@ counter_new (void)
   return g_new0 (CounterState, 1);
 }
 
+static guint evolutions;
+
 static void
 counter_evolve (gpointer        data,
                 const CcmEvent *event)
 {
   CounterState *state = data;
 
+  evolutions++;
   if (g_str_equal (event->type, "Incremented"))
     state->value += ccm_json_int (event->payload, "by", 0);
   else if (g_str_equal (event->type, "Reminded"))
     state->reminders++;
 }
 
+static char *
+counter_snapshot (gconstpointer data)
+{
+  const CounterState *state = data;
+
+  return g_strdup_printf ("{\"value\":%" G_GINT64_FORMAT ",\"reminders\":%" G_GINT64_FORMAT "}",
+                          state->value, state->reminders);
+}
+
+static gpointer
+counter_restore (JsonObject *snapshot)
+{
+  CounterState *state;
+
+  if (!json_object_has_member (snapshot, "value"))
+    return NULL;
+  state = g_new0 (CounterState, 1);
+  state->value = ccm_json_int (snapshot, "value", 0);
+  state->reminders = ccm_json_int (snapshot, "reminders", 0);
+  return state;
+}
+
 static const CcmAggregate counter_aggregate = {
-  "counter", counter_new, g_free, counter_evolve,
+  .name = "counter",
+  .new_state = counter_new,
+  .free_state = g_free,
+  .evolve = counter_evolve,
+  .snapshot_version = 1,
+  .snapshot = counter_snapshot,
+  .restore = counter_restore,
 };
+
+guint
+test_counter_evolutions (void)
+{
+  return evolutions;
+}
 
 static char *
 counter_stream_for (const CcmCommand  *command,

@@ -19,6 +19,8 @@ CcmCommand  *test_increment_new         (const char *command_id,
                                          gint64      events);
 gint64       test_counter_value         (CcmStore   *store,
                                          const char *counter);
+/* How many events the counter aggregate has folded in this process. */
+guint        test_counter_evolutions    (void);
 char        *test_dump_read_models      (CcmStore   *store);
 
 G_END_DECLS

@@ -1089,6 +1089,148 @@ test_stored_texts (void)
       }
 }
 
+/* Snapshots */
+
+/* `n` commands on counter `name`, each appending `events` events of 1. */
+static void
+increment_many (Fixture    *f,
+                const char *name,
+                guint       n,
+                gint64      events)
+{
+  static guint serial;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cmd-%s-%u", name, serial++);
+      g_autoptr(CcmCommand) command = test_increment_new (id, name, 1, events);
+      g_autoptr(CcmOutcome) outcome = run (f, command);
+    }
+}
+
+/* Runs one more increment of `name` on a freshly opened store; returns how
+ * many events its load folded, and checks the state it decided on: the
+ * event's "before" must be the counter's total so far. */
+static guint
+fold_after_reopen (Fixture    *f,
+                   const char *name)
+{
+  g_autofree char *stream = g_strconcat ("counter/", name, NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 total;
+  guint before;
+
+  reopen (f);
+  total = test_counter_value (f->store, name);
+  before = test_counter_evolutions ();
+  increment_many (f, name, 1, 1);
+  events = ccm_store_read_stream (f->store, stream, total, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (ccm_json_int (((CcmEvent *) events->pdata[0])->payload, "before", -1), ==, total);
+  /* The one appended event is folded too, into the cached state. */
+  return test_counter_evolutions () - before - 1;
+}
+
+static void
+exec_sql (CcmStore   *store,
+          const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ccm_store_exec (store, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* A long stream is stored as a snapshot in the command's transaction, and
+ * a store opened later folds only the events after it. */
+static void
+test_snapshot_used (Fixture       *f,
+                    gconstpointer  data)
+{
+  increment_many (f, "a", 5, 1);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
+
+  /* One command that appends many events is one step past the mark. */
+  increment_many (f, "a", 1, 1200);
+  g_assert_cmpint (count_rows (f->store, "SELECT stream_version FROM snapshots "
+                                         "WHERE stream_id = 'counter/a'"), ==, 1205);
+  increment_many (f, "a", 300, 1);
+  /* Not yet 1000 more: the same snapshot. */
+  g_assert_cmpint (count_rows (f->store, "SELECT stream_version FROM snapshots"), ==, 1205);
+  g_assert_cmpuint (fold_after_reopen (f, "a"), ==, 300);
+
+  /* 1506 now: the 1000th event past the snapshot makes the next one. */
+  increment_many (f, "a", 700, 1);
+  g_assert_cmpint (count_rows (f->store, "SELECT stream_version FROM snapshots"), ==, 2205);
+  g_assert_cmpuint (fold_after_reopen (f, "a"), ==, 1);
+  g_assert_cmpint (test_counter_value (f->store, "a"), ==, 2207);
+
+  /* A short stream has none. */
+  increment_many (f, "b", 10, 1);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 1);
+}
+
+/* A snapshot that no longer matches the log, is of another format or
+ * cannot be read is passed over: the stream is folded from its start and
+ * decides the same. */
+static void
+test_snapshot_stale_ignored (Fixture       *f,
+                             gconstpointer  data)
+{
+  const char *const tamper[] = {
+    /* the event it was folded to is no longer at that position */
+    "UPDATE snapshots SET position = position + 1",
+    /* a shape the aggregate no longer reads */
+    "UPDATE snapshots SET format = format + 1",
+    /* past the stream's end */
+    "UPDATE snapshots SET stream_version = stream_version + 5000",
+    /* not JSON, or not the aggregate's */
+    "UPDATE snapshots SET state = 'not json'",
+    "UPDATE snapshots SET state = '{\"something\":\"else\"}'",
+    "UPDATE snapshots SET state = '[1,2]'",
+  };
+
+  increment_many (f, "a", 1, 1500);
+  g_assert_cmpuint (fold_after_reopen (f, "a"), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tamper); i++)
+    {
+      gint64 total = test_counter_value (f->store, "a");
+
+      exec_sql (f->store, tamper[i]);
+      g_test_message ("%s", tamper[i]);
+      g_assert_cmpuint (fold_after_reopen (f, "a"), ==, total);
+      /* That command wrote a good one again, with its own event. */
+      g_assert_cmpuint (fold_after_reopen (f, "a"), ==, 0);
+    }
+}
+
+/* rebuild starts every derived thing from the log again; an enrolled store
+ * neither writes snapshots nor reads them. */
+static void
+test_snapshot_rebuild_and_enrolled (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  increment_many (f, "a", 1, 1500);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 1);
+  g_assert_true (ccm_store_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
+
+  increment_many (f, "a", 1, 1500);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 1);
+  g_assert_true (ccm_store_set_meta (f->store, "enrolled", "1", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fold_after_reopen (f, "a"), ==, 3000);
+  exec_sql (f->store, "DELETE FROM snapshots");
+  increment_many (f, "a", 1, 1500);
+  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1124,6 +1266,9 @@ main (int   argc,
   ADD ("/store/refuse/corrupt", test_corrupt_refused);
   ADD ("/store/refuse/foreign-database", test_foreign_database_refused);
   ADD ("/store/open-waits-for-lock", test_open_waits_for_lock);
+  ADD ("/store/snapshot/used", test_snapshot_used);
+  ADD ("/store/snapshot/stale-ignored", test_snapshot_stale_ignored);
+  ADD ("/store/snapshot/rebuild-and-enrolled", test_snapshot_rebuild_and_enrolled);
 
   return g_test_run ();
 }
