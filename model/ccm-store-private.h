@@ -28,6 +28,13 @@ void        ccm_store_forget_states          (CcmStore    *self);
  * the next transaction's start: call after writing either. */
 void        ccm_store_forget_meta            (CcmStore    *self);
 void        ccm_store_mark_changed           (CcmStore    *self);
+/* On an enrolled store, the log position up to which every event is
+ * confirmed (set by a pull, with the tentative layer empty): how far a
+ * snapshot of folded state may reach. */
+#define CCM_STORE_META_CONFIRMED_POSITION "confirmed_position"
+gboolean    ccm_store_set_confirmed_position (CcmStore    *self,
+                                              gint64       position,
+                                              GError     **error);
 gboolean    ccm_store_append_confirmed       (CcmStore    *self,
                                               CcmEvent    *event,
                                               GError     **error);

@@ -164,9 +164,12 @@ static int
 session_table_filter (void       *user_data,
                       const char *table)
 {
+  /* Snapshots are of confirmed events only (snapshot_limit in
+   * ccm-store.c): undoing a pending command leaves them right. */
   return !(g_str_equal (table, "command_log") ||
            g_str_equal (table, "tentative") ||
            g_str_equal (table, "meta") ||
+           g_str_equal (table, "snapshots") ||
            g_str_has_prefix (table, "sqlite_"));
 }
 
@@ -478,7 +481,9 @@ ccm_store_rebase (CcmStore   *self,
     if (!ccm_store_append_confirmed (self, g_ptr_array_index (confirmed_events, i), error))
       goto fail;
 
-  if (!ccm_store_replay_pending (self, error))
+  /* Nothing tentative is left in the log yet: all of it is confirmed. */
+  if (!ccm_store_set_confirmed_position (self, ccm_store_get_last_position (self), error) ||
+      !ccm_store_replay_pending (self, error))
     goto fail;
 
   ccm_store_mark_changed (self);

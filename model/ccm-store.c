@@ -79,6 +79,7 @@ struct _CcmStore
   gint64 data_version;
   gint64 wiped_at;           /* as last seen: another process may wipe */
   gboolean enrolled;         /* as last seen, like wiped_at */
+  gint64 confirmed_position; /* enrolled: the log holds only confirmed events up to here */
   gint64 meta_version;       /* data_version when both were read; -1: read again */
   guint timer_id;
 };
@@ -485,6 +486,11 @@ read_meta (CcmStore *self,
       ccm_store_forget_states (self);
     }
   self->enrolled = read_enrolled (self);
+  {
+    g_autofree char *confirmed = ccm_store_get_meta (self, CCM_STORE_META_CONFIRMED_POSITION);
+
+    self->confirmed_position = confirmed != NULL ? g_ascii_strtoll (confirmed, NULL, 10) : 0;
+  }
   self->meta_version = version;
 }
 
@@ -520,6 +526,21 @@ ccm_store_begin (CcmStore  *self,
       if (version < 0 || version != self->meta_version)
         read_meta (self, version);
     }
+  return TRUE;
+}
+
+/* Called when the tentative layer is empty: every event up to `position` is
+ * confirmed. */
+gboolean
+ccm_store_set_confirmed_position (CcmStore  *self,
+                                  gint64     position,
+                                  GError   **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, position);
+
+  if (!ccm_store_set_meta (self, CCM_STORE_META_CONFIRMED_POSITION, text, error))
+    return FALSE;
+  self->confirmed_position = position;
   return TRUE;
 }
 
@@ -1587,7 +1608,8 @@ ccm_store_clear_confirmed (CcmStore  *self,
                        "DELETE FROM events; DELETE FROM commands; DELETE FROM process_state;"
                        "DELETE FROM outbox; DELETE FROM timers; DELETE FROM tentative;"
                        "DELETE FROM snapshots;",
-                       error))
+                       error) ||
+      !ccm_store_set_confirmed_position (self, 0, error))
     return FALSE;
 
   for (guint i = 0; i < projections->len; i++)
@@ -1674,9 +1696,7 @@ load_record_free (LoadRecord *record)
 /* The stream's stored snapshot, when its aggregate reads snapshots of this
  * format, it is not past `current`, and the event it was folded up to is
  * still in the log at the same position (a rewritten log leaves it
- * unused). NULL otherwise: the stream is folded from its start. Enrolled
- * stores neither read nor write snapshots: their tentative layer is undone
- * and replayed at every pull. */
+ * unused). NULL otherwise: the stream is folded from its start. */
 static gpointer
 read_snapshot (CcmStore           *self,
                const CcmAggregate *aggregate,
@@ -1688,7 +1708,7 @@ read_snapshot (CcmStore           *self,
   sqlite3_stmt *stmt;
   gpointer state = NULL;
 
-  if (aggregate->restore == NULL || self->enrolled)
+  if (aggregate->restore == NULL)
     return NULL;
   stmt = ccm_store_prepare (self,
                             "SELECT s.stream_version, s.position, s.state FROM snapshots s "
@@ -1720,10 +1740,21 @@ read_snapshot (CcmStore           *self,
   return state;
 }
 
+/* Up to which log position a folded state may be stored. On an enrolled
+ * store, the events of pending commands are undone and replayed at every
+ * pull: a snapshot holds confirmed events only, those up to the position the
+ * last pull left (the tentative layer was empty then, and every later
+ * event is a pending command's). */
+static gint64
+snapshot_limit (CcmStore *self)
+{
+  return self->enrolled ? self->confirmed_position : G_MAXINT64;
+}
+
 /* Stores a snapshot of a state that has come SNAPSHOT_MIN_EVENTS (or, for a
- * large state, more) events past the last one, in the open transaction. A
- * snapshot is a cache: one that cannot be written is only logged, and the
- * next is tried as far on. */
+ * large state, more) events past the last one, in the open transaction,
+ * when it holds no event past snapshot_limit(). A snapshot is a cache: one
+ * that cannot be written is only logged, and the next is tried as far on. */
 static void
 maybe_write_snapshot (CcmStore           *self,
                       const char         *stream_id,
@@ -1737,7 +1768,7 @@ maybe_write_snapshot (CcmStore           *self,
   sqlite3_stmt *stmt;
   gint64 interval;
 
-  if (aggregate->snapshot == NULL || self->enrolled || mark->position <= 0)
+  if (aggregate->snapshot == NULL || mark->position <= 0 || mark->position > snapshot_limit (self))
     return;
   interval = MAX (SNAPSHOT_MIN_EVENTS, (gint64) (mark->snapshot_bytes / SNAPSHOT_BYTES_PER_EVENT));
   if (version - mark->snapshot_at < interval)
@@ -1808,6 +1839,8 @@ load_state (gpointer             user_data,
 
   if (version < current)
     {
+      gint64 limit = snapshot_limit (self);
+
       events = ccm_store_read_stream (self, stream_id, version, error);
       if (events == NULL)
         {
@@ -1818,11 +1851,17 @@ load_state (gpointer             user_data,
         {
           CcmEvent *event = g_ptr_array_index (events, i);
 
+          /* The last state a snapshot may hold, on an enrolled store. */
+          if (event->position > limit && mark.position <= limit)
+            maybe_write_snapshot (self, stream_id, aggregate, state, version, &mark);
           aggregate->evolve (state, event);
           version = event->stream_version;
           mark.position = event->position;
         }
     }
+  /* The state the command decides on; written before its events, and again
+   * after a rejection (that rolls it back). */
+  maybe_write_snapshot (self, stream_id, aggregate, state, version, &mark);
 
   record = g_new0 (LoadRecord, 1);
   record->stream_id = g_strdup (stream_id);
@@ -1877,8 +1916,6 @@ keep_states (CcmStore         *self,
                 }
             }
         }
-      if (events != NULL)
-        maybe_write_snapshot (self, record->stream_id, record->aggregate, state, version, &mark);
 
       cached = g_new0 (CachedState, 1);
       cached->aggregate = record->aggregate;

@@ -310,6 +310,95 @@ test_survives_restart (Fixture       *f,
   g_assert_cmpint (ccm_store_count_events (f->desk), ==, 2);
 }
 
+static gint64
+query_int (CcmStore   *store,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (ccm_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* The counter total the desk's event for a command was decided on. */
+static gint64
+decided_on (CcmStore   *store,
+            const char *command_id)
+{
+  g_autoptr(GPtrArray) events = ccm_store_read_stream (store, "counter/a", 0, NULL);
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (event->command_id, command_id) == 0)
+        return ccm_json_int (event->payload, "before", -1);
+    }
+  return -1;
+}
+
+/* On an enrolled desk a snapshot of folded state holds confirmed events
+ * only. A pull undoes and replays the pending commands: a snapshot that
+ * held one of them would decide on a past the server did not keep. */
+static void
+test_snapshot_confirmed_only (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) first = NULL;
+  g_autoptr(CcmOutcome) last = NULL;
+  guint folded;
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  for (guint i = 0; i < 1500; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("server-%u", i);
+
+      server_runs (f, id, "a", 1);
+    }
+  pull (f, NULL);
+
+  /* The desk's first command folds the confirmed 1 500 and stores them. */
+  first = submit (f->desk, "cmd-1", "a", 5);
+  g_assert_cmpint (query_int (f->desk, "SELECT stream_version FROM snapshots"), ==, 1500);
+
+  /* 1 100 pending commands later, no state holding them was stored. */
+  for (guint i = 0; i < 1100; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("pending-%u", i);
+      g_autoptr(CcmOutcome) outcome = submit (f->desk, id, "a", 1);
+    }
+  g_assert_cmpint (query_int (f->desk, "SELECT count(*) FROM snapshots"), ==, 1);
+  g_assert_cmpint (query_int (f->desk, "SELECT stream_version FROM snapshots"), ==, 1500);
+
+  /* Another desk's +100 reached the server first: the pull puts it under
+   * every pending command, which decide again on top of it. */
+  server_runs (f, "other-1", "a", 100);
+  folded = test_counter_evolutions ();
+  pull (f, NULL);
+  /* The replay folded from the snapshot, not from the stream's start: the
+   * pulled event, then each replayed command's own. */
+  g_assert_cmpuint (test_counter_evolutions () - folded, ==, 1 + 1101);
+  g_assert_cmpint (decided_on (f->desk, "cmd-1"), ==, 1600);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 1500 + 100 + 5 + 1100);
+  /* The undo left the snapshot, and nothing past the confirmed log was
+   * stored since. */
+  g_assert_cmpint (query_int (f->desk, "SELECT count(*) FROM snapshots"), ==, 1);
+  g_assert_cmpint (query_int (f->desk, "SELECT s.position <= CAST(m.value AS INTEGER) "
+                                       "FROM snapshots s, meta m WHERE m.key = 'confirmed_position'"),
+                   ==, 1);
+
+  /* Started again, the desk decides from the snapshot and the rest. */
+  g_assert_finalize_object (f->desk);
+  f->desk = open_named (f, "desk.db");
+  last = submit (f->desk, "cmd-last", "a", 1);
+  g_assert_cmpint (decided_on (f->desk, "cmd-last"), ==, 2705);
+}
+
 static void
 test_enroll_pushes_history (Fixture       *f,
                             gconstpointer  data)
@@ -406,6 +495,7 @@ main (int   argc,
   ADD ("/tentative/enroll-pushes-history", test_enroll_pushes_history);
   ADD ("/tentative/reset-keeps-outbox", test_reset_keeps_outbox);
   ADD ("/tentative/enrolled-timers-wait", test_enrolled_timers_wait_for_server);
+  ADD ("/tentative/snapshot-confirmed-only", test_snapshot_confirmed_only);
 
   return g_test_run ();
 }
