@@ -1859,8 +1859,8 @@ load_state (gpointer             user_data,
           mark.position = event->position;
         }
     }
-  /* The state the command decides on; written before its events, and again
-   * after a rejection (that rolls it back). */
+  /* The state the command decides on. A rejection rolls its snapshot back
+   * with the rest, and the next is written an interval later. */
   maybe_write_snapshot (self, stream_id, aggregate, state, version, &mark);
 
   record = g_new0 (LoadRecord, 1);
