@@ -65,6 +65,20 @@ static const CcmAggregate counter_aggregate = {
   .restore = counter_restore,
 };
 
+gint64
+test_query_int (CcmStore   *store,
+                const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (ccm_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
 guint
 test_counter_evolutions (void)
 {

@@ -19,6 +19,9 @@ CcmCommand  *test_increment_new         (const char *command_id,
                                          gint64      events);
 gint64       test_counter_value         (CcmStore   *store,
                                          const char *counter);
+/* The first column of the first row of a query, or -1 when none. */
+gint64       test_query_int             (CcmStore   *store,
+                                         const char *sql);
 /* How many events the counter aggregate has folded in this process. */
 guint        test_counter_evolutions    (void);
 char        *test_dump_read_models      (CcmStore   *store);

@@ -94,20 +94,6 @@ run (Fixture    *f,
   return outcome;
 }
 
-static gint64
-count_rows (CcmStore   *store,
-            const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (ccm_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 static char *
 file_checksum (const char *path)
 {
@@ -259,7 +245,7 @@ test_rejection_leaves_no_trace (Fixture       *f,
   g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
   g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "by");
   g_assert_cmpint (ccm_store_count_events (f->store), ==, 0);
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM commands"), ==, 0);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM commands"), ==, 0);
 
   /* A rejected command id is not burnt: fixed, it runs. */
   json_object_set_int_member (command->args, "by", 1);
@@ -316,7 +302,7 @@ test_unrepresentable_refused (Fixture       *f,
   g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
   g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "note");
   g_assert_cmpint (ccm_store_count_events (f->store), ==, 0);
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM commands"), ==, 0);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM commands"), ==, 0);
 
   json_object_set_string_member (command->args, "note", "caf\xc3\xa9");
   g_clear_error (&error);
@@ -344,7 +330,7 @@ test_projection_same_transaction (Fixture       *f,
 
   /* The events, the command record and the read model are all as before. */
   g_assert_cmpint (ccm_store_count_events (f->store), ==, 1);
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM commands"), ==, 1);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM commands"), ==, 1);
   g_assert_cmpint (test_counter_value (f->store, "a"), ==, 1);
 
   /* And the cached state was not left ahead of the log. */
@@ -412,7 +398,7 @@ test_upcast_fixture (Fixture       *f,
   g_assert_cmpint (ccm_json_int (((CcmEvent *) g_ptr_array_index (events, 1))->payload, "by", 0), ==, 6);
 
   /* The log itself still holds the old shape: nothing is rewritten. */
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM events WHERE type = 'Added'"), ==, 1);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM events WHERE type = 'Added'"), ==, 1);
 
   /* Deciders and rebuilt read models see the current shape. */
   command = test_increment_new ("cmd-1", "legacy", 1, 1);
@@ -584,7 +570,7 @@ reminding (const char *id,
 static gint64
 reminders (CcmStore *store)
 {
-  return count_rows (store, "SELECT count(*) FROM events WHERE type = 'Reminded'");
+  return test_query_int (store, "SELECT count(*) FROM events WHERE type = 'Reminded'");
 }
 
 static void
@@ -645,7 +631,7 @@ test_timer_survives_restart (Fixture       *f,
   g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 1);
   g_assert_cmpint (reminders (f->store), ==, 1);
   g_assert_cmpint (test_counter_value (f->store, "a"), ==, 1);
-  g_assert_cmpint (count_rows (f->store, "SELECT reminders FROM counters"), ==, 1);
+  g_assert_cmpint (test_query_int (f->store, "SELECT reminders FROM counters"), ==, 1);
 }
 
 static gboolean
@@ -773,19 +759,19 @@ test_sigkill_midstream (Fixture       *f,
           g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM events WHERE command_id = '%s'",
                                                   (const char *) g_ptr_array_index (acks, i));
 
-          g_assert_cmpint (count_rows (f->store, sql), ==, 3);
+          g_assert_cmpint (test_query_int (f->store, sql), ==, 3);
         }
       /* No command is half-written. */
-      g_assert_cmpint (count_rows (f->store,
-                                   "SELECT count(*) FROM (SELECT command_id, count(*) AS n "
-                                   "FROM events GROUP BY command_id HAVING n != 3)"), ==, 0);
-      g_assert_cmpint (count_rows (f->store,
-                                   "SELECT count(*) FROM commands WHERE command_id NOT IN "
-                                   "(SELECT command_id FROM events)"), ==, 0);
+      g_assert_cmpint (test_query_int (f->store,
+                                       "SELECT count(*) FROM (SELECT command_id, count(*) AS n "
+                                       "FROM events GROUP BY command_id HAVING n != 3)"), ==, 0);
+      g_assert_cmpint (test_query_int (f->store,
+                                       "SELECT count(*) FROM commands WHERE command_id NOT IN "
+                                       "(SELECT command_id FROM events)"), ==, 0);
       /* Read models agree with the log. */
-      sum_events = count_rows (f->store,
-                               "SELECT total(json_extract(payload, '$.by')) FROM events");
-      sum_projection = count_rows (f->store, "SELECT total(value) FROM counters");
+      sum_events = test_query_int (f->store,
+                                   "SELECT total(json_extract(payload, '$.by')) FROM events");
+      sum_projection = test_query_int (f->store, "SELECT total(value) FROM counters");
       g_assert_cmpint (sum_events, ==, sum_projection);
 
       g_assert_finalize_object (f->store);
@@ -1150,27 +1136,27 @@ test_snapshot_used (Fixture       *f,
                     gconstpointer  data)
 {
   increment_many (f, "a", 5, 1);
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
 
   /* One command that appends many events passes the mark; the state the
    * next command loads is stored, in that command's transaction. */
   increment_many (f, "a", 1, 1200);
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
   increment_many (f, "a", 300, 1);
   /* Not 1000 more since: the same snapshot. */
-  g_assert_cmpint (count_rows (f->store, "SELECT stream_version FROM snapshots "
-                                         "WHERE stream_id = 'counter/a'"), ==, 1205);
+  g_assert_cmpint (test_query_int (f->store, "SELECT stream_version FROM snapshots "
+                                             "WHERE stream_id = 'counter/a'"), ==, 1205);
   g_assert_cmpuint (fold_after_reopen (f, "a"), ==, 300);
 
   /* 1506 now: the 1000th event past the snapshot makes the next one. */
   increment_many (f, "a", 700, 1);
-  g_assert_cmpint (count_rows (f->store, "SELECT stream_version FROM snapshots"), ==, 2205);
+  g_assert_cmpint (test_query_int (f->store, "SELECT stream_version FROM snapshots"), ==, 2205);
   g_assert_cmpuint (fold_after_reopen (f, "a"), ==, 1);
   g_assert_cmpint (test_counter_value (f->store, "a"), ==, 2207);
 
   /* A short stream has none. */
   increment_many (f, "b", 10, 1);
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 1);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM snapshots"), ==, 1);
 }
 
 /* A snapshot that no longer matches the log, is of another format or
@@ -1218,10 +1204,10 @@ test_snapshot_rebuild (Fixture       *f,
 
   increment_many (f, "a", 1, 1500);
   increment_many (f, "a", 1, 1);
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 1);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM snapshots"), ==, 1);
   g_assert_true (ccm_store_rebuild (f->store, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM snapshots"), ==, 0);
   g_assert_cmpuint (fold_after_reopen (f, "a"), ==, 1501);
 }
 

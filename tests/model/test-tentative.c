@@ -310,20 +310,6 @@ test_survives_restart (Fixture       *f,
   g_assert_cmpint (ccm_store_count_events (f->desk), ==, 2);
 }
 
-static gint64
-query_int (CcmStore   *store,
-           const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (ccm_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return n;
-}
-
 /* The counter total the desk's event for a command was decided on. */
 static gint64
 decided_on (CcmStore   *store,
@@ -364,7 +350,7 @@ test_snapshot_confirmed_only (Fixture       *f,
 
   /* The desk's first command folds the confirmed 1 500 and stores them. */
   first = submit (f->desk, "cmd-1", "a", 5);
-  g_assert_cmpint (query_int (f->desk, "SELECT stream_version FROM snapshots"), ==, 1500);
+  g_assert_cmpint (test_query_int (f->desk, "SELECT stream_version FROM snapshots"), ==, 1500);
 
   /* 1 100 pending commands later, no state holding them was stored. */
   for (guint i = 0; i < 1100; i++)
@@ -372,8 +358,8 @@ test_snapshot_confirmed_only (Fixture       *f,
       g_autofree char *id = g_strdup_printf ("pending-%u", i);
       g_autoptr(CcmOutcome) outcome = submit (f->desk, id, "a", 1);
     }
-  g_assert_cmpint (query_int (f->desk, "SELECT count(*) FROM snapshots"), ==, 1);
-  g_assert_cmpint (query_int (f->desk, "SELECT stream_version FROM snapshots"), ==, 1500);
+  g_assert_cmpint (test_query_int (f->desk, "SELECT count(*) FROM snapshots"), ==, 1);
+  g_assert_cmpint (test_query_int (f->desk, "SELECT stream_version FROM snapshots"), ==, 1500);
 
   /* Another desk's +100 reached the server first: the pull puts it under
    * every pending command, which decide again on top of it. */
@@ -387,9 +373,10 @@ test_snapshot_confirmed_only (Fixture       *f,
   g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 1500 + 100 + 5 + 1100);
   /* The undo left the snapshot, and nothing past the confirmed log was
    * stored since. */
-  g_assert_cmpint (query_int (f->desk, "SELECT count(*) FROM snapshots"), ==, 1);
-  g_assert_cmpint (query_int (f->desk, "SELECT s.position <= CAST(m.value AS INTEGER) "
-                                       "FROM snapshots s, meta m WHERE m.key = 'confirmed_position'"),
+  g_assert_cmpint (test_query_int (f->desk, "SELECT count(*) FROM snapshots"), ==, 1);
+  g_assert_cmpint (test_query_int (f->desk, "SELECT s.position <= CAST(m.value AS INTEGER) "
+                                            "FROM snapshots s, meta m "
+                                            "WHERE m.key = 'confirmed_position'"),
                    ==, 1);
 
   /* Started again, the desk decides from the snapshot and the rest. */
