@@ -2698,9 +2698,20 @@ watch_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Runs due timers now and, from the main loop, whenever they fall due; also
- * notices changes made by other processes. Once a second is fine-grained
- * enough for reservation windows of minutes. */
+/* From the main loop, once a second, runs the timers that fell due and
+ * notices changes made by other processes; nothing now. Once a second is
+ * fine-grained enough for reservation windows of minutes. A program that
+ * shows a window first runs what is due once it is drawn. */
+void
+ccm_store_watch_later (CcmStore *self)
+{
+  g_return_if_fail (CCM_IS_STORE (self));
+
+  if (self->timer_id == 0)
+    self->timer_id = g_timeout_add (WATCH_INTERVAL_MS, watch_tick_cb, self);
+}
+
+/* The same, with a first run now. */
 void
 ccm_store_watch (CcmStore *self)
 {
@@ -2710,5 +2721,5 @@ ccm_store_watch (CcmStore *self)
     return;
 
   watch_tick_cb (self);
-  self->timer_id = g_timeout_add (WATCH_INTERVAL_MS, watch_tick_cb, self);
+  ccm_store_watch_later (self);
 }

@@ -134,6 +134,7 @@ guint         ccm_store_run_due_timers      (CcmStore     *self,
 gboolean      ccm_store_dispatch_outbox     (CcmStore     *self,
                                              GError      **error);
 void          ccm_store_watch               (CcmStore     *self);
+void          ccm_store_watch_later         (CcmStore     *self);
 gboolean      ccm_store_check_external_changes (CcmStore  *self);
 
 /* For projections and queries: cached prepared statements. */

@@ -94,7 +94,6 @@ ccm_context_new (const char  *store_path,
   g_autoptr(CcmRegistry) registry = NULL;
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
-  GError *timer_error = NULL;
 
   self->clock = ccm_clock_new_from_environment (error);
   if (self->clock == NULL)
@@ -109,14 +108,10 @@ ccm_context_new (const char  *store_path,
   if (self->store == NULL)
     return NULL;
 
-  ccm_store_run_due_timers (self->store, &timer_error);
-  if (timer_error != NULL)
-    {
-      g_propagate_error (error, timer_error);
-      return NULL;
-    }
-
-  ccm_store_watch (self->store);
+  /* Timers that fell due while the program was closed run once the window
+   * is drawn (CcmApplication) or at the main loop's first tick: on a large
+   * store they can take a good part of a second. */
+  ccm_store_watch_later (self->store);
   self->settings = g_settings_new (APP_ID);
 
   /* An enrolled desk syncs by itself: at once, when it has something to

@@ -268,6 +268,60 @@ fill_registrant_and_pay (Fixture    *f,
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "done");
 }
 
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A reservation that ran out while the program was closed expires soon
+ * after the next start, from the main loop: the start does not wait for it
+ * (on a large store that can take a good part of a second). */
+static void
+test_due_timers_after_start (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "store.db", NULL);
+  g_autofree char *order_id = NULL;
+  g_autofree char *tomorrow = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_days (now, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  gboolean timed_out = FALSE;
+  guint timeout;
+
+  set_up_conference (f);
+  order_id = reserve (f, "Full pass", 1);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  ui_test_iterate ();
+  g_assert_finalize_object (f->window);
+  g_assert_finalize_object (f->context);
+
+  tomorrow = g_date_time_format_iso8601 (later);
+  g_setenv ("CONTOSO_NOW", tomorrow, TRUE);
+  f->context = ccm_context_new (path, &error);
+  g_unsetenv ("CONTOSO_NOW");
+  g_assert_no_error (error);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
+  g_assert_cmpint (ccm_store_count_timers (ccm_context_get_store (f->context)), >, 0);
+
+  f->window = g_object_ref_sink (ccm_window_new (NULL, f->context));
+  gtk_window_present (GTK_WINDOW (f->window));
+  timeout = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (!timed_out && g_strcmp0 (ccm_json_string (order, "status"), "expired") != 0)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_clear_pointer (&order, json_object_unref);
+      order = get_order (f, order_id);
+    }
+  if (!timed_out)
+    g_source_remove (timeout);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "expired");
+}
+
 static void
 test_registration_walk_up (Fixture       *f,
                            gconstpointer  data)
@@ -606,6 +660,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/window/create-destroy", test_window_create_destroy);
   ADD ("/ui/conference/create-seat-types-publish", test_conference_setup);
+  ADD ("/ui/window/due-timers-after-start", test_due_timers_after_start);
   ADD ("/ui/registration/walk-up", test_registration_walk_up);
   ADD ("/ui/registration/partial-reservation", test_registration_partial);
   ADD ("/ui/orders/cancel", test_orders_cancel);
