@@ -444,6 +444,47 @@ reservation_new (const char *reservation_id)
   return reservation;
 }
 
+static CcmSeatAvailability *
+seat_availability_new (const char *seat_type)
+{
+  CcmSeatAvailability *type = g_new0 (CcmSeatAvailability, 1);
+
+  type->seat_type = g_strdup (seat_type);
+  type->waitlist = g_ptr_array_new_with_free_func ((GDestroyNotify) waitlist_entry_free);
+  return type;
+}
+
+/* From a WaitlistJoined payload (the seats asked for are "quantity") or a
+ * snapshot's entry (the seats still wanted are "waiting"). */
+static CcmWaitlistEntry *
+waitlist_entry_new (JsonObject *object,
+                    const char *waiting_member)
+{
+  CcmWaitlistEntry *entry = g_new0 (CcmWaitlistEntry, 1);
+
+  entry->entry_id = g_strdup (ccm_json_string (object, "entry_id"));
+  entry->email = g_strdup (ccm_json_string (object, "email"));
+  entry->first_name = g_strdup (ccm_json_string (object, "first_name"));
+  entry->last_name = g_strdup (ccm_json_string (object, "last_name"));
+  entry->waiting = ccm_json_int (object, waiting_member, 0);
+  return entry;
+}
+
+/* What an AllotmentGranted payload and a snapshot's allotment both say. */
+static CcmAllotment *
+allotment_new (JsonObject *object,
+               const char *granted_member)
+{
+  CcmAllotment *allotment = g_new0 (CcmAllotment, 1);
+
+  allotment->allotment_id = g_strdup (ccm_json_string (object, "allotment_id"));
+  allotment->device_id = g_strdup (ccm_json_string (object, "device_id"));
+  allotment->seat_type = g_strdup (ccm_json_string (object, "seat_type"));
+  allotment->granted = ccm_json_int (object, granted_member, 0);
+  allotment->until = ccm_json_int (object, "until", 0);
+  return allotment;
+}
+
 static void
 seats_evolve (gpointer        data,
               const CcmEvent *event)
@@ -462,13 +503,7 @@ seats_evolve (gpointer        data,
           CcmSeatQuantity *q = g_ptr_array_index (list, i);
 
           if (find_type (state, q->seat_type) == NULL)
-            {
-              CcmSeatAvailability *type = g_new0 (CcmSeatAvailability, 1);
-
-              type->seat_type = g_strdup (q->seat_type);
-              type->waitlist = g_ptr_array_new_with_free_func ((GDestroyNotify) waitlist_entry_free);
-              g_ptr_array_add (state->types, type);
-            }
+            g_ptr_array_add (state->types, seat_availability_new (q->seat_type));
         }
       apply_changes (state, payload_array (p, "seats"));
       for (guint i = 0; i < list->len; i++)
@@ -527,17 +562,10 @@ seats_evolve (gpointer        data,
   else if (g_str_equal (event->type, "WaitlistJoined"))
     {
       CcmSeatAvailability *type = find_type (state, ccm_json_string (p, "seat_type"));
-      CcmWaitlistEntry *entry;
 
       if (type == NULL)
         return;
-      entry = g_new0 (CcmWaitlistEntry, 1);
-      entry->entry_id = g_strdup (ccm_json_string (p, "entry_id"));
-      entry->email = g_strdup (ccm_json_string (p, "email"));
-      entry->first_name = g_strdup (ccm_json_string (p, "first_name"));
-      entry->last_name = g_strdup (ccm_json_string (p, "last_name"));
-      entry->waiting = ccm_json_int (p, "quantity", 0);
-      g_ptr_array_add (type->waitlist, entry);
+      g_ptr_array_add (type->waitlist, waitlist_entry_new (p, "quantity"));
     }
   else if (g_str_equal (event->type, "WaitlistPromoted"))
     {
@@ -575,15 +603,10 @@ seats_evolve (gpointer        data,
     }
   else if (g_str_equal (event->type, "AllotmentGranted"))
     {
-      CcmAllotment *allotment = g_new0 (CcmAllotment, 1);
+      CcmAllotment *allotment = allotment_new (p, "quantity");
       CcmSeatAvailability *type = find_type (state, ccm_json_string (p, "seat_type"));
 
-      allotment->allotment_id = g_strdup (ccm_json_string (p, "allotment_id"));
-      allotment->device_id = g_strdup (ccm_json_string (p, "device_id"));
-      allotment->seat_type = g_strdup (ccm_json_string (p, "seat_type"));
-      allotment->granted = ccm_json_int (p, "quantity", 0);
       allotment->remaining = allotment->granted;
-      allotment->until = ccm_json_int (p, "until", 0);
       allotment->status = CCM_ALLOTMENT_ACTIVE;
       if (type != NULL)
         type->remaining -= allotment->granted;
@@ -853,28 +876,18 @@ seats_restore (JsonObject *snapshot)
       waitlist = payload_array (o, "waitlist");
       if (ccm_json_string (o, "seat_type") == NULL || waitlist == NULL)
         goto fail;
-      type = g_new0 (CcmSeatAvailability, 1);
-      type->seat_type = g_strdup (ccm_json_string (o, "seat_type"));
+      type = seat_availability_new (ccm_json_string (o, "seat_type"));
       type->remaining = ccm_json_int (o, "remaining", 0);
       type->quota = ccm_json_int (o, "quota", 0);
-      type->waitlist = g_ptr_array_new_with_free_func ((GDestroyNotify) waitlist_entry_free);
       g_ptr_array_add (state->types, type);
       for (guint j = 0; j < json_array_get_length (waitlist); j++)
         {
           JsonNode *entry_node = json_array_get_element (waitlist, j);
-          JsonObject *e;
-          CcmWaitlistEntry *entry;
 
           if (!JSON_NODE_HOLDS_OBJECT (entry_node))
             goto fail;
-          e = json_node_get_object (entry_node);
-          entry = g_new0 (CcmWaitlistEntry, 1);
-          entry->entry_id = g_strdup (ccm_json_string (e, "entry_id"));
-          entry->email = g_strdup (ccm_json_string (e, "email"));
-          entry->first_name = g_strdup (ccm_json_string (e, "first_name"));
-          entry->last_name = g_strdup (ccm_json_string (e, "last_name"));
-          entry->waiting = ccm_json_int (e, "waiting", 0);
-          g_ptr_array_add (type->waitlist, entry);
+          g_ptr_array_add (type->waitlist, waitlist_entry_new (json_node_get_object (entry_node),
+                                                               "waiting"));
         }
     }
 
@@ -889,13 +902,8 @@ seats_restore (JsonObject *snapshot)
       o = json_node_get_object (node);
       if (ccm_json_string (o, "allotment_id") == NULL)
         goto fail;
-      a = g_new0 (CcmAllotment, 1);
-      a->allotment_id = g_strdup (ccm_json_string (o, "allotment_id"));
-      a->device_id = g_strdup (ccm_json_string (o, "device_id"));
-      a->seat_type = g_strdup (ccm_json_string (o, "seat_type"));
-      a->granted = ccm_json_int (o, "granted", 0);
+      a = allotment_new (o, "granted");
       a->remaining = ccm_json_int (o, "remaining", 0);
-      a->until = ccm_json_int (o, "until", 0);
       a->status = (CcmAllotmentStatus) CLAMP (ccm_json_int (o, "status", 0),
                                               CCM_ALLOTMENT_ACTIVE, CCM_ALLOTMENT_EXPIRED);
       g_hash_table_replace (state->allotments, a->allotment_id, a);

@@ -486,11 +486,14 @@ read_meta (CcmStore *self,
       ccm_store_forget_states (self);
     }
   self->enrolled = read_enrolled (self);
-  {
-    g_autofree char *confirmed = ccm_store_get_meta (self, CCM_STORE_META_CONFIRMED_POSITION);
+  self->confirmed_position = 0;
+  if (self->enrolled)
+    {
+      g_autofree char *confirmed = ccm_store_get_meta (self, CCM_STORE_META_CONFIRMED_POSITION);
 
-    self->confirmed_position = confirmed != NULL ? g_ascii_strtoll (confirmed, NULL, 10) : 0;
-  }
+      if (confirmed != NULL)
+        self->confirmed_position = g_ascii_strtoll (confirmed, NULL, 10);
+    }
   self->meta_version = version;
 }
 
@@ -2681,11 +2684,15 @@ ccm_store_check_external_changes (CcmStore *self)
 
 #define WATCH_INTERVAL_MS 1000
 
-static gboolean
-watch_tick_cb (gpointer user_data)
+/* What the watch does once a second: notices another process's changes and
+ * runs the timers that fell due (a failure is logged: the next tick tries
+ * again). */
+void
+ccm_store_watch_now (CcmStore *self)
 {
-  CcmStore *self = user_data;
   g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CCM_IS_STORE (self));
 
   ccm_store_check_external_changes (self);
   if (ccm_store_next_timer_due (self) != 0 &&
@@ -2695,6 +2702,12 @@ watch_tick_cb (gpointer user_data)
       if (error != NULL)
         g_warning ("Running due timers failed: %s", error->message);
     }
+}
+
+static gboolean
+watch_tick_cb (gpointer user_data)
+{
+  ccm_store_watch_now (user_data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -2720,6 +2733,6 @@ ccm_store_watch (CcmStore *self)
   if (self->timer_id != 0)
     return;
 
-  watch_tick_cb (self);
+  ccm_store_watch_now (self);
   ccm_store_watch_later (self);
 }

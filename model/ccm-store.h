@@ -135,6 +135,7 @@ gboolean      ccm_store_dispatch_outbox     (CcmStore     *self,
                                              GError      **error);
 void          ccm_store_watch               (CcmStore     *self);
 void          ccm_store_watch_later         (CcmStore     *self);
+void          ccm_store_watch_now           (CcmStore     *self);
 gboolean      ccm_store_check_external_changes (CcmStore  *self);
 
 /* For projections and queries: cached prepared statements. */

@@ -55,26 +55,25 @@ ccm_application_handle_local_options (GApplication *application,
  * run once the first frame is shown, so that a large store shows its
  * window first (the store's watch would run them within a second anyway). */
 static gboolean
-run_due_timers_cb (gpointer user_data)
+watch_now_cb (gpointer user_data)
 {
-  CcmContext *context = user_data;
-  g_autoptr(GError) error = NULL;
-
-  ccm_store_run_due_timers (ccm_context_get_store (context), &error);
-  if (error != NULL)
-    g_warning ("Running due timers failed: %s", error->message);
+  ccm_store_watch_now (ccm_context_get_store (user_data));
   return G_SOURCE_REMOVE;
+}
+
+static void
+watch_soon (CcmApplication *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, watch_now_cb, g_object_ref (self->context),
+                   g_object_unref);
 }
 
 static void
 first_frame_cb (GdkFrameClock *clock,
                 gpointer       user_data)
 {
-  CcmApplication *self = user_data;
-
   g_signal_handlers_disconnect_by_func (clock, first_frame_cb, user_data);
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_due_timers_cb, g_object_ref (self->context),
-                   g_object_unref);
+  watch_soon (user_data);
 }
 
 static void
@@ -126,8 +125,7 @@ ccm_application_activate (GApplication *application)
     g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                       G_CALLBACK (first_frame_cb), self);
   else
-    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_due_timers_cb, g_object_ref (self->context),
-                     g_object_unref);
+    watch_soon (self);
   if (self->checkin != NULL)
     {
       CcmCheckinPage *page = ccm_window_get_checkin_page (CCM_WINDOW (window));
