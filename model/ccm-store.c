@@ -82,6 +82,9 @@ struct _CcmStore
   gint64 confirmed_position; /* enrolled: the log holds only confirmed events up to here */
   gint64 meta_version;       /* data_version when both were read; -1: read again */
   guint timer_id;
+  guint slice_id;            /* the watch's next slice of due timers */
+  gint64 slice_us;           /* how long one slice may run */
+  int slice_priority;
 };
 
 G_DEFINE_FINAL_TYPE (CcmStore, ccm_store, G_TYPE_OBJECT)
@@ -92,6 +95,12 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+#define WATCH_INTERVAL_MS 1000
+/* Due timers run in slices this long, with the main loop's other work
+ * (drawing, input, a server's requests) between them: a desk opened after
+ * a weekend away may find thousands of reservations to expire. */
+#define DEFAULT_SLICE_US (20 * 1000)
 
 static const char *const schema_v1 =
   "CREATE TABLE events ("
@@ -239,6 +248,7 @@ ccm_store_finalize (GObject *object)
   CcmStore *self = (CcmStore *)object;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_clear_handle_id (&self->slice_id, g_source_remove);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->by_address, g_hash_table_unref);
@@ -294,6 +304,8 @@ ccm_store_init (CcmStore *self)
   self->parser = json_parser_new ();
   self->marks = g_array_new (FALSE, FALSE, sizeof (gboolean));
   self->meta_version = -1;
+  self->slice_us = DEFAULT_SLICE_US;
+  self->slice_priority = G_PRIORITY_DEFAULT;
 }
 
 /* SQLite errors are mapped here and nowhere else. */
@@ -2617,13 +2629,18 @@ ccm_store_dispatch_outbox (CcmStore  *self,
   return ok;
 }
 
-guint
-ccm_store_run_due_timers (CcmStore  *self,
-                          GError   **error)
+/* Runs the timers that are due, oldest first, until none is or, with a
+ * deadline (monotonic µs, 0 for none), until it has passed; at least one
+ * runs. *more says whether some were left due. */
+static guint
+run_due_timers_until (CcmStore  *self,
+                      gint64     deadline,
+                      gboolean  *more,
+                      GError   **error)
 {
   guint fired = 0;
 
-  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+  *more = FALSE;
 
   /* On a device enrolled with a server, timers run on the server: the local
    * ones only belong to the tentative layer. */
@@ -2654,12 +2671,28 @@ ccm_store_run_due_timers (CcmStore  *self,
       sqlite3_reset (stmt);
       if (text == NULL)
         return fired;
+      if (fired > 0 && deadline != 0 && g_get_monotonic_time () >= deadline)
+        {
+          *more = TRUE;
+          return fired;
+        }
 
       if (!run_stored_command (self, "DELETE FROM timers WHERE id = ?", id, text, error) ||
           !ccm_store_dispatch_outbox (self, error))
         return fired;
       fired++;
     }
+}
+
+guint
+ccm_store_run_due_timers (CcmStore  *self,
+                          GError   **error)
+{
+  gboolean more;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), 0);
+
+  return run_due_timers_until (self, 0, &more, error);
 }
 
 /* Another process (the command line beside the desktop app) may write the
@@ -2682,26 +2715,51 @@ ccm_store_check_external_changes (CcmStore *self)
   return TRUE;
 }
 
-#define WATCH_INTERVAL_MS 1000
+
+static gboolean
+slice_cb (gpointer user_data)
+{
+  CcmStore *self = user_data;
+
+  self->slice_id = 0;
+  ccm_store_watch_now (self);
+  return G_SOURCE_REMOVE;
+}
 
 /* What the watch does once a second: notices another process's changes and
- * runs the timers that fell due (a failure is logged: the next tick tries
- * again). */
+ * runs the timers that fell due, for one slice, the rest from the main loop
+ * when it is idle (a failure is logged: the next tick tries again). */
 void
 ccm_store_watch_now (CcmStore *self)
 {
   g_autoptr(GError) error = NULL;
+  gboolean more = FALSE;
 
   g_return_if_fail (CCM_IS_STORE (self));
 
   ccm_store_check_external_changes (self);
+  /* The tick runs a slice even while the next one waits for the main loop
+   * to be idle: a busy server may seldom be. */
+  g_clear_handle_id (&self->slice_id, g_source_remove);
   if (ccm_store_next_timer_due (self) != 0 &&
       ccm_store_next_timer_due (self) <= ccm_clock_now (self->clock))
     {
-      ccm_store_run_due_timers (self, &error);
+      run_due_timers_until (self, g_get_monotonic_time () + self->slice_us, &more, &error);
       if (error != NULL)
         g_warning ("Running due timers failed: %s", error->message);
+      else if (more)
+        self->slice_id = g_idle_add_full (self->slice_priority, slice_cb, self, NULL);
     }
+}
+
+void
+ccm_store_set_timer_slice (CcmStore *self,
+                           gint64    slice_us,
+                           int       priority)
+{
+  g_return_if_fail (CCM_IS_STORE (self));
+  self->slice_us = slice_us;
+  self->slice_priority = priority;
 }
 
 static gboolean

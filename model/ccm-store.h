@@ -136,6 +136,13 @@ gboolean      ccm_store_dispatch_outbox     (CcmStore     *self,
 void          ccm_store_watch               (CcmStore     *self);
 void          ccm_store_watch_later         (CcmStore     *self);
 void          ccm_store_watch_now           (CcmStore     *self);
+/* How the watch runs many due timers: slice_us at a time (20 ms unless set;
+ * 0: one timer), the next slice from a main-loop source of this priority
+ * (G_PRIORITY_DEFAULT unless set: shares turns with a server's requests;
+ * a window sets one below its drawing and views). */
+void          ccm_store_set_timer_slice     (CcmStore     *self,
+                                             gint64        slice_us,
+                                             int           priority);
 gboolean      ccm_store_check_external_changes (CcmStore  *self);
 
 /* For projections and queries: cached prepared statements. */

@@ -48,7 +48,7 @@ struct _CcmCheckinPage
   JsonArray      *matches;        /* what the entry's text finds */
   const char     *result;         /* interned verdict word */
   char           *result_code;    /* the ticket of the panel, for printing */
-  guint           refresh_id;
+  CcmRefresh     *refresh;
   guint           search_id;
   guint           focus_id;
   CcmSyncClient  *sync_client;
@@ -1054,7 +1054,6 @@ refresh_idle_cb (gpointer user_data)
 {
   CcmCheckinPage *self = user_data;
 
-  self->refresh_id = 0;
   refresh (self);
   return G_SOURCE_REMOVE;
 }
@@ -1062,8 +1061,7 @@ refresh_idle_cb (gpointer user_data)
 static void
 store_changed_cb (CcmCheckinPage *self)
 {
-  if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -1083,7 +1081,7 @@ ccm_checkin_page_dispose (GObject *object)
 {
   CcmCheckinPage *self = CCM_CHECKIN_PAGE (object);
 
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_pointer (&self->refresh, ccm_refresh_free);
   g_clear_handle_id (&self->search_id, g_source_remove);
   g_clear_handle_id (&self->focus_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_CHECKIN_PAGE);
@@ -1179,6 +1177,7 @@ ccm_checkin_page_set_context (CcmCheckinPage *self,
 
   self->context = g_object_ref (context);
   settings = ccm_context_get_settings (context);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
   g_signal_connect_object (ccm_context_get_store (context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
   g_settings_bind (settings, "checkin-reentry", self->reentry_check, "active", G_SETTINGS_BIND_DEFAULT);

@@ -110,7 +110,10 @@ ccm_context_new (const char  *store_path,
 
   /* Timers that fell due while the program was closed run once the window
    * is drawn (CcmApplication) or at the main loop's first tick: on a large
-   * store they can take a good part of a second. */
+   * store they can take a good part of a second. Many run in slices of
+   * 20 ms, each after the window has drawn and the views have shown the
+   * last. */
+  ccm_store_set_timer_slice (self->store, 20 * 1000, G_PRIORITY_LOW);
   ccm_store_watch_later (self->store);
   self->settings = g_settings_new (APP_ID);
 

@@ -45,7 +45,7 @@ struct _CcmOrdersPage
   GtkWidget          *cancel_dialog;   /* weak */
   ColumnSorter        sorters[N_COLUMNS];
   int                 probe_column;
-  guint               refresh_id;
+  CcmRefresh         *refresh;
   GHashTable         *tentative;       /* order ids only tentative here */
   GPtrArray          *history_rows;    /* in the detail, owned by it */
 
@@ -654,7 +654,6 @@ refresh_idle_cb (gpointer user_data)
 
   CcmOrderRow *selected;
 
-  self->refresh_id = 0;
   update_tentative (self);
   ccm_order_list_model_reload (self->model);
   /* The selected place may show another order now. */
@@ -669,8 +668,7 @@ refresh_idle_cb (gpointer user_data)
 static void
 store_changed_cb (CcmOrdersPage *self)
 {
-  if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -681,7 +679,7 @@ ccm_orders_page_dispose (GObject *object)
   if (self->cancel_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->cancel_dialog));
   g_clear_weak_pointer (&self->cancel_dialog);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_pointer (&self->refresh, ccm_refresh_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_ORDERS_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
@@ -754,6 +752,7 @@ ccm_orders_page_set_context (CcmOrdersPage *self,
                             G_CALLBACK (selection_changed_cb), self);
   update_tentative (self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
   g_signal_connect_object (ccm_context_get_store (context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
   update_list_stack (self);

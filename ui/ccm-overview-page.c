@@ -21,7 +21,7 @@ struct _CcmOverviewPage
 
   CcmContext  *context;
   char        *slug;
-  guint        refresh_id;
+  CcmRefresh  *refresh;
 
   AdwActionRow *publish_row;
   GtkSwitch   *publish_switch;
@@ -199,7 +199,6 @@ refresh_idle_cb (gpointer user_data)
 {
   CcmOverviewPage *self = user_data;
 
-  self->refresh_id = 0;
   ccm_overview_page_refresh (self);
   return G_SOURCE_REMOVE;
 }
@@ -209,8 +208,7 @@ refresh_idle_cb (gpointer user_data)
 static void
 store_changed_cb (CcmOverviewPage *self)
 {
-  if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -218,7 +216,7 @@ ccm_overview_page_dispose (GObject *object)
 {
   CcmOverviewPage *self = CCM_OVERVIEW_PAGE (object);
 
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_pointer (&self->refresh, ccm_refresh_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_OVERVIEW_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->context);
@@ -278,6 +276,7 @@ ccm_overview_page_set_context (CcmOverviewPage *self,
   g_return_if_fail (self->context == NULL);
 
   self->context = g_object_ref (context);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
   g_signal_connect_object (ccm_context_get_store (context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
 }

@@ -36,7 +36,7 @@ struct _CcmRegistrationPage
   GHashTable     *spins_by_name;  /* seat type name → GtkSpinButton */
   GHashTable     *waitlist_buttons;
   guint           countdown_id;
-  guint           refresh_id;
+  CcmRefresh     *refresh;
 
   GtkLabel       *step_label;
   GtkStack       *stack;
@@ -872,7 +872,6 @@ refresh_idle_cb (gpointer user_data)
   CcmRegistrationPage *self = user_data;
   const char *step = gtk_stack_get_visible_child_name (self->stack);
 
-  self->refresh_id = 0;
   load_order (self);
   if (g_strcmp0 (order_status (self), "expired") == 0 && g_strcmp0 (step, "done") != 0)
     show_step (self, "expired");
@@ -886,8 +885,7 @@ refresh_idle_cb (gpointer user_data)
 static void
 store_changed_cb (CcmRegistrationPage *self)
 {
-  if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -902,7 +900,7 @@ ccm_registration_page_dispose (GObject *object)
   CcmRegistrationPage *self = CCM_REGISTRATION_PAGE (object);
 
   g_clear_handle_id (&self->countdown_id, g_source_remove);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_pointer (&self->refresh, ccm_refresh_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_REGISTRATION_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->spins, g_hash_table_unref);
@@ -995,6 +993,7 @@ ccm_registration_page_set_context (CcmRegistrationPage *self,
   g_return_if_fail (self->context == NULL);
 
   self->context = g_object_ref (context);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
   g_signal_connect_object (ccm_context_get_store (context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
   self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);

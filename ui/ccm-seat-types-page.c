@@ -21,7 +21,7 @@ struct _CcmSeatTypesPage
   CcmContext  *context;
   char        *slug;
   GtkWidget   *editor;   /* weak */
-  guint        refresh_id;
+  CcmRefresh  *refresh;
 
   GtkStack    *stack;
   GtkListBox  *list;
@@ -432,7 +432,6 @@ refresh_idle_cb (gpointer user_data)
 {
   CcmSeatTypesPage *self = user_data;
 
-  self->refresh_id = 0;
   ccm_seat_types_page_refresh (self);
   return G_SOURCE_REMOVE;
 }
@@ -442,8 +441,7 @@ refresh_idle_cb (gpointer user_data)
 static void
 store_changed_cb (CcmSeatTypesPage *self)
 {
-  if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add (refresh_idle_cb, self);
+  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -454,7 +452,7 @@ ccm_seat_types_page_dispose (GObject *object)
   if (self->editor != NULL)
     gtk_window_destroy (GTK_WINDOW (self->editor));
   g_clear_weak_pointer (&self->editor);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_pointer (&self->refresh, ccm_refresh_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_SEAT_TYPES_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->context);
@@ -491,6 +489,7 @@ ccm_seat_types_page_set_context (CcmSeatTypesPage *self,
   g_return_if_fail (self->context == NULL);
 
   self->context = g_object_ref (context);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
   g_signal_connect_object (ccm_context_get_store (context), "changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
 }

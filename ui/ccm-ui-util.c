@@ -263,3 +263,105 @@ ccm_ui_unparent_children (GtkWidget *widget)
   while ((child = gtk_widget_get_first_child (widget)) != NULL)
     gtk_widget_unparent (child);
 }
+
+struct _CcmRefresh
+{
+  GtkWidget *page;     /* not owned: the page owns this */
+  GSourceFunc refresh; /* called with the page */
+  guint idle_id;
+  gboolean stale;      /* changed while off screen */
+  gulong map_id;
+  gint64 ready_at;     /* monotonic µs: not sooner, in a burst */
+};
+
+/* In a long burst of commits, refreshing takes at most a quarter of the
+ * time: the commits go on, and the page still shows how far they are. */
+#define REFRESH_SHARE 4
+
+static guint n_scheduled;
+
+static gboolean
+refresh_idle_cb (gpointer user_data)
+{
+  CcmRefresh *self = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  self->idle_id = 0;
+  n_scheduled--;
+  self->refresh (self->page);
+  self->ready_at = start + REFRESH_SHARE * (g_get_monotonic_time () - start);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (CcmRefresh *self,
+          int         priority)
+{
+  gint64 wait_ms = (self->ready_at - g_get_monotonic_time ()) / 1000;
+
+  if (self->idle_id != 0)
+    return;
+  n_scheduled++;
+  if (wait_ms > 0)
+    self->idle_id = g_timeout_add_full (priority, (guint) wait_ms, refresh_idle_cb, self, NULL);
+  else
+    self->idle_id = g_idle_add_full (priority, refresh_idle_cb, self, NULL);
+}
+
+static void
+unschedule (CcmRefresh *self)
+{
+  if (self->idle_id == 0)
+    return;
+  g_clear_handle_id (&self->idle_id, g_source_remove);
+  n_scheduled--;
+}
+
+/* Before the frame that shows the page is drawn. */
+static void
+page_map_cb (CcmRefresh *self)
+{
+  if (!self->stale)
+    return;
+  self->stale = FALSE;
+  self->ready_at = 0;
+  unschedule (self);
+  schedule (self, G_PRIORITY_HIGH_IDLE);
+}
+
+CcmRefresh *
+ccm_refresh_new (GtkWidget   *page,
+                 GSourceFunc  refresh)
+{
+  CcmRefresh *self = g_new0 (CcmRefresh, 1);
+
+  self->page = page;
+  self->refresh = refresh;
+  self->map_id = g_signal_connect_swapped (page, "map", G_CALLBACK (page_map_cb), self);
+  return self;
+}
+
+void
+ccm_refresh_queue (CcmRefresh *self)
+{
+  if (gtk_widget_get_mapped (self->page))
+    schedule (self, G_PRIORITY_DEFAULT_IDLE);
+  else
+    self->stale = TRUE;
+}
+
+void
+ccm_refresh_free (CcmRefresh *self)
+{
+  if (self == NULL)
+    return;
+  unschedule (self);
+  g_clear_signal_handler (&self->map_id, self->page);
+  g_free (self);
+}
+
+guint
+ccm_refresh_count_scheduled (void)
+{
+  return n_scheduled;
+}

@@ -57,3 +57,19 @@ G_END_DECLS
 G_BEGIN_DECLS
 void         ccm_ui_unparent_children   (GtkWidget    *widget);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* A page's refresh after the store changed. It runs from the main loop
+ * when idle, once for a burst of commits (expiring reservations, a pull).
+ * A page that is not on screen refreshes when it is next shown instead:
+ * only what a person sees costs time after each commit. */
+typedef struct _CcmRefresh CcmRefresh;
+
+CcmRefresh  *ccm_refresh_new            (GtkWidget    *page,
+                                         GSourceFunc   refresh);
+void         ccm_refresh_queue          (CcmRefresh   *self);
+/* Drops a queued refresh; the page's dispose calls it. */
+void         ccm_refresh_free           (CcmRefresh   *self);
+/* Refreshes that will run, of every page: tests wait for none. */
+guint        ccm_refresh_count_scheduled (void);
+G_END_DECLS

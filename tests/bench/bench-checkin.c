@@ -29,17 +29,9 @@
 #include "ccm-order-views.h"
 #include "ccm-store.h"
 #include "bench-conference.h"
+#include "bench-times.h"
 
 #define FRAME_US 16000
-
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 static void
 print_times (const char *label,
@@ -48,15 +40,14 @@ print_times (const char *label,
   guint n = times->len;
   guint over = 0;
 
-  g_array_sort (times, compare_gint64);
+  bench_sort_times (times);
   for (guint i = 0; i < n; i++)
     if (g_array_index (times, gint64, i) > FRAME_US)
       over++;
   g_print ("%s: median %.2f ms, p99 %.2f ms, max %.2f ms (%u samples, %u over 16 ms) %s\n",
-           label, g_array_index (times, gint64, n / 2) / 1000.0,
-           g_array_index (times, gint64, (n * 99) / 100) / 1000.0,
-           g_array_index (times, gint64, n - 1) / 1000.0, n, over,
-           g_array_index (times, gint64, (n * 99) / 100) < FRAME_US ? "[ok]" : "[OVER TARGET]");
+           label, bench_percentile (times, 50) / 1000.0, bench_percentile (times, 99) / 1000.0,
+           bench_percentile (times, 100) / 1000.0, n, over,
+           bench_percentile (times, 99) < FRAME_US ? "[ok]" : "[OVER TARGET]");
 }
 
 static void

@@ -31,6 +31,7 @@
 #include "ccm-order-views.h"
 #include "ccm-store.h"
 #include "bench-conference.h"
+#include "bench-times.h"
 
 static double
 bench_orders (Bench *b,
@@ -101,15 +102,6 @@ short_query (Bench *b)
   return utf8_prefix (b->rand, parts[g_rand_int_range (b->rand, 0, 2)], 1, 2);
 }
 
-static int
-compare_gint64 (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 bench_search (Bench       *b,
               guint        queries,
@@ -134,12 +126,11 @@ bench_search (Bench       *b,
       g_array_append_val (times, elapsed);
     }
 
-  g_array_sort (times, compare_gint64);
+  bench_sort_times (times);
   g_print ("%s: median %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us, max %"
            G_GINT64_FORMAT " us (%u queries, %.1f rows each)\n", label,
-           g_array_index (times, gint64, queries / 2),
-           g_array_index (times, gint64, (queries * 99) / 100),
-           g_array_index (times, gint64, queries - 1), queries, found / (double) queries);
+           bench_percentile (times, 50), bench_percentile (times, 99),
+           bench_percentile (times, 100), queries, found / (double) queries);
 }
 
 /* Milliseconds to open the store anew and register one order; without a

@@ -679,6 +679,81 @@ test_timer_main_loop (Fixture       *f,
   g_assert_cmpint (reminders (f->store), ==, 1);
 }
 
+typedef struct
+{
+  CcmStore *store;
+  GArray *seen;  /* timers left, each time a "view" refreshed */
+  guint idle_id;
+} SliceProbe;
+
+static gboolean
+probe_idle_cb (gpointer user_data)
+{
+  SliceProbe *probe = user_data;
+  gint64 left = ccm_store_count_timers (probe->store);
+
+  probe->idle_id = 0;
+  g_array_append_val (probe->seen, left);
+  return G_SOURCE_REMOVE;
+}
+
+/* As a view does: refreshes when idle after the store changed. */
+static void
+probe_changed_cb (CcmStore   *store,
+                  gint64      position,
+                  SliceProbe *probe)
+{
+  if (probe->idle_id == 0)
+    probe->idle_id = g_idle_add (probe_idle_cb, probe);
+}
+
+/* Timers due in numbers (a desk opened after a weekend) run a slice at a
+ * time, and the views get their turns between the slices. */
+static void
+test_timer_slices (Fixture       *f,
+                   gconstpointer  data)
+{
+  const guint n = 6;
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  SliceProbe probe = { f->store, seen, 0 };
+  gint64 give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cmd-%u", i);
+      g_autofree char *counter = g_strdup_printf ("c%u", i);
+      g_autoptr(CcmCommand) command = test_increment_new (id, counter, 1, 1);
+      g_autoptr(CcmOutcome) outcome = NULL;
+
+      json_object_set_int_member (command->args, "remind_after_s", 60);
+      outcome = run (f, command);
+    }
+  g_assert_cmpint (ccm_store_count_timers (f->store), ==, n);
+  ccm_clock_advance (f->clock, 61 * G_USEC_PER_SEC);
+
+  /* A slice of no time runs one timer. */
+  ccm_store_set_timer_slice (f->store, 0, G_PRIORITY_LOW);
+  ccm_store_watch_now (f->store);
+  g_assert_cmpint (ccm_store_count_timers (f->store), ==, n - 1);
+  /* The watch's next tick does not wait for the main loop to be idle (a
+   * busy server seldom is): it runs a slice too. */
+  ccm_store_watch_now (f->store);
+  g_assert_cmpint (ccm_store_count_timers (f->store), ==, n - 2);
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (probe_changed_cb), &probe);
+  probe_changed_cb (f->store, 0, &probe);
+  while ((ccm_store_count_timers (f->store) > 0 || probe.idle_id != 0) &&
+         g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_func (f->store, probe_changed_cb, &probe);
+
+  g_assert_cmpint (reminders (f->store), ==, n);
+  /* The view saw every count from n - 2 down: a turn after each slice. */
+  g_assert_cmpuint (seen->len, ==, n - 1);
+  for (guint i = 0; i < n - 1; i++)
+    g_assert_cmpint (g_array_index (seen, gint64, i), ==, (gint64) (n - 2 - i));
+}
+
 static GSubprocess *
 spawn_writer (const char   *path,
               gint64        count,
@@ -1239,6 +1314,7 @@ main (int   argc,
   ADD ("/store/timers/fire-once", test_timer_fires_once);
   ADD ("/store/timers/survive-restart", test_timer_survives_restart);
   ADD ("/store/timers/main-loop", test_timer_main_loop);
+  ADD ("/store/timers/slices", test_timer_slices);
   ADD ("/store/timers/not-lost-on-kill", test_timers_not_lost_on_kill);
   ADD ("/store/crash/sigkill-midstream", test_sigkill_midstream);
   ADD ("/store/refuse/newer-schema", test_newer_schema_refused);

@@ -4,14 +4,20 @@
  */
 #include <glib/gstdio.h>
 
+#include "ccm-ui-util.h"
 #include "ui-test-utils.h"
 
 void
 ui_test_iterate (void)
 {
   for (int i = 0; i < 2; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      /* A page may hold its refresh back a little in a burst of changes. */
+      while (ccm_refresh_count_scheduled () > 0)
+        g_main_context_iteration (NULL, TRUE);
+    }
 }
 
 static void
