@@ -13,4 +13,12 @@ G_BEGIN_DECLS
 JsonObject *test_conference_args (const char *slug,
                                   gint64      now);
 
+/* The arguments of a PlaceOrder of QUANTITY seats of SEAT_TYPE at SLUG, its
+ * order id made at NOW, with an access code and ticket codes: the
+ * registrant's names are the caller's. */
+JsonObject *test_order_args      (const char *slug,
+                                  const char *seat_type,
+                                  guint       quantity,
+                                  gint64      now);
+
 G_END_DECLS

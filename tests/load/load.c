@@ -36,6 +36,7 @@
 #include "ccm-seats.h"
 #include "load.h"
 #include "sync-harness.h"
+#include "test-fixtures.h"
 #include "test-spawn.h"
 
 #define WORKER_ARG        "--load-worker"
@@ -188,10 +189,11 @@ walkup_done (Desk *d)
   d->quantity = 0;
 }
 
+/* Sets a registrant's names and e-mail address in args; returns it. */
 static JsonObject *
-registrant_args (Desk *d)
+set_registrant (Desk       *d,
+                JsonObject *args)
 {
-  JsonObject *args = json_object_new ();
   const char *first = PICK (d->rand, first_names);
   const char *last = PICK (d->rand, last_names);
   g_autofree char *ascii = g_str_to_ascii (last, "C");
@@ -205,27 +207,24 @@ registrant_args (Desk *d)
   return args;
 }
 
+static JsonObject *
+registrant_args (Desk *d)
+{
+  return set_registrant (d, json_object_new ());
+}
+
 static void
 desk_place (Desk *d)
 {
   CcmClock *clock = ccm_store_get_clock (d->store);
   gboolean workshop = g_rand_int_range (d->rand, 0, 4) == 0;
   guint quantity = workshop ? g_rand_int_range (d->rand, 1, 3) : g_rand_int_range (d->rand, 1, 4);
-  g_autofree char *order_id = ccm_id_new (ccm_clock_now (clock));
-  g_autofree char *access_code = ccm_access_code_new ();
   g_autoptr(CcmOutcome) outcome = NULL;
-  JsonObject *args = registrant_args (d);
-  JsonArray *seats = json_array_new ();
-  JsonObject *line = json_object_new ();
+  JsonObject *args = test_order_args (slugs[d->conference], workshop ? d->workshop : d->general,
+                                      quantity, ccm_clock_now (clock));
+  g_autofree char *order_id = g_strdup (ccm_json_string (args, "order_id"));
 
-  json_object_set_string_member (line, "seat_type", workshop ? d->workshop : d->general);
-  json_object_set_int_member (line, "quantity", quantity);
-  json_array_add_object_element (seats, line);
-  json_object_set_string_member (args, "order_id", order_id);
-  json_object_set_string_member (args, "conference", slugs[d->conference]);
-  json_object_set_string_member (args, "access_code", access_code);
-  json_object_set_array_member (args, "seats", seats);
-  json_object_set_array_member (args, "ticket_codes", ccm_ticket_codes_new (quantity));
+  set_registrant (d, args);
 
   /* As the desk applications do: its own running allotment first. */
   if (workshop)
