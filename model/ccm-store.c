@@ -2715,7 +2715,6 @@ ccm_store_check_external_changes (CcmStore *self)
   return TRUE;
 }
 
-
 static gboolean
 slice_cb (gpointer user_data)
 {
