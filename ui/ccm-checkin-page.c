@@ -1208,7 +1208,7 @@ ccm_checkin_page_set_conference (CcmCheckinPage *self,
   rebuild_type_checks (self);
   finish_scan (self);
   show_idle (self);
-  refresh (self);
+  ccm_refresh_now_or_when_shown (self->refresh);
 }
 
 const char *

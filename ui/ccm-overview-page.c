@@ -289,6 +289,9 @@ ccm_overview_page_set_conference (CcmOverviewPage *self,
 
   g_free (self->slug);
   self->slug = g_strdup (slug);
-  ccm_overview_page_refresh (self);
+  if (self->refresh != NULL)
+    ccm_refresh_now_or_when_shown (self->refresh);
+  else
+    ccm_overview_page_refresh (self);
 }
 

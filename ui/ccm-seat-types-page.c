@@ -502,7 +502,10 @@ ccm_seat_types_page_set_conference (CcmSeatTypesPage *self,
 
   g_free (self->slug);
   self->slug = g_strdup (slug);
-  ccm_seat_types_page_refresh (self);
+  if (self->refresh != NULL)
+    ccm_refresh_now_or_when_shown (self->refresh);
+  else
+    ccm_seat_types_page_refresh (self);
 }
 
 GtkWidget *

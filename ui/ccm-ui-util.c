@@ -351,6 +351,19 @@ ccm_refresh_queue (CcmRefresh *self)
 }
 
 void
+ccm_refresh_now_or_when_shown (CcmRefresh *self)
+{
+  if (!gtk_widget_get_mapped (self->page))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  unschedule (self);
+  self->stale = FALSE;
+  self->refresh (self->page);
+}
+
+void
 ccm_refresh_free (CcmRefresh *self)
 {
   if (self == NULL)

@@ -68,6 +68,9 @@ typedef struct _CcmRefresh CcmRefresh;
 CcmRefresh  *ccm_refresh_new            (GtkWidget    *page,
                                          GSourceFunc   refresh);
 void         ccm_refresh_queue          (CcmRefresh   *self);
+/* The refresh at once if the page is on screen (another conference chosen),
+ * else when it is next shown. */
+void         ccm_refresh_now_or_when_shown (CcmRefresh *self);
 /* Drops a queued refresh; the page's dispose calls it. */
 void         ccm_refresh_free           (CcmRefresh   *self);
 /* Refreshes that will run, of every page: tests wait for none. */
