@@ -446,26 +446,115 @@ ccm_json_is_one_object (const char *text,
   return TRUE;
 }
 
+/* The code unit of the \u escape at text[i] (a backslash), or -1 when it
+ * is not "\u" and four hexadecimal digits within length. */
+static int
+escape_unit (const char *text,
+             gsize       length,
+             gsize       i)
+{
+  int unit = 0;
+
+  if (i + 5 >= length || text[i] != '\\' || text[i + 1] != 'u')
+    return -1;
+  for (gsize k = i + 2; k < i + 6; k++)
+    {
+      if (!g_ascii_isxdigit (text[k]))
+        return -1;
+      unit = unit * 16 + g_ascii_xdigit_value (text[k]);
+    }
+  return unit;
+}
+
 gssize
-ccm_json_find_nul_escape (const char *text,
-                          gsize       length)
+ccm_json_find_bad_escape (const char         *text,
+                          gsize               length,
+                          CcmJsonEscapeFault *fault)
 {
   gboolean in_string = FALSE;
 
   g_return_val_if_fail (text != NULL || length == 0, -1);
+  g_return_val_if_fail (fault != NULL, -1);
 
   for (gsize i = 0; i < length; i++)
     {
+      int unit;
+
       if (text[i] == '"')
         in_string = !in_string;
-      else if (in_string && text[i] == '\\')
+      if (!in_string || text[i] != '\\')
+        continue;
+      if (i + 1 >= length || text[i + 1] != 'u')
         {
-          if (i + 5 < length && text[i + 1] == 'u' && memcmp (text + i + 2, "0000", 4) == 0)
-            return (gssize) i;
           i++;
+          continue;
         }
+      unit = escape_unit (text, length, i);
+      if (unit < 0)
+        {
+          *fault = CCM_JSON_ESCAPE_NOT_HEX;
+          return (gssize) i;
+        }
+      if (unit == 0)
+        {
+          *fault = CCM_JSON_ESCAPE_NUL;
+          return (gssize) i;
+        }
+      /* A first half followed by another escape: json-glib takes that one
+       * for the second half. */
+      if (unit >= 0xd800 && unit <= 0xdbff && i + 7 < length &&
+          text[i + 6] == '\\' && text[i + 7] == 'u')
+        {
+          int next = escape_unit (text, length, i + 6);
+
+          if (next < 0xdc00 || next > 0xdfff)
+            {
+              *fault = CCM_JSON_ESCAPE_BROKEN_PAIR;
+              return (gssize) i;
+            }
+          i += 6;
+        }
+      i += 5;
     }
   return -1;
+}
+
+char *
+ccm_json_describe_bad_escape (CcmJsonEscapeFault fault,
+                              gssize             offset)
+{
+  long long byte = (long long) offset + 1;
+
+  switch (fault)
+    {
+    case CCM_JSON_ESCAPE_NUL:
+      return g_strdup_printf (_("a string has a NUL character (\\u0000) at byte %lld, "
+                                "which text may not contain"), byte);
+    case CCM_JSON_ESCAPE_NOT_HEX:
+      return g_strdup_printf (_("a \\u escape at byte %lld has no four hexadecimal digits "
+                                "after it"), byte);
+    case CCM_JSON_ESCAPE_BROKEN_PAIR:
+    default:
+      return g_strdup_printf (_("the \\u escape at byte %lld begins a surrogate pair "
+                                "that the next escape does not end"), byte);
+    }
+}
+
+gboolean
+ccm_json_check_escapes (const char  *text,
+                        gssize       length,
+                        GError     **error)
+{
+  CcmJsonEscapeFault fault;
+  gssize bad = ccm_json_find_bad_escape (text, length < 0 ? strlen (text) : (gsize) length,
+                                         &fault);
+  g_autofree char *what = NULL;
+
+  if (bad < 0)
+    return TRUE;
+  what = ccm_json_describe_bad_escape (fault, bad);
+  g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "%s", what);
+  return FALSE;
 }
 
 static gboolean check_node (JsonNode    *node,
@@ -573,7 +662,8 @@ ccm_json_from_string (const char  *text,
                            _("The JSON document is not an object."));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, text, length, error))
+  if (!ccm_json_check_escapes (text, length, error) ||
+      !json_parser_load_from_data (parser, text, length, error))
     return NULL;
 
   root = json_parser_get_root (parser);

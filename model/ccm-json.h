@@ -69,11 +69,36 @@ void         ccm_json_append_object_member (GString     *out,
                                             JsonObject  *value_or_empty);
 gboolean     ccm_json_is_one_object      (const char  *text,
                                           gssize       length);
-/* json-glib 1.6 decodes "\u0000" and keeps the string only up to it: the
- * rest of the text would be lost without a word. The byte offset of the
- * first such escape inside a string of `text`, or -1. */
-gssize       ccm_json_find_nul_escape    (const char  *text,
-                                          gsize        length);
+/* A \u escape json-glib 1.6 reads wrongly:
+ *   NUL: "\u0000", after which it keeps the string only up to it (the rest
+ *     of the text would be lost without a word);
+ *   NOT_HEX: "\u" without four hexadecimal digits, which it decodes as
+ *     some other character;
+ *   BROKEN_PAIR: the first half of a surrogate pair followed by an escape
+ *     that is not its second half, on which it fails and leaks.
+ * (A lone half of a pair it decodes into text that is not UTF-8, which
+ * ccm_json_check_values refuses, naming the member.) */
+typedef enum
+{
+  CCM_JSON_ESCAPE_NUL,
+  CCM_JSON_ESCAPE_NOT_HEX,
+  CCM_JSON_ESCAPE_BROKEN_PAIR,
+} CcmJsonEscapeFault;
+
+/* The byte offset of the first such escape inside a string of `text`, and
+ * which it is, or -1. */
+gssize       ccm_json_find_bad_escape    (const char          *text,
+                                          gsize                length,
+                                          CcmJsonEscapeFault  *fault);
+/* What is wrong there, as a clause: "a \u escape at byte 7 has no four
+ * hexadecimal digits after it" (bytes counted from 1). */
+char        *ccm_json_describe_bad_escape (CcmJsonEscapeFault  fault,
+                                           gssize              offset);
+/* FALSE, with that clause as the error (JSON_PARSER_ERROR), when text
+ * (length -1: up to its NUL) holds such an escape. */
+gboolean     ccm_json_check_escapes      (const char          *text,
+                                          gssize               length,
+                                          GError             **error);
 /* What json-glib 1.6 reads but no JSON can hold: a string or member name
  * that is not UTF-8 once its escapes are decoded (a lone surrogate such as
  * "\udc00"; or bytes a C string brought in) and a number too large for a

@@ -1166,7 +1166,8 @@ decode_payload (CcmStore     *self,
   if (!ccm_json_is_one_object (text, length))
     g_set_error_literal (&local_error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                          _("it is not a JSON object"));
-  else if (json_parser_load_from_data (parser, text, length, &local_error))
+  else if (ccm_json_check_escapes (text, length, &local_error) &&
+           json_parser_load_from_data (parser, text, length, &local_error))
     {
       root = json_parser_get_root (parser);
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))

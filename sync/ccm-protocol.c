@@ -182,7 +182,8 @@ ccm_protocol_parse_body (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
-  gssize nul;
+  CcmJsonEscapeFault fault;
+  gssize bad;
 
   if (length > CCM_PROTOCOL_MAX_BODY)
     {
@@ -210,12 +211,20 @@ ccm_protocol_parse_body (const char  *data,
                           _("The request body must be a JSON object."));
       return NULL;
     }
-  nul = ccm_json_find_nul_escape (data, length);
-  if (nul >= 0)
+  bad = ccm_json_find_bad_escape (data, length, &fault);
+  if (bad >= 0 && fault == CCM_JSON_ESCAPE_NUL)
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,
                           _("The request body has a NUL character (\\u0000) in a string at byte "
-                            "%lld; text may not contain it."), (long long) nul + 1);
+                            "%lld; text may not contain it."), (long long) bad + 1);
+      return NULL;
+    }
+  if (bad >= 0)
+    {
+      g_autofree char *what = ccm_json_describe_bad_escape (fault, bad);
+
+      ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,
+                          _("The request body is not valid JSON: %s."), what);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))

@@ -1065,30 +1065,71 @@ test_json_text (void)
     }
 }
 
-/* "\u0000" inside a string is found wherever it is; an escaped backslash
- * before "u0000", or "\u0000" outside a string, is not one. */
+/* The \u escapes json-glib reads wrongly are found wherever they are in a
+ * string; an escaped backslash before "u0000", or an escape outside a
+ * string, is not one. */
 static void
-test_json_nul_escape (void)
+test_json_bad_escape (void)
 {
-  const struct { const char *text; gssize offset; } cases[] = {
-    { "{\"a\":\"x\\u0000y\"}", 7 },
-    { "{\"a\\u0000\":1}", 3 },
-    { "{\"a\":\"\\\\u0000\"}", -1 },
-    { "{\"a\":\"\\\"\\u0000\"}", 8 },
-    { "{\"a\":\"\\u0001\"}", -1 },
-    { "{\"a\":\"\\u000\"}", -1 },
-    { "{\"a\":\"\\u00", -1 },
-    { "{}\\u0000", -1 },
+  const gssize none = -1;
+  const struct { const char *text; gssize offset; CcmJsonEscapeFault fault; } cases[] = {
+    { "{\"a\":\"x\\u0000y\"}", 7, CCM_JSON_ESCAPE_NUL },
+    { "{\"a\\u0000\":1}", 3, CCM_JSON_ESCAPE_NUL },
+    { "{\"a\":\"\\\\u0000\"}", none, 0 },
+    { "{\"a\":\"\\\"\\u0000\"}", 8, CCM_JSON_ESCAPE_NUL },
+    { "{\"a\":\"\\u0001\"}", none, 0 },
+    { "{}\\u0000", none, 0 },
+    /* Not four hexadecimal digits: json-glib would make up a character. */
+    { "{\"a\":\"\\u000\"}", 6, CCM_JSON_ESCAPE_NOT_HEX },
+    { "{\"a\":\"\\u00", 6, CCM_JSON_ESCAPE_NOT_HEX },
+    { "{\"a\":\"\\uZZ00\"}", 6, CCM_JSON_ESCAPE_NOT_HEX },
+    /* A pair is two escapes; a first half followed by another escape that
+     * is not the second half made json-glib fail and leak. */
+    { "{\"a\":\"\\ud83d\\ude00\"}", none, 0 },
+    { "{\"a\":\"\\uD83D\\uDE00\\u00e9\"}", none, 0 },
+    { "{\"a\":\"\\ud800\\u0041\"}", 6, CCM_JSON_ESCAPE_BROKEN_PAIR },
+    { "{\"a\":\"x\\ud800\\ud800\"}", 7, CCM_JSON_ESCAPE_BROKEN_PAIR },
+    { "{\"a\":\"\\ud800\\uZZ00\"}", 6, CCM_JSON_ESCAPE_BROKEN_PAIR },
+    /* A lone half is left to ccm_json_check_values, which names the
+     * member. */
+    { "{\"a\":\"\\ud800x\"}", none, 0 },
+    { "{\"a\":\"\\udc00\"}", none, 0 },
+    { "{\"a\":\"\\ud800\\n\"}", none, 0 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
+      CcmJsonEscapeFault fault = -1;
+
       g_test_message ("%s", cases[i].text);
-      g_assert_cmpint (ccm_json_find_nul_escape (cases[i].text, strlen (cases[i].text)), ==,
+      g_assert_cmpint (ccm_json_find_bad_escape (cases[i].text, strlen (cases[i].text), &fault), ==,
                        cases[i].offset);
+      if (cases[i].offset >= 0)
+        g_assert_cmpint (fault, ==, cases[i].fault);
     }
   /* Only the given length is read. */
-  g_assert_cmpint (ccm_json_find_nul_escape ("{\"a\":\"\\u0000\"}", 10), ==, -1);
+  {
+    CcmJsonEscapeFault fault;
+
+    g_assert_cmpint (ccm_json_find_bad_escape ("{\"a\":\"xy\\u0000\"}", 8, &fault), ==, none);
+    /* An escape cut short by the length is not four digits. */
+    g_assert_cmpint (ccm_json_find_bad_escape ("{\"a\":\"\\u0000\"}", 10, &fault), ==, 6);
+    g_assert_cmpint (fault, ==, CCM_JSON_ESCAPE_NOT_HEX);
+  }
+}
+
+/* The leak json-glib 1.6 had on a broken pair is not reached: the text is
+ * refused first, with a sentence naming the byte. */
+static void
+test_json_broken_pair_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) object = ccm_json_from_string ("{\"slug\":\"\\ud800\\u0041\"}", -1, &error);
+
+  g_assert_null (object);
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  g_assert_cmpstr (error->message, ==, "the \\u escape at byte 10 begins a surrogate pair "
+                                       "that the next escape does not end");
 }
 
 /* The command log's and the commands table's texts, written member by
@@ -1293,7 +1334,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/json-text", test_json_text);
-  g_test_add_func ("/store/json-nul-escape", test_json_nul_escape);
+  g_test_add_func ("/store/json-bad-escape", test_json_bad_escape);
+  g_test_add_func ("/store/json-broken-pair-refused", test_json_broken_pair_refused);
   g_test_add_func ("/store/stored-texts", test_stored_texts);
 
 #define ADD(path, fn) \
