@@ -1049,19 +1049,12 @@ refresh (CcmCheckinPage *self)
     }
 }
 
-static gboolean
-refresh_idle_cb (gpointer user_data)
+static void
+refresh_cb (gpointer page)
 {
-  CcmCheckinPage *self = user_data;
+  CcmCheckinPage *self = page;
 
   refresh (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_changed_cb (CcmCheckinPage *self)
-{
-  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -1177,9 +1170,7 @@ ccm_checkin_page_set_context (CcmCheckinPage *self,
 
   self->context = g_object_ref (context);
   settings = ccm_context_get_settings (context);
-  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
-  g_signal_connect_object (ccm_context_get_store (context), "changed",
-                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
   g_settings_bind (settings, "checkin-reentry", self->reentry_check, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (settings, "changed::checkin-seat-types",
                            G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);

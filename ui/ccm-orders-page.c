@@ -647,10 +647,10 @@ close_detail_cb (CcmOrdersPage *self)
   show_detail (self);
 }
 
-static gboolean
-refresh_idle_cb (gpointer user_data)
+static void
+refresh_cb (gpointer page)
 {
-  CcmOrdersPage *self = user_data;
+  CcmOrdersPage *self = page;
 
   CcmOrderRow *selected;
 
@@ -662,13 +662,6 @@ refresh_idle_cb (gpointer user_data)
     gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   update_list_stack (self);
   show_detail (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_changed_cb (CcmOrdersPage *self)
-{
-  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -752,9 +745,7 @@ ccm_orders_page_set_context (CcmOrdersPage *self,
                             G_CALLBACK (selection_changed_cb), self);
   update_tentative (self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
-  g_signal_connect_object (ccm_context_get_store (context), "changed",
-                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
   update_list_stack (self);
 }
 

@@ -194,21 +194,12 @@ publish_state_set_cb (CcmOverviewPage *self,
   return TRUE;
 }
 
-static gboolean
-refresh_idle_cb (gpointer user_data)
+static void
+refresh_cb (gpointer page)
 {
-  CcmOverviewPage *self = user_data;
+  CcmOverviewPage *self = page;
 
   ccm_overview_page_refresh (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Coalesced: a burst of commits (expiring reservations, a pull) makes
- * one refresh, not one per commit. */
-static void
-store_changed_cb (CcmOverviewPage *self)
-{
-  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -276,9 +267,7 @@ ccm_overview_page_set_context (CcmOverviewPage *self,
   g_return_if_fail (self->context == NULL);
 
   self->context = g_object_ref (context);
-  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
-  g_signal_connect_object (ccm_context_get_store (context), "changed",
-                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
 }
 
 void
@@ -286,12 +275,10 @@ ccm_overview_page_set_conference (CcmOverviewPage *self,
                                   const char      *slug)
 {
   g_return_if_fail (CCM_IS_OVERVIEW_PAGE (self));
+  g_return_if_fail (self->context != NULL);
 
   g_free (self->slug);
   self->slug = g_strdup (slug);
-  if (self->refresh != NULL)
-    ccm_refresh_now_or_when_shown (self->refresh);
-  else
-    ccm_overview_page_refresh (self);
+  ccm_refresh_now_or_when_shown (self->refresh);
 }
 

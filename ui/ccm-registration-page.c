@@ -866,10 +866,10 @@ show_step (CcmRegistrationPage *self,
   gtk_label_set_text (self->step_label, label != NULL ? label : "");
 }
 
-static gboolean
-refresh_idle_cb (gpointer user_data)
+static void
+refresh_cb (gpointer page)
 {
-  CcmRegistrationPage *self = user_data;
+  CcmRegistrationPage *self = page;
   const char *step = gtk_stack_get_visible_child_name (self->stack);
 
   load_order (self);
@@ -879,13 +879,6 @@ refresh_idle_cb (gpointer user_data)
     show_step (self, "choose");
   else
     show_step (self, step);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_changed_cb (CcmRegistrationPage *self)
-{
-  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -993,9 +986,7 @@ ccm_registration_page_set_context (CcmRegistrationPage *self,
   g_return_if_fail (self->context == NULL);
 
   self->context = g_object_ref (context);
-  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
-  g_signal_connect_object (ccm_context_get_store (context), "changed",
-                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
   self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
 }
 

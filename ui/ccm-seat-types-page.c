@@ -427,21 +427,12 @@ add_action (GtkWidget  *widget,
     gtk_window_present (GTK_WINDOW (editor_new (self, NULL)));
 }
 
-static gboolean
-refresh_idle_cb (gpointer user_data)
+static void
+refresh_cb (gpointer page)
 {
-  CcmSeatTypesPage *self = user_data;
+  CcmSeatTypesPage *self = page;
 
   ccm_seat_types_page_refresh (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Later, not now: the change may come from a button in a row the refresh
- * is about to replace. */
-static void
-store_changed_cb (CcmSeatTypesPage *self)
-{
-  ccm_refresh_queue (self->refresh);
 }
 
 static void
@@ -489,9 +480,7 @@ ccm_seat_types_page_set_context (CcmSeatTypesPage *self,
   g_return_if_fail (self->context == NULL);
 
   self->context = g_object_ref (context);
-  self->refresh = ccm_refresh_new (GTK_WIDGET (self), refresh_idle_cb);
-  g_signal_connect_object (ccm_context_get_store (context), "changed",
-                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+  self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
 }
 
 void
@@ -499,13 +488,11 @@ ccm_seat_types_page_set_conference (CcmSeatTypesPage *self,
                                     const char       *slug)
 {
   g_return_if_fail (CCM_IS_SEAT_TYPES_PAGE (self));
+  g_return_if_fail (self->context != NULL);
 
   g_free (self->slug);
   self->slug = g_strdup (slug);
-  if (self->refresh != NULL)
-    ccm_refresh_now_or_when_shown (self->refresh);
-  else
-    ccm_seat_types_page_refresh (self);
+  ccm_refresh_now_or_when_shown (self->refresh);
 }
 
 GtkWidget *

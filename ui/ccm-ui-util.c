@@ -266,11 +266,13 @@ ccm_ui_unparent_children (GtkWidget *widget)
 
 struct _CcmRefresh
 {
-  GtkWidget *page;     /* not owned: the page owns this */
-  GSourceFunc refresh; /* called with the page */
+  GtkWidget *page;        /* not owned: the page owns this */
+  CcmStore *store;
+  CcmRefreshFunc refresh; /* called with the page */
   guint idle_id;
-  gboolean stale;      /* changed while off screen */
+  gboolean stale;         /* changed while off screen */
   gulong map_id;
+  gulong changed_id;
   gint64 ready_at;     /* monotonic µs: not sooner, in a burst */
 };
 
@@ -330,14 +332,17 @@ page_map_cb (CcmRefresh *self)
 }
 
 CcmRefresh *
-ccm_refresh_new (GtkWidget   *page,
-                 GSourceFunc  refresh)
+ccm_refresh_new (GtkWidget      *page,
+                 CcmStore       *store,
+                 CcmRefreshFunc  refresh)
 {
   CcmRefresh *self = g_new0 (CcmRefresh, 1);
 
   self->page = page;
+  self->store = g_object_ref (store);
   self->refresh = refresh;
   self->map_id = g_signal_connect_swapped (page, "map", G_CALLBACK (page_map_cb), self);
+  self->changed_id = g_signal_connect_swapped (store, "changed", G_CALLBACK (ccm_refresh_queue), self);
   return self;
 }
 
@@ -370,6 +375,8 @@ ccm_refresh_free (CcmRefresh *self)
     return;
   unschedule (self);
   g_clear_signal_handler (&self->map_id, self->page);
+  g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_object (&self->store);
   g_free (self);
 }
 

@@ -7,6 +7,8 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "ccm-store.h"
+
 G_BEGIN_DECLS
 
 /* A list item holding one JSON object of a read model. */
@@ -64,9 +66,14 @@ G_BEGIN_DECLS
  * A page that is not on screen refreshes when it is next shown instead:
  * only what a person sees costs time after each commit. */
 typedef struct _CcmRefresh CcmRefresh;
+typedef void (*CcmRefreshFunc) (gpointer page);
 
-CcmRefresh  *ccm_refresh_new            (GtkWidget    *page,
-                                         GSourceFunc   refresh);
+/* Follows the store's "changed" until freed. */
+CcmRefresh  *ccm_refresh_new            (GtkWidget      *page,
+                                         CcmStore       *store,
+                                         CcmRefreshFunc  refresh);
+/* Never at once, even on screen: the change may come from a widget the
+ * refresh is about to replace. */
 void         ccm_refresh_queue          (CcmRefresh   *self);
 /* The refresh at once if the page is on screen (another conference chosen),
  * else when it is next shown. */
