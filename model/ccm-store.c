@@ -2734,6 +2734,7 @@ ccm_store_watch_now (CcmStore *self)
 {
   g_autoptr(GError) error = NULL;
   gboolean more = FALSE;
+  gint64 due;
 
   g_return_if_fail (CCM_IS_STORE (self));
 
@@ -2741,8 +2742,8 @@ ccm_store_watch_now (CcmStore *self)
   /* The tick runs a slice even while the next one waits for the main loop
    * to be idle: a busy server may seldom be. */
   g_clear_handle_id (&self->slice_id, g_source_remove);
-  if (ccm_store_next_timer_due (self) != 0 &&
-      ccm_store_next_timer_due (self) <= ccm_clock_now (self->clock))
+  due = ccm_store_next_timer_due (self);
+  if (due != 0 && due <= ccm_clock_now (self->clock))
     {
       run_due_timers_until (self, g_get_monotonic_time () + self->slice_us, &more, &error);
       if (error != NULL)
