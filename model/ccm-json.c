@@ -401,51 +401,6 @@ ccm_json_to_string (JsonObject *object)
   return g_string_free (out, FALSE);
 }
 
-/* json-glib 1.6 takes "{}{}" (several top-level values) for the last one
- * and leaks the others: a request body or a stored payload made of many
- * small objects would cost memory on every read. What is neither one
- * object nor a syntax error json-glib will report is refused here first. */
-gboolean
-ccm_json_is_one_object (const char *text,
-                        gssize      length)
-{
-  gsize n, i = 0;
-  guint depth = 0;
-
-  if (text == NULL)
-    return FALSE;
-  n = length < 0 ? strlen (text) : (gsize) length;
-
-  while (i < n && g_ascii_isspace (text[i]))
-    i++;
-  if (i == n || text[i] != '{')
-    return FALSE;
-
-  for (; i < n; i++)
-    {
-      char c = text[i];
-
-      if (c == '"')
-        {
-          for (i++; i < n && text[i] != '"'; i++)
-            if (text[i] == '\\')
-              i++;
-          continue;
-        }
-      if (c == '{' || c == '[')
-        depth++;
-      else if ((c == '}' || c == ']') && --depth == 0)
-        break;
-    }
-  /* Unbalanced: json-glib reports the syntax error. */
-  if (i >= n)
-    return TRUE;
-  for (i++; i < n; i++)
-    if (!g_ascii_isspace (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
 /* The code unit of the \u escape at text[i] (a backslash), or -1 when it
  * is not "\u" and four hexadecimal digits within length. */
 static int
@@ -466,57 +421,82 @@ escape_unit (const char *text,
   return unit;
 }
 
-gssize
-ccm_json_find_bad_escape (const char         *text,
-                          gsize               length,
-                          CcmJsonEscapeFault *fault)
+/* Which fault the \u escape at text[i] has, or -1. */
+static int
+escape_fault (const char *text,
+              gsize       length,
+              gsize       i)
 {
-  gboolean in_string = FALSE;
+  int unit = escape_unit (text, length, i), next;
 
-  g_return_val_if_fail (text != NULL || length == 0, -1);
-  g_return_val_if_fail (fault != NULL, -1);
+  if (unit < 0)
+    return CCM_JSON_ESCAPE_NOT_HEX;
+  if (unit == 0)
+    return CCM_JSON_ESCAPE_NUL;
+  /* A first half followed by another escape: json-glib takes that one for
+   * the second half. */
+  if (unit < 0xd800 || unit > 0xdbff || i + 7 >= length ||
+      text[i + 6] != '\\' || text[i + 7] != 'u')
+    return -1;
+  next = escape_unit (text, length, i + 6);
+  return next >= 0xdc00 && next <= 0xdfff ? -1 : CCM_JSON_ESCAPE_BROKEN_PAIR;
+}
 
-  for (gsize i = 0; i < length; i++)
+gboolean
+ccm_json_precheck (const char         *text,
+                   gssize              length,
+                   gssize             *bad_escape,
+                   CcmJsonEscapeFault *fault)
+{
+  gsize n, i = 0;
+  guint depth = 0;
+  gboolean one_object, in_string = FALSE, ended = FALSE;
+
+  g_return_val_if_fail (bad_escape != NULL && fault != NULL, FALSE);
+
+  *bad_escape = -1;
+  if (text == NULL)
+    return FALSE;
+  n = length < 0 ? strlen (text) : (gsize) length;
+
+  while (i < n && g_ascii_isspace (text[i]))
+    i++;
+  one_object = i < n && text[i] == '{';
+
+  for (; i < n; i++)
     {
-      int unit;
+      char c = text[i];
+      int fault_here;
 
-      if (text[i] == '"')
-        in_string = !in_string;
-      if (!in_string || text[i] != '\\')
-        continue;
-      if (i + 1 >= length || text[i + 1] != 'u')
+      if (!in_string)
         {
-          i++;
+          if (ended && !g_ascii_isspace (c))
+            one_object = FALSE;
+          if (c == '"')
+            in_string = TRUE;
+          else if (c == '{' || c == '[')
+            depth++;
+          else if ((c == '}' || c == ']') && depth > 0 && --depth == 0)
+            ended = TRUE;
           continue;
         }
-      unit = escape_unit (text, length, i);
-      if (unit < 0)
+      if (c == '"')
         {
-          *fault = CCM_JSON_ESCAPE_NOT_HEX;
-          return (gssize) i;
+          in_string = FALSE;
+          continue;
         }
-      if (unit == 0)
+      if (c != '\\')
+        continue;
+      if (*bad_escape < 0 && i + 1 < n && text[i + 1] == 'u' &&
+          (fault_here = escape_fault (text, n, i)) >= 0)
         {
-          *fault = CCM_JSON_ESCAPE_NUL;
-          return (gssize) i;
+          *bad_escape = (gssize) i;
+          *fault = fault_here;
         }
-      /* A first half followed by another escape: json-glib takes that one
-       * for the second half. */
-      if (unit >= 0xd800 && unit <= 0xdbff && i + 7 < length &&
-          text[i + 6] == '\\' && text[i + 7] == 'u')
-        {
-          int next = escape_unit (text, length, i + 6);
-
-          if (next < 0xdc00 || next > 0xdfff)
-            {
-              *fault = CCM_JSON_ESCAPE_BROKEN_PAIR;
-              return (gssize) i;
-            }
-          i += 6;
-        }
-      i += 5;
+      /* Past the escaped character; a \u's digits are plain characters. */
+      i++;
     }
-  return -1;
+  return one_object;
 }
 
 char *
@@ -540,21 +520,14 @@ ccm_json_describe_bad_escape (CcmJsonEscapeFault fault,
     }
 }
 
-gboolean
-ccm_json_check_escapes (const char  *text,
-                        gssize       length,
-                        GError     **error)
+void
+ccm_json_set_escape_error (GError             **error,
+                           CcmJsonEscapeFault   fault,
+                           gssize               offset)
 {
-  CcmJsonEscapeFault fault;
-  gssize bad = ccm_json_find_bad_escape (text, length < 0 ? strlen (text) : (gsize) length,
-                                         &fault);
-  g_autofree char *what = NULL;
+  g_autofree char *what = ccm_json_describe_bad_escape (fault, offset);
 
-  if (bad < 0)
-    return TRUE;
-  what = ccm_json_describe_bad_escape (fault, bad);
   g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA, "%s", what);
-  return FALSE;
 }
 
 static gboolean check_node (JsonNode    *node,
@@ -655,15 +628,21 @@ ccm_json_from_string (const char  *text,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
+  CcmJsonEscapeFault fault;
+  gssize bad;
 
-  if (!ccm_json_is_one_object (text, length))
+  if (!ccm_json_precheck (text, length, &bad, &fault))
     {
       g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                            _("The JSON document is not an object."));
       return NULL;
     }
-  if (!ccm_json_check_escapes (text, length, error) ||
-      !json_parser_load_from_data (parser, text, length, error))
+  if (bad >= 0)
+    {
+      ccm_json_set_escape_error (error, fault, bad);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, text, length, error))
     return NULL;
 
   root = json_parser_get_root (parser);

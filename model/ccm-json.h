@@ -67,8 +67,6 @@ void         ccm_json_append_bool_member   (GString     *out,
 void         ccm_json_append_object_member (GString     *out,
                                             const char  *member,
                                             JsonObject  *value_or_empty);
-gboolean     ccm_json_is_one_object      (const char  *text,
-                                          gssize       length);
 /* A \u escape json-glib 1.6 reads wrongly:
  *   NUL: "\u0000", after which it keeps the string only up to it (the rest
  *     of the text would be lost without a word);
@@ -85,20 +83,24 @@ typedef enum
   CCM_JSON_ESCAPE_BROKEN_PAIR,
 } CcmJsonEscapeFault;
 
-/* The byte offset of the first such escape inside a string of `text`, and
- * which it is, or -1. */
-gssize       ccm_json_find_bad_escape    (const char          *text,
-                                          gsize                length,
-                                          CcmJsonEscapeFault  *fault);
+/* What json-glib 1.6 gets wrong, found in one pass over text (length -1:
+ * up to its NUL) before it reads it. Returns FALSE when the text is not
+ * one object: json-glib takes "{}{}" (several top-level values) for the
+ * last and leaks the others. (A syntax error json-glib reports itself
+ * passes.) *bad_escape is the byte offset of the first bad \u escape
+ * inside a string, *fault which it is, or -1. */
+gboolean     ccm_json_precheck            (const char          *text,
+                                           gssize               length,
+                                           gssize              *bad_escape,
+                                           CcmJsonEscapeFault  *fault);
 /* What is wrong there, as a clause: "a \u escape at byte 7 has no four
  * hexadecimal digits after it" (bytes counted from 1). */
-char        *ccm_json_describe_bad_escape (CcmJsonEscapeFault  fault,
-                                           gssize              offset);
-/* FALSE, with that clause as the error (JSON_PARSER_ERROR), when text
- * (length -1: up to its NUL) holds such an escape. */
-gboolean     ccm_json_check_escapes      (const char          *text,
-                                          gssize               length,
-                                          GError             **error);
+char        *ccm_json_describe_bad_escape (CcmJsonEscapeFault   fault,
+                                           gssize               offset);
+/* The same clause as a JSON_PARSER_ERROR. */
+void         ccm_json_set_escape_error    (GError             **error,
+                                           CcmJsonEscapeFault   fault,
+                                           gssize               offset);
 /* What json-glib 1.6 reads but no JSON can hold: a string or member name
  * that is not UTF-8 once its escapes are decoded (a lone surrogate such as
  * "\udc00"; or bytes a C string brought in) and a number too large for a

@@ -1162,12 +1162,15 @@ decode_payload (CcmStore     *self,
   g_autoptr(GError) local_error = NULL;
   JsonObject *payload = NULL;
   JsonNode *root;
+  CcmJsonEscapeFault fault;
+  gssize bad;
 
-  if (!ccm_json_is_one_object (text, length))
+  if (!ccm_json_precheck (text, length, &bad, &fault))
     g_set_error_literal (&local_error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                          _("it is not a JSON object"));
-  else if (ccm_json_check_escapes (text, length, &local_error) &&
-           json_parser_load_from_data (parser, text, length, &local_error))
+  else if (bad >= 0)
+    ccm_json_set_escape_error (&local_error, fault, bad);
+  else if (json_parser_load_from_data (parser, text, length, &local_error))
     {
       root = json_parser_get_root (parser);
       if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))

@@ -205,13 +205,12 @@ ccm_protocol_parse_body (const char  *data,
                           _("The request body is not UTF-8 text."));
       return NULL;
     }
-  if (!ccm_json_is_one_object (data, length))
+  if (!ccm_json_precheck (data, length, &bad, &fault))
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,
                           _("The request body must be a JSON object."));
       return NULL;
     }
-  bad = ccm_json_find_bad_escape (data, length, &fault);
   if (bad >= 0 && fault == CCM_JSON_ESCAPE_NUL)
     {
       ccm_sync_error_set (error, CCM_SYNC_ERROR_INVALID, NULL,

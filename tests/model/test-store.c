@@ -1100,20 +1100,24 @@ test_json_bad_escape (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       CcmJsonEscapeFault fault = -1;
+      gssize bad;
 
       g_test_message ("%s", cases[i].text);
-      g_assert_cmpint (ccm_json_find_bad_escape (cases[i].text, strlen (cases[i].text), &fault), ==,
-                       cases[i].offset);
+      ccm_json_precheck (cases[i].text, strlen (cases[i].text), &bad, &fault);
+      g_assert_cmpint (bad, ==, cases[i].offset);
       if (cases[i].offset >= 0)
         g_assert_cmpint (fault, ==, cases[i].fault);
     }
   /* Only the given length is read. */
   {
     CcmJsonEscapeFault fault;
+    gssize bad;
 
-    g_assert_cmpint (ccm_json_find_bad_escape ("{\"a\":\"xy\\u0000\"}", 8, &fault), ==, none);
+    ccm_json_precheck ("{\"a\":\"xy\\u0000\"}", 8, &bad, &fault);
+    g_assert_cmpint (bad, ==, none);
     /* An escape cut short by the length is not four digits. */
-    g_assert_cmpint (ccm_json_find_bad_escape ("{\"a\":\"\\u0000\"}", 10, &fault), ==, 6);
+    ccm_json_precheck ("{\"a\":\"\\u0000\"}", 10, &bad, &fault);
+    g_assert_cmpint (bad, ==, 6);
     g_assert_cmpint (fault, ==, CCM_JSON_ESCAPE_NOT_HEX);
   }
 }
