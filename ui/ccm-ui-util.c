@@ -273,7 +273,7 @@ struct _CcmRefresh
   gboolean stale;         /* changed while off screen */
   gulong map_id;
   gulong changed_id;
-  gint64 ready_at;     /* monotonic µs: not sooner, in a burst */
+  gint64 ready_at;        /* monotonic µs: not sooner, in a burst */
 };
 
 /* In a long burst of commits, refreshing takes at most a quarter of the
