@@ -279,10 +279,13 @@ ccm_validate_email (const char  *field,
   const char *at;
   const char *dot;
 
+  gboolean owner = g_str_equal (field, "owner_email");
+
   if (email == NULL || *email == '\0')
     {
-      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            _("The e-mail address (%s) is empty."), field);
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field, "%s",
+                            owner ? _("The owner’s e-mail address is empty.")
+                                  : _("The e-mail address is empty."));
       return FALSE;
     }
 
@@ -294,7 +297,8 @@ ccm_validate_email (const char  *field,
       !g_utf8_validate (email, -1, NULL))
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
-                            _("“%s” is not a valid e-mail address (%s)."), email, field);
+                            owner ? _("“%s” is not a valid e-mail address for the owner.")
+                                  : _("“%s” is not a valid e-mail address."), email);
       return FALSE;
     }
   return TRUE;
@@ -305,7 +309,16 @@ ccm_validate_date (const char  *field,
                    const char  *date,
                    GError     **error)
 {
+  gboolean start = g_str_equal (field, "start_date");
   gboolean form = date != NULL;
+
+  if (date == NULL || date[0] == '\0')
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
+                            start ? _("The start date is empty; enter it in the form YYYY-MM-DD.")
+                                  : _("The end date is empty; enter it in the form YYYY-MM-DD."));
+      return FALSE;
+    }
 
   /* YYYY-MM-DD exactly: ten characters, digits but for the two dashes. */
   for (guint i = 0; form && i < 10; i++)
@@ -321,8 +334,7 @@ ccm_validate_date (const char  *field,
     {
       ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
                             _("The %s “%s” is not a date of the form YYYY-MM-DD."),
-                            g_str_equal (field, "start_date") ? _("start date") : _("end date"),
-                            date != NULL ? date : "");
+                            start ? _("start date") : _("end date"), date);
       return FALSE;
     }
   return TRUE;

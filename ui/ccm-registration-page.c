@@ -39,6 +39,7 @@ struct _CcmRegistrationPage
   CcmRefresh     *refresh;
 
   GtkLabel       *step_label;
+  GtkLabel       *hold_label;
   GtkStack       *stack;
   GtkListBox     *choose_list;
   GtkLabel       *choose_error;
@@ -114,6 +115,14 @@ set_label_error (GtkLabel     *label,
 }
 
 /* Step 1: seats */
+
+static void reserve_clicked_cb (CcmRegistrationPage *self);
+
+static void
+seats_changed_cb (CcmRegistrationPage *self)
+{
+  set_label_error (self->choose_error, NULL);
+}
 
 static void
 join_waitlist_response_cb (AdwMessageDialog    *dialog,
@@ -255,6 +264,11 @@ refresh_choose (CcmRegistrationPage *self)
       ccm_ui_set_accessible_label (spin, name);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+      /* A new count answers "choose at least one seat"; Enter reserves. */
+      g_signal_connect_object (spin, "value-changed", G_CALLBACK (seats_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (spin)), "activate",
+                               G_CALLBACK (reserve_clicked_cb), self, G_CONNECT_SWAPPED);
       g_hash_table_insert (self->spins, g_strdup (id), spin);
       g_hash_table_insert (self->spins_by_name, g_strdup (name), spin);
 
@@ -441,10 +455,13 @@ countdown_cb (gpointer user_data)
   gint64 expires_at = 0, left;
   g_autofree char *text = NULL;
 
+  const char *step = gtk_stack_get_visible_child_name (self->stack);
+
   if (expires == NULL || !ccm_time_parse (expires, &expires_at) ||
       g_strcmp0 (order_status (self), "confirmed") == 0)
     {
       gtk_label_set_text (self->countdown_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->hold_label), FALSE);
       return G_SOURCE_CONTINUE;
     }
 
@@ -452,6 +469,20 @@ countdown_cb (gpointer user_data)
   /* TRANSLATORS: the reservation countdown, minutes:seconds */
   text = g_strdup_printf (_("Seats held for %lld:%02d"), (long long) (left / 60), (int) (left % 60));
   gtk_label_set_text (self->countdown_label, text);
+  gtk_label_set_text (self->hold_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->hold_label),
+                          g_strcmp0 (step, "registrant") == 0 || g_strcmp0 (step, "payment") == 0);
+  /* The last two minutes stand out: the desk should hurry or warn. */
+  if (left < 120)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->countdown_label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->hold_label), "warning");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->countdown_label), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->hold_label), "warning");
+    }
   if (left == 0)
     {
       /* The store's timer expires the order; "changed" brings us there. */
@@ -727,6 +758,33 @@ assign_clicked_cb (GtkButton           *button,
   ccm_ui_add_toast (GTK_WIDGET (self), adw_toast_new (_("Seat assigned")));
 }
 
+/* Enter in the e-mail, the seat's last entry, assigns it. */
+static void
+attendee_email_activated_cb (AdwEntryRow         *email,
+                             CcmRegistrationPage *self)
+{
+  assign_clicked_cb (g_object_get_data (G_OBJECT (email), "assign"), self);
+}
+
+/* Most walk-up orders are one seat for the person at the desk. */
+static void
+fill_from_registrant_cb (GtkButton           *button,
+                         CcmRegistrationPage *self)
+{
+  GtkWidget *row = g_object_get_data (G_OBJECT (button), "row");
+  JsonObject *registrant = self->order != NULL && json_object_has_member (self->order, "registrant")
+                             ? json_object_get_object_member (self->order, "registrant") : NULL;
+  static const char *const members[] = { "first_name", "last_name", "email" };
+  static const char *const entries[] = { "first-name", "last-name", "email" };
+
+  if (registrant == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    gtk_editable_set_text (g_object_get_data (G_OBJECT (row), entries[i]),
+                           ccm_json_string (registrant, members[i]) ?: "");
+  gtk_widget_grab_focus (g_object_get_data (G_OBJECT (row), "assign"));
+}
+
 static GtkWidget *
 attendee_entry (GtkWidget  *expander,
                 const char *title,
@@ -744,6 +802,7 @@ static void
 refresh_done (CcmRegistrationPage *self)
 {
   JsonArray *attendees;
+  JsonObject *registrant;
   g_autofree char *text = NULL;
 
   ccm_ui_clear_box (GTK_WIDGET (self->attendees_list));
@@ -763,6 +822,8 @@ refresh_done (CcmRegistrationPage *self)
 
   attendees = json_object_has_member (self->order, "attendees")
                 ? json_object_get_array_member (self->order, "attendees") : NULL;
+  registrant = json_object_has_member (self->order, "registrant")
+                 ? json_object_get_object_member (self->order, "registrant") : NULL;
   for (guint i = 0; attendees != NULL && i < json_array_get_length (attendees); i++)
     {
       JsonObject *a = json_array_get_object_element (attendees, i);
@@ -775,6 +836,8 @@ refresh_done (CcmRegistrationPage *self)
       g_autofree char *title = g_strdup_printf (_("Seat %lld · %s"), (long long) position + 1,
                                                 ccm_json_string (a, "seat_type") ?: "");
       g_autofree char *subtitle = NULL;
+      g_autofree char *accessible = NULL;
+      GtkWidget *email;
 
       if (ccm_json_string (a, "email") != NULL)
         subtitle = g_strdup_printf ("%s %s <%s>", ccm_json_string (a, "first_name") ?: "",
@@ -788,10 +851,27 @@ refresh_done (CcmRegistrationPage *self)
                          attendee_entry (expander, _("First name"), ccm_json_string (a, "first_name")));
       g_object_set_data (G_OBJECT (expander), "last-name",
                          attendee_entry (expander, _("Last name"), ccm_json_string (a, "last_name")));
-      g_object_set_data (G_OBJECT (expander), "email",
-                         attendee_entry (expander, _("E-mail"), ccm_json_string (a, "email")));
+      email = attendee_entry (expander, _("E-mail"), ccm_json_string (a, "email"));
+      g_object_set_data (G_OBJECT (expander), "email", email);
+      g_object_set_data (G_OBJECT (email), "assign", assign);
+      g_signal_connect (email, "entry-activated", G_CALLBACK (attendee_email_activated_cb), self);
       gtk_widget_set_valign (assign, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (assign, "suggested-action");
+      /* TRANSLATORS: the accessible name of a seat's Assign button */
+      accessible = g_strdup_printf (_("Assign seat %lld"), (long long) position + 1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (assign), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      accessible, -1);
+      if (registrant != NULL && ccm_json_string (registrant, "email") != NULL)
+        {
+          GtkWidget *fill = gtk_button_new_with_mnemonic (_("Use _Registrant’s Details"));
+
+          gtk_widget_set_valign (fill, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (fill, "flat");
+          g_object_set_data (G_OBJECT (fill), "row", expander);
+          g_object_set_data (G_OBJECT (expander), "fill", fill);
+          g_signal_connect (fill, "clicked", G_CALLBACK (fill_from_registrant_cb), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (button_row), fill);
+        }
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (button_row),
                                      ccm_json_string (a, "ticket_code") ?: "");
       adw_action_row_set_subtitle (ADW_ACTION_ROW (button_row), _("Ticket code"));
@@ -858,6 +938,7 @@ show_step (CcmRegistrationPage *self,
     refresh_done (self);
 
   gtk_stack_set_visible_child_name (self->stack, step);
+  countdown_cb (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (numbered); i++)
     if (g_str_equal (step, numbered[i]))
@@ -928,6 +1009,7 @@ ccm_registration_page_class_init (CcmRegistrationPageClass *klass)
   BIND (change_button);
   BIND (reserved_list);
   BIND (countdown_label);
+  BIND (hold_label);
   BIND (sale_label);
   BIND (reserved_error);
   BIND (continue_button);
@@ -973,6 +1055,12 @@ ccm_registration_page_init (CcmRegistrationPage *self)
   g_signal_connect_swapped (self->pay_button, "clicked", G_CALLBACK (pay_clicked_cb), self);
   g_signal_connect_swapped (self->new_button, "clicked", G_CALLBACK (new_clicked_cb), self);
   g_signal_connect_swapped (self->expired_button, "clicked", G_CALLBACK (new_clicked_cb), self);
+  /* Enter moves down the form, and on its last row continues. */
+  g_signal_connect_swapped (self->first_name_row, "entry-activated",
+                            G_CALLBACK (gtk_widget_grab_focus), self->last_name_row);
+  g_signal_connect_swapped (self->last_name_row, "entry-activated",
+                            G_CALLBACK (gtk_widget_grab_focus), self->email_row);
+  g_signal_connect_swapped (self->email_row, "entry-activated", G_CALLBACK (registrant_clicked_cb), self);
   adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->email_row), GTK_INPUT_PURPOSE_EMAIL);
   adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->first_name_row), GTK_INPUT_PURPOSE_NAME);
   adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (self->last_name_row), GTK_INPUT_PURPOSE_NAME);

@@ -69,6 +69,30 @@ test_create_validation (void)
   assert_create_refused ("currency", "dollars", "currency");
 }
 
+/* A message names the field in words a person uses: not its member name,
+ * and an empty value is called empty, not quoted back as "". */
+static void
+test_create_messages (void)
+{
+  const char *fields[] = { "start_date", "end_date", "owner_email" };
+  const char *messages[] = {
+    "The start date is empty; enter it in the form YYYY-MM-DD.",
+    "The end date is empty; enter it in the form YYYY-MM-DD.",
+    "The owner’s e-mail address is empty.",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autoptr(DtWorld) world = dt_world_new ();
+      JsonObject *args = create_args ("days");
+
+      json_object_set_string_member (args, fields[i], "");
+      g_assert_false (dt_when (world, "CreateConference", args));
+      dt_assert_rejected (world, CCM_DOMAIN_ERROR_INVALID, fields[i]);
+      g_assert_cmpstr (dt_error (world)->message, ==, messages[i]);
+    }
+}
+
 static void
 given_conference (DtWorld *world)
 {
@@ -238,6 +262,7 @@ main (int   argc,
 
   g_test_add_func ("/domain/conference/create", test_create);
   g_test_add_func ("/domain/conference/create-validation", test_create_validation);
+  g_test_add_func ("/domain/conference/create-messages", test_create_messages);
   g_test_add_func ("/domain/conference/update-changed-fields-only", test_update_changed_fields_only);
   g_test_add_func ("/domain/conference/publish-idempotent", test_publish_idempotent);
   g_test_add_func ("/domain/conference/seat-types", test_seat_types);

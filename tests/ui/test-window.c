@@ -248,6 +248,14 @@ reserve (Fixture    *f,
   return g_strdup (ccm_registration_page_get_order_id (page));
 }
 
+/* What Enter does in an entry row or a spin button: its text's key binding
+ * emits "activate". */
+static void
+press_enter (GtkWidget *editable)
+{
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (editable)), "activate");
+}
+
 static void
 fill_registrant_and_pay (Fixture    *f,
                          const char *order_id)
@@ -255,10 +263,25 @@ fill_registrant_and_pay (Fixture    *f,
   CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
   g_autoptr(JsonObject) order = NULL;
 
+  GtkWidget *hold, *first_name, *email;
+
   ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "registrant");
+  /* The countdown stays in sight while the details are typed. */
+  hold = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "hold_label");
+  g_assert_true (gtk_widget_get_visible (hold));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (hold)), "Seats held for 1"));
 
-  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "first_name_row")), "Grace");
+  first_name = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "first_name_row");
+  email = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row");
+  /* Enter in a name goes to the next row. */
+  gtk_widget_grab_focus (first_name);
+  press_enter (first_name);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
+                                         ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "last_name_row")));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "registrant");
+
+  gtk_editable_set_text (GTK_EDITABLE (first_name), "Grace");
   gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "last_name_row")), "Hopper");
   gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")), "grace@");
   ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
@@ -267,10 +290,11 @@ fill_registrant_and_pay (Fixture    *f,
   g_assert_true (gtk_widget_get_visible (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_error")));
   g_assert_true (gtk_widget_has_css_class (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row"), "error"));
 
-  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")),
-                         "grace@example.org");
-  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
+  gtk_editable_set_text (GTK_EDITABLE (email), "grace@example.org");
+  /* Enter on the last row continues, as the button does. */
+  press_enter (email);
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "payment");
+  g_assert_true (gtk_widget_get_visible (hold));
   order = get_order (f, order_id);
   g_assert_cmpstr (ccm_json_string (json_object_get_object_member (order, "registrant"), "email"),
                    ==, "grace@example.org");
@@ -278,6 +302,7 @@ fill_registrant_and_pay (Fixture    *f,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "card_check")), TRUE);
   ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "pay_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "done");
+  g_assert_false (gtk_widget_get_visible (hold));
 }
 
 typedef struct
@@ -416,6 +441,20 @@ test_registration_walk_up (Fixture       *f,
   g_assert_cmpstr (overview_label (f, "held_label"), ==, "0");
   g_assert_cmpstr (overview_label (f, "revenue_label"), ==, "398.00 EUR");
 
+  /* The first seat is the registrant's: one button fills it, Enter assigns. */
+  row = ccm_registration_page_get_attendee_row (page, 0);
+  g_assert_nonnull (row);
+  ui_test_click (g_object_get_data (G_OBJECT (row), "fill"));
+  g_assert_cmpstr (gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "last-name")), ==, "Hopper");
+  press_enter (g_object_get_data (G_OBJECT (row), "email"));
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (f, order_id);
+  attendees = json_object_get_array_member (order, "attendees");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 0), "email"),
+                   ==, "grace@example.org");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 0), "first_name"),
+                   ==, "Grace");
+
   /* Name the person in the second seat. */
   row = ccm_registration_page_get_attendee_row (page, 1);
   g_assert_nonnull (row);
@@ -436,6 +475,43 @@ test_registration_walk_up (Fixture       *f,
   ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
   g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "choose");
   g_assert_null (ccm_registration_page_get_order_id (page));
+}
+
+/* Seats chosen from the keyboard: a count typed and Enter reserves, and a
+ * new count takes back "choose at least one seat". */
+static void
+test_registration_seats_keyboard (Fixture       *f,
+                                  gconstpointer  data)
+{
+  CcmRegistrationPage *page;
+  GtkSpinButton *spin;
+  GtkWidget *error;
+  g_autoptr(JsonObject) order = NULL;
+
+  set_up_conference (f);
+  page = ccm_window_get_registration_page (f->window);
+  ccm_window_show_page (f->window, "registration");
+  ui_test_iterate ();
+  error = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "choose_error");
+
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "reserve_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "choose");
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error)), ==, "Choose at least one seat.");
+
+  gtk_spin_button_set_value (ccm_registration_page_get_quantity (page, "Full pass"), 1);
+  g_assert_false (gtk_widget_get_visible (error));
+  gtk_spin_button_set_value (ccm_registration_page_get_quantity (page, "Full pass"), 0);
+
+  spin = ccm_registration_page_get_quantity (page, "Workshop");
+  gtk_editable_set_text (GTK_EDITABLE (spin), "2");
+  press_enter (GTK_WIDGET (spin));
+  ui_test_iterate ();
+  g_assert_false (gtk_widget_get_visible (error));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "reserved");
+  order = get_order (f, ccm_registration_page_get_order_id (page));
+  g_assert_cmpint (seats (f, "Workshop", "reserved"), ==, 2);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
 }
 
 static void
@@ -719,6 +795,7 @@ main (int    argc,
   ADD ("/ui/window/due-timers-after-start", test_due_timers_after_start);
   ADD ("/ui/window/hidden-page-catches-up", test_hidden_page_catches_up);
   ADD ("/ui/registration/walk-up", test_registration_walk_up);
+  ADD ("/ui/registration/seats-keyboard", test_registration_seats_keyboard);
   ADD ("/ui/registration/partial-reservation", test_registration_partial);
   ADD ("/ui/orders/cancel", test_orders_cancel);
   ADD ("/ui/orders/search-filter", test_orders_search_filter);
