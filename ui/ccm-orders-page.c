@@ -42,6 +42,7 @@ struct _CcmOrdersPage
   CcmOrderListModel  *model;
   GtkSingleSelection *selection;
   GtkWidget          *cancel_button;   /* in the detail, owned by it */
+  GtkWidget          *resume_button;   /* likewise; NULL when it cannot go on */
   GtkWidget          *cancel_dialog;   /* weak */
   ColumnSorter        sorters[N_COLUMNS];
   int                 probe_column;
@@ -511,14 +512,16 @@ show_detail (CcmOrdersPage *self)
   g_autofree char *title = NULL;
   g_autofree char *total = NULL;
   g_autofree char *placed = NULL;
+  g_autofree char *expires = NULL;
   GtkWidget *group, *button;
   JsonArray *array;
   JsonObject *registrant;
   const char *status, *currency;
-  gint64 placed_at = 0;
+  gint64 placed_at = 0, expires_at = 0;
 
   ccm_ui_clear_box (self->detail_box);
   self->cancel_button = NULL;
+  self->resume_button = NULL;
   g_ptr_array_set_size (self->history_rows, 0);
   if (self->order_id == NULL || self->slug == NULL)
     {
@@ -556,6 +559,29 @@ show_detail (CcmOrdersPage *self)
     {
       placed = ccm_ui_format_time (placed_at);
       add_row (group, _("Placed"), NULL, placed);
+    }
+  if ((g_strcmp0 (status, "reserved") == 0 || g_strcmp0 (status, "partially-reserved") == 0) &&
+      ccm_json_string (order, "expires_at") != NULL &&
+      ccm_time_parse (ccm_json_string (order, "expires_at"), &expires_at))
+    {
+      expires = ccm_ui_format_time (expires_at);
+      add_row (group, _("Seats held until"), NULL, expires);
+    }
+
+  /* An order that can still go on is taken up on the registration page;
+   * the button comes first, above a history that may be long. */
+  if (g_strcmp0 (status, "cancelled") != 0 && g_strcmp0 (status, "expired") != 0)
+    {
+      button = gtk_button_new_with_mnemonic (g_strcmp0 (status, "confirmed") == 0
+                                               ? _("_Name Attendees")
+                                               : _("C_ontinue Registration"));
+      gtk_widget_add_css_class (button, "suggested-action");
+      gtk_widget_add_css_class (button, "pill");
+      gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.resume-order");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", ccm_json_string (order, "order_id"));
+      gtk_box_append (GTK_BOX (self->detail_box), button);
+      self->resume_button = button;
     }
 
   group = add_group (self, _("Seats"));
@@ -819,6 +845,13 @@ ccm_orders_page_get_cancel_button (CcmOrdersPage *self)
 {
   g_return_val_if_fail (CCM_IS_ORDERS_PAGE (self), NULL);
   return self->cancel_button;
+}
+
+GtkWidget *
+ccm_orders_page_get_resume_button (CcmOrdersPage *self)
+{
+  g_return_val_if_fail (CCM_IS_ORDERS_PAGE (self), NULL);
+  return self->resume_button;
 }
 
 AdwMessageDialog *

@@ -25,6 +25,9 @@ void               ccm_orders_page_show_order     (CcmOrdersPage *self,
 CcmOrderListModel *ccm_orders_page_get_model      (CcmOrdersPage *self);
 /* For tests: the detail's cancel button and the open confirmation. */
 GtkWidget         *ccm_orders_page_get_cancel_button (CcmOrdersPage *self);
+/* "Continue Registration" or "Name Attendees"; NULL for an order that
+ * cannot go on. */
+GtkWidget         *ccm_orders_page_get_resume_button (CcmOrdersPage *self);
 AdwMessageDialog  *ccm_orders_page_get_cancel_dialog (CcmOrdersPage *self);
 /* For tests: the detail's history, one row per event, and its pending tag. */
 guint              ccm_orders_page_get_n_history_rows (CcmOrdersPage *self);

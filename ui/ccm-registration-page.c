@@ -941,7 +941,12 @@ show_step (CcmRegistrationPage *self,
   countdown_cb (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (numbered); i++)
-    if (g_str_equal (step, numbered[i]))
+    if (g_str_equal (step, numbered[i]) && self->order != NULL &&
+        ccm_json_string (self->order, "access_code") != NULL)
+      /* TRANSLATORS: "Step 3 of 5 · order K7QX2M", the order's access code */
+      label = g_strdup_printf (_("Step %u of %u · order %s"), i + 1, (guint) G_N_ELEMENTS (numbered),
+                               ccm_json_string (self->order, "access_code"));
+    else if (g_str_equal (step, numbered[i]))
       /* TRANSLATORS: "Step 2 of 5" */
       label = g_strdup_printf (_("Step %u of %u"), i + 1, (guint) G_N_ELEMENTS (numbered));
   gtk_label_set_text (self->step_label, label != NULL ? label : "");
@@ -1089,6 +1094,55 @@ ccm_registration_page_set_conference (CcmRegistrationPage *self,
   g_free (self->slug);
   self->slug = g_strdup (slug);
   reset (self);
+}
+
+/* Takes up an order placed earlier, at this desk or another, at the step it
+ * stopped at: the reservation while a partial one waits for an answer, the
+ * registrant, the payment, or the attendees of a confirmed order. FALSE
+ * when the order is not this conference's or can no longer go on. */
+gboolean
+ccm_registration_page_resume (CcmRegistrationPage *self,
+                              const char          *order_id)
+{
+  JsonObject *registrant;
+  const char *status;
+  const char *step;
+
+  g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), FALSE);
+  g_return_val_if_fail (order_id != NULL, FALSE);
+
+  reset (self);
+  self->order_id = g_strdup (order_id);
+  status = load_order (self) ? order_status (self) : NULL;
+  if (status == NULL || g_str_equal (status, "expired") || g_str_equal (status, "cancelled"))
+    {
+      reset (self);
+      return FALSE;
+    }
+
+  registrant = json_object_has_member (self->order, "registrant")
+                 ? json_object_get_object_member (self->order, "registrant") : NULL;
+  if (registrant != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->first_name_row), ccm_json_string (registrant, "first_name") ?: "");
+      gtk_editable_set_text (GTK_EDITABLE (self->last_name_row), ccm_json_string (registrant, "last_name") ?: "");
+      gtk_editable_set_text (GTK_EDITABLE (self->email_row), ccm_json_string (registrant, "email") ?: "");
+    }
+
+  if (g_str_equal (status, "confirmed"))
+    step = "done";
+  else if (g_str_equal (status, "pending") ||
+           (g_str_equal (status, "partially-reserved") &&
+            !ccm_json_bool (self->order, "partial_accepted")))
+    step = "reserved";
+  else if (registrant == NULL || ccm_json_string (registrant, "email") == NULL)
+    step = "registrant";
+  else if (ccm_json_int (self->order, "total", 0) == 0)
+    step = "done";
+  else
+    step = "payment";
+  show_step (self, step);
+  return TRUE;
 }
 
 const char *

@@ -17,6 +17,8 @@ void           ccm_registration_page_set_context     (CcmRegistrationPage *self,
                                                       CcmContext          *context);
 void           ccm_registration_page_set_conference  (CcmRegistrationPage *self,
                                                       const char          *slug);
+gboolean       ccm_registration_page_resume          (CcmRegistrationPage *self,
+                                                      const char          *order_id);
 /* "closed", "choose", "reserved", "registrant", "payment", "done", "expired" */
 const char    *ccm_registration_page_get_step        (CcmRegistrationPage *self);
 const char    *ccm_registration_page_get_order_id    (CcmRegistrationPage *self);

@@ -355,6 +355,20 @@ show_page_action (GtkWidget  *widget,
   ccm_window_show_page (CCM_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* An order from the list, taken up on the registration page where it
+ * stopped (its registrant, its payment, its attendees). */
+static void
+resume_order_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CcmWindow *self = CCM_WINDOW (widget);
+
+  if (self->slug != NULL &&
+      ccm_registration_page_resume (self->registration_page, g_variant_get_string (parameter, NULL)))
+    ccm_window_show_page (self, "registration");
+}
+
 static void
 sync_now_action (GtkWidget  *widget,
                  const char *action_name,
@@ -555,6 +569,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.edit-conference", NULL, edit_conference_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.search-orders", NULL, search_orders_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-order", "s", resume_order_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,

@@ -555,6 +555,97 @@ test_registration_partial (Fixture       *f,
   g_assert_null (ccm_registration_page_get_waitlist_button (page, "Full pass"));
 }
 
+/* Opens the order in the list and takes it up where it stopped; returns
+ * the registration step it reached. */
+static const char *
+resume_from_orders (Fixture    *f,
+                    const char *order_id,
+                    const char *button_label)
+{
+  CcmOrdersPage *orders = ccm_window_get_orders_page (f->window);
+  CcmRegistrationPage *page = ccm_window_get_registration_page (f->window);
+  GtkWidget *button;
+
+  ccm_window_show_page (f->window, "orders");
+  ccm_orders_page_show_order (orders, order_id);
+  ui_test_iterate ();
+  button = ccm_orders_page_get_resume_button (orders);
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, button_label);
+  ui_test_click (button);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (ui_test_child (f->window, CCM_TYPE_WINDOW,
+                                                                                       "view_stack"))),
+                   ==, "registration");
+  g_assert_cmpstr (ccm_registration_page_get_order_id (page), ==, order_id);
+  return ccm_registration_page_get_step (page);
+}
+
+/* An order left half-way (the desk restarted, the person came back later)
+ * goes on from the order list: registrant, payment, then its attendees. */
+static void
+test_orders_resume (Fixture       *f,
+                    gconstpointer  data)
+{
+  CcmRegistrationPage *page;
+  CcmOrdersPage *orders;
+  g_autofree char *order_id = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr(JsonObject) order = NULL;
+
+  set_up_conference (f);
+  page = ccm_window_get_registration_page (f->window);
+  orders = ccm_window_get_orders_page (f->window);
+  order_id = reserve (f, "Full pass", 1);
+  /* The page forgets it, as after a restart. */
+  ccm_registration_page_set_conference (page, NULL);
+  ccm_registration_page_set_conference (page, ccm_window_get_conference (f->window));
+  g_assert_null (ccm_registration_page_get_order_id (page));
+
+  g_assert_cmpstr (resume_from_orders (f, order_id, "C_ontinue Registration"), ==, "registrant");
+  /* The step names the order taken up. */
+  order = get_order (f, order_id);
+  label = g_strdup_printf ("Step 3 of 5 · order %s", ccm_json_string (order, "access_code"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "step_label"))),
+                   ==, label);
+  g_clear_pointer (&order, json_object_unref);
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "first_name_row")), "Ada");
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "last_name_row")), "Lovelace");
+  gtk_editable_set_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "email_row")), "ada@example.org");
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "registrant_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "payment");
+
+  /* Left again before paying: it comes back at the payment, its registrant kept. */
+  ccm_registration_page_set_conference (page, NULL);
+  ccm_registration_page_set_conference (page, ccm_window_get_conference (f->window));
+  g_assert_cmpstr (resume_from_orders (f, order_id, "C_ontinue Registration"), ==, "payment");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE,
+                                                                        "email_row"))), ==, "ada@example.org");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "cash_check")), TRUE);
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "pay_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "done");
+
+  /* A confirmed order opens at its attendees. */
+  ccm_registration_page_set_conference (page, NULL);
+  ccm_registration_page_set_conference (page, ccm_window_get_conference (f->window));
+  g_assert_cmpstr (resume_from_orders (f, order_id, "_Name Attendees"), ==, "done");
+  g_assert_nonnull (ccm_registration_page_get_attendee_row (page, 0));
+
+  /* A cancelled order cannot go on. */
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "confirmed");
+  g_clear_pointer (&order_id, g_free);
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
+  order_id = reserve (f, "Full pass", 1);
+  ccm_window_show_page (f->window, "orders");
+  ccm_orders_page_show_order (orders, order_id);
+  ui_test_iterate ();
+  ui_test_click (ccm_orders_page_get_cancel_button (orders));
+  adw_message_dialog_response (ccm_orders_page_get_cancel_dialog (orders), "cancel");
+  ui_test_iterate ();
+  g_assert_null (ccm_orders_page_get_resume_button (orders));
+  g_assert_false (ccm_registration_page_resume (page, order_id));
+}
+
 static void
 test_orders_cancel (Fixture       *f,
                     gconstpointer  data)
@@ -798,6 +889,7 @@ main (int    argc,
   ADD ("/ui/registration/seats-keyboard", test_registration_seats_keyboard);
   ADD ("/ui/registration/partial-reservation", test_registration_partial);
   ADD ("/ui/orders/cancel", test_orders_cancel);
+  ADD ("/ui/orders/resume", test_orders_resume);
   ADD ("/ui/orders/search-filter", test_orders_search_filter);
   ADD ("/ui/orders/history", test_orders_history);
   ADD ("/ui/orders/pending-sync", test_orders_pending_sync);
