@@ -7,6 +7,11 @@
  * address; each row also carries the attendee's sort key and all its keys,
  * so a search reads that table alone until it knows which rows to show
  * (ccm-attendee-search.c).
+ * A seat nobody was named for yet is found by its order's registrant too:
+ * attendee_buyers keeps each order's registrant (from the order stream, so
+ * this projection replays on its own), and such a seat's keys are the
+ * registrant's until a name is assigned to it, and again after it is
+ * unassigned.
  * checkin_scans keeps every admission and exit as it was recorded, keyed by
  * the event's position.
  *
@@ -27,7 +32,7 @@
 #define HOUR_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
 
 static const char *const tables[] = {
-  "attendee_views", "attendee_words", "checkin_scans", NULL
+  "attendee_views", "attendee_words", "attendee_buyers", "checkin_scans", NULL
 };
 
 static const char schema[] =
@@ -61,6 +66,11 @@ static const char schema[] =
   "  sort_key TEXT NOT NULL,"
   "  search_keys TEXT NOT NULL,"
   "  PRIMARY KEY (conference, word, ticket_code)) WITHOUT ROWID;"
+  "CREATE TABLE attendee_buyers ("
+  "  order_id TEXT PRIMARY KEY,"
+  "  first_name TEXT,"
+  "  last_name TEXT,"
+  "  email TEXT) WITHOUT ROWID;"
   "CREATE TABLE checkin_scans ("
   "  position INTEGER PRIMARY KEY,"
   "  ticket_code TEXT NOT NULL,"
@@ -150,6 +160,37 @@ change_words (CcmStore    *store,
   return TRUE;
 }
 
+/* The search keys of a seat nobody was named for: its code, and its
+ * order's registrant when one was given. NULL on a storage error. */
+static char *
+unnamed_keys (CcmStore    *store,
+              const char  *order_id,
+              const char  *ticket_code,
+              GError     **error)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT first_name, last_name, email FROM attendee_buyers "
+                            "WHERE order_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  ccm_views_bind_text (stmt, 1, order_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    keys = ccm_views_attendee_keys ((const char *) sqlite3_column_text (stmt, 0),
+                                    (const char *) sqlite3_column_text (stmt, 1),
+                                    (const char *) sqlite3_column_text (stmt, 2),
+                                    ticket_code);
+  if (!ccm_views_done (store, stmt, rc, "reading an order's registrant", error))
+    return NULL;
+  if (keys == NULL)
+    keys = ccm_views_attendee_keys (NULL, NULL, NULL, ticket_code);
+  return keys_text (keys);
+}
+
 /* Assignment stream */
 
 static gboolean
@@ -160,10 +201,12 @@ insert_attendee (CcmStore    *store,
                  GError     **error)
 {
   const char *code = ccm_json_string (position, "ticket_code");
-  g_autoptr(GPtrArray) keys = ccm_views_attendee_keys (NULL, NULL, NULL, code);
-  g_autofree char *text = keys_text (keys);
+  g_autofree char *text = unnamed_keys (store, order_id, code, error);
   g_autofree char *sort_key = sort_key_for (NULL, NULL, NULL, code);
   sqlite3_stmt *stmt;
+
+  if (text == NULL)
+    return FALSE;
 
   stmt = ccm_store_prepare (store,
                             "INSERT INTO attendee_views (ticket_code, conference, order_id, "
@@ -213,17 +256,17 @@ project_attendee (CcmStore        *store,
   const char *first = assigned ? ccm_json_string (p, "first_name") : NULL;
   const char *last = assigned ? ccm_json_string (p, "last_name") : NULL;
   const char *email = assigned ? ccm_json_string (p, "email") : NULL;
-  g_autoptr(GPtrArray) keys = ccm_views_attendee_keys (first, last, email, code);
-  g_autofree char *text = keys_text (keys);
+  g_autofree char *text = NULL;
   g_autofree char *sort_key = sort_key_for (first, last, email, code);
   g_autofree char *conference = NULL;
+  g_autofree char *order_id = NULL;
   g_autofree char *old_text = NULL;
   g_autofree char *old_sort_key = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   stmt = ccm_store_prepare (store,
-                            "SELECT conference, search_keys, sort_key FROM attendee_views "
+                            "SELECT conference, search_keys, sort_key, order_id FROM attendee_views "
                             "WHERE ticket_code = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -234,11 +277,21 @@ project_attendee (CcmStore        *store,
       conference = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       old_text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       old_sort_key = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      order_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
     }
   if (!ccm_views_done (store, stmt, rc, "reading an attendee", error))
     return FALSE;
   if (conference == NULL)
     return TRUE;
+
+  if (email != NULL)
+    {
+      g_autoptr(GPtrArray) keys = ccm_views_attendee_keys (first, last, email, code);
+
+      text = keys_text (keys);
+    }
+  else if ((text = unnamed_keys (store, order_id, code, error)) == NULL)
+    return FALSE;
 
   stmt = ccm_store_prepare (store,
                             "UPDATE attendee_views SET first_name = ?2, last_name = ?3, "
@@ -257,6 +310,68 @@ project_attendee (CcmStore        *store,
 
   return change_words (store, conference, code, old_text, old_sort_key, FALSE, error) &&
          change_words (store, conference, code, text, sort_key, TRUE, error);
+}
+
+/* Order stream: the registrant, and the keys of the order's unnamed seats */
+
+static gboolean
+project_registrant (CcmStore        *store,
+                    const CcmEvent  *event,
+                    GError         **error)
+{
+  JsonObject *p = event->payload;
+  const char *order_id = ccm_json_string (p, "order_id");
+  g_autoptr(GPtrArray) seats = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = ccm_store_prepare (store,
+                            "INSERT INTO attendee_buyers (order_id, first_name, last_name, email) "
+                            "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (order_id) DO UPDATE SET "
+                            "first_name = ?2, last_name = ?3, email = ?4", error);
+  if (stmt == NULL)
+    return FALSE;
+  ccm_views_bind_text (stmt, 1, order_id);
+  ccm_views_bind_text (stmt, 2, ccm_json_string (p, "first_name"));
+  ccm_views_bind_text (stmt, 3, ccm_json_string (p, "last_name"));
+  ccm_views_bind_text (stmt, 4, ccm_json_string (p, "email"));
+  if (!ccm_store_step_done (store, stmt, error))
+    return FALSE;
+
+  /* Usually none: the registrant comes before the seats exist. */
+  stmt = ccm_store_prepare (store,
+                            "SELECT ticket_code, conference, search_keys, sort_key FROM attendee_views "
+                            "WHERE order_id = ? AND email IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  ccm_views_bind_text (stmt, 1, order_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    for (int i = 0; i < 4; i++)
+      g_ptr_array_add (seats, g_strdup ((const char *) sqlite3_column_text (stmt, i)));
+  if (!ccm_views_done (store, stmt, rc, "reading an order's seats", error))
+    return FALSE;
+
+  for (guint i = 0; i < seats->len; i += 4)
+    {
+      const char *code = g_ptr_array_index (seats, i);
+      const char *conference = g_ptr_array_index (seats, i + 1);
+      const char *sort_key = g_ptr_array_index (seats, i + 3);
+      g_autofree char *text = unnamed_keys (store, order_id, code, error);
+
+      if (text == NULL)
+        return FALSE;
+      stmt = ccm_store_prepare (store, "UPDATE attendee_views SET search_keys = ?2 WHERE ticket_code = ?1",
+                                error);
+      if (stmt == NULL)
+        return FALSE;
+      ccm_views_bind_text (stmt, 1, code);
+      sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+      if (!ccm_store_step_done (store, stmt, error) ||
+          !change_words (store, conference, code, g_ptr_array_index (seats, i + 2), sort_key, FALSE, error) ||
+          !change_words (store, conference, code, text, sort_key, TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Ticket stream */
@@ -381,6 +496,9 @@ attendee_views_apply (CcmStore        *store,
       return TRUE;
     }
 
+  if (g_str_equal (type, "OrderRegistrantAssigned"))
+    return ccm_views_stream_key (event, "order/") == NULL || project_registrant (store, event, error);
+
   if (ccm_views_stream_key (event, "ticket/") == NULL)
     return TRUE;
   if (g_str_equal (type, "TicketCancelled"))
@@ -394,7 +512,8 @@ attendee_views_apply (CcmStore        *store,
 
 const CcmProjection ccm_attendee_views_projection = {
   .name = "attendee-views",
-  .version = 1,
+  /* 2: unnamed seats are found by their order's registrant. */
+  .version = 2,
   .schema = schema,
   .tables = tables,
   .apply = attendee_views_apply,
@@ -421,6 +540,9 @@ ccm_views_attendee_from_row (sqlite3_stmt *stmt)
   ccm_views_set_time (o, "admitted_at", stmt, 11);
   ccm_views_set_text (o, "admitted_by", stmt, 12);
   json_object_set_boolean_member (o, "inside", sqlite3_column_int (stmt, 13));
+  /* Who bought it: what a seat nobody was named for is found by. */
+  ccm_views_set_text (o, "registrant_first_name", stmt, 15);
+  ccm_views_set_text (o, "registrant_last_name", stmt, 16);
   return o;
 }
 

@@ -40,7 +40,7 @@ char       *ccm_views_prefix_end         (const char    *prefix);
 #define CCM_VIEWS_ATTENDEE_COLUMNS \
   "a.ticket_code, a.order_id, o.access_code, a.position, a.seat_type_id, s.name, " \
   "a.first_name, a.last_name, a.email, a.status, a.admissions > 0, a.admitted_at, " \
-  "a.admitted_by, a.inside, a.conference"
+  "a.admitted_by, a.inside, a.conference, o.first_name, o.last_name"
 #define CCM_VIEWS_ATTENDEE_JOINS \
   " JOIN attendee_views a ON a.ticket_code = m.ticket_code" \
   " LEFT JOIN order_views o ON o.order_id = a.order_id" \

@@ -395,7 +395,18 @@ display_name (JsonObject *ticket)
   const char *last = ccm_json_string (ticket, "last_name");
 
   if (first == NULL && last == NULL)
-    return g_strdup (_("Seat not assigned to a person yet"));
+    {
+      const char *buyer_first = ccm_json_string (ticket, "registrant_first_name");
+      const char *buyer_last = ccm_json_string (ticket, "registrant_last_name");
+
+      if (buyer_first == NULL && buyer_last == NULL)
+        return g_strdup (_("Seat not assigned to a person yet"));
+      /* TRANSLATORS: a seat nobody was named for; %s %s is the first and
+       * last name of the person who bought it */
+      return g_strdup_printf (_("Seat not named yet · bought by %s %s"),
+                              buyer_first != NULL ? buyer_first : "",
+                              buyer_last != NULL ? buyer_last : "");
+    }
   return g_strstrip (g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : ""));
 }
 

@@ -1097,6 +1097,76 @@ given_busy_conference (Fixture *f)
   ccm_store_run_due_timers (f->store, NULL);
 }
 
+/* A seat nobody was named for is found by who bought it, until it is
+ * named, and again once it is unassigned; a new registrant takes the old
+ * one's place. A rebuild gives the same. */
+static void
+test_search_unnamed_by_registrant (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *args;
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 2, NULL, 0, "rita@example.com");
+  g_free (pay (f, order_id, 39800));
+  assign_seat (f, order_id, 0, "Ann", "Smith", "ann.smith@example.org");
+
+  {
+    g_autoptr(JsonArray) found = search (f, "rita");
+    JsonObject *seat;
+
+    g_assert_cmpuint (json_array_get_length (found), ==, 1);
+    seat = json_array_get_object_element (found, 0);
+    g_assert_cmpint (ccm_json_int (seat, "position", -1), ==, 1);
+    g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (seat, "last_name")));
+    g_assert_cmpstr (ccm_json_string (seat, "registrant_last_name"), ==, "Registrant");
+  }
+  {
+    g_autoptr(JsonArray) found = search (f, "registrant rita");
+
+    g_assert_cmpuint (json_array_get_length (found), ==, 1);
+  }
+  /* The named seat goes by its own name only. */
+  assert_finds (f, "ann", "Smith");
+
+  /* Another registrant: the unnamed seat's words follow. */
+  args = json_object_new ();
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_string_member (args, "first_name", "Nora");
+  json_object_set_string_member (args, "last_name", "Buyer");
+  json_object_set_string_member (args, "email", "nora@example.com");
+  run_ok (f, "AssignRegistrantDetails", args);
+  {
+    g_autoptr(JsonArray) gone = search (f, "rita");
+    g_autoptr(JsonArray) found = search (f, "nora");
+
+    g_assert_cmpuint (json_array_get_length (gone), ==, 0);
+    g_assert_cmpuint (json_array_get_length (found), ==, 1);
+  }
+
+  /* Unassigned, the first seat is the registrant's again. */
+  args = json_object_new ();
+  json_object_set_string_member (args, "order_id", order_id);
+  json_object_set_int_member (args, "position", 0);
+  run_ok (f, "UnassignSeat", args);
+  assert_finds (f, "ann", NULL);
+  {
+    g_autoptr(JsonArray) found = search (f, "buyer");
+
+    g_assert_cmpuint (json_array_get_length (found), ==, 2);
+  }
+
+  before = dump_read_models (f->store);
+  g_assert_true (ccm_store_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  after = dump_read_models (f->store);
+  g_assert_cmpstr (before, ==, after);
+}
+
 /* A rebuild, later and from the log alone, gives the same tables. */
 static void
 test_rebuild_identical (Fixture       *f,
@@ -1237,6 +1307,7 @@ main (int   argc,
   ADD ("/model/views/order/expiry-frees-seats", test_expiry_frees_seats);
   ADD ("/model/views/order/not-found", test_not_found);
   ADD ("/model/views/attendee/search", test_search);
+  ADD ("/model/views/attendee/search-unnamed-by-registrant", test_search_unnamed_by_registrant);
   ADD ("/model/views/order/search-key", test_order_search_key);
   ADD ("/model/views/attention/double-admission", test_double_admission);
   ADD ("/model/views/attention/cancelled-refund", test_cancelled_refund);

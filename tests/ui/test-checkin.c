@@ -388,8 +388,10 @@ test_checkin_search (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (entry), "jose");
   ui_test_iterate ();
   matches = ccm_checkin_page_get_matches (f->page);
-  g_assert_cmpuint (g_strv_length (matches), ==, 1);
+  /* His own seat first; then the seat he bought that nobody was named for. */
+  g_assert_cmpuint (g_strv_length (matches), ==, 2);
   g_assert_cmpstr (matches[0], ==, f->jose);
+  g_assert_cmpstr (matches[1], ==, f->unassigned);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "matches");
 
   /* Enter admits the highlighted match. */
@@ -439,7 +441,7 @@ test_checkin_list_rules (Fixture       *f,
   /* The unnamed seat is a Full pass: admitted, and says so. */
   type_and_enter (f, f->unassigned);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
-  g_assert_cmpstr (label (f, "result_name"), ==, "Seat not assigned to a person yet — Full pass");
+  g_assert_cmpstr (label (f, "result_name"), ==, "Seat not named yet · bought by José Álvarez — Full pass");
 
   /* No re-entry: out, and in again is flagged. */
   g_settings_set_boolean (settings, "checkin-reentry", FALSE);
@@ -496,14 +498,17 @@ test_checkin_keys (Fixture       *f,
   g_auto(GStrv) matches = NULL;
   g_autoptr(JsonObject) ada = NULL;
 
-  /* One character does not search yet; "al" finds Álvarez. */
+  /* One character does not search yet; "al" finds Álvarez, and the seat
+   * he bought that nobody was named for yet. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "a");
   ui_test_iterate ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "result");
   gtk_editable_set_text (GTK_EDITABLE (entry), "al");
   ui_test_iterate ();
   matches = ccm_checkin_page_get_matches (f->page);
-  g_assert_cmpuint (g_strv_length (matches), ==, 1);
+  g_assert_cmpuint (g_strv_length (matches), ==, 2);
+  g_assert_cmpstr (matches[0], ==, f->jose);
+  g_assert_cmpstr (matches[1], ==, f->unassigned);
   g_clear_pointer (&matches, g_strfreev);
 
   /* José's colleague Josefa gets the second seat. */
