@@ -34,6 +34,7 @@ struct _CcmOverviewPage
   CcmBarChart *seats_chart;
   CcmBarChart *orders_chart;
   GtkStack    *checkins_stack;
+  GtkStack    *orders_stack;
   CcmBarChart *checkins_chart;
 };
 
@@ -68,6 +69,7 @@ ccm_overview_page_refresh (CcmOverviewPage *self)
   CcmStore *store;
   JsonObject *by_status;
   gint64 sold = 0, held = 0, available = 0;
+  double orders = 0;
   gboolean published;
 
   g_return_if_fail (CCM_IS_OVERVIEW_PAGE (self));
@@ -120,8 +122,10 @@ ccm_overview_page_refresh (CcmOverviewPage *self)
     {
       double value = by_status != NULL ? ccm_json_int (by_status, statuses[i], 0) : 0;
 
+      orders += value;
       ccm_bar_chart_append (self->orders_chart, ccm_ui_status_label (statuses[i]), &value);
     }
+  gtk_stack_set_visible_child_name (self->orders_stack, orders > 0 ? "chart" : "empty");
   revenue = ccm_ui_format_money (stats != NULL ? ccm_json_int (stats, "revenue", 0) : 0,
                                  ccm_json_string (conference, "currency"));
   gtk_label_set_text (self->revenue_label, revenue);
@@ -238,6 +242,7 @@ ccm_overview_page_class_init (CcmOverviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmOverviewPage, seats_chart);
   gtk_widget_class_bind_template_child (widget_class, CcmOverviewPage, orders_chart);
   gtk_widget_class_bind_template_child (widget_class, CcmOverviewPage, checkins_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcmOverviewPage, orders_stack);
   gtk_widget_class_bind_template_child (widget_class, CcmOverviewPage, checkins_chart);
 }
 

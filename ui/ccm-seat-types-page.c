@@ -182,8 +182,18 @@ editor_new (CcmSeatTypesPage *self,
   const char *title = seat_type != NULL ? _("Edit Seat Type") : _("New Seat Type");
   g_autofree char *price = NULL;
   g_autofree char *quota = NULL;
+  g_autofree char *price_title = NULL;
+  g_autoptr(JsonObject) conference = ccm_conference_views_get (ccm_context_get_store (self->context),
+                                                               self->slug, NULL);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkShortcutController *shortcuts;
+
+  /* The price is in the conference's currency; say which. */
+  if (conference != NULL && ccm_json_string (conference, "currency") != NULL)
+    /* TRANSLATORS: %s is a currency code such as EUR */
+    price_title = g_strdup_printf (_("_Price (%s)"), ccm_json_string (conference, "currency"));
+  else
+    price_title = g_strdup (_("_Price"));
 
   if (seat_type != NULL)
     {
@@ -216,7 +226,7 @@ editor_new (CcmSeatTypesPage *self,
                   seat_type != NULL ? ccm_json_string (seat_type, "name") : NULL);
   add_editor_row (editor, group, "description", _("_Description"),
                   seat_type != NULL ? ccm_json_string (seat_type, "description") : NULL);
-  add_editor_row (editor, group, "price", _("_Price"), price);
+  add_editor_row (editor, group, "price", price_title, price);
   add_editor_row (editor, group, "quota", _("_Quota (seats for sale)"), quota);
   gtk_editable_set_text (GTK_EDITABLE (editor_row (editor, "price")), price != NULL ? price : "0.00");
   gtk_editable_set_text (GTK_EDITABLE (editor_row (editor, "quota")), quota != NULL ? quota : "100");

@@ -91,21 +91,27 @@ seats (Fixture    *f,
 
 /* Read as a person reads it: on the overview, shown for the purpose (a
  * page off screen is brought up to date when shown); then back. */
-static const char *
-overview_label (Fixture    *f,
+static GtkWidget *
+overview_child (Fixture    *f,
                 const char *name)
 {
   AdwViewStack *stack = ADW_VIEW_STACK (ui_test_child (f->window, CCM_TYPE_WINDOW, "view_stack"));
   g_autofree char *shown = g_strdup (adw_view_stack_get_visible_child_name (stack));
-  const char *text;
+  GtkWidget *child;
 
   ccm_window_show_page (f->window, "overview");
   ui_test_iterate ();
-  text = gtk_label_get_text (GTK_LABEL (ui_test_child (ccm_window_get_overview_page (f->window),
-                                                       CCM_TYPE_OVERVIEW_PAGE, name)));
+  child = ui_test_child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE, name);
   ccm_window_show_page (f->window, shown);
   ui_test_iterate ();
-  return text;
+  return child;
+}
+
+static const char *
+overview_label (Fixture    *f,
+                const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (overview_child (f, name)));
 }
 
 static void
@@ -414,6 +420,8 @@ test_registration_walk_up (Fixture       *f,
   set_up_conference (f);
   page = ccm_window_get_registration_page (f->window);
   g_assert_cmpstr (overview_label (f, "sold_label"), ==, "0");
+  /* No orders: a sentence, not six empty bars. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (overview_child (f, "orders_stack"))), ==, "empty");
 
   order_id = reserve (f, "Full pass", 2);
   order = get_order (f, order_id);
@@ -422,6 +430,7 @@ test_registration_walk_up (Fixture       *f,
   g_assert_cmpint (seats (f, "Full pass", "reserved"), ==, 2);
   g_assert_cmpstr (overview_label (f, "held_label"), ==, "2");
   g_assert_cmpstr (overview_label (f, "available_label"), ==, "5");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (overview_child (f, "orders_stack"))), ==, "chart");
   g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE,
                                                                          "countdown_label"))),
                                    "Seats held for 1"));
