@@ -452,10 +452,9 @@ countdown_cb (gpointer user_data)
 {
   CcmRegistrationPage *self = user_data;
   const char *expires = self->order != NULL ? ccm_json_string (self->order, "expires_at") : NULL;
+  const char *step = gtk_stack_get_visible_child_name (self->stack);
   gint64 expires_at = 0, left;
   g_autofree char *text = NULL;
-
-  const char *step = gtk_stack_get_visible_child_name (self->stack);
 
   if (expires == NULL || !ccm_time_parse (expires, &expires_at) ||
       g_strcmp0 (order_status (self), "confirmed") == 0)
@@ -859,8 +858,7 @@ refresh_done (CcmRegistrationPage *self)
       gtk_widget_add_css_class (assign, "suggested-action");
       /* TRANSLATORS: the accessible name of a seat's Assign button */
       accessible = g_strdup_printf (_("Assign seat %lld"), (long long) position + 1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (assign), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      accessible, -1);
+      ccm_ui_set_accessible_label (assign, accessible);
       if (registrant != NULL && ccm_json_string (registrant, "email") != NULL)
         {
           GtkWidget *fill = gtk_button_new_with_mnemonic (_("Use _Registrant’s Details"));
