@@ -419,11 +419,15 @@ match_row_new (JsonObject *o,
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   g_autofree char *key = g_strdup_printf ("Alt+%u", index + 1);
   g_autofree char *name = display_name (o);
-  g_autofree char *sub = g_strdup_printf ("%s · %s · %s",
-                                          ccm_json_string (o, "email") != NULL
-                                            ? ccm_json_string (o, "email") : "—",
-                                          ccm_json_string (o, "seat_type"),
-                                          ccm_json_string (o, "ticket_code"));
+  /* A named seat: its e-mail; a seat nobody was named for: its order. */
+  g_autofree char *sub = ccm_json_string (o, "email") != NULL
+                           ? g_strdup_printf ("%s · %s · %s", ccm_json_string (o, "email"),
+                                              ccm_json_string (o, "seat_type"),
+                                              ccm_json_string (o, "ticket_code"))
+                           /* TRANSLATORS: seat type · ticket code · order access code */
+                           : g_strdup_printf (_("%s · %s · order %s"), ccm_json_string (o, "seat_type"),
+                                              ccm_json_string (o, "ticket_code"),
+                                              ccm_json_string (o, "access_code") ?: "—");
   GtkWidget *key_label = gtk_label_new (key);
   GtkWidget *name_label = gtk_label_new (name);
   GtkWidget *sub_label = gtk_label_new (sub);

@@ -393,6 +393,16 @@ test_checkin_search (Fixture       *f,
   g_assert_cmpstr (matches[0], ==, f->jose);
   g_assert_cmpstr (matches[1], ==, f->unassigned);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "main_stack"))), ==, "matches");
+  {
+    /* That seat's row names its order, where a named one has the e-mail. */
+    GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (child (f, "match_list")), 1);
+    GtkWidget *text = gtk_widget_get_next_sibling (gtk_widget_get_first_child (gtk_list_box_row_get_child (row)));
+    g_autoptr(JsonObject) seat = ticket (f, f->unassigned);
+    g_autofree char *expected = g_strdup_printf ("Full pass · %s · order %s", f->unassigned,
+                                                 ccm_json_string (seat, "access_code"));
+
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (text))), ==, expected);
+  }
 
   /* Enter admits the highlighted match. */
   g_signal_emit_by_name (entry, "activate");
