@@ -73,6 +73,7 @@ struct _CcmRegistrationPage
   GtkLabel       *access_code_label;
   GtkListBox     *attendees_list;
   GtkButton      *new_button;
+  GtkButton      *overview_button;
   GtkButton      *expired_button;
 };
 
@@ -1036,6 +1037,7 @@ ccm_registration_page_class_init (CcmRegistrationPageClass *klass)
   BIND (access_code_label);
   BIND (attendees_list);
   BIND (new_button);
+  BIND (overview_button);
   BIND (expired_button);
 #undef BIND
 }

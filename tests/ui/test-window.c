@@ -486,6 +486,31 @@ test_registration_walk_up (Fixture       *f,
   g_assert_null (ccm_registration_page_get_order_id (page));
 }
 
+/* Closed for sale: the page says why and leads to where it opens. */
+static void
+test_registration_closed (Fixture       *f,
+                          gconstpointer  data)
+{
+  CcmRegistrationPage *page;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  JsonObject *args = json_object_new ();
+
+  set_up_conference (f);
+  page = ccm_window_get_registration_page (f->window);
+  json_object_set_string_member (args, "slug", ccm_window_get_conference (f->window));
+  outcome = ccm_context_submit (f->context, "UnpublishConference", args, &error);
+  g_assert_no_error (error);
+  ccm_window_show_page (f->window, "registration");
+  ui_test_iterate ();
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "closed");
+
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "overview_button"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (ui_test_child (f->window, CCM_TYPE_WINDOW,
+                                                                                       "view_stack"))),
+                   ==, "overview");
+}
+
 /* Seats chosen from the keyboard: a count typed and Enter reserves, and a
  * new count takes back "choose at least one seat". */
 static void
@@ -896,6 +921,7 @@ main (int    argc,
   ADD ("/ui/window/hidden-page-catches-up", test_hidden_page_catches_up);
   ADD ("/ui/registration/walk-up", test_registration_walk_up);
   ADD ("/ui/registration/seats-keyboard", test_registration_seats_keyboard);
+  ADD ("/ui/registration/closed", test_registration_closed);
   ADD ("/ui/registration/partial-reservation", test_registration_partial);
   ADD ("/ui/orders/cancel", test_orders_cancel);
   ADD ("/ui/orders/resume", test_orders_resume);
