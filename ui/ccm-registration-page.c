@@ -36,6 +36,7 @@ struct _CcmRegistrationPage
   GHashTable     *spins_by_name;  /* seat type name → GtkSpinButton */
   GHashTable     *waitlist_buttons;
   guint           countdown_id;
+  gboolean        resumed;        /* the order was taken up, not placed here */
   CcmRefresh     *refresh;
 
   GtkLabel       *step_label;
@@ -610,6 +611,8 @@ continue_clicked_cb (CcmRegistrationPage *self)
 static void
 reset (CcmRegistrationPage *self)
 {
+  self->resumed = FALSE;
+  gtk_button_set_label (self->start_over_button, _("_Start Over"));
   g_clear_pointer (&self->order_id, g_free);
   g_clear_pointer (&self->order, json_object_unref);
   gtk_editable_set_text (GTK_EDITABLE (self->first_name_row), "");
@@ -622,8 +625,9 @@ reset (CcmRegistrationPage *self)
 static void
 start_over_clicked_cb (CcmRegistrationPage *self)
 {
-  /* Give the held seats back at once rather than at expiry. */
-  if (self->order_id != NULL && g_strcmp0 (order_status (self), "confirmed") != 0)
+  /* Give the held seats back at once rather than at expiry; but an order
+   * taken up from the list is someone's, placed before: it is left as it is. */
+  if (self->order_id != NULL && !self->resumed && g_strcmp0 (order_status (self), "confirmed") != 0)
     simple_order_command (self, "CancelOrder");
   reset (self);
 }
@@ -1113,6 +1117,8 @@ ccm_registration_page_resume (CcmRegistrationPage *self,
 
   reset (self);
   self->order_id = g_strdup (order_id);
+  self->resumed = TRUE;
+  gtk_button_set_label (self->start_over_button, _("_Leave Order"));
   status = load_order (self) ? order_status (self) : NULL;
   if (status == NULL || g_str_equal (status, "expired") || g_str_equal (status, "cancelled"))
     {

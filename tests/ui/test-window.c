@@ -548,6 +548,10 @@ test_registration_seats_keyboard (Fixture       *f,
   g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
 }
 
+static const char *resume_from_orders (Fixture    *f,
+                                       const char *order_id,
+                                       const char *button_label);
+
 static void
 test_registration_partial (Fixture       *f,
                            gconstpointer  data)
@@ -569,6 +573,22 @@ test_registration_partial (Fixture       *f,
   continue_button = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button");
   g_assert_true (gtk_widget_get_visible (banner));
   g_assert_false (gtk_widget_get_sensitive (continue_button));
+
+  /* Taken up again from the list, it waits for the same answer; leaving
+   * it there does not cancel it, as "Start Over" does for a sale begun here. */
+  ccm_registration_page_set_conference (page, NULL);
+  ccm_registration_page_set_conference (page, ccm_window_get_conference (f->window));
+  g_assert_cmpstr (resume_from_orders (f, order_id, "C_ontinue Registration"), ==, "reserved");
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE,
+                                                                     "start_over_button"))),
+                   ==, "_Leave Order");
+  ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "start_over_button"));
+  g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "choose");
+  g_clear_pointer (&order, json_object_unref);
+  order = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (order, "status"), ==, "partially-reserved");
+  g_assert_cmpstr (resume_from_orders (f, order_id, "C_ontinue Registration"), ==, "reserved");
 
   ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "accept_button"));
   g_clear_pointer (&order, json_object_unref);
