@@ -596,4 +596,6 @@ ccm_registration_register (CcmRegistry *registry)
   ccm_registry_add_process_manager (registry, &ccm_registration_manager);
   ccm_registry_add_process_manager (registry, &ccm_seat_quota_manager);
   ccm_registry_add_process_manager (registry, &ccm_waitlist_hold_manager);
+  /* A standalone desk's expiries travel with its history (DESIGN §4). */
+  ccm_registry_add_device_decision (registry, "RejectOrder");
 }

@@ -20,6 +20,7 @@ struct _CcmRegistry
   GHashTable *personal_names; /* last member of every declared path -> kind + 1 */
   gboolean personal_required;
   GHashTable *personal_warned; /* "kind/type" warned about once */
+  GHashTable *device_decisions; /* timer command types a standalone device logs */
 };
 
 static void
@@ -34,6 +35,7 @@ ccm_registry_finalize (CcmRegistry *self)
   g_hash_table_unref (self->personal[CCM_RECORD_COMMAND]);
   g_hash_table_unref (self->personal_names);
   g_hash_table_unref (self->personal_warned);
+  g_hash_table_unref (self->device_decisions);
 }
 
 CcmRegistry *
@@ -50,6 +52,7 @@ ccm_registry_new (void)
   self->personal[CCM_RECORD_COMMAND] = g_hash_table_new (g_str_hash, g_str_equal);
   self->personal_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->personal_warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->device_decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -109,6 +112,29 @@ ccm_registry_add_upcaster (CcmRegistry   *self,
                        g_strdup_printf ("%s/%d", type, from_version),
                        func);
   g_hash_table_add (self->upcast_types, g_strdup (type));
+}
+
+/* A timer's command whose decision is a standalone device's own (an order's
+ * reservation running out): the device logs it when it fires, so that the
+ * history it pushes when it enrolls carries the decision, and the server,
+ * re-running that history later by its own clock, does not undo it. */
+void
+ccm_registry_add_device_decision (CcmRegistry *self,
+                                  const char  *command_type)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (command_type != NULL);
+
+  g_hash_table_add (self->device_decisions, g_strdup (command_type));
+}
+
+gboolean
+ccm_registry_is_device_decision (CcmRegistry *self,
+                                 const char  *command_type)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return command_type != NULL && g_hash_table_contains (self->device_decisions, command_type);
 }
 
 const CcmCommandHandler *

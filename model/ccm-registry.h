@@ -138,6 +138,10 @@ void                     ccm_registry_add_upcaster           (CcmRegistry       
                                                               const char               *type,
                                                               int                       from_version,
                                                               CcmUpcastFunc             func);
+void                     ccm_registry_add_device_decision    (CcmRegistry              *self,
+                                                              const char               *command_type);
+gboolean                 ccm_registry_is_device_decision     (CcmRegistry              *self,
+                                                              const char               *command_type);
 const CcmCommandHandler *ccm_registry_lookup_command         (CcmRegistry              *self,
                                                               const char               *type);
 GPtrArray               *ccm_registry_get_projections        (CcmRegistry              *self);

@@ -45,6 +45,11 @@ gboolean    ccm_store_undo_tentative         (CcmStore    *self,
 gboolean    ccm_store_replay_pending         (CcmStore    *self,
                                               GError     **error);
 gboolean    ccm_store_in_transaction         (CcmStore    *self);
+/* A standalone device's timer decision, into its command log as applied. */
+gboolean    ccm_store_log_decision           (CcmStore          *self,
+                                              CcmCommand        *command,
+                                              const CcmOutcome  *outcome,
+                                              GError           **error);
 gboolean    ccm_store_compact                (CcmStore    *self,
                                               GError     **error);
 

@@ -279,6 +279,21 @@ log_command (CcmStore          *self,
   return TRUE;
 }
 
+gboolean
+ccm_store_log_decision (CcmStore          *self,
+                        CcmCommand        *command,
+                        const CcmOutcome  *outcome,
+                        GError           **error)
+{
+  gint64 seq;
+
+  /* Issued when it was decided: when the timer ran, not when it was set. */
+  command->issued_at = ccm_clock_now (ccm_store_get_clock (self));
+  if (command->device_id == NULL)
+    command->device_id = g_strdup (ccm_store_get_device_id (self));
+  return log_command (self, command, "applied", outcome, &seq, error);
+}
+
 CcmOutcome *
 ccm_store_submit (CcmStore    *self,
                   CcmCommand  *command,

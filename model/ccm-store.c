@@ -85,6 +85,7 @@ struct _CcmStore
   guint slice_id;            /* the watch's next slice of due timers */
   gint64 slice_us;           /* how long one slice may run */
   int slice_priority;
+  gboolean authority;        /* the server's store: it pushes nothing anywhere */
 };
 
 G_DEFINE_FINAL_TYPE (CcmStore, ccm_store, G_TYPE_OBJECT)
@@ -2543,6 +2544,7 @@ run_stored_command (CcmStore    *self,
                     const char  *delete_sql,
                     gint64       id,
                     const char  *text,
+                    gboolean     timer,
                     GError     **error)
 {
   g_autoptr(CcmCommand) command = command_from_text (text);
@@ -2577,7 +2579,10 @@ run_stored_command (CcmStore    *self,
             }
           g_debug ("%s was refused: %s", command->type, local_error->message);
         }
-      else if (!ccm_store_commit (self, error))
+      else if ((timer && !self->authority &&
+                ccm_registry_is_device_decision (self->registry, command->type) &&
+                !ccm_store_log_decision (self, command, outcome, error)) ||
+               !ccm_store_commit (self, error))
         goto fail;
     }
 
@@ -2626,7 +2631,7 @@ ccm_store_dispatch_outbox (CcmStore  *self,
           break;
         }
 
-      ok = run_stored_command (self, "DELETE FROM outbox WHERE id = ?", id, text, error);
+      ok = run_stored_command (self, "DELETE FROM outbox WHERE id = ?", id, text, FALSE, error);
     }
 
   self->dispatching = FALSE;
@@ -2681,7 +2686,7 @@ run_due_timers_until (CcmStore  *self,
           return fired;
         }
 
-      if (!run_stored_command (self, "DELETE FROM timers WHERE id = ?", id, text, error) ||
+      if (!run_stored_command (self, "DELETE FROM timers WHERE id = ?", id, text, TRUE, error) ||
           !ccm_store_dispatch_outbox (self, error))
         return fired;
       fired++;
@@ -2754,6 +2759,16 @@ ccm_store_watch_now (CcmStore *self)
       else if (more)
         self->slice_id = g_idle_add_full (self->slice_priority, slice_cb, self, NULL);
     }
+}
+
+/* The server's store decides for everyone and pushes nothing: the timers it
+ * runs are not logged as a device's decisions. */
+void
+ccm_store_set_authority (CcmStore *self,
+                         gboolean  authority)
+{
+  g_return_if_fail (CCM_IS_STORE (self));
+  self->authority = authority;
 }
 
 void

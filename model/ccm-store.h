@@ -143,6 +143,8 @@ void          ccm_store_watch_now           (CcmStore     *self);
 void          ccm_store_set_timer_slice     (CcmStore     *self,
                                              gint64        slice_us,
                                              int           priority);
+void          ccm_store_set_authority       (CcmStore     *self,
+                                             gboolean      authority);
 gboolean      ccm_store_check_external_changes (CcmStore  *self);
 
 /* For projections and queries: cached prepared statements. */

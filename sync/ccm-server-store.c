@@ -132,7 +132,11 @@ ccm_role_from_string (const char *text,
 
 /* DESIGN §5.5. Commands only process managers and timers send
  * (ConfirmOrder, MakeSeatReservation, ExpireAllotment…) are for admins: a
- * desk that could send them could confirm an unpaid order. Organizers grant
+ * desk that could send them could confirm an unpaid order. One exception:
+ * RejectOrder, an order's reservation running out, which a standalone desk
+ * decided by its own timer and pushes with its history when it enrolls
+ * (ccm_registry_add_device_decision); it can only end an unconfirmed order,
+ * which CancelOrder, a desk's anyway, does too. Organizers grant
  * allotments (DESIGN §5.2), desks request and return them; a request is
  * always for the device the token names. */
 static const char *const organizer_commands[] = {
@@ -145,7 +149,7 @@ static const char *const organizer_commands[] = {
 
 static const char *const desk_commands[] = {
   "PlaceOrder", "UpdateSeats", "AcceptPartialReservation", "AssignRegistrantDetails",
-  "CancelOrder",
+  "CancelOrder", "RejectOrder",
   "InitiatePayment", "CompletePayment", "RejectPayment",
   "AssignSeat", "UnassignSeat",
   "AdmitTicket", "ExitTicket",
@@ -549,6 +553,8 @@ ccm_server_store_new (CcmStore  *store,
 
   self = g_object_new (CCM_TYPE_SERVER_STORE, NULL);
   self->store = g_object_ref (store);
+  /* Its timers decide for every desk; none of them is a device's to push. */
+  ccm_store_set_authority (store, TRUE);
   if (!migrate (self, error))
     return NULL;
   return g_steal_pointer (&self);

@@ -859,6 +859,54 @@ test_standalone_history (Fixture       *f,
   g_assert_nonnull (strstr (run->err, "already enrolled"));
 }
 
+/* A standalone desk's order ran out by the desk's own clock. Enrolled
+ * later, the server re-runs the order by its clock, which would hold the
+ * seats again for a new window; the desk's expiry, pushed with the
+ * history, ends it there too. */
+static void
+test_standalone_expiry_travels (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *code = enroll_code (f, "admin");
+  g_autofree char *server = NULL, *pa = NULL;
+  g_autoptr(Run) run = NULL;
+
+  create_conference (f, a, "devcon");
+  contoso_ok (f, a, "order", "place", "devcon", "Full pass=2");
+  {
+    /* Twenty minutes later the desk's timer expires it. */
+    g_autoptr(CcmRegistry) registry = ccm_domain_registry_new ();
+    g_autoptr(CcmClock) clock = ccm_clock_new_fixed (g_get_real_time () + 20 * 60 * G_USEC_PER_SEC);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmStore) store = ccm_store_open (a, registry, clock, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (ccm_store_run_due_timers (store, &error), >=, 1);
+    g_assert_no_error (error);
+  }
+  run = contoso (f, a, "order", "list", "devcon", NULL);
+  g_assert_nonnull (strstr (run->out, "expired"));
+
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "device", "enroll", f->url, code, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  /* The conference's three commands, the order, and its expiry. */
+  g_assert_nonnull (strstr (run->out, "5 commands of this store’s history are pending"));
+
+  sync_path_ok (a);
+  server = server_picture (f);
+  g_assert_cmpint (count_type (server, "OrderPlaced"), ==, 1);
+  g_assert_cmpint (count_type (server, "OrderExpired"), ==, 1);
+  pa = path_picture (a);
+  g_assert_cmpstr (pa, ==, server);
+  g_assert_cmpint (pending_of (a), ==, 0);
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "order", "list", "devcon", NULL);
+  g_assert_nonnull (strstr (run->out, "expired"));
+  g_assert_null (strstr (run->out, "reserved"));
+}
+
 static void
 test_cli_status (Fixture       *f,
                  gconstpointer  data)
@@ -1364,6 +1412,7 @@ main (int    argc,
   ADD ("/client/token-refresh", test_token_refresh);
   ADD ("/client/keeps-connection", test_keeps_connection);
   ADD ("/client/standalone-history", test_standalone_history);
+  ADD ("/client/standalone-expiry-travels", test_standalone_expiry_travels);
   ADD ("/client/cli-status", test_cli_status);
   ADD ("/client/automatic", test_automatic);
   ADD ("/client/backoff", test_backoff);

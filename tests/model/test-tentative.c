@@ -464,6 +464,48 @@ test_enrolled_timers_wait_for_server (Fixture       *f,
   g_assert_cmpint (ccm_store_count_timers (f->desk), ==, 1);
 }
 
+/* A standalone desk's timer decision (here the test registry's Remind,
+ * declared one) goes into its command log, so the history it pushes when it
+ * enrolls carries it; the server's store, the authority, logs none. */
+static void
+test_standalone_timer_decision_logged (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  CcmStore *stores[] = { f->desk, f->server };
+
+  ccm_registry_add_device_decision (f->registry, "Remind");
+  ccm_store_set_authority (f->server, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
+    {
+      g_autoptr(CcmCommand) command = test_increment_new ("cmd-1", "a", 1, 1);
+      g_autoptr(CcmOutcome) outcome = NULL;
+
+      json_object_set_int_member (command->args, "remind_after_s", 10);
+      outcome = ccm_store_submit (stores[i], command, &error);
+      g_assert_no_error (error);
+    }
+  ccm_clock_advance (f->clock, 60 * G_USEC_PER_SEC);
+  for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
+    {
+      g_assert_cmpuint (ccm_store_run_due_timers (stores[i], &error), ==, 1);
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  g_assert_no_error (error);
+  pending = ccm_store_pending_commands (f->desk, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 2);
+  g_assert_cmpstr (((CcmLoggedCommand *) g_ptr_array_index (pending, 1))->command->type, ==, "Remind");
+  g_clear_pointer (&pending, g_ptr_array_unref);
+
+  g_assert_true (ccm_store_enroll (f->server, &error));
+  pending = ccm_store_pending_commands (f->server, 0, 0, &error);
+  g_assert_cmpuint (pending->len, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -482,6 +524,7 @@ main (int   argc,
   ADD ("/tentative/enroll-pushes-history", test_enroll_pushes_history);
   ADD ("/tentative/reset-keeps-outbox", test_reset_keeps_outbox);
   ADD ("/tentative/enrolled-timers-wait", test_enrolled_timers_wait_for_server);
+  ADD ("/tentative/standalone-timer-decision-logged", test_standalone_timer_decision_logged);
   ADD ("/tentative/snapshot-confirmed-only", test_snapshot_confirmed_only);
 
   return g_test_run ();

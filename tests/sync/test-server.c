@@ -863,6 +863,20 @@ test_roles (Fixture       *f,
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results (r5), 0),
                                                     "error"), ==, "forbidden");
   }
+  /* But it may expire one: a standalone desk's expiries come with its
+   * history. Here the order is unknown, which is the only objection. */
+  {
+    JsonObject *args = json_object_new ();
+    g_autofree char *order_id = ccm_id_new (g_get_real_time ());
+    g_autoptr(JsonObject) r6 = NULL;
+
+    json_object_set_string_member (args, "order_id", order_id);
+    json_object_set_string_member (args, "reason", "expired");
+    r6 = push (f, desk, batch (command (4, "RejectOrder", args), NULL), &status);
+    g_assert_cmpstr (result_status (r6, 0), ==, "rejected");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results (r6), 0),
+                                                    "error"), !=, "forbidden");
+  }
 }
 
 static void
