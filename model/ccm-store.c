@@ -2579,10 +2579,14 @@ run_stored_command (CcmStore    *self,
             }
           g_debug ("%s was refused: %s", command->type, local_error->message);
         }
-      else if ((timer && !self->authority &&
-                ccm_registry_is_device_decision (self->registry, command->type) &&
-                !ccm_store_log_decision (self, command, outcome, error)) ||
-               !ccm_store_commit (self, error))
+      else if (timer && !self->authority &&
+               ccm_registry_is_device_decision (self->registry, command->type) &&
+               !ccm_store_log_decision (self, command, outcome, error))
+        {
+          ccm_store_rollback (self);
+          goto fail;
+        }
+      else if (!ccm_store_commit (self, error))
         goto fail;
     }
 
