@@ -2579,7 +2579,9 @@ run_stored_command (CcmStore    *self,
             }
           g_debug ("%s was refused: %s", command->type, local_error->message);
         }
-      else if (timer && !self->authority &&
+      /* A decision that changed nothing (the order had ended already)
+       * need not travel. */
+      else if (timer && !self->authority && outcome->n_events > 0 &&
                ccm_registry_is_device_decision (self->registry, command->type) &&
                !ccm_store_log_decision (self, command, outcome, error))
         {
