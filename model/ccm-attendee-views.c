@@ -356,10 +356,12 @@ project_registrant (CcmStore        *store,
       const char *code = g_ptr_array_index (seats, i);
       const char *conference = g_ptr_array_index (seats, i + 1);
       const char *sort_key = g_ptr_array_index (seats, i + 3);
-      g_autofree char *text = unnamed_keys (store, order_id, code, error);
+      /* The registrant just stored: its keys come from the event itself. */
+      g_autoptr(GPtrArray) keys = ccm_views_attendee_keys (ccm_json_string (p, "first_name"),
+                                                           ccm_json_string (p, "last_name"),
+                                                           ccm_json_string (p, "email"), code);
+      g_autofree char *text = keys_text (keys);
 
-      if (text == NULL)
-        return FALSE;
       stmt = ccm_store_prepare (store, "UPDATE attendee_views SET search_keys = ?2 WHERE ticket_code = ?1",
                                 error);
       if (stmt == NULL)

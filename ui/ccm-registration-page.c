@@ -94,6 +94,14 @@ order_status (CcmRegistrationPage *self)
   return self->order != NULL ? ccm_json_string (self->order, "status") : NULL;
 }
 
+/* The order's registrant, NULL before one is given. */
+static JsonObject *
+order_registrant (CcmRegistrationPage *self)
+{
+  return self->order != NULL && json_object_has_member (self->order, "registrant")
+           ? json_object_get_object_member (self->order, "registrant") : NULL;
+}
+
 static gboolean
 load_order (CcmRegistrationPage *self)
 {
@@ -776,8 +784,7 @@ fill_from_registrant_cb (GtkButton           *button,
                          CcmRegistrationPage *self)
 {
   GtkWidget *row = g_object_get_data (G_OBJECT (button), "row");
-  JsonObject *registrant = self->order != NULL && json_object_has_member (self->order, "registrant")
-                             ? json_object_get_object_member (self->order, "registrant") : NULL;
+  JsonObject *registrant = order_registrant (self);
   static const char *const members[] = { "first_name", "last_name", "email" };
   static const char *const entries[] = { "first-name", "last-name", "email" };
 
@@ -826,8 +833,7 @@ refresh_done (CcmRegistrationPage *self)
 
   attendees = json_object_has_member (self->order, "attendees")
                 ? json_object_get_array_member (self->order, "attendees") : NULL;
-  registrant = json_object_has_member (self->order, "registrant")
-                 ? json_object_get_object_member (self->order, "registrant") : NULL;
+  registrant = order_registrant (self);
   for (guint i = 0; attendees != NULL && i < json_array_get_length (attendees); i++)
     {
       JsonObject *a = json_array_get_object_element (attendees, i);
@@ -1126,8 +1132,7 @@ ccm_registration_page_resume (CcmRegistrationPage *self,
       return FALSE;
     }
 
-  registrant = json_object_has_member (self->order, "registrant")
-                 ? json_object_get_object_member (self->order, "registrant") : NULL;
+  registrant = order_registrant (self);
   if (registrant != NULL)
     {
       gtk_editable_set_text (GTK_EDITABLE (self->first_name_row), ccm_json_string (registrant, "first_name") ?: "");
