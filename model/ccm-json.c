@@ -433,13 +433,14 @@ escape_fault (const char *text,
     return CCM_JSON_ESCAPE_NOT_HEX;
   if (unit == 0)
     return CCM_JSON_ESCAPE_NUL;
-  /* A first half followed by another escape: json-glib takes that one for
-   * the second half. */
-  if (unit < 0xd800 || unit > 0xdbff || i + 7 >= length ||
+  /* Any half of a pair (a second half too) followed by another escape:
+   * json-glib takes that one for the second half, and fails (and leaks)
+   * unless the two are a first and a second half. */
+  if (unit < 0xd800 || unit > 0xdfff || i + 7 >= length ||
       text[i + 6] != '\\' || text[i + 7] != 'u')
     return -1;
   next = escape_unit (text, length, i + 6);
-  return next >= 0xdc00 && next <= 0xdfff ? -1 : CCM_JSON_ESCAPE_BROKEN_PAIR;
+  return unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? -1 : CCM_JSON_ESCAPE_BROKEN_PAIR;
 }
 
 gboolean
@@ -487,11 +488,23 @@ ccm_json_precheck (const char         *text,
         }
       if (c != '\\')
         continue;
-      if (*bad_escape < 0 && i + 1 < n && text[i + 1] == 'u' &&
-          (fault_here = escape_fault (text, n, i)) >= 0)
+      if (i + 1 < n && text[i + 1] == 'u')
         {
-          *bad_escape = (gssize) i;
-          *fault = fault_here;
+          int unit = escape_unit (text, n, i), next;
+
+          /* A whole pair is read as one: its second half is not the first
+           * half of another. */
+          if (unit >= 0xd800 && unit <= 0xdbff &&
+              (next = escape_unit (text, n, i + 6)) >= 0xdc00 && next <= 0xdfff)
+            {
+              i += 11;
+              continue;
+            }
+          if (*bad_escape < 0 && (fault_here = escape_fault (text, n, i)) >= 0)
+            {
+              *bad_escape = (gssize) i;
+              *fault = fault_here;
+            }
         }
       /* Past the escaped character; a \u's digits are plain characters. */
       i++;

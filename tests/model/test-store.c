@@ -1090,6 +1090,10 @@ test_json_bad_escape (void)
     { "{\"a\":\"\\ud800\\u0041\"}", 6, CCM_JSON_ESCAPE_BROKEN_PAIR },
     { "{\"a\":\"x\\ud800\\ud800\"}", 7, CCM_JSON_ESCAPE_BROKEN_PAIR },
     { "{\"a\":\"\\ud800\\uZZ00\"}", 6, CCM_JSON_ESCAPE_BROKEN_PAIR },
+    /* A second half followed by an escape is taken for a first half too. */
+    { "{\"a\":\"\\uDD37\\uDDDD\"}", 6, CCM_JSON_ESCAPE_BROKEN_PAIR },
+    { "{\"a\":\"\\udc00\\u0041\"}", 6, CCM_JSON_ESCAPE_BROKEN_PAIR },
+    { "{\"a\":\"\\udfff\\ud800\"}", 6, CCM_JSON_ESCAPE_BROKEN_PAIR },
     /* A lone half is left to ccm_json_check_values, which names the
      * member. */
     { "{\"a\":\"\\ud800x\"}", none, 0 },
