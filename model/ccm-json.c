@@ -433,11 +433,17 @@ escape_fault (const char *text,
     return CCM_JSON_ESCAPE_NOT_HEX;
   if (unit == 0)
     return CCM_JSON_ESCAPE_NUL;
-  /* Any half of a pair (a second half too) followed by another escape:
-   * json-glib takes that one for the second half, and fails (and leaks)
-   * unless the two are a first and a second half. */
-  if (unit < 0xd800 || unit > 0xdfff || i + 7 >= length ||
-      text[i + 6] != '\\' || text[i + 7] != 'u')
+  if (unit < 0xd800 || unit > 0xdfff)
+    return -1;
+  /* Right after any half of a pair json-glib reads the next character as
+   * part of the string: a closing quote there is swallowed, and where the
+   * string ends is no longer where it seems to. */
+  if (i + 6 < length && text[i + 6] == '"')
+    return CCM_JSON_ESCAPE_BROKEN_PAIR;
+  /* Any half (a second half too) followed by another escape: json-glib
+   * takes that one for the second half, and fails (and leaks) unless the
+   * two are a first and a second half. */
+  if (i + 7 >= length || text[i + 6] != '\\' || text[i + 7] != 'u')
     return -1;
   next = escape_unit (text, length, i + 6);
   return unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? -1 : CCM_JSON_ESCAPE_BROKEN_PAIR;
