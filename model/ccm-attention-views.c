@@ -3,7 +3,10 @@
  * One row per event that asks for attention, keyed by the event's position:
  * a payment whose amount is not the order's total, a refund that is due, an
  * order confirmed on a payment that came after it expired, and every flagged
- * admission or exit. The row keeps what the event said; the message is
+ * admission or exit. Each row also names its event by stream and version
+ * (the item key of ccm-attention.c); the resolutions, fed by the
+ * "attention/<slug>" streams, are kept by that key in a table of their own,
+ * so an item and its resolution may arrive in either order. The row keeps what the event said; the message is
  * written when the list is read, in the reader's language, so the stored
  * rows never depend on the locale of whoever projected them.
  *
@@ -13,6 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "ccm-attention.h"
 #include "ccm-order-views.h"
 #include "ccm-order-views-private.h"
 #include "ccm-checkin.h"
@@ -29,7 +33,7 @@
 #define KIND_FIELD_CONFLICT       "field_conflict"
 #define KIND_REJECTED_COMMAND     "rejected_command"
 
-static const char *const tables[] = { "attention_items", NULL };
+static const char *const tables[] = { "attention_items", "attention_resolutions", NULL };
 
 static const char schema[] =
   "CREATE TABLE attention_items ("
@@ -53,8 +57,16 @@ static const char schema[] =
   "  other TEXT,"
   "  earlier_device_id TEXT,"
   "  earlier_device_time INTEGER,"
-  "  recorded_at INTEGER NOT NULL);"
-  "CREATE INDEX attention_items_conference ON attention_items (conference, id);";
+  "  recorded_at INTEGER NOT NULL,"
+  "  item TEXT NOT NULL);"
+  "CREATE INDEX attention_items_conference ON attention_items (conference, id);"
+  "CREATE INDEX attention_items_item ON attention_items (item);"
+  "CREATE TABLE attention_resolutions ("
+  "  item TEXT PRIMARY KEY,"
+  "  conference TEXT NOT NULL,"
+  "  note TEXT,"
+  "  device_id TEXT,"
+  "  resolved_at INTEGER NOT NULL) WITHOUT ROWID;";
 
 static void
 bind_int_or_null (sqlite3_stmt *stmt,
@@ -95,6 +107,7 @@ add_item (CcmStore        *store,
   JsonObject *p = event->payload;
   const char *device_id = ccm_json_string (p, "device_id");
   gboolean conflict = g_str_equal (kind, KIND_FIELD_CONFLICT);
+  g_autofree char *item = ccm_attention_item_key (event);
   g_autofree char *kept = conflict ? value_text (p, "kept") : NULL;
   g_autofree char *other = conflict ? value_text (p, "other") : NULL;
   sqlite3_stmt *stmt;
@@ -103,8 +116,8 @@ add_item (CcmStore        *store,
                             "INSERT INTO attention_items (id, conference, kind, order_id, "
                             "ticket_code, payment_id, amount, expected_amount, currency, reason, "
                             "scan, seat_type_id, device_id, device_time, decided_at, field, kept, "
-                            "other, earlier_device_id, earlier_device_time, recorded_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            "other, earlier_device_id, earlier_device_time, recorded_at, item) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             error);
   if (stmt == NULL)
     return FALSE;
@@ -136,6 +149,37 @@ add_item (CcmStore        *store,
   ccm_views_bind_text (stmt, 19, ccm_json_string (p, "earlier_device_id"));
   bind_int_or_null (stmt, 20, p, "earlier_device_time");
   sqlite3_bind_int64 (stmt, 21, event->recorded_at);
+  sqlite3_bind_text (stmt, 22, item, -1, SQLITE_STATIC);
+  return ccm_store_step_done (store, stmt, error);
+}
+
+static gboolean
+mark_item (CcmStore        *store,
+           const CcmEvent  *event,
+           GError         **error)
+{
+  JsonObject *p = event->payload;
+  sqlite3_stmt *stmt;
+
+  if (g_str_equal (event->type, "AttentionReopened"))
+    {
+      stmt = ccm_store_prepare (store, "DELETE FROM attention_resolutions WHERE item = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      ccm_views_bind_text (stmt, 1, ccm_json_string (p, "item"));
+      return ccm_store_step_done (store, stmt, error);
+    }
+
+  stmt = ccm_store_prepare (store,
+                            "INSERT OR REPLACE INTO attention_resolutions (item, conference, note, "
+                            "device_id, resolved_at) VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  ccm_views_bind_text (stmt, 1, ccm_json_string (p, "item"));
+  ccm_views_bind_text (stmt, 2, ccm_json_string (p, "conference"));
+  ccm_views_bind_text (stmt, 3, ccm_json_string (p, "note"));
+  ccm_views_bind_text (stmt, 4, event->device_id);
+  sqlite3_bind_int64 (stmt, 5, event->recorded_at);
   return ccm_store_step_done (store, stmt, error);
 }
 
@@ -145,6 +189,13 @@ attention_views_apply (CcmStore        *store,
                        GError         **error)
 {
   const char *type = event->type;
+
+  if (ccm_views_stream_key (event, "attention/") != NULL)
+    {
+      if (g_str_equal (type, "AttentionResolved") || g_str_equal (type, "AttentionReopened"))
+        return mark_item (store, event, error);
+      return TRUE;
+    }
 
   if (ccm_views_stream_key (event, "ticket/") != NULL)
     {
@@ -185,7 +236,7 @@ attention_views_apply (CcmStore        *store,
 
 const CcmProjection ccm_attention_views_projection = {
   .name = "attention-views",
-  .version = 3,
+  .version = 4,
   .schema = schema,
   .tables = tables,
   .apply = attention_views_apply,
@@ -291,9 +342,11 @@ message_for (const char *kind,
 }
 
 #define ITEM_COLUMNS \
-  "id, conference, kind, order_id, ticket_code, payment_id, amount, expected_amount, " \
-  "currency, reason, scan, seat_type_id, device_id, device_time, decided_at, field, kept, " \
-  "other, earlier_device_id, earlier_device_time, recorded_at"
+  "a.id, a.conference, a.kind, a.order_id, a.ticket_code, a.payment_id, a.amount, " \
+  "a.expected_amount, a.currency, a.reason, a.scan, a.seat_type_id, a.device_id, " \
+  "a.device_time, a.decided_at, a.field, a.kept, a.other, a.earlier_device_id, " \
+  "a.earlier_device_time, a.recorded_at, a.item, r.resolved_at, r.note, r.device_id " \
+  "FROM attention_items a LEFT JOIN attention_resolutions r ON r.item = a.item"
 
 /* The detail: what the event said that the fixed members do not. */
 static JsonObject *
@@ -417,8 +470,9 @@ ccm_attention_views_count (CcmStore    *store,
   if (slug != NULL && !ccm_views_require_conference (store, slug, error))
     return -1;
   stmt = ccm_store_prepare (store,
-                            "SELECT count (*) FROM attention_items "
-                            "WHERE ?1 IS NULL OR conference = ?1", error);
+                            "SELECT count (*) FROM attention_items a "
+                            "WHERE (?1 IS NULL OR a.conference = ?1) AND NOT EXISTS "
+                            "(SELECT 1 FROM attention_resolutions r WHERE r.item = a.item)", error);
   if (stmt == NULL)
     return -1;
   ccm_views_bind_text (stmt, 1, slug);
@@ -430,6 +484,37 @@ ccm_attention_views_count (CcmStore    *store,
   if (!ccm_views_done (store, stmt, rc, "counting the attention list", error))
     return -1;
   return n;
+}
+
+/* A row of ITEM_COLUMNS as the list gives it. */
+static JsonObject *
+item_from_row (sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+  const char *kind = (const char *) sqlite3_column_text (stmt, 2);
+  g_autoptr(JsonObject) detail = detail_from_row (stmt);
+  g_autofree char *message = NULL;
+  gboolean resolved = sqlite3_column_type (stmt, 22) != SQLITE_NULL;
+
+  message = message_for (kind, (const char *) sqlite3_column_text (stmt, 4), detail);
+  json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
+  ccm_views_set_text (o, "item", stmt, 21);
+  ccm_views_set_text (o, "conference", stmt, 1);
+  json_object_set_string_member (o, "kind", kind);
+  ccm_views_set_text (o, "order_id", stmt, 3);
+  ccm_views_set_text (o, "ticket_code", stmt, 4);
+  ccm_views_set_text (o, "payment_id", stmt, 5);
+  json_object_set_string_member (o, "message", message);
+  json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
+  ccm_views_set_time (o, "recorded_at", stmt, 20);
+  json_object_set_boolean_member (o, "resolved", resolved);
+  if (resolved)
+    {
+      ccm_views_set_time (o, "resolved_at", stmt, 22);
+      ccm_views_set_text (o, "resolution_note", stmt, 23);
+      ccm_views_set_text (o, "resolved_by", stmt, 24);
+    }
+  return o;
 }
 
 JsonArray *
@@ -444,47 +529,62 @@ ccm_attention_views_newest (CcmStore    *store,
 
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
 
-  if (slug != NULL)
-    {
-      if (!ccm_views_require_conference (store, slug, error))
-        return NULL;
-      stmt = ccm_store_prepare (store,
-                                "SELECT " ITEM_COLUMNS " FROM attention_items "
-                                "WHERE conference = ?1 ORDER BY id DESC LIMIT ?2", error);
-    }
-  else
-    stmt = ccm_store_prepare (store,
-                              "SELECT " ITEM_COLUMNS " FROM attention_items ORDER BY id DESC "
-                              "LIMIT ?2",
-                              error);
+  if (slug != NULL && !ccm_views_require_conference (store, slug, error))
+    return NULL;
+  /* What still needs someone first, then what was resolved, newest first. */
+  stmt = ccm_store_prepare (store,
+                            "SELECT " ITEM_COLUMNS " WHERE ?1 IS NULL OR a.conference = ?1 "
+                            "ORDER BY r.item IS NOT NULL, a.id DESC LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
-  if (slug != NULL)
-    sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  ccm_views_bind_text (stmt, 1, slug);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      JsonObject *o = json_object_new ();
-      const char *kind = (const char *) sqlite3_column_text (stmt, 2);
-      g_autoptr(JsonObject) detail = detail_from_row (stmt);
-      g_autofree char *message = NULL;
-
-      message = message_for (kind, (const char *) sqlite3_column_text (stmt, 4), detail);
-      json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
-      ccm_views_set_text (o, "conference", stmt, 1);
-      json_object_set_string_member (o, "kind", kind);
-      ccm_views_set_text (o, "order_id", stmt, 3);
-      ccm_views_set_text (o, "ticket_code", stmt, 4);
-      ccm_views_set_text (o, "payment_id", stmt, 5);
-      json_object_set_string_member (o, "message", message);
-      json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
-      ccm_views_set_time (o, "recorded_at", stmt, 20);
-      json_array_add_object_element (list, o);
-    }
+    json_array_add_object_element (list, item_from_row (stmt));
   if (!ccm_views_done (store, stmt, rc, "listing the attention list", error))
     return NULL;
   if (!add_rejected_commands (store, slug, list, error))
     return NULL;
   return g_steal_pointer (&list);
+}
+
+JsonObject *
+ccm_attention_views_get (CcmStore    *store,
+                         const char  *ref,
+                         GError     **error)
+{
+  JsonObject *item = NULL;
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+  g_return_val_if_fail (ref != NULL, NULL);
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT " ITEM_COLUMNS " WHERE a.item = ?1 OR a.id = ?2 "
+                            "ORDER BY a.item = ?1 DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, ref, -1, SQLITE_STATIC);
+  if (g_ascii_string_to_signed (ref, 10, 1, G_MAXINT64, &id, NULL))
+    sqlite3_bind_int64 (stmt, 2, id);
+  else
+    sqlite3_bind_null (stmt, 2);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      item = item_from_row (stmt);
+      rc = sqlite3_step (stmt);
+    }
+  if (!ccm_views_done (store, stmt, rc, "reading the attention list", error))
+    {
+      g_clear_pointer (&item, json_object_unref);
+      return NULL;
+    }
+  if (item == NULL)
+    ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "item",
+                          _("There is no attention item “%s”; list them with “contoso "
+                            "attention list”."), ref);
+  return item;
 }

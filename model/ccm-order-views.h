@@ -104,8 +104,11 @@ JsonArray  *ccm_waitlist_views_list       (CcmStore     *store,
 
 /* What needs a person: payments after expiry, amount mismatches, refunds
  * due, double admissions, admissions of cancelled orders or unknown tickets:
- * [{id, conference, kind, order_id, ticket_code, payment_id, message,
- *   detail {…}, recorded_at}], newest first; slug NULL for all. */
+ * [{id, item, conference, kind, order_id, ticket_code, payment_id, message,
+ *   detail {…}, recorded_at, resolved, and when resolved resolved_at,
+ *   resolution_note, resolved_by}]; the unresolved first, each part newest
+ * first, then this device's commands the server refused; slug NULL for
+ * all. `item` is what ResolveAttention and ReopenAttention name. */
 JsonArray  *ccm_attention_views_list      (CcmStore     *store,
                                            const char   *slug,
                                            GError      **error);
@@ -114,7 +117,12 @@ JsonArray  *ccm_attention_views_newest    (CcmStore     *store,
                                            const char   *slug,
                                            guint         limit,
                                            GError      **error);
-/* How many items the attention list has; slug NULL for all; -1 on error. */
+/* One item of the list, by its item key or its id; NOT_FOUND if none. */
+JsonObject *ccm_attention_views_get       (CcmStore     *store,
+                                           const char   *ref,
+                                           GError      **error);
+/* How many items still need someone (not resolved); slug NULL for all; -1
+ * on error. */
 gint64      ccm_attention_views_count     (CcmStore     *store,
                                            const char   *slug,
                                            GError      **error);

@@ -6,6 +6,7 @@
 
 #include "ccm-orders-domain.h"
 #include "ccm-assignments.h"
+#include "ccm-attention.h"
 #include "ccm-checkin.h"
 #include "ccm-order.h"
 #include "ccm-payment.h"
@@ -24,4 +25,5 @@ ccm_orders_register (CcmRegistry *registry)
   ccm_assignments_register (registry);
   ccm_checkin_register (registry);
   ccm_registration_register (registry);
+  ccm_attention_register (registry);
 }

@@ -138,12 +138,15 @@ ccm_role_from_string (const char *text,
  * (ccm_registry_add_device_decision); it can only end an unconfirmed order,
  * which CancelOrder, a desk's anyway, does too. Organizers grant
  * allotments (DESIGN §5.2), desks request and return them; a request is
- * always for the device the token names. */
+ * always for the device the token names. Organizers and desks resolve
+ * the attention list's items (a refund paid back, a doubtful admission
+ * looked into). */
 static const char *const organizer_commands[] = {
   "CreateConference", "UpdateConference", "PublishConference", "UnpublishConference",
   "AddSeatType", "UpdateSeatType", "RemoveSeatType",
   "CancelOrder",
   "GrantAllotment", "ReturnAllotment",
+  "ResolveAttention", "ReopenAttention",
   NULL
 };
 
@@ -155,6 +158,7 @@ static const char *const desk_commands[] = {
   "AdmitTicket", "ExitTicket",
   "JoinWaitlist",
   "RequestAllotment", "ReturnAllotment",
+  "ResolveAttention", "ReopenAttention",
   NULL
 };
 
@@ -332,7 +336,7 @@ static char *
 stream_conference (CcmStore   *store,
                    const char *stream_id)
 {
-  static const char *const prefixes[] = { "conference/", "seats/" };
+  static const char *const prefixes[] = { "conference/", "seats/", "attention/" };
   sqlite3_stmt *stmt;
   char *conference = NULL;
 
@@ -371,6 +375,7 @@ conference_projection_apply (CcmStore        *store,
   from_payload = ccm_json_string (event->payload, "conference");
   if (g_str_has_prefix (event->stream_id, "conference/") ||
       g_str_has_prefix (event->stream_id, "seats/") ||
+      g_str_has_prefix (event->stream_id, "attention/") ||
       g_str_has_prefix (event->stream_id, "order-code/") ||
       from_payload == NULL)
     conference = stream_conference (store, event->stream_id);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "ccm-assignments.h"
+#include "ccm-attention.h"
 #include "ccm-conference-views.h"
 #include "ccm-domain.h"
 #include "ccm-errors.h"
@@ -897,6 +898,130 @@ test_cancelled_refund (Fixture       *f,
   g_assert_cmpint (ccm_json_int (stats, "admitted", -1), ==, 0);
 }
 
+/* A ResolveAttention or ReopenAttention (note may be NULL). */
+static CcmCommand *
+attention_command (Fixture    *f,
+                   const char *type,
+                   const char *conference,
+                   const char *item,
+                   const char *note)
+{
+  g_autofree char *command_id = new_id (f);
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "conference", conference);
+  json_object_set_string_member (args, "item", item);
+  if (note != NULL)
+    json_object_set_string_member (args, "note", note);
+  return ccm_command_new (type, command_id, args);
+}
+
+/* Marks an item of "conf"; returns how many events that wrote. */
+static gint64
+resolve (Fixture    *f,
+         const char *type,
+         const char *item,
+         const char *note)
+{
+  g_autoptr(CcmCommand) command = attention_command (f, type, "conf", item, note);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = ccm_store_execute (f->store, command, &error);
+
+  g_assert_no_error (error);
+  return outcome->n_events;
+}
+
+static void
+assert_refused (Fixture    *f,
+                const char *conference,
+                const char *item,
+                const char *note,
+                int         code,
+                const char *field)
+{
+  g_autoptr(CcmCommand) command = attention_command (f, "ResolveAttention", conference, item, note);
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 events = ccm_store_count_events (f->store);
+
+  outcome = ccm_store_execute (f->store, command, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, CCM_DOMAIN_ERROR, code);
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, field);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, events);
+}
+
+/* A refund paid back is marked resolved with a note: it leaves the count,
+ * stays in the list as resolved, and can be taken back. */
+static void
+test_resolve (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autofree char *item = NULL;
+  g_autofree char *long_note = g_strnfill (CCM_ATTENTION_NOTE_MAX + 1, 'x');
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(JsonObject) found = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *entry;
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 1, NULL, 0, "rita@example.com");
+  g_free (pay (f, order_id, 19900));
+  cancel_order (f, order_id);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 1);
+
+  list = attention (f);
+  entry = json_array_get_object_element (list, 0);
+  g_assert_false (ccm_json_bool (entry, "resolved"));
+  item = g_strdup (ccm_json_string (entry, "item"));
+  g_assert_true (g_str_has_prefix (item, "order/"));
+
+  /* By its id too, as the command line takes it. */
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (entry, "id", 0));
+
+    found = ccm_attention_views_get (f->store, id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (ccm_json_string (found, "item"), ==, item);
+  }
+  g_clear_pointer (&list, json_array_unref);
+
+  assert_refused (f, "nope", item, NULL, CCM_DOMAIN_ERROR_NOT_FOUND, "conference");
+  assert_refused (f, "conf", "refund", NULL, CCM_DOMAIN_ERROR_INVALID, "item");
+  assert_refused (f, "conf", item, long_note, CCM_DOMAIN_ERROR_INVALID, "note");
+
+  g_assert_cmpint (resolve (f, "ResolveAttention", item, "Paid back by bank transfer"), ==, 1);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 0);
+  list = attention (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  entry = json_array_get_object_element (list, 0);
+  g_assert_true (ccm_json_bool (entry, "resolved"));
+  g_assert_cmpstr (ccm_json_string (entry, "resolution_note"), ==, "Paid back by bank transfer");
+  g_assert_nonnull (ccm_json_string (entry, "resolved_at"));
+  g_clear_pointer (&list, json_array_unref);
+
+  /* Again: nothing new. */
+  g_assert_cmpint (resolve (f, "ResolveAttention", item, NULL), ==, 0);
+
+  /* A new item comes before the resolved one. */
+  json_object_unref (admit (f, "ABCDEFGHJKMN", "conf"));
+  list = attention (f);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  g_assert_false (ccm_json_bool (json_array_get_object_element (list, 0), "resolved"));
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (list, 1), "item"), ==, item);
+  g_clear_pointer (&list, json_array_unref);
+
+  g_assert_cmpint (resolve (f, "ReopenAttention", item, NULL), ==, 1);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 2);
+  g_assert_cmpint (resolve (f, "ReopenAttention", item, NULL), ==, 0);
+
+  g_clear_pointer (&found, json_object_unref);
+  found = ccm_attention_views_get (f->store, "order/none#1", &error);
+  g_assert_null (found);
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND);
+}
+
 /* Less money than the total: confirmed, and a person settles the rest. */
 static void
 test_amount_mismatch (Fixture       *f,
@@ -1179,6 +1304,13 @@ test_rebuild_identical (Fixture       *f,
 
   given_busy_conference (f);
   g_assert_cmpuint (attention_length (f), ==, 4);
+  {
+    g_autoptr(JsonArray) list = attention (f);
+
+    g_assert_cmpint (resolve (f, "ResolveAttention",
+                              ccm_json_string (json_array_get_object_element (list, 1), "item"),
+                              "Looked into"), ==, 1);
+  }
 
   before = dump_read_models (f->store);
   g_assert_nonnull (strstr (before, "== attendee_words\n"));
@@ -1312,6 +1444,7 @@ main (int   argc,
   ADD ("/model/views/attention/double-admission", test_double_admission);
   ADD ("/model/views/attention/cancelled-refund", test_cancelled_refund);
   ADD ("/model/views/attention/amount-mismatch", test_amount_mismatch);
+  ADD ("/model/views/attention/resolve", test_resolve);
   ADD ("/model/views/waitlist/promotion", test_waitlist);
   ADD ("/model/views/rebuild/identical", test_rebuild_identical);
   ADD ("/model/views/attention/field-conflict", test_field_conflict);
