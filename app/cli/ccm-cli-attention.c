@@ -1,8 +1,9 @@
-/* ccm-cli-attention.c — `contoso attention list [SLUG]`
+/* ccm-cli-attention.c — `contoso attention list|resolve|reopen`
  *
  * What needs a person: payments after expiry, amounts other than the
  * total, refunds due, double admissions, admissions of cancelled orders or
- * unknown tickets.
+ * unknown tickets. Whoever dealt with one marks it resolved, with a note of
+ * what was done; `reopen` takes that back.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,20 +25,34 @@ attention_list (CcmCli  *cli,
                 char   **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(JsonArray) all = NULL;
+  g_autoptr(JsonArray) list = json_array_new ();
   g_autoptr(CcmCliTable) table = NULL;
+  gboolean resolved = FALSE;
   const char *slug;
   CcmStore *store;
   int status;
+  const GOptionEntry entries[] = {
+    { "resolved", 0, 0, G_OPTION_ARG_NONE, &resolved,
+      N_("Also list the items marked resolved, after the others"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
 
-  if (!ccm_cli_parse (cli, NULL, 0, 1, &argc, &argv, &status))
+  if (!ccm_cli_parse (cli, entries, 0, 1, &argc, &argv, &status))
     return status;
   slug = argc > 1 ? argv[1] : NULL;
 
   if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
       (slug != NULL && !ccm_cli_check_conference (cli, slug, &error)) ||
-      (list = ccm_attention_views_list (store, slug, &error)) == NULL)
+      (all = ccm_attention_views_list (store, slug, &error)) == NULL)
     return ccm_cli_fail (cli, error);
+  for (guint i = 0; i < json_array_get_length (all); i++)
+    {
+      JsonObject *a = json_array_get_object_element (all, i);
+
+      if (resolved || !ccm_json_bool (a, "resolved"))
+        json_array_add_object_element (list, json_object_ref (a));
+    }
 
   if (cli->json)
     {
@@ -52,27 +67,114 @@ attention_list (CcmCli  *cli,
       return CCM_CLI_EXIT_OK;
     }
 
-  table = ccm_cli_table_new (5);
-  ccm_cli_table_set_header (table, _("WHEN"), _("CONFERENCE"), _("KIND"), _("CONCERNS"),
+  table = ccm_cli_table_new (6);
+  ccm_cli_table_set_header (table, _("ID"), _("WHEN"), _("CONFERENCE"), _("KIND"), _("CONCERNS"),
                             _("WHAT"), NULL);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonObject *a = json_array_get_object_element (list, i);
       const char *concerns = ccm_json_string (a, "ticket_code");
+      g_autofree char *id = NULL;
+      g_autofree char *what = NULL;
 
       if (concerns == NULL)
         concerns = ccm_json_string (a, "order_id");
-      ccm_cli_table_add_row (table, nonnull (ccm_json_string (a, "recorded_at")),
+      /* A refused command has no id: it is this device's, and not resolved
+       * by a mark. */
+      if (ccm_json_int (a, "id", 0) > 0)
+        id = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (a, "id", 0));
+      if (ccm_json_bool (a, "resolved") && ccm_json_string (a, "resolution_note") != NULL)
+        /* TRANSLATORS: an attention item marked resolved: the note, then the message */
+        what = g_strdup_printf (_("RESOLVED (%s): %s"), ccm_json_string (a, "resolution_note"),
+                                nonnull (ccm_json_string (a, "message")));
+      else if (ccm_json_bool (a, "resolved"))
+        /* TRANSLATORS: an attention item marked resolved without a note */
+        what = g_strdup_printf (_("RESOLVED: %s"), nonnull (ccm_json_string (a, "message")));
+      ccm_cli_table_add_row (table, nonnull (id), nonnull (ccm_json_string (a, "recorded_at")),
                              nonnull (ccm_json_string (a, "conference")),
                              nonnull (ccm_json_string (a, "kind")), nonnull (concerns),
-                             nonnull (ccm_json_string (a, "message")), NULL);
+                             what != NULL ? what : nonnull (ccm_json_string (a, "message")), NULL);
     }
   ccm_cli_table_print (table, 0);
   return CCM_CLI_EXIT_OK;
 }
 
+/* resolve and reopen: the item by its id or its key. */
+static int
+attention_mark (CcmCli   *cli,
+                int       argc,
+                char    **argv,
+                gboolean  resolve)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) item = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autofree char *note = NULL;
+  JsonObject *args;
+  CcmStore *store;
+  int status;
+  const GOptionEntry entries[] = {
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note,
+      N_("What was done about it, kept with the mark"), N_("TEXT") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!ccm_cli_parse (cli, resolve ? entries : NULL, 1, 1, &argc, &argv, &status))
+    return status;
+  if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
+      (item = ccm_attention_views_get (store, argv[1], &error)) == NULL)
+    return ccm_cli_fail (cli, error);
+
+  args = json_object_new ();
+  json_object_set_string_member (args, "conference", ccm_json_string (item, "conference"));
+  json_object_set_string_member (args, "item", ccm_json_string (item, "item"));
+  if (note != NULL)
+    json_object_set_string_member (args, "note", note);
+  outcome = ccm_cli_execute (cli, resolve ? "ResolveAttention" : "ReopenAttention", args, &error);
+  if (outcome == NULL ||
+      (after = ccm_attention_views_get (store, ccm_json_string (item, "item"), &error)) == NULL)
+    return ccm_cli_fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonObject) o = ccm_outcome_to_json (outcome);
+
+      json_object_set_object_member (o, "item", g_steal_pointer (&after));
+      ccm_cli_print_json_object (o);
+      return CCM_CLI_EXIT_OK;
+    }
+  if (outcome->n_events == 0)
+    g_print (resolve ? _("Already resolved: %s\n") : _("Not resolved: %s\n"),
+             ccm_json_string (item, "message"));
+  else
+    g_print (resolve ? _("Resolved: %s\n") : _("Reopened: %s\n"), ccm_json_string (item, "message"));
+  return CCM_CLI_EXIT_OK;
+}
+
+static int
+attention_resolve (CcmCli  *cli,
+                   int      argc,
+                   char   **argv)
+{
+  return attention_mark (cli, argc, argv, TRUE);
+}
+
+static int
+attention_reopen (CcmCli  *cli,
+                  int      argc,
+                  char   **argv)
+{
+  return attention_mark (cli, argc, argv, FALSE);
+}
+
 const CcmCliVerb ccm_cli_attention_verbs[] = {
   { "list", N_("List what needs a person, newest first, for one conference or all"),
     N_("[SLUG]"), NULL, attention_list, NULL },
+  { "resolve", N_("Mark an item of the list as dealt with, by the ID the list shows"),
+    N_("ID"), N_("The mark reaches every device of the conference with its next sync; "
+                 "“contoso attention reopen ID” takes it back."), attention_resolve, NULL },
+  { "reopen", N_("Take back an item’s resolved mark"),
+    N_("ID"), NULL, attention_reopen, NULL },
   { NULL }
 };

@@ -308,6 +308,42 @@ test_cancel_refund (Fixture       *f,
   seats = seats_of (f, "devcon", "Full pass");
   g_assert_cmpint (json_object_get_int_member (seats, "available"), ==, 10);
   g_assert_cmpint (json_object_get_int_member (seats, "sold"), ==, 0);
+
+  /* The refund paid back: marked resolved by the id the list shows, gone
+   * from the list, there again with --resolved, and reopened. */
+  {
+    g_autoptr(Run) list = run (f, "attention", "list", "devcon", NULL);
+    g_autoptr(Run) resolve = NULL, again = NULL, hidden = NULL, shown = NULL, reopen = NULL;
+    g_autoptr(JsonObject) result = NULL;
+    g_autofree char *id = NULL;
+
+    assert_ok (list);
+    id = g_strndup (strchr (list->out, '\n') + 1, strspn (strchr (list->out, '\n') + 1, "0123456789"));
+    g_assert_cmpuint (strlen (id), >, 0);
+
+    resolve = run (f, "--json", "attention", "resolve", id, "--note", "Paid back in cash", NULL);
+    assert_ok (resolve);
+    result = parse_object (resolve->out);
+    g_assert_cmpint (json_object_get_int_member (result, "events"), ==, 1);
+    g_assert_true (json_object_get_boolean_member (json_object_get_object_member (result, "item"),
+                                                   "resolved"));
+    g_assert_false (attention_has (f, "order_id", order_id));
+
+    again = run (f, "attention", "resolve", id, NULL);
+    assert_ok (again);
+    g_assert_nonnull (strstr (again->out, "Already resolved"));
+    hidden = run (f, "attention", "list", "devcon", NULL);
+    assert_ok (hidden);
+    g_assert_nonnull (strstr (hidden->out, "Nothing needs attention."));
+    shown = run (f, "attention", "list", "--resolved", "devcon", NULL);
+    assert_ok (shown);
+    g_assert_nonnull (strstr (shown->out, "RESOLVED (Paid back in cash)"));
+
+    reopen = run (f, "attention", "reopen", id, NULL);
+    assert_ok (reopen);
+    g_assert_nonnull (strstr (reopen->out, "Reopened"));
+    g_assert_true (attention_has (f, "order_id", order_id));
+  }
 }
 
 static void
@@ -428,6 +464,9 @@ test_bad_input (Fixture       *f,
       "not sold out" },
     { { "waitlist", "join", "devcon", "Nope=1", "--email", "a@example.com" }, 1, "Nope" },
     { { "attention", "list", "nope" }, 1, "nope" },
+    { { "attention", "resolve", "12345" }, 1, "12345" },
+    { { "attention", "resolve" }, 2, "ID" },
+    { { "attention", "reopen", "order/x#1", "--note", "x" }, 2, "--note" },
     { { "demo", "--orders", "0" }, 2, "--orders" },
     { { "demo", "--slug", "devcon" }, 1, "devcon" },
   };
