@@ -31,6 +31,38 @@ open_order_clicked_cb (GtkButton *button)
     ccm_window_show_order (CCM_WINDOW (window), g_object_get_data (G_OBJECT (button), "order-id"));
 }
 
+/* "Resolve…" or "Reopen", acting on the item's key through the window. */
+static GtkWidget *
+mark_button (const char *item,
+             const char *message,
+             gboolean    resolved)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (resolved ? _("Re_open") : _("_Resolve…"));
+  g_autofree char *label = NULL;
+
+  /* TRANSLATORS: accessible names of the attention list's buttons; %s is the item's message */
+  label = g_strdup_printf (resolved ? _("Reopen “%s”") : _("Mark “%s” resolved"), message);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button),
+                                  resolved ? "win.reopen-attention" : "win.resolve-attention");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", item);
+  ccm_ui_set_accessible_label (button, label);
+  return button;
+}
+
+static char *
+time_text (JsonObject *item,
+           const char *member)
+{
+  gint64 t = 0;
+
+  /* Read models give times as RFC 3339 text. */
+  if (ccm_json_string (item, member) == NULL || !ccm_time_parse (ccm_json_string (item, member), &t) ||
+      t <= 0)
+    return g_strdup ("");
+  return ccm_ui_format_time (t);
+}
+
 GtkWidget *
 ccm_attention_row_new (JsonObject *item)
 {
@@ -39,26 +71,40 @@ ccm_attention_row_new (JsonObject *item)
   const char *kind = ccm_json_string (item, "kind");
   const char *message = ccm_json_string (item, "message");
   const char *order_id = ccm_json_string (item, "order_id");
-  g_autofree char *when = NULL;
-  gint64 recorded_at = 0;
+  const char *key = ccm_json_string (item, "item");
+  const char *note = ccm_json_string (item, "resolution_note");
+  gboolean resolved = ccm_json_bool (item, "resolved");
+  g_autofree char *when = time_text (item, "recorded_at");
+  g_autofree char *subtitle = NULL;
 
+  if (message == NULL)
+    message = kind;
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), message != NULL ? message : kind);
-  /* Read models give times as RFC 3339 text. */
-  if (ccm_json_string (item, "recorded_at") != NULL)
-    ccm_time_parse (ccm_json_string (item, "recorded_at"), &recorded_at);
-  when = recorded_at > 0 ? ccm_ui_format_time (recorded_at) : g_strdup ("");
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), message);
+  if (resolved)
+    {
+      g_autofree char *resolved_at = time_text (item, "resolved_at");
+
+      subtitle = note != NULL
+        /* TRANSLATORS: under a resolved attention item: when it was raised, when resolved, the note */
+        ? g_strdup_printf (_("%s · resolved %s: %s"), when, resolved_at, note)
+        /* TRANSLATORS: under a resolved attention item: when it was raised, when resolved */
+        : g_strdup_printf (_("%s · resolved %s"), when, resolved_at);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : when);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
 
-  icon = gtk_image_new_from_icon_name (icon_for (kind));
-  gtk_widget_add_css_class (icon, g_strcmp0 (kind, "rejected_command") == 0 ? "error" : "warning");
+  icon = gtk_image_new_from_icon_name (resolved ? "emblem-ok-symbolic" : icon_for (kind));
+  if (resolved)
+    gtk_widget_add_css_class (icon, "dim-label");
+  else
+    gtk_widget_add_css_class (icon, g_strcmp0 (kind, "rejected_command") == 0 ? "error" : "warning");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
 
   if (order_id != NULL && *order_id != '\0')
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Open Order"));
-      g_autofree char *label = g_strdup_printf (_("Open the order of “%s”"), message != NULL ? message : kind);
+      g_autofree char *label = g_strdup_printf (_("Open the order of “%s”"), message);
 
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (button), "order-id", g_strdup (order_id), g_free);
@@ -66,5 +112,7 @@ ccm_attention_row_new (JsonObject *item)
       g_signal_connect (button, "clicked", G_CALLBACK (open_order_clicked_cb), NULL);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
+  if (key != NULL && ccm_json_int (item, "id", 0) > 0)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), mark_button (key, message, resolved));
   return row;
 }

@@ -11,7 +11,10 @@ G_BEGIN_DECLS
 
 /* An AdwActionRow: what happened and what to do (the item's message), when
  * it was recorded, and for items about an order (refunds, refused commands,
- * payment mismatches) an "Open Order" button. */
+ * payment mismatches) an "Open Order" button. An item of the log (not a
+ * refused command) has "Resolve…" (win.resolve-attention) or, once
+ * resolved, says when and with what note and has "Reopen"
+ * (win.reopen-attention); both take the item's key. */
 GtkWidget *ccm_attention_row_new (JsonObject *item);
 
 G_END_DECLS

@@ -131,6 +131,16 @@ ccm_event_describe (const CcmEvent *event)
       /* TRANSLATORS: an order's history; %s is an amount like "249.00 USD" */
       return g_strdup_printf (_("Refund due: %s"), amount);
     }
+  if (g_str_equal (type, "AttentionResolved"))
+    {
+      const char *note = p != NULL ? ccm_json_string (p, "note") : NULL;
+
+      /* TRANSLATORS: an order's history; %s is what the person who resolved it wrote */
+      return note != NULL ? g_strdup_printf (_("Marked resolved: %s"), note)
+                          : g_strdup (_("Marked resolved"));
+    }
+  if (g_str_equal (type, "AttentionReopened"))
+    return g_strdup (_("Put back on the attention list"));
   if (g_str_equal (type, "PaymentInitiated"))
     return g_strdup (_("Payment started"));
   if (g_str_equal (type, "PaymentCompleted"))

@@ -5,8 +5,11 @@
  */
 #define G_LOG_DOMAIN "ccm-ui"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "ccm-attention.h"
 #include "ccm-clock.h"
 #include "ccm-event-describe.h"
 #include "ccm-json.h"
@@ -460,7 +463,35 @@ append_stream (GPtrArray  *events,
     g_ptr_array_add (events, ccm_event_ref (g_ptr_array_index (stream, i)));
 }
 
-/* The order's events, its payments' and its assignments', in log order. */
+/* The attention list's marks on items those events raised (a refund due
+ * marked resolved), from the conference's attention stream. */
+static void
+append_attention_marks (GPtrArray  *events,
+                        CcmStore   *store,
+                        const char *slug)
+{
+  g_autoptr(GHashTable) streams = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) marks = NULL;
+  g_autofree char *stream_id = ccm_attention_stream (slug);
+  guint n = events->len;
+
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (streams, ((CcmEvent *) g_ptr_array_index (events, i))->stream_id);
+  marks = ccm_store_read_stream (store, stream_id, 0, NULL);
+  for (guint i = 0; marks != NULL && i < marks->len; i++)
+    {
+      CcmEvent *mark = g_ptr_array_index (marks, i);
+      const char *item = ccm_json_string (mark->payload, "item");
+      const char *hash = item != NULL ? strrchr (item, '#') : NULL;
+      g_autofree char *item_stream = hash != NULL ? g_strndup (item, hash - item) : NULL;
+
+      if (item_stream != NULL && g_hash_table_contains (streams, item_stream))
+        g_ptr_array_add (events, ccm_event_ref (mark));
+    }
+}
+
+/* The order's events, its payments' and its assignments', in log order,
+ * and what the attention list's marks said of them. */
 static void
 add_history (CcmOrdersPage *self,
              JsonObject    *order)
@@ -486,6 +517,7 @@ add_history (CcmOrdersPage *self,
       append_stream (events, store, stream_id);
     }
   append_stream (events, store, assignments_stream);
+  append_attention_marks (events, store, self->slug);
   g_ptr_array_sort (events, compare_position);
 
   group = add_group (self, _("History"));

@@ -21,5 +21,7 @@ CcmRegistrationPage *ccm_window_get_registration_page (CcmWindow *self);
 CcmCheckinPage      *ccm_window_get_checkin_page      (CcmWindow *self);
 GtkWidget           *ccm_window_get_conference_dialog (CcmWindow *self);
 guint                ccm_window_count_attention       (CcmWindow *self);
+/* The "Mark as Resolved?" dialog while it is open. */
+GtkWidget           *ccm_window_get_attention_dialog  (CcmWindow *self);
 
 G_END_DECLS

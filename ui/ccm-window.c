@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ccm-attention.h"
 #include "ccm-attention-row.h"
 #include "ccm-conference-dialog.h"
 #include "ccm-clock.h"
@@ -25,6 +26,7 @@ struct _CcmWindow
   GtkSingleSelection   *selection;
   char                 *slug;
   GtkWidget            *dialog;      /* weak */
+  GtkWidget            *attention_dialog;  /* weak */
   guint                 n_attention;
   gboolean              attention_stale;
   guint                 reload_id;
@@ -49,7 +51,10 @@ struct _CcmWindow
   GtkWidget            *sidebar_separator;
   AdwViewStackPage     *attention_stack_page;
   GtkStack             *attention_stack;
+  AdwPreferencesGroup  *attention_group;
   GtkListBox           *attention_list;
+  AdwPreferencesGroup  *resolved_group;
+  GtkListBox           *resolved_list;
 };
 
 G_DEFINE_FINAL_TYPE (CcmWindow, ccm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -160,30 +165,153 @@ refresh_attention (CcmWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = NULL;
+  guint n_open = 0;
   gint64 n = 0;
 
   if (self->slug != NULL)
     n = ccm_attention_views_count (ccm_context_get_store (self->context), self->slug, &error);
   self->n_attention = n > 0 ? (guint) n : 0;
-  gtk_stack_set_visible_child_name (self->attention_stack,
-                                    self->n_attention > 0 ? "list" : "empty");
   adw_view_stack_page_set_badge_number (self->attention_stack_page, self->n_attention);
   adw_view_stack_page_set_needs_attention (self->attention_stack_page, self->n_attention > 0);
 
   self->attention_stale = !attention_shown (self);
   if (self->attention_stale)
-    return;
+    {
+      gtk_stack_set_visible_child_name (self->attention_stack,
+                                        self->n_attention > 0 ? "list" : "empty");
+      return;
+    }
 
   ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
-  if (self->slug != NULL && self->n_attention > 0)
+  ccm_ui_clear_box (GTK_WIDGET (self->resolved_list));
+  if (self->slug != NULL)
     items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
                                         MAX_ATTENTION_ROWS, &error);
   if (error != NULL)
     g_debug ("Attention list: %s", error->message);
-  /* Newest first; a few hundred rows are what a person reads. */
+  /* What needs someone, newest first, then what was dealt with; a few
+   * hundred rows are what a person reads. */
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    gtk_list_box_append (self->attention_list,
-                         ccm_attention_row_new (json_array_get_object_element (items, i)));
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (ccm_json_bool (item, "resolved"))
+        gtk_list_box_append (self->resolved_list, ccm_attention_row_new (item));
+      else
+        {
+          gtk_list_box_append (self->attention_list, ccm_attention_row_new (item));
+          n_open++;
+        }
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->attention_list), n_open > 0);
+  adw_preferences_group_set_description (self->attention_group,
+                                         n_open > 0 ? _("Each item says what happened and what to do about it.")
+                                                    : _("Nothing needs attention now."));
+  gtk_widget_set_visible (GTK_WIDGET (self->resolved_group),
+                          items != NULL && json_array_get_length (items) > n_open);
+  gtk_stack_set_visible_child_name (self->attention_stack,
+                                    items != NULL && json_array_get_length (items) > 0 ? "list" : "empty");
+}
+
+static void
+mark_attention (CcmWindow  *self,
+                const char *type,
+                const char *item,
+                const char *note)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  JsonObject *args;
+  AdwToast *toast;
+
+  if (self->slug == NULL)
+    return;
+  args = json_object_new ();
+  json_object_set_string_member (args, "conference", self->slug);
+  json_object_set_string_member (args, "item", item);
+  if (note != NULL && *note != '\0')
+    json_object_set_string_member (args, "note", note);
+  outcome = ccm_context_submit (self->context, type, args, &error);
+  if (outcome == NULL)
+    {
+      ccm_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+
+  if (g_str_equal (type, "ReopenAttention"))
+    {
+      ccm_window_add_toast (self, adw_toast_new (_("Reopened")));
+      return;
+    }
+  toast = adw_toast_new (_("Marked resolved"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.reopen-attention");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (item));
+  ccm_window_add_toast (self, toast);
+}
+
+static void
+resolve_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CcmWindow        *self)
+{
+  GtkEditable *note = g_object_get_data (G_OBJECT (dialog), "note");
+
+  if (g_strcmp0 (response, "resolve") == 0)
+    mark_attention (self, "ResolveAttention", g_object_get_data (G_OBJECT (dialog), "item"),
+                    gtk_editable_get_text (note));
+}
+
+/* Asks what was done (a note, which may stay empty), then marks the item. */
+static void
+resolve_attention_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CcmWindow *self = CCM_WINDOW (widget);
+  const char *item = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) found = NULL;
+  GtkWidget *dialog, *note;
+
+  found = ccm_attention_views_get (ccm_context_get_store (self->context), item, &error);
+  if (found == NULL)
+    {
+      ccm_ui_show_error (widget, error);
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Mark as Resolved?"),
+                                   ccm_json_string (found, "message"));
+  note = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (note), _("What was done (optional)"));
+  gtk_entry_set_activates_default (GTK_ENTRY (note), TRUE);
+  gtk_entry_set_max_length (GTK_ENTRY (note), CCM_ATTENTION_NOTE_MAX);
+  ccm_ui_set_accessible_label (note, _("What was done"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), note);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "resolve", _("_Mark Resolved"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "resolve",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "resolve");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "item", g_strdup (item), g_free);
+  g_object_set_data (G_OBJECT (dialog), "note", note);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (resolve_response_cb), self, 0);
+  g_set_weak_pointer (&self->attention_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (note);
+}
+
+static void
+reopen_attention_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  mark_attention (CCM_WINDOW (widget), "ReopenAttention", g_variant_get_string (parameter, NULL),
+                  NULL);
 }
 
 static void
@@ -563,13 +691,18 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_stack_page);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_stack);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_group);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_list);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolved_group);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolved_list);
 
   gtk_widget_class_install_action (widget_class, "win.new-conference", NULL, new_conference_action);
   gtk_widget_class_install_action (widget_class, "win.edit-conference", NULL, edit_conference_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.search-orders", NULL, search_orders_action);
   gtk_widget_class_install_action (widget_class, "win.resume-order", "s", resume_order_action);
+  gtk_widget_class_install_action (widget_class, "win.resolve-attention", "s", resolve_attention_action);
+  gtk_widget_class_install_action (widget_class, "win.reopen-attention", "s", reopen_attention_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
@@ -749,4 +882,11 @@ guint
 ccm_window_count_attention (CcmWindow *self)
 {
   return self->n_attention;
+}
+
+GtkWidget *
+ccm_window_get_attention_dialog (CcmWindow *self)
+{
+  g_return_val_if_fail (CCM_IS_WINDOW (self), NULL);
+  return self->attention_dialog;
 }

@@ -51,6 +51,12 @@ test_describe_order (void)
   assert_describes ("OrderExpired", "{\"reason\": \"expired\"}", "Expired");
   assert_describes ("OrderExpired", "{\"reason\": \"sold_out\"}", "Sold out");
   assert_describes ("OrderCancelled", "{\"was_confirmed\": true}", "Cancelled");
+  assert_describes ("AttentionResolved", "{\"item\": \"order/x#9\", \"note\": \"Refunded by card\"}",
+                    "Marked resolved: Refunded by card");
+  assert_describes ("AttentionResolved", "{\"item\": \"order/x#9\", \"note\": null}",
+                    "Marked resolved");
+  assert_describes ("AttentionReopened", "{\"item\": \"order/x#9\"}",
+                    "Put back on the attention list");
   assert_describes ("RefundDue", "{\"amount\": 24900, \"currency\": \"USD\"}",
                     "Refund due: 249.00 USD");
 }

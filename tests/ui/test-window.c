@@ -842,6 +842,32 @@ history_index (CcmOrdersPage *page,
   g_error ("No history row “%s…%s” after row %u", prefix, suffix, from);
 }
 
+/* A paid order of one Full pass, its detail shown on the orders page. */
+static char *
+show_paid_order (Fixture        *f,
+                 CcmOrdersPage **page)
+{
+  char *order_id;
+
+  set_up_conference (f);
+  order_id = reserve (f, "Full pass", 1);
+  fill_registrant_and_pay (f, order_id);
+  *page = ccm_window_get_orders_page (f->window);
+  ccm_window_show_page (f->window, "orders");
+  ccm_orders_page_show_order (*page, order_id);
+  ui_test_iterate ();
+  return order_id;
+}
+
+/* "Cancel Order…", then "Cancel Order" in its dialog. */
+static void
+cancel_shown_order (CcmOrdersPage *page)
+{
+  ui_test_click (ccm_orders_page_get_cancel_button (page));
+  adw_message_dialog_response (ccm_orders_page_get_cancel_dialog (page), "cancel");
+  ui_test_iterate ();
+}
+
 static void
 test_orders_history (Fixture       *f,
                      gconstpointer  data)
@@ -850,14 +876,7 @@ test_orders_history (Fixture       *f,
   g_autofree char *order_id = NULL;
   guint placed, reserved, paid, confirmed, assigned;
 
-  set_up_conference (f);
-  order_id = reserve (f, "Full pass", 1);
-  fill_registrant_and_pay (f, order_id);
-
-  page = ccm_window_get_orders_page (f->window);
-  ccm_window_show_page (f->window, "orders");
-  ccm_orders_page_show_order (page, order_id);
-  ui_test_iterate ();
+  order_id = show_paid_order (f, &page);
 
   /* Order, payment and assignment streams, merged in log order. */
   placed = history_index (page, 0, "Placed: 1 seat", "");
@@ -874,10 +893,108 @@ test_orders_history (Fixture       *f,
                                           "Pending sync"), ==, 0);
 
   /* Cancelling adds to the history, at the end. */
-  ui_test_click (ccm_orders_page_get_cancel_button (page));
-  adw_message_dialog_response (ccm_orders_page_get_cancel_dialog (page), "cancel");
-  ui_test_iterate ();
+  cancel_shown_order (page);
   history_index (page, assigned + 1, "Cancelled", "");
+}
+
+/* The first button under widget whose label is text. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+count_rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (list); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n++;
+  return n;
+}
+
+/* A refund paid back: "Resolve…" asks what was done, the item leaves the
+ * badge's count for the Resolved group, the order's history says so, and
+ * the toast's Undo (win.reopen-attention) puts it back. */
+static void
+test_attention_resolve (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
+  GtkWidget *resolved = ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_list");
+  GtkWidget *stack = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_stack");
+  GtkWidget *button, *dialog, *note;
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  CcmOrdersPage *page;
+
+  order_id = show_paid_order (f, &page);
+  cancel_shown_order (page);
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 1);
+
+  ccm_window_show_page (f->window, "attention");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "list");
+  g_assert_cmpuint (count_rows (list), ==, 1);
+  g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
+
+  /* Cancelling the dialog changes nothing. */
+  button = find_button (list, "_Resolve…");
+  g_assert_nonnull (button);
+  ui_test_click (button);
+  dialog = ccm_window_get_attention_dialog (f->window);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  ui_test_iterate ();
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 1);
+
+  ui_test_click (find_button (list, "_Resolve…"));
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  dialog = ccm_window_get_attention_dialog (f->window);
+  note = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
+  g_assert_true (GTK_IS_ENTRY (note));
+  gtk_editable_set_text (GTK_EDITABLE (note), "Refunded by card");
+  /* Enter in the note takes the default response: resolve. */
+  g_assert_true (gtk_entry_get_activates_default (GTK_ENTRY (note)));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "resolve");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "resolve");
+  ui_test_iterate ();
+
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "list");
+  g_assert_false (gtk_widget_get_visible (list));
+  g_assert_cmpuint (count_rows (resolved), ==, 1);
+  g_assert_true (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
+  g_assert_nonnull (find_button (resolved, "Re_open"));
+  items = ccm_attention_views_list (ccm_context_get_store (f->context), "devcon", NULL);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (items, 0), "resolution_note"), ==,
+                   "Refunded by card");
+
+  ccm_window_show_page (f->window, "orders");
+  ccm_orders_page_show_order (page, order_id);
+  ui_test_iterate ();
+  history_index (page, history_index (page, 0, "Refund due", ""), "Marked resolved: Refunded by card", "");
+
+  /* Undo, as the toast does it. */
+  ccm_window_show_page (f->window, "attention");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reopen-attention", "s",
+                              ccm_json_string (json_array_get_object_element (items, 0), "item"));
+  ui_test_iterate ();
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 1);
+  g_assert_cmpuint (count_rows (list), ==, 1);
+  g_assert_true (gtk_widget_get_visible (list));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
 static void
@@ -948,6 +1065,7 @@ main (int    argc,
   ADD ("/ui/orders/search-filter", test_orders_search_filter);
   ADD ("/ui/orders/history", test_orders_history);
   ADD ("/ui/orders/pending-sync", test_orders_pending_sync);
+  ADD ("/ui/attention/resolve", test_attention_resolve);
 #undef ADD
   return g_test_run ();
 }
