@@ -435,6 +435,38 @@ test_double_admission (Fixture       *f,
   pb = path_picture (b);
   g_assert_cmpstr (pa, ==, server);
   g_assert_cmpstr (pb, ==, server);
+
+  /* The organizer looks into it and marks it resolved, by the id its own
+   * list shows; the doors learn it with their next sync. */
+  sync_path_ok (org);
+  {
+    g_autoptr(JsonArray) at_org = contoso_array (f, org, "attention", "list", SLUG);
+    g_autoptr(JsonArray) after = NULL, resolved = NULL;
+    g_autofree char *id = NULL;
+
+    for (guint i = 0; i < json_array_get_length (at_org); i++)
+      {
+        JsonObject *item = json_array_get_object_element (at_org, i);
+
+        if (g_strcmp0 (ccm_json_string (item, "ticket_code"), ticket) == 0)
+          id = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (item, "id", 0));
+      }
+    g_assert_nonnull (id);
+    contoso_ok (f, org, "attention", "resolve", id, "--note", "Same person, badge lent");
+    sync_path_ok (org);
+    sync_path_ok (a);
+    after = contoso_array (f, a, "attention", "list", SLUG);
+    g_assert_false (has_item (after, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
+    resolved = contoso_array (f, a, "attention", "list", "--resolved", SLUG);
+    g_assert_true (has_item (resolved, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
+    for (guint i = 0; i < json_array_get_length (resolved); i++)
+      {
+        JsonObject *item = json_array_get_object_element (resolved, i);
+
+        if (g_strcmp0 (ccm_json_string (item, "ticket_code"), ticket) == 0)
+          g_assert_cmpstr (ccm_json_string (item, "resolution_note"), ==, "Same person, badge lent");
+      }
+  }
 }
 
 /* Quota 2. Desk C sells both seats offline, beyond any allotment, and takes

@@ -877,6 +877,21 @@ test_roles (Fixture       *f,
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results (r6), 0),
                                                     "error"), !=, "forbidden");
   }
+  /* Desks and organizers resolve the attention list's items; a check-in
+   * device does not. */
+  {
+    g_autoptr(JsonObject) r7 = NULL, r8 = NULL;
+    JsonObject *args = json_object_new ();
+
+    json_object_set_string_member (args, "conference", "roleconf");
+    json_object_set_string_member (args, "item", "order/unknown#3");
+    json_object_set_string_member (args, "note", "Refunded by card");
+    r7 = push (f, desk, batch (command (5, "ResolveAttention", json_object_ref (args)), NULL), &status);
+    g_assert_cmpstr (result_status (r7, 0), ==, "applied");
+    r8 = push (f, checkin, batch (command (2, "ResolveAttention", args), NULL), &status);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results (r8), 0),
+                                                    "error"), ==, "forbidden");
+  }
 }
 
 static void
