@@ -221,13 +221,20 @@ mark_attention (CcmWindow  *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(JsonObject) found = NULL;
   JsonObject *args;
   AdwToast *toast;
 
-  if (self->slug == NULL)
-    return;
+  /* The item's own conference: a toast's Undo may come after another
+   * conference was chosen. */
+  found = ccm_attention_views_get (ccm_context_get_store (self->context), item, &error);
+  if (found == NULL)
+    {
+      ccm_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
   args = json_object_new ();
-  json_object_set_string_member (args, "conference", self->slug);
+  json_object_set_string_member (args, "conference", ccm_json_string (found, "conference"));
   json_object_set_string_member (args, "item", item);
   if (note != NULL && *note != '\0')
     json_object_set_string_member (args, "note", note);

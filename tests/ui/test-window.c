@@ -15,6 +15,7 @@
 #include "ccm-store.h"
 #include "ccm-bar-chart.h"
 #include "ccm-window-private.h"
+#include "test-fixtures.h"
 
 typedef struct
 {
@@ -986,10 +987,25 @@ test_attention_resolve (Fixture       *f,
   ui_test_iterate ();
   history_index (page, history_index (page, 0, "Refund due", ""), "Marked resolved: Refunded by card", "");
 
-  /* Undo, as the toast does it. */
-  ccm_window_show_page (f->window, "attention");
+  /* Undo, as the toast does it, after another conference was chosen: the
+   * item's own conference gets it back. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmOutcome) outcome = NULL;
+    JsonObject *args = test_conference_args ("other", g_get_real_time ());
+
+    outcome = ccm_context_submit (f->context, "CreateConference", args, &error);
+    g_assert_no_error (error);
+  }
+  ui_test_iterate ();
+  g_assert_true (ccm_window_select_conference (f->window, "other"));
+  ui_test_iterate ();
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reopen-attention", "s",
                               ccm_json_string (json_array_get_object_element (items, 0), "item"));
+  ui_test_iterate ();
+  g_assert_cmpint (ccm_attention_views_count (ccm_context_get_store (f->context), "devcon", NULL), ==, 1);
+  g_assert_true (ccm_window_select_conference (f->window, "devcon"));
+  ccm_window_show_page (f->window, "attention");
   ui_test_iterate ();
   g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 1);
   g_assert_cmpuint (count_rows (list), ==, 1);
