@@ -21,6 +21,7 @@
 
 #include "ccm-errors.h"
 #include "ccm-json.h"
+#include "ccm-roles.h"
 #include "ccm-store-private.h"
 
 void
@@ -294,6 +295,26 @@ ccm_store_log_decision (CcmStore          *self,
   return log_command (self, command, "applied", outcome, &seq, error);
 }
 
+/* An enrolled device runs only what its role lets it push: a check-in
+ * device that sold a seat offline would learn only at its next sync that
+ * the server refused the sale. A role this program does not know is left
+ * to the server. */
+static gboolean
+role_allows (CcmStore          *self,
+             const CcmCommand  *command,
+             GError           **error)
+{
+  g_autofree char *text = ccm_store_get_meta (self, CCM_STORE_META_ROLE);
+  CcmRole role;
+
+  if (text == NULL || !ccm_role_from_string (text, &role) || ccm_role_allows (role, command->type))
+    return TRUE;
+  ccm_domain_error_set (error, CCM_DOMAIN_ERROR_FORBIDDEN, "type",
+                        _("This device is enrolled with the role %s, which may not run %s; the "
+                          "server would refuse it."), text, command->type);
+  return FALSE;
+}
+
 CcmOutcome *
 ccm_store_submit (CcmStore    *self,
                   CcmCommand  *command,
@@ -329,7 +350,8 @@ ccm_store_submit (CcmStore    *self,
     {
       /* The seq is known before the run: log first (the row is outside the
        * tentative layer), then record the run under it. */
-      if (!log_command (self, command, "pending", NULL, &seq, error))
+      if (!role_allows (self, command, error) ||
+          !log_command (self, command, "pending", NULL, &seq, error))
         goto fail;
       outcome = run_recorded (self, seq, command, error);
       if (outcome == NULL)

@@ -119,6 +119,9 @@ gboolean      ccm_store_set_meta            (CcmStore     *self,
                                              const char   *value,
                                              GError      **error);
 
+/* The role the server gave this device when it enrolled (ccm-roles.h). */
+#define CCM_STORE_META_ROLE "sync.role"
+
 /* What a revoked device does: every name and e-mail address declared
  * personal (CcmPersonalData) is replaced by a marker, the read models are
  * rebuilt and the file rewritten. The time it last ran is in meta. */

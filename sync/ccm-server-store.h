@@ -10,28 +10,13 @@
 #pragma once
 
 #include "ccm-protocol.h"
+#include "ccm-roles.h"
 #include "ccm-store.h"
 
 G_BEGIN_DECLS
 
 /* The schema of the server's tables, kept in the store's meta table. */
 #define CCM_SERVER_SCHEMA_VERSION 1
-
-typedef enum
-{
-  CCM_ROLE_ADMIN,
-  CCM_ROLE_ORGANIZER,
-  CCM_ROLE_DESK,
-  CCM_ROLE_CHECKIN,
-  CCM_ROLE_VIEWER,
-} CcmRole;
-
-const char *ccm_role_to_string   (CcmRole      role);
-gboolean    ccm_role_from_string (const char  *text,
-                                  CcmRole     *role);
-/* Whether the role may push a command of this type at all. */
-gboolean    ccm_role_allows      (CcmRole      role,
-                                  const char  *command_type);
 
 typedef struct
 {

@@ -28,7 +28,7 @@ const char  *ccm_sync_state_to_string   (CcmSyncState state);
 #define CCM_SYNC_META_SERVER_ID  "sync.server_id"
 #define CCM_SYNC_META_DEVICE_ID  "sync.device_id"
 #define CCM_SYNC_META_SECRET     "sync.secret"
-#define CCM_SYNC_META_ROLE       "sync.role"
+#define CCM_SYNC_META_ROLE       CCM_STORE_META_ROLE
 #define CCM_SYNC_META_TOKEN      "sync.token"
 #define CCM_SYNC_META_TOKEN_EXP  "sync.token_expires"
 #define CCM_SYNC_META_COOKIE     "sync.cookie"

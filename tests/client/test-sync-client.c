@@ -633,8 +633,20 @@ test_forbidden_keeps (Fixture       *f,
   sync_path_ok (org);
   sync_path_ok (door);
 
-  /* A check-in desk may not sell: the server refuses the order (an
-   * outcome, not an HTTP error) and the desk keeps everything. */
+  /* A check-in desk may not sell: refused at once, nothing queued. */
+  run = contoso (f, door, "order", "place", "devcon", "Full pass=1", "--email",
+                 "grace@example.org", NULL);
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "role checkin"));
+  g_assert_cmpint (pending_of (door), ==, 0);
+  g_clear_pointer (&run, run_free);
+
+  /* A desk that did not know its role (an older program queued the sale):
+   * the server refuses the order (an outcome, not an HTTP error) and the
+   * desk keeps everything. */
+  store = open_store (door);
+  g_assert_true (ccm_store_set_meta (store, CCM_STORE_META_ROLE, NULL, &error));
+  g_clear_object (&store);
   g_free (place_for (f, door, "Full pass=1", 1));
   run = contoso (f, door, "sync", NULL);
   g_assert_cmpint (run->status, ==, 0);

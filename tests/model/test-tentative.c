@@ -210,6 +210,40 @@ test_refused_not_logged (Fixture       *f,
   g_assert_cmpuint (pending->len, ==, 0);
 }
 
+/* An enrolled device runs only what its role may push: refused at once,
+ * nothing logged, rather than refused by the server at the next sync. */
+static void
+test_role_checked (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = test_increment_new ("cmd-role", "a", 1, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  g_assert_true (ccm_store_set_meta (f->desk, CCM_STORE_META_ROLE, "checkin", &error));
+  outcome = ccm_store_submit (f->desk, command, &error);
+  g_assert_null (outcome);
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_FORBIDDEN);
+  g_assert_cmpstr (ccm_domain_error_get_field (error), ==, "type");
+  g_assert_nonnull (strstr (error->message, "checkin"));
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 0);
+  g_assert_cmpint (ccm_store_count_events (f->desk), ==, 0);
+  g_clear_error (&error);
+
+  /* A role this program does not know is the server's to judge; an admin
+   * runs everything. */
+  g_assert_true (ccm_store_set_meta (f->desk, CCM_STORE_META_ROLE, "auditor", &error));
+  g_clear_pointer (&outcome, ccm_outcome_free);
+  outcome = ccm_store_submit (f->desk, command, &error);
+  g_assert_no_error (error);
+  g_assert_true (ccm_store_set_meta (f->desk, CCM_STORE_META_ROLE, "admin", &error));
+  g_clear_pointer (&outcome, ccm_outcome_free);
+  outcome = submit (f->desk, "cmd-admin", "a", 2);
+  g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 2);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 3);
+}
+
 static void
 test_pending_then_confirmed (Fixture       *f,
                              gconstpointer  data)
@@ -518,6 +552,7 @@ main (int   argc,
   ADD ("/tentative/standalone-log", test_standalone_log);
   ADD ("/tentative/enrolled-by-other-connection", test_enrolled_by_other_connection);
   ADD ("/tentative/refused-not-logged", test_refused_not_logged);
+  ADD ("/tentative/role-checked", test_role_checked);
   ADD ("/tentative/pending-then-confirmed", test_pending_then_confirmed);
   ADD ("/tentative/rejected-by-server", test_rejected_by_server);
   ADD ("/tentative/survives-restart", test_survives_restart);
