@@ -51,6 +51,23 @@ store_of (CcmPreferencesWindow *self)
 
 /* Enrollment */
 
+/* What the server lets this device do (ccm-roles.c), in a few words. */
+static const char *
+role_label (const char *role)
+{
+  if (g_strcmp0 (role, "admin") == 0)
+    return _("administrator: everything");
+  if (g_strcmp0 (role, "organizer") == 0)
+    return _("organizer: conferences, seat types, cancellations");
+  if (g_strcmp0 (role, "desk") == 0)
+    return _("desk: sales, payments, attendees and check-in");
+  if (g_strcmp0 (role, "checkin") == 0)
+    return _("check-in only");
+  if (g_strcmp0 (role, "viewer") == 0)
+    return _("viewer: reading only");
+  return role != NULL ? role : _("role not known");
+}
+
 static void
 update_enrollment (CcmPreferencesWindow *self)
 {
@@ -68,9 +85,11 @@ update_enrollment (CcmPreferencesWindow *self)
                                            : _("Without a server everything stays on this computer, and nothing stops working. To share work with other desks, enroll this one with a code from the server’s administrator."));
   if (enrolled)
     {
+      g_autofree char *role = ccm_store_get_meta (store_of (self), CCM_STORE_META_ROLE);
       g_autofree char *subtitle =
-        g_strdup_printf (_("Device %s, syncing with %s"),
-                         ccm_store_get_device_id (store_of (self)),
+        /* TRANSLATORS: a device id, what its role lets it do, the server's address */
+        g_strdup_printf (_("Device %s (%s), syncing with %s"),
+                         ccm_store_get_device_id (store_of (self)), role_label (role),
                          ccm_sync_client_get_server_url (client));
 
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->enrolled_row), subtitle);

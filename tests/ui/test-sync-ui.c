@@ -196,6 +196,9 @@ enroll_through_preferences (Fixture    *f,
     {
       g_assert_false (gtk_widget_get_visible (error_label));
       g_assert_true (gtk_widget_get_visible (enrolled_row));
+      /* Every caller enrolls an admin device: the row says what it may do. */
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (enrolled_row)),
+                                "(administrator: everything)"));
       g_assert_false (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "code_row")));
       g_assert_true (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
     }
