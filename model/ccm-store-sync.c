@@ -304,15 +304,31 @@ role_allows (CcmStore          *self,
              const CcmCommand  *command,
              GError           **error)
 {
-  g_autofree char *text = ccm_store_get_meta (self, CCM_STORE_META_ROLE);
-  CcmRole role;
+  g_autofree char *text = NULL;
 
-  if (text == NULL || !ccm_role_from_string (text, &role) || ccm_role_allows (role, command->type))
+  if (ccm_store_may_run (self, command->type))
     return TRUE;
+  text = ccm_store_get_meta (self, CCM_STORE_META_ROLE);
   ccm_domain_error_set (error, CCM_DOMAIN_ERROR_FORBIDDEN, "type",
                         _("This device is enrolled with the role %s, which may not run %s; the "
                           "server would refuse it."), text, command->type);
   return FALSE;
+}
+
+gboolean
+ccm_store_may_run (CcmStore   *self,
+                   const char *type)
+{
+  g_autofree char *text = NULL;
+  CcmRole role;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (type != NULL, FALSE);
+
+  if (!ccm_store_is_enrolled (self))
+    return TRUE;
+  text = ccm_store_get_meta (self, CCM_STORE_META_ROLE);
+  return text == NULL || !ccm_role_from_string (text, &role) || ccm_role_allows (role, type);
 }
 
 CcmOutcome *

@@ -121,6 +121,11 @@ gboolean      ccm_store_set_meta            (CcmStore     *self,
 
 /* The role the server gave this device when it enrolled (ccm-roles.h). */
 #define CCM_STORE_META_ROLE "sync.role"
+/* Whether ccm_store_submit runs commands of this type here: always on a
+ * standalone store; on an enrolled one, when its role may push them (a
+ * role this program does not know is the server's to judge). */
+gboolean      ccm_store_may_run             (CcmStore     *self,
+                                             const char   *type);
 
 /* What a revoked device does: every name and e-mail address declared
  * personal (CcmPersonalData) is replaced by a marker, the read models are

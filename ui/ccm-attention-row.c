@@ -64,7 +64,8 @@ time_text (JsonObject *item,
 }
 
 GtkWidget *
-ccm_attention_row_new (JsonObject *item)
+ccm_attention_row_new (JsonObject *item,
+                       gboolean    can_mark)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon;
@@ -112,7 +113,7 @@ ccm_attention_row_new (JsonObject *item)
       g_signal_connect (button, "clicked", G_CALLBACK (open_order_clicked_cb), NULL);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
-  if (key != NULL && ccm_json_int (item, "id", 0) > 0)
+  if (can_mark && key != NULL && ccm_json_int (item, "id", 0) > 0)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), mark_button (key, message, resolved));
   return row;
 }

@@ -14,7 +14,9 @@ G_BEGIN_DECLS
  * payment mismatches) an "Open Order" button. An item of the log (not a
  * refused command) has "Resolve…" (win.resolve-attention) or, once
  * resolved, says when and with what note and has "Reopen"
- * (win.reopen-attention); both take the item's key. */
-GtkWidget *ccm_attention_row_new (JsonObject *item);
+ * (win.reopen-attention); both take the item's key, and neither is there
+ * unless can_mark (the device's role may mark items). */
+GtkWidget *ccm_attention_row_new (JsonObject *item,
+                                  gboolean    can_mark);
 
 G_END_DECLS

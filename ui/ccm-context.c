@@ -273,3 +273,11 @@ ccm_context_submit (CcmContext  *self,
   command->issued_at = ccm_clock_now (self->clock);
   return ccm_store_submit (self->store, command, error);
 }
+
+gboolean
+ccm_context_may (CcmContext *self,
+                 const char *type)
+{
+  g_return_val_if_fail (CCM_IS_CONTEXT (self), FALSE);
+  return ccm_store_may_run (self->store, type);
+}

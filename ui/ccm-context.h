@@ -37,5 +37,9 @@ CcmOutcome *ccm_context_submit       (CcmContext   *self,
                                       const char   *type,
                                       JsonObject   *args,
                                       GError      **error);
+/* Whether this device may run commands of the type (its role, once
+ * enrolled): pages hide or disable what it may not. */
+gboolean    ccm_context_may          (CcmContext   *self,
+                                      const char   *type);
 
 G_END_DECLS

@@ -602,7 +602,10 @@ show_detail (CcmOrdersPage *self)
 
   /* An order that can still go on is taken up on the registration page;
    * the button comes first, above a history that may be long. */
-  if (g_strcmp0 (status, "cancelled") != 0 && g_strcmp0 (status, "expired") != 0)
+  /* Going on needs what a sales desk may do: naming attendees, paying. */
+  if (g_strcmp0 (status, "cancelled") != 0 && g_strcmp0 (status, "expired") != 0 &&
+      ccm_context_may (self->context, g_strcmp0 (status, "confirmed") == 0 ? "AssignSeat"
+                                                                              : "CompletePayment"))
     {
       button = gtk_button_new_with_mnemonic (g_strcmp0 (status, "confirmed") == 0
                                                ? _("_Name Attendees")
@@ -690,7 +693,8 @@ show_detail (CcmOrdersPage *self)
   g_object_set_data_full (G_OBJECT (button), "access-code",
                           g_strdup (ccm_json_string (order, "access_code")), g_free);
   gtk_widget_set_sensitive (button, g_strcmp0 (status, "cancelled") != 0 &&
-                                    g_strcmp0 (status, "expired") != 0);
+                                    g_strcmp0 (status, "expired") != 0 &&
+                                    ccm_context_may (self->context, "CancelOrder"));
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
   gtk_box_append (GTK_BOX (self->detail_box), button);
   self->cancel_button = button;

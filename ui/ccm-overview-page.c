@@ -86,6 +86,9 @@ ccm_overview_page_refresh (CcmOverviewPage *self)
   gtk_switch_set_active (self->publish_switch, published);
   gtk_switch_set_state (self->publish_switch, published);
   g_signal_handlers_unblock_by_func (self->publish_switch, publish_state_set_cb, self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->publish_switch),
+                            ccm_context_may (self->context, published ? "UnpublishConference"
+                                                                      : "PublishConference"));
   adw_action_row_set_subtitle (self->publish_row,
                                published ? _("Registration is open: orders are accepted.")
                                          : _("Registration is closed: no orders are accepted."));

@@ -930,6 +930,9 @@ show_step (CcmRegistrationPage *self,
     }
   if (g_strcmp0 (step, "choose") == 0 && !is_published (self))
     step = "closed";
+  /* A check-in or viewing device: nothing here it may do. */
+  if (!ccm_context_may (self->context, "PlaceOrder"))
+    step = "no-sale";
 
   if (g_strcmp0 (step, "choose") == 0)
     refresh_choose (self);
@@ -970,7 +973,8 @@ refresh_cb (gpointer page)
   load_order (self);
   if (g_strcmp0 (order_status (self), "expired") == 0 && g_strcmp0 (step, "done") != 0)
     show_step (self, "expired");
-  else if (g_strcmp0 (step, "closed") == 0 || g_strcmp0 (step, "choose") == 0)
+  else if (g_strcmp0 (step, "closed") == 0 || g_strcmp0 (step, "choose") == 0 ||
+           g_strcmp0 (step, "no-sale") == 0)
     show_step (self, "choose");
   else
     show_step (self, step);

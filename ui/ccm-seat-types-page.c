@@ -355,7 +355,7 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
   g_autoptr(JsonArray) seats = NULL;
   g_autoptr(GHashTable) availability = g_hash_table_new (g_str_hash, g_str_equal);
   JsonArray *types;
-  gboolean locked;
+  gboolean locked, may_update, may_remove;
   guint n = 0;
 
   g_return_if_fail (CCM_IS_SEAT_TYPES_PAGE (self));
@@ -375,6 +375,10 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
     }
 
   locked = ccm_json_bool (conference, "was_ever_published");
+  may_update = ccm_context_may (self->context, "UpdateSeatType");
+  may_remove = ccm_context_may (self->context, "RemoveSeatType");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "seat-types.add",
+                                 ccm_context_may (self->context, "AddSeatType"));
   types = json_object_has_member (conference, "seat_types")
             ? json_object_get_array_member (conference, "seat_types") : NULL;
   for (guint i = 0; types != NULL && i < json_array_get_length (types); i++)
@@ -416,6 +420,9 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
           gtk_widget_set_tooltip_text (remove, _("A seat type cannot be removed once the "
                                                  "conference was published"));
         }
+      /* What the device's role may not do is not offered. */
+      gtk_widget_set_visible (edit, may_update);
+      gtk_widget_set_visible (remove, may_remove);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
       g_object_set_data (G_OBJECT (row), "edit", edit);

@@ -165,6 +165,7 @@ refresh_attention (CcmWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = NULL;
+  gboolean can_mark;
   guint n_open = 0;
   gint64 n = 0;
 
@@ -184,6 +185,7 @@ refresh_attention (CcmWindow *self)
 
   ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
   ccm_ui_clear_box (GTK_WIDGET (self->resolved_list));
+  can_mark = ccm_context_may (self->context, "ResolveAttention");
   if (self->slug != NULL)
     items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
                                         MAX_ATTENTION_ROWS, &error);
@@ -196,10 +198,10 @@ refresh_attention (CcmWindow *self)
       JsonObject *item = json_array_get_object_element (items, i);
 
       if (ccm_json_bool (item, "resolved"))
-        gtk_list_box_append (self->resolved_list, ccm_attention_row_new (item));
+        gtk_list_box_append (self->resolved_list, ccm_attention_row_new (item, can_mark));
       else
         {
-          gtk_list_box_append (self->attention_list, ccm_attention_row_new (item));
+          gtk_list_box_append (self->attention_list, ccm_attention_row_new (item, can_mark));
           n_open++;
         }
     }
@@ -346,8 +348,13 @@ set_conference (CcmWindow  *self,
     }
 
   gtk_stack_set_visible_child_name (self->content_stack, slug != NULL ? "pages" : "empty");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference", slug != NULL);
-  gtk_widget_set_visible (self->edit_button, slug != NULL);
+  /* What the device's role may not do is not offered (ccm_context_may). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-conference",
+                                 ccm_context_may (self->context, "CreateConference"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference",
+                                 slug != NULL && ccm_context_may (self->context, "UpdateConference"));
+  gtk_widget_set_visible (self->edit_button, slug != NULL &&
+                                             ccm_context_may (self->context, "UpdateConference"));
   update_title (self);
   refresh_attention (self);
 }

@@ -1013,6 +1013,80 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
+/* A check-in device (its role from the server, here set by hand): the
+ * window offers none of what the server would refuse it. */
+static void
+test_role_checkin (Fixture       *f,
+                   gconstpointer  data)
+{
+  CcmStore *store = ccm_context_get_store (f->context);
+  CcmSeatTypesPage *seat_types;
+  CcmOrdersPage *page;
+  GtkWidget *publish, *list;
+  g_autofree char *order_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  order_id = show_paid_order (f, &page);
+  cancel_shown_order (page);
+  g_assert_true (ccm_window_select_conference (f->window, "devcon"));
+  g_assert_true (gtk_widget_is_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "edit_button")));
+
+  g_assert_true (ccm_store_enroll (store, &error));
+  g_assert_true (ccm_store_set_meta (store, CCM_STORE_META_ROLE, "checkin", &error));
+  g_assert_false (ccm_context_may (f->context, "PlaceOrder"));
+  g_assert_true (ccm_context_may (f->context, "AdmitTicket"));
+
+  /* The window as at the next start. */
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  ui_test_iterate ();
+  g_assert_finalize_object (f->window);
+  f->window = g_object_ref_sink (ccm_window_new (NULL, f->context));
+  gtk_window_present (GTK_WINDOW (f->window));
+  ui_test_iterate ();
+  g_assert_true (ccm_window_select_conference (f->window, "devcon"));
+  ui_test_iterate ();
+
+  /* A disabled action still "activates" (it is found), but does nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-conference", NULL);
+  ui_test_iterate ();
+  g_assert_null (ccm_window_get_conference_dialog (f->window));
+  g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "edit_button")));
+
+  ccm_window_show_page (f->window, "registration");
+  ui_test_iterate ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (ui_test_child (ccm_window_get_registration_page (f->window),
+                                                                              CCM_TYPE_REGISTRATION_PAGE, "stack"))),
+                   ==, "no-sale");
+
+  ccm_window_show_page (f->window, "overview");
+  ui_test_iterate ();
+  publish = overview_child (f, "publish_switch");
+  g_assert_false (gtk_widget_get_sensitive (publish));
+
+  seat_types = ccm_window_get_seat_types_page (f->window);
+  ccm_window_show_page (f->window, "seat-types");
+  ui_test_iterate ();
+  gtk_widget_activate_action (GTK_WIDGET (seat_types), "seat-types.add", NULL);
+  ui_test_iterate ();
+  g_assert_null (ccm_seat_types_page_get_editor (seat_types));
+  g_assert_false (gtk_widget_get_visible (g_object_get_data (G_OBJECT (ccm_seat_types_page_get_row (seat_types, 0)),
+                                                             "edit")));
+
+  page = ccm_window_get_orders_page (f->window);
+  ccm_window_show_page (f->window, "orders");
+  ccm_orders_page_show_order (page, order_id);
+  ui_test_iterate ();
+  g_assert_false (gtk_widget_get_sensitive (ccm_orders_page_get_cancel_button (page)));
+  g_assert_null (ccm_orders_page_get_resume_button (page));
+
+  ccm_window_show_page (f->window, "attention");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
+  g_assert_cmpuint (count_rows (list), ==, 1);
+  g_assert_null (find_button (list, "_Resolve…"));
+  g_assert_nonnull (find_button (list, "_Open Order"));
+}
+
 static void
 test_orders_pending_sync (Fixture       *f,
                           gconstpointer  data)
@@ -1082,6 +1156,7 @@ main (int    argc,
   ADD ("/ui/orders/history", test_orders_history);
   ADD ("/ui/orders/pending-sync", test_orders_pending_sync);
   ADD ("/ui/attention/resolve", test_attention_resolve);
+  ADD ("/ui/window/role-checkin", test_role_checkin);
 #undef ADD
   return g_test_run ();
 }
