@@ -1140,6 +1140,11 @@ ccm_store_count_outbox (CcmStore *self)
   "position, stream_id, stream_version, type, schema_version, payload, " \
   "command_id, correlation_id, device_id, recorded_at"
 
+/* A stream's events after a version, in order. */
+#define READ_STREAM_SQL \
+  "SELECT " EVENT_COLUMNS " FROM events WHERE stream_id = ? AND stream_version > ? " \
+  "ORDER BY stream_version"
+
 static char *
 column_dup (sqlite3_stmt *stmt,
             int           column)
@@ -1311,11 +1316,7 @@ ccm_store_read_stream (CcmStore    *self,
   g_return_val_if_fail (CCM_IS_STORE (self), NULL);
   g_return_val_if_fail (stream_id != NULL, NULL);
 
-  stmt = ccm_store_prepare (self,
-                            "SELECT " EVENT_COLUMNS " FROM events "
-                            "WHERE stream_id = ? AND stream_version > ? "
-                            "ORDER BY stream_version",
-                            error);
+  stmt = ccm_store_prepare (self, READ_STREAM_SQL, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, stream_id, -1, SQLITE_STATIC);
@@ -1827,7 +1828,6 @@ load_state (gpointer             user_data,
 {
   LoadScope *scope = user_data;
   CcmStore *self = scope->store;
-  g_autoptr(GPtrArray) events = NULL;
   CachedState *cached = NULL;
   LoadRecord *record;
   gpointer state;
@@ -1860,23 +1860,42 @@ load_state (gpointer             user_data,
   if (version < current)
     {
       gint64 limit = snapshot_limit (self);
+      sqlite3_stmt *stmt = ccm_store_prepare (self, READ_STREAM_SQL, error);
+      int rc;
 
-      events = ccm_store_read_stream (self, stream_id, version, error);
-      if (events == NULL)
+      if (stmt == NULL)
         {
           aggregate->free_state (state);
           return FALSE;
         }
-      for (guint i = 0; i < events->len; i++)
+      sqlite3_bind_text (stmt, 1, stream_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, version);
+      /* Each event folded as it is read, borrowed from its row and gone
+       * before the next: a long stream is never all in memory at once. */
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          CcmEvent *event = g_ptr_array_index (events, i);
+          CcmEvent event = { 0, };
 
+          if (!fill_event_from_row (self, stmt, &event, error))
+            {
+              sqlite3_reset (stmt);
+              aggregate->free_state (state);
+              return FALSE;
+            }
           /* The last state a snapshot may hold, on an enrolled store. */
-          if (event->position > limit && mark.position <= limit)
+          if (event.position > limit && mark.position <= limit)
             maybe_write_snapshot (self, stream_id, aggregate, state, version, &mark);
-          aggregate->evolve (state, event);
-          version = event->stream_version;
-          mark.position = event->position;
+          aggregate->evolve (state, &event);
+          version = event.stream_version;
+          mark.position = event.position;
+          clear_borrowed_event (&event);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          ccm_store_set_sqlite_error (self, error, rc, "reading a stream");
+          aggregate->free_state (state);
+          return FALSE;
         }
     }
   /* The state the command decides on. A rejection rolls its snapshot back
