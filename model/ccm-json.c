@@ -479,6 +479,11 @@ ccm_json_precheck (const char         *text,
         {
           if (ended && !g_ascii_isspace (c))
             one_object = FALSE;
+          if (c == '/' && *bad_escape < 0)
+            {
+              *bad_escape = (gssize) i;
+              *fault = CCM_JSON_ESCAPE_COMMENT;
+            }
           if (c == '"')
             in_string = TRUE;
           else if (c == '{' || c == '[')
@@ -532,6 +537,9 @@ ccm_json_describe_bad_escape (CcmJsonEscapeFault fault,
     case CCM_JSON_ESCAPE_NOT_HEX:
       return g_strdup_printf (_("a \\u escape at byte %lld has no four hexadecimal digits "
                                 "after it"), byte);
+    case CCM_JSON_ESCAPE_COMMENT:
+      return g_strdup_printf (_("a “/” at byte %lld is outside any string; JSON has no "
+                                "comments"), byte);
     case CCM_JSON_ESCAPE_BROKEN_PAIR:
     default:
       return g_strdup_printf (_("the \\u escape at byte %lld begins a surrogate pair "

@@ -81,6 +81,7 @@ typedef enum
   CCM_JSON_ESCAPE_NUL,
   CCM_JSON_ESCAPE_NOT_HEX,
   CCM_JSON_ESCAPE_BROKEN_PAIR,
+  CCM_JSON_ESCAPE_COMMENT,      /* a '/' outside a string */
 } CcmJsonEscapeFault;
 
 /* What json-glib 1.6 gets wrong, found in one pass over text (length -1:
@@ -88,7 +89,9 @@ typedef enum
  * one object: json-glib takes "{}{}" (several top-level values) for the
  * last and leaks the others. (A syntax error json-glib reports itself
  * passes.) *bad_escape is the byte offset of the first bad \u escape
- * inside a string, *fault which it is, or -1. */
+ * inside a string, or of a '/' outside one, *fault which it is, or -1:
+ * json-glib 1.6 reads a comment from any '/' to the next, so the strings
+ * it sees after one are not the ones this pass saw. JSON has no comments. */
 gboolean     ccm_json_precheck            (const char          *text,
                                            gssize               length,
                                            gssize              *bad_escape,
