@@ -334,6 +334,8 @@ static void
 set_conference (CcmWindow  *self,
                 const char *slug)
 {
+  gboolean may_edit;
+
   if (g_strcmp0 (self->slug, slug) != 0)
     {
       g_free (self->slug);
@@ -349,12 +351,11 @@ set_conference (CcmWindow  *self,
 
   gtk_stack_set_visible_child_name (self->content_stack, slug != NULL ? "pages" : "empty");
   /* What the device's role may not do is not offered (ccm_context_may). */
+  may_edit = slug != NULL && ccm_context_may (self->context, "UpdateConference");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-conference",
                                  ccm_context_may (self->context, "CreateConference"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference",
-                                 slug != NULL && ccm_context_may (self->context, "UpdateConference"));
-  gtk_widget_set_visible (self->edit_button, slug != NULL &&
-                                             ccm_context_may (self->context, "UpdateConference"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference", may_edit);
+  gtk_widget_set_visible (self->edit_button, may_edit);
   update_title (self);
   refresh_attention (self);
 }

@@ -132,13 +132,16 @@ attention_mark (CcmCli   *cli,
   if (note != NULL)
     json_object_set_string_member (args, "note", note);
   outcome = ccm_cli_execute (cli, resolve ? "ResolveAttention" : "ReopenAttention", args, &error);
-  if (outcome == NULL ||
-      (after = ccm_attention_views_get (store, ccm_json_string (item, "item"), &error)) == NULL)
+  if (outcome == NULL)
     return ccm_cli_fail (cli, error);
 
   if (cli->json)
     {
       g_autoptr(JsonObject) o = ccm_outcome_to_json (outcome);
+
+      /* The item as it stands now. */
+      if ((after = ccm_attention_views_get (store, ccm_json_string (item, "item"), &error)) == NULL)
+        return ccm_cli_fail (cli, error);
 
       json_object_set_object_member (o, "item", g_steal_pointer (&after));
       ccm_cli_print_json_object (o);

@@ -260,16 +260,6 @@ test_store_change (Fixture       *f,
   g_assert_true (shown (f, old_top));
 }
 
-static guint
-count_children (GtkWidget *widget)
-{
-  guint n = 0;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    n++;
-  return n;
-}
-
 /* The attention list's rows are made when its page is shown, not before;
  * its count (the page's badge) is always there. */
 static void
@@ -282,11 +272,11 @@ test_attention_on_show (Fixture       *f,
 
   g_assert_cmpint (count, >, 0);
   g_assert_cmpuint (n, ==, count);
-  g_assert_cmpuint (count_children (list), ==, 0);
+  g_assert_cmpuint (ui_test_count_children (list), ==, 0);
 
   ccm_window_show_page (f->window, "attention");
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
-  g_assert_cmpuint (count_children (list), ==, MIN (n, 200));
+  g_assert_cmpuint (ui_test_count_children (list), ==, MIN (n, 200));
 }
 
 int

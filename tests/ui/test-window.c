@@ -898,33 +898,6 @@ test_orders_history (Fixture       *f,
   history_index (page, assigned + 1, "Cancelled", "");
 }
 
-/* The first button under widget whose label is text. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *text)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_button (c, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static guint
-count_rows (GtkWidget *list)
-{
-  guint n = 0;
-
-  for (GtkWidget *c = gtk_widget_get_first_child (list); c != NULL; c = gtk_widget_get_next_sibling (c))
-    n++;
-  return n;
-}
-
 /* A refund paid back: "Resolve…" asks what was done, the item leaves the
  * badge's count for the Resolved group, the order's history says so, and
  * the toast's Undo (win.reopen-attention) puts it back. */
@@ -947,11 +920,11 @@ test_attention_resolve (Fixture       *f,
   ccm_window_show_page (f->window, "attention");
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "list");
-  g_assert_cmpuint (count_rows (list), ==, 1);
+  g_assert_cmpuint (ui_test_count_children (list), ==, 1);
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 
   /* Cancelling the dialog changes nothing. */
-  button = find_button (list, "_Resolve…");
+  button = ui_test_find_button (list, "_Resolve…");
   g_assert_nonnull (button);
   ui_test_click (button);
   dialog = ccm_window_get_attention_dialog (f->window);
@@ -960,7 +933,7 @@ test_attention_resolve (Fixture       *f,
   ui_test_iterate ();
   g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 1);
 
-  ui_test_click (find_button (list, "_Resolve…"));
+  ui_test_click (ui_test_find_button (list, "_Resolve…"));
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
   dialog = ccm_window_get_attention_dialog (f->window);
   note = adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog));
@@ -975,9 +948,9 @@ test_attention_resolve (Fixture       *f,
   g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "list");
   g_assert_false (gtk_widget_get_visible (list));
-  g_assert_cmpuint (count_rows (resolved), ==, 1);
+  g_assert_cmpuint (ui_test_count_children (resolved), ==, 1);
   g_assert_true (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
-  g_assert_nonnull (find_button (resolved, "Re_open"));
+  g_assert_nonnull (ui_test_find_button (resolved, "Re_open"));
   items = ccm_attention_views_list (ccm_context_get_store (f->context), "devcon", NULL);
   g_assert_cmpstr (ccm_json_string (json_array_get_object_element (items, 0), "resolution_note"), ==,
                    "Refunded by card");
@@ -1008,7 +981,7 @@ test_attention_resolve (Fixture       *f,
   ccm_window_show_page (f->window, "attention");
   ui_test_iterate ();
   g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 1);
-  g_assert_cmpuint (count_rows (list), ==, 1);
+  g_assert_cmpuint (ui_test_count_children (list), ==, 1);
   g_assert_true (gtk_widget_get_visible (list));
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
@@ -1082,9 +1055,9 @@ test_role_checkin (Fixture       *f,
   ccm_window_show_page (f->window, "attention");
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
   list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
-  g_assert_cmpuint (count_rows (list), ==, 1);
-  g_assert_null (find_button (list, "_Resolve…"));
-  g_assert_nonnull (find_button (list, "_Open Order"));
+  g_assert_cmpuint (ui_test_count_children (list), ==, 1);
+  g_assert_null (ui_test_find_button (list, "_Resolve…"));
+  g_assert_nonnull (ui_test_find_button (list, "_Open Order"));
 }
 
 static void

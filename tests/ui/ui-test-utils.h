@@ -18,6 +18,12 @@ void ui_test_wait_for_frame  (GtkWidget *widget);
 GtkWidget *ui_test_child     (gpointer    widget,
                               GType       type,
                               const char *name);
+/* The first button under widget (itself included) whose label is label,
+ * or any button when label is NULL; NULL when there is none. */
+GtkWidget *ui_test_find_button  (GtkWidget  *widget,
+                                 const char *label);
+/* How many children widget has: a list box's rows. */
+guint ui_test_count_children (GtkWidget *widget);
 /* Clicks button, which must be sensitive, and iterates. */
 void ui_test_click           (GtkWidget *button);
 /* A new store in a new temporary folder, filled by the built `contoso demo`
