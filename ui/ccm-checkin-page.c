@@ -273,6 +273,14 @@ settings_changed_cb (CcmCheckinPage *self)
 
 /* The network */
 
+/* A device whose role records no admissions (a viewer) still looks
+ * tickets up: who it is, whether they are inside. */
+static gboolean
+may_admit (CcmCheckinPage *self)
+{
+  return self->context == NULL || ccm_context_may (self->context, "AdmitTicket");
+}
+
 static void
 update_network (CcmCheckinPage *self)
 {
@@ -293,6 +301,17 @@ update_network (CcmCheckinPage *self)
       /* A desk on its own: nothing to sync, nothing missing. */
       text = _("This desk works on its own — every admission is kept on this computer");
       gtk_image_set_from_icon_name (self->network_icon, "computer-symbolic");
+    }
+  else if (online && !may_admit (self))
+    {
+      text = _("Online — look-ups show the admissions of every desk");
+      gtk_image_set_from_icon_name (self->network_icon, "network-transmit-receive-symbolic");
+    }
+  else if (!may_admit (self))
+    {
+      text = _("Offline — look-ups show the admissions synced so far");
+      gtk_image_set_from_icon_name (self->network_icon, "network-offline-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_bar), "ccm-offline");
     }
   else if (online)
     {
@@ -577,10 +596,16 @@ show_result (CcmCheckinPage *self,
 static void
 show_idle (CcmCheckinPage *self)
 {
-  show_result (self, "idle", STYLE_NEUTRAL, "edit-find-symbolic", _("Ready"), NULL, NULL,
-               self->slug != NULL ? _("Scan a ticket, or type a name or e-mail and press Enter.")
-                                  : _("Choose a conference first."),
-               NULL);
+  const char *detail;
+
+  if (self->slug == NULL)
+    detail = _("Choose a conference first.");
+  else if (!may_admit (self))
+    detail = _("This device’s role lets it look tickets up but not record admissions. Scan a "
+               "ticket, or type a name or e-mail and press Enter.");
+  else
+    detail = _("Scan a ticket, or type a name or e-mail and press Enter.");
+  show_result (self, "idle", STYLE_NEUTRAL, "edit-find-symbolic", _("Ready"), NULL, NULL, detail, NULL);
 }
 
 static char *
@@ -717,6 +742,75 @@ show_verdict (CcmCheckinPage *self,
     }
 }
 
+/* What a device that may not admit shows for a ticket: its state, and
+ * that nothing was recorded. */
+static void
+show_lookup (CcmCheckinPage *self,
+             const char     *code,
+             JsonObject     *ticket)
+{
+  static const char *const nothing = N_("This device’s role records no admissions: nothing was recorded.");
+  g_autofree char *name = ticket != NULL ? display_name (ticket) : NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *detail = NULL;
+  const char *other = ticket != NULL ? ccm_json_string (ticket, "conference") : NULL;
+
+  if (name != NULL && ccm_json_string (ticket, "seat_type") != NULL)
+    who = g_strdup_printf ("%s — %s", name, ccm_json_string (ticket, "seat_type"));
+
+  if (ticket == NULL)
+    {
+      /* TRANSLATORS: the second %s is "This device’s role records no admissions: …" */
+      detail = g_strdup_printf (_("This device knows no ticket %s; one sold on another desk is known "
+                                  "after the next sync. %s"), code, _(nothing));
+      show_result (self, "lookup-unknown", STYLE_WARNING, "dialog-question-symbolic",
+                   _("NOT KNOWN HERE"), NULL, NULL, detail, code);
+    }
+  else if (g_strcmp0 (other, self->slug) != 0)
+    {
+      g_autoptr(JsonObject) conference = other != NULL ? ccm_conference_views_get (ccm_context_get_store (self->context),
+                                                                                   other, NULL)
+                                                       : NULL;
+
+      detail = g_strdup_printf (_("Ticket %s is for %s. %s"), code,
+                                conference != NULL ? ccm_json_string (conference, "name") : other,
+                                _(nothing));
+      show_result (self, "lookup-other-conference", STYLE_BAD, "dialog-error-symbolic",
+                   _("OTHER CONFERENCE"), NULL, who, detail, code);
+    }
+  else if (g_strcmp0 (ccm_json_string (ticket, "status"), "cancelled") == 0)
+    {
+      detail = g_strdup_printf (_("Ticket %s belongs to order %s, which was cancelled. %s"), code,
+                                ccm_json_string (ticket, "access_code"), _(nothing));
+      show_result (self, "lookup-cancelled", STYLE_BAD, "action-unavailable-symbolic",
+                   _("ORDER CANCELLED"), NULL, who, detail, code);
+    }
+  else if (ccm_json_bool (ticket, "inside"))
+    {
+      g_autofree char *earlier = earlier_admission (self, ticket);
+      /* TRANSLATORS: %s is "at this desk, 09:12" */
+      g_autofree char *since = g_strdup_printf (_("Admitted %s"), earlier);
+
+      detail = g_strdup_printf (_("Ticket %s, order %s. %s"), code,
+                                ccm_json_string (ticket, "access_code"), _(nothing));
+      show_result (self, "lookup-inside", STYLE_OK, "emblem-ok-symbolic", _("INSIDE"), since, who,
+                   detail, code);
+    }
+  else if (ccm_json_bool (ticket, "admitted"))
+    {
+      detail = g_strdup_printf (_("Ticket %s was admitted and went out again. %s"), code, _(nothing));
+      show_result (self, "lookup-went-out", STYLE_NEUTRAL, "go-previous-symbolic", _("WENT OUT"),
+                   NULL, who, detail, code);
+    }
+  else
+    {
+      detail = g_strdup_printf (_("Ticket %s, order %s, has not been admitted. %s"), code,
+                                ccm_json_string (ticket, "access_code"), _(nothing));
+      show_result (self, "lookup-not-admitted", STYLE_NEUTRAL, "edit-find-symbolic",
+                   _("NOT YET ADMITTED"), NULL, who, detail, code);
+    }
+}
+
 static void
 finish_scan (CcmCheckinPage *self)
 {
@@ -741,6 +835,13 @@ scan (CcmCheckinPage *self,
   JsonObject *args;
   gboolean reentry = g_settings_get_boolean (ccm_context_get_settings (self->context),
                                              "checkin-reentry");
+
+  if (!may_admit (self))
+    {
+      show_lookup (self, code, before);
+      finish_scan (self);
+      return;
+    }
 
   if (!exiting && before != NULL &&
       g_strcmp0 (ccm_json_string (before, "conference"), self->slug) == 0 &&
@@ -1021,7 +1122,8 @@ exit_toggled_cb (CcmCheckinPage *self)
 
   gtk_entry_set_placeholder_text (self->entry,
                                   exiting ? _("Exit mode: scan a ticket going out")
-                                          : _("Scan a ticket, or type a name or e-mail"));
+                                  : may_admit (self) ? _("Scan a ticket, or type a name or e-mail")
+                                  : _("Look up a ticket, a name or an e-mail"));
   /* Unmissable: the whole bar turns the accent colour while scans are exits. */
   if (exiting)
     {
@@ -1038,6 +1140,21 @@ exit_toggled_cb (CcmCheckinPage *self)
 
 /* Refresh */
 
+/* Enrolling, or a new role from the server, changes what the page offers:
+ * a device that may not record exits has no exit mode. */
+static void
+update_role (CcmCheckinPage *self)
+{
+  gboolean may_exit = ccm_context_may (self->context, "ExitTicket");
+
+  if (!may_exit)
+    gtk_toggle_button_set_active (self->exit_toggle, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->exit_toggle), may_exit);
+  exit_toggled_cb (self);
+  if (self->result == g_intern_static_string ("idle"))
+    show_idle (self);
+}
+
 static void
 refresh (CcmCheckinPage *self)
 {
@@ -1051,6 +1168,7 @@ refresh (CcmCheckinPage *self)
     }
   refresh_counts (self);
   update_network (self);
+  update_role (self);
   /* Matches on screen show who is inside: keep them current. */
   if (g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "matches"))
     {
@@ -1199,6 +1317,7 @@ ccm_checkin_page_set_context (CcmCheckinPage *self,
                              G_CALLBACK (sync_state_cb), self, G_CONNECT_SWAPPED);
   update_network (self);
   update_list_label (self);
+  update_role (self);
 }
 
 void

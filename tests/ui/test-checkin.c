@@ -580,6 +580,65 @@ test_checkin_offline (Fixture       *f,
   g_assert_true (ccm_json_bool (jose, "admitted"));
 }
 
+/* A viewer (its role from the server, here set by hand) looks tickets up:
+ * who they are and whether they are inside, with nothing recorded. */
+static void
+test_checkin_viewer_looks_up (Fixture       *f,
+                              gconstpointer  data)
+{
+  CcmStore *store = ccm_context_get_store (f->context);
+  g_autoptr(GError) error = NULL;
+  gint64 events, pending;
+
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  g_assert_true (gtk_widget_get_visible (child (f, "exit_toggle")));
+
+  g_assert_true (ccm_store_enroll (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (ccm_store_set_meta (store, CCM_STORE_META_ROLE, "viewer", &error));
+  g_assert_no_error (error);
+  ccm_checkin_page_set_conference (f->page, "devcon");
+  ui_test_iterate ();
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "idle");
+  g_assert_nonnull (strstr (label (f, "result_detail"), "not record admissions"));
+  g_assert_false (gtk_widget_get_visible (child (f, "exit_toggle")));
+  g_assert_cmpstr (gtk_entry_get_placeholder_text (GTK_ENTRY (child (f, "entry"))), ==,
+                   "Look up a ticket, a name or an e-mail");
+  g_assert_cmpstr (label (f, "network_label"), ==, "Offline — look-ups show the admissions synced so far");
+  events = ccm_store_count_events (store);
+  pending = ccm_store_count_pending (store);
+
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "lookup-inside");
+  g_assert_cmpstr (label (f, "result_title"), ==, "INSIDE");
+  g_assert_true (g_str_has_prefix (label (f, "result_subtitle"), "Admitted at this desk, "));
+  g_assert_cmpstr (label (f, "result_name"), ==, "José Álvarez — Full pass");
+  g_assert_nonnull (strstr (label (f, "result_detail"), "nothing was recorded"));
+  /* No badge from a device that admits nobody. */
+  g_assert_false (gtk_widget_get_visible (child (f, "print_button")));
+
+  /* By name, as at a desk: Enter looks the highlighted match up. */
+  gtk_editable_set_text (GTK_EDITABLE (child (f, "entry")), "lovelace");
+  ui_test_iterate ();
+  g_signal_emit_by_name (child (f, "entry"), "activate");
+  ui_test_iterate ();
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "lookup-not-admitted");
+  g_assert_cmpstr (label (f, "result_title"), ==, "NOT YET ADMITTED");
+
+  type_and_enter (f, f->cancelled);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "lookup-cancelled");
+  g_assert_true (gtk_widget_has_css_class (child (f, "result_box"), "ccm-bad"));
+  type_and_enter (f, "ABCDEFGHJKMN");
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "lookup-unknown");
+  g_assert_cmpstr (label (f, "result_title"), ==, "NOT KNOWN HERE");
+
+  /* Nothing recorded, nothing queued, nothing on the attention list. */
+  g_assert_cmpint (ccm_store_count_events (store), ==, events);
+  g_assert_cmpint (ccm_store_count_pending (store), ==, pending);
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention);
+}
+
 static int
 pdf_pages (const char *path)
 {
@@ -675,6 +734,7 @@ main (int    argc,
   ADD ("/ui/checkin/print-badges", test_checkin_print_badges);
   ADD ("/ui/checkin/keys", test_checkin_keys);
   ADD ("/ui/checkin/offline", test_checkin_offline);
+  ADD ("/ui/checkin/viewer-looks-up", test_checkin_viewer_looks_up);
 #undef ADD
   return g_test_run ();
 }
