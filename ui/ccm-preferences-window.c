@@ -94,7 +94,10 @@ update_enrollment (CcmPreferencesWindow *self)
 
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->enrolled_row), subtitle);
     }
-  gtk_widget_set_visible (self->allotments_group, enrolled);
+  /* Seats set aside for the desk's sales: nothing to a device that does not
+   * sell (check-in, viewer, organizer). */
+  gtk_widget_set_visible (self->allotments_group,
+                          enrolled && ccm_store_may_run (store_of (self), "RequestAllotment"));
 }
 
 static void

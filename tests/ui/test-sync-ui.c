@@ -364,6 +364,26 @@ test_enroll_offline_sync_now (Fixture       *f,
                                                                 "conference_views", NULL);
     g_assert_true (tentative == NULL || !g_hash_table_contains (tentative, "devcon"));
   }
+
+  /* Made a check-in device by the server: Preferences say so, and offer
+   * no allotments, which only a selling desk requests. */
+  {
+    g_autoptr(GError) error = NULL;
+    CcmPreferencesWindow *prefs;
+
+    g_assert_true (ccm_store_set_meta (ccm_context_get_store (f->context), CCM_STORE_META_ROLE, "checkin",
+                                       &error));
+    g_assert_no_error (error);
+    prefs = ccm_preferences_window_new (f->context);
+    gtk_window_present (GTK_WINDOW (prefs));
+    ui_test_iterate ();
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW,
+                                                                                         "enrolled_row"))),
+                              "(check-in only)"));
+    g_assert_false (gtk_widget_get_visible (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "allotments_group")));
+    gtk_window_destroy (GTK_WINDOW (prefs));
+    ui_test_iterate ();
+  }
 }
 
 /* Revoked: at the next contact the desk wipes the personal data in its
