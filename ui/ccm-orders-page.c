@@ -692,9 +692,11 @@ show_detail (CcmOrdersPage *self)
   gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
   g_object_set_data_full (G_OBJECT (button), "access-code",
                           g_strdup (ccm_json_string (order, "access_code")), g_free);
-  gtk_widget_set_sensitive (button, g_strcmp0 (status, "cancelled") != 0 &&
-                                    g_strcmp0 (status, "expired") != 0 &&
-                                    ccm_context_may (self->context, "CancelOrder"));
+  /* An order that has ended has nothing to cancel: no button. One this
+   * device's role may not cancel shows it, unavailable. */
+  gtk_widget_set_visible (button, g_strcmp0 (status, "cancelled") != 0 &&
+                                  g_strcmp0 (status, "expired") != 0);
+  gtk_widget_set_sensitive (button, ccm_context_may (self->context, "CancelOrder"));
   g_signal_connect_swapped (button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
   gtk_box_append (GTK_BOX (self->detail_box), button);
   self->cancel_button = button;

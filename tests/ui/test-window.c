@@ -750,7 +750,7 @@ test_orders_cancel (Fixture       *f,
   g_clear_object (&row);
   row = g_list_model_get_item (G_LIST_MODEL (model), 0);
   g_assert_cmpstr (ccm_order_row_get_status (row), ==, "cancelled");
-  g_assert_false (gtk_widget_get_sensitive (ccm_orders_page_get_cancel_button (page)));
+  g_assert_false (gtk_widget_get_visible (ccm_orders_page_get_cancel_button (page)));
   g_assert_cmpstr (overview_label (f, "available_label"), ==, "7");
   chart = CCM_BAR_CHART (ui_test_child (ccm_window_get_overview_page (f->window), CCM_TYPE_OVERVIEW_PAGE,
                                 "orders_chart"));
@@ -996,11 +996,14 @@ test_role_checkin (Fixture       *f,
   CcmSeatTypesPage *seat_types;
   CcmOrdersPage *page;
   GtkWidget *publish, *list;
-  g_autofree char *order_id = NULL;
+  g_autofree char *order_id = NULL, *live_id = NULL;
   g_autoptr(GError) error = NULL;
 
   order_id = show_paid_order (f, &page);
   cancel_shown_order (page);
+  ui_test_click (ui_test_child (ccm_window_get_registration_page (f->window), CCM_TYPE_REGISTRATION_PAGE,
+                                "new_button"));
+  live_id = reserve (f, "Full pass", 1);
   g_assert_true (ccm_window_select_conference (f->window, "devcon"));
   g_assert_true (gtk_widget_is_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "edit_button")));
 
@@ -1047,8 +1050,9 @@ test_role_checkin (Fixture       *f,
 
   page = ccm_window_get_orders_page (f->window);
   ccm_window_show_page (f->window, "orders");
-  ccm_orders_page_show_order (page, order_id);
+  ccm_orders_page_show_order (page, live_id);
   ui_test_iterate ();
+  g_assert_true (gtk_widget_get_visible (ccm_orders_page_get_cancel_button (page)));
   g_assert_false (gtk_widget_get_sensitive (ccm_orders_page_get_cancel_button (page)));
   g_assert_null (ccm_orders_page_get_resume_button (page));
 
