@@ -14,6 +14,8 @@
  */
 #define G_LOG_DOMAIN "ccm-attention-views"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "ccm-attention.h"
@@ -376,75 +378,96 @@ detail_from_row (sqlite3_stmt *stmt)
   return detail;
 }
 
+/* An item's mark, from the columns resolved_at, note and device_id that
+ * start at `column` (all NULL: open). */
+static void
+set_resolution (JsonObject   *o,
+                sqlite3_stmt *stmt,
+                int           column)
+{
+  gboolean resolved = sqlite3_column_type (stmt, column) != SQLITE_NULL;
+
+  json_object_set_boolean_member (o, "resolved", resolved);
+  if (resolved)
+    {
+      ccm_views_set_time (o, "resolved_at", stmt, column);
+      ccm_views_set_text (o, "resolution_note", stmt, column + 1);
+      ccm_views_set_text (o, "resolved_by", stmt, column + 2);
+    }
+}
+
 /* Commands of this device the server refused after the fact (DESIGN §5.1
- * rule 5): they come from the command log, not from events. */
+ * rule 5): they come from the command log, not from events, and are
+ * resolved like any item, by their key (CCM_ATTENTION_COMMAND_PREFIX). */
+#define REFUSED_KEY "'" CCM_ATTENTION_COMMAND_PREFIX "' || c.command_id"
+/* json_extract fails the whole query on text that is not JSON: a row that
+ * somehow is not must not take the list with it. */
+#define REFUSED_ARG(member) \
+  "(CASE WHEN json_valid (c.command) THEN json_extract (c.command, '$.args." member "') END)"
+#define REFUSED_CONFERENCE "coalesce (" REFUSED_ARG ("conference") ", " REFUSED_ARG ("slug") ")"
+#define REFUSED_COLUMNS \
+  "c.seq, c.type, c.outcome, c.issued_at, " REFUSED_KEY ", " REFUSED_CONFERENCE ", " \
+  REFUSED_ARG ("order_id") ", r.resolved_at, r.note, r.device_id " \
+  "FROM command_log c LEFT JOIN attention_resolutions r ON r.item = " REFUSED_KEY " " \
+  "WHERE c.status = 'rejected'"
+
+static JsonObject *
+refused_from_row (sqlite3_stmt *stmt)
+{
+  g_autoptr(JsonObject) outcome = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *time = ccm_time_format (sqlite3_column_int64 (stmt, 3));
+  JsonObject *o = json_object_new ();
+  JsonObject *detail = json_object_new ();
+  const char *type = (const char *) sqlite3_column_text (stmt, 1);
+  const char *reason = NULL;
+
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+    outcome = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 2), -1, NULL);
+  if (outcome != NULL)
+    reason = ccm_json_string (outcome, "message");
+
+  json_object_set_int_member (detail, "seq", sqlite3_column_int64 (stmt, 0));
+  json_object_set_string_member (detail, "type", type);
+  if (outcome != NULL && ccm_json_string (outcome, "field") != NULL)
+    json_object_set_string_member (detail, "field", ccm_json_string (outcome, "field"));
+  json_object_set_null_member (o, "id");
+  ccm_views_set_text (o, "item", stmt, 4);
+  ccm_views_set_text (o, "conference", stmt, 5);
+  json_object_set_string_member (o, "kind", KIND_REJECTED_COMMAND);
+  ccm_views_set_text (o, "order_id", stmt, 6);
+  json_object_set_null_member (o, "ticket_code");
+  json_object_set_null_member (o, "payment_id");
+  message = g_strdup_printf (_("The server refused “%s” from this device: %s"), type,
+                             reason != NULL ? reason : _("no reason given."));
+  json_object_set_string_member (o, "message", message);
+  json_object_set_object_member (o, "detail", detail);
+  json_object_set_string_member (o, "recorded_at", time);
+  set_resolution (o, stmt, 7);
+  return o;
+}
+
+/* The refused commands of one conference (or of all, `slug` NULL), the
+ * newest first, those still open in `open`, the resolved in `resolved`. */
 static gboolean
-add_rejected_commands (CcmStore    *store,
-                       const char  *slug,
-                       JsonArray   *list,
-                       GError     **error)
+list_refused (CcmStore    *store,
+              const char  *slug,
+              JsonArray   *open,
+              JsonArray   *resolved,
+              GError     **error)
 {
   sqlite3_stmt *stmt;
   int rc;
 
   stmt = ccm_store_prepare (store,
-                            "SELECT seq, type, command, outcome, issued_at FROM command_log "
-                            "WHERE status = 'rejected' ORDER BY seq DESC", error);
+                            "SELECT " REFUSED_COLUMNS " AND (?1 IS NULL OR " REFUSED_CONFERENCE " = ?1) "
+                            "ORDER BY c.seq DESC", error);
   if (stmt == NULL)
     return FALSE;
-
+  ccm_views_bind_text (stmt, 1, slug);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_autoptr(JsonObject) command = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 2),
-                                                            -1, NULL);
-      g_autoptr(JsonObject) outcome = NULL;
-      JsonObject *args = NULL, *o, *detail;
-      const char *conference = NULL;
-      const char *reason = NULL;
-
-      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
-        outcome = ccm_json_from_string ((const char *) sqlite3_column_text (stmt, 3), -1, NULL);
-      if (command != NULL)
-        ccm_json_get_object (command, "args", FALSE, &args, NULL);
-      if (args != NULL)
-        {
-          conference = ccm_json_string (args, "conference");
-          if (conference == NULL)
-            conference = ccm_json_string (args, "slug");
-        }
-      if (slug != NULL && g_strcmp0 (slug, conference) != 0)
-        continue;
-      if (outcome != NULL)
-        reason = ccm_json_string (outcome, "message");
-
-      o = json_object_new ();
-      detail = json_object_new ();
-      json_object_set_int_member (detail, "seq", sqlite3_column_int64 (stmt, 0));
-      json_object_set_string_member (detail, "type", (const char *) sqlite3_column_text (stmt, 1));
-      if (outcome != NULL && ccm_json_string (outcome, "field") != NULL)
-        json_object_set_string_member (detail, "field", ccm_json_string (outcome, "field"));
-      json_object_set_null_member (o, "id");
-      ccm_json_set_string_or_null (o, "conference", conference);
-      json_object_set_string_member (o, "kind", KIND_REJECTED_COMMAND);
-      ccm_json_set_string_or_null (o, "order_id", args != NULL ? ccm_json_string (args, "order_id") : NULL);
-      json_object_set_null_member (o, "ticket_code");
-      json_object_set_null_member (o, "payment_id");
-      {
-        g_autofree char *message = g_strdup_printf (_("The server refused “%s” from this device: "
-                                                      "%s"),
-                                                    (const char *) sqlite3_column_text (stmt, 1),
-                                                    reason != NULL ? reason : _("no reason given."));
-
-        json_object_set_string_member (o, "message", message);
-      }
-      json_object_set_object_member (o, "detail", detail);
-      {
-        g_autofree char *time = ccm_time_format (sqlite3_column_int64 (stmt, 4));
-
-        json_object_set_string_member (o, "recorded_at", time);
-      }
-      json_array_add_object_element (list, o);
-    }
+    json_array_add_object_element (sqlite3_column_type (stmt, 7) == SQLITE_NULL ? open : resolved,
+                                   refused_from_row (stmt));
   return ccm_views_done (store, stmt, rc, "listing refused commands", error);
 }
 
@@ -470,9 +493,13 @@ ccm_attention_views_count (CcmStore    *store,
   if (slug != NULL && !ccm_views_require_conference (store, slug, error))
     return -1;
   stmt = ccm_store_prepare (store,
-                            "SELECT count (*) FROM attention_items a "
-                            "WHERE (?1 IS NULL OR a.conference = ?1) AND NOT EXISTS "
-                            "(SELECT 1 FROM attention_resolutions r WHERE r.item = a.item)", error);
+                            "SELECT (SELECT count (*) FROM attention_items a "
+                            "        WHERE (?1 IS NULL OR a.conference = ?1) AND NOT EXISTS "
+                            "        (SELECT 1 FROM attention_resolutions r WHERE r.item = a.item)) + "
+                            "       (SELECT count (*) FROM command_log c WHERE c.status = 'rejected' "
+                            "        AND (?1 IS NULL OR " REFUSED_CONFERENCE " = ?1) AND NOT EXISTS "
+                            "        (SELECT 1 FROM attention_resolutions r WHERE r.item = " REFUSED_KEY "))",
+                            error);
   if (stmt == NULL)
     return -1;
   ccm_views_bind_text (stmt, 1, slug);
@@ -494,7 +521,6 @@ item_from_row (sqlite3_stmt *stmt)
   const char *kind = (const char *) sqlite3_column_text (stmt, 2);
   g_autoptr(JsonObject) detail = detail_from_row (stmt);
   g_autofree char *message = NULL;
-  gboolean resolved = sqlite3_column_type (stmt, 22) != SQLITE_NULL;
 
   message = message_for (kind, (const char *) sqlite3_column_text (stmt, 4), detail);
   json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
@@ -507,13 +533,7 @@ item_from_row (sqlite3_stmt *stmt)
   json_object_set_string_member (o, "message", message);
   json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
   ccm_views_set_time (o, "recorded_at", stmt, 20);
-  json_object_set_boolean_member (o, "resolved", resolved);
-  if (resolved)
-    {
-      ccm_views_set_time (o, "resolved_at", stmt, 22);
-      ccm_views_set_text (o, "resolution_note", stmt, 23);
-      ccm_views_set_text (o, "resolved_by", stmt, 24);
-    }
+  set_resolution (o, stmt, 22);
   return o;
 }
 
@@ -524,6 +544,7 @@ ccm_attention_views_newest (CcmStore    *store,
                             GError     **error)
 {
   g_autoptr(JsonArray) list = json_array_new ();
+  g_autoptr(JsonArray) refused_resolved = json_array_new ();
   sqlite3_stmt *stmt;
   int rc;
 
@@ -540,12 +561,15 @@ ccm_attention_views_newest (CcmStore    *store,
   ccm_views_bind_text (stmt, 1, slug);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
 
+  /* A refused command first: it is this device's own work undone. */
+  if (!list_refused (store, slug, list, refused_resolved, error))
+    return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     json_array_add_object_element (list, item_from_row (stmt));
   if (!ccm_views_done (store, stmt, rc, "listing the attention list", error))
     return NULL;
-  if (!add_rejected_commands (store, slug, list, error))
-    return NULL;
+  for (guint i = 0; i < json_array_get_length (refused_resolved); i++)
+    json_array_add_object_element (list, json_object_ref (json_array_get_object_element (refused_resolved, i)));
   return g_steal_pointer (&list);
 }
 
@@ -562,6 +586,20 @@ ccm_attention_views_get (CcmStore    *store,
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
   g_return_val_if_fail (ref != NULL, NULL);
 
+  if (g_str_has_prefix (ref, CCM_ATTENTION_COMMAND_PREFIX))
+    {
+      stmt = ccm_store_prepare (store, "SELECT " REFUSED_COLUMNS " AND c.command_id = ?1", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, ref + strlen (CCM_ATTENTION_COMMAND_PREFIX), -1, SQLITE_STATIC);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          item = refused_from_row (stmt);
+          rc = sqlite3_step (stmt);
+        }
+      goto done;
+    }
+
   stmt = ccm_store_prepare (store,
                             "SELECT " ITEM_COLUMNS " WHERE a.item = ?1 OR a.id = ?2 "
                             "ORDER BY a.item = ?1 DESC LIMIT 1", error);
@@ -577,6 +615,7 @@ ccm_attention_views_get (CcmStore    *store,
       item = item_from_row (stmt);
       rc = sqlite3_step (stmt);
     }
+done:
   if (!ccm_views_done (store, stmt, rc, "reading the attention list", error))
     {
       g_clear_pointer (&item, json_object_unref);

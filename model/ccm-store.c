@@ -179,11 +179,18 @@ static const char *const schema_v3 =
   "  position INTEGER NOT NULL,"
   "  state TEXT NOT NULL);";
 
+/* Version 4: the commands the server refused, found without reading the
+ * whole log: they are items of the attention list, counted on every
+ * change. Few rows ever have that status, so the index costs nothing. */
+static const char *const schema_v4 =
+  "CREATE INDEX command_log_rejected ON command_log (seq) WHERE status = 'rejected';";
+
 /* Each entry brings the schema from version i to i + 1. */
 static const char *const *const migrations[] = {
   &schema_v1,
   &schema_v2,
   &schema_v3,
+  &schema_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CCM_STORE_SCHEMA_VERSION);

@@ -113,7 +113,8 @@ ccm_attention_row_new (JsonObject *item,
       g_signal_connect (button, "clicked", G_CALLBACK (open_order_clicked_cb), NULL);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
-  if (can_mark && key != NULL && ccm_json_int (item, "id", 0) > 0)
+  /* A mark travels in its conference's stream: an item of none has none. */
+  if (can_mark && key != NULL && ccm_json_string (item, "conference") != NULL)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), mark_button (key, message, resolved));
   return row;
 }

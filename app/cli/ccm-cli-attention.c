@@ -79,10 +79,12 @@ attention_list (CcmCli  *cli,
 
       if (concerns == NULL)
         concerns = ccm_json_string (a, "order_id");
-      /* A refused command has no id: it is this device's, and not resolved
-       * by a mark. */
+      /* A refused command has no number: it is this device's, named by
+       * its key (command#…), which resolve and reopen take too. */
       if (ccm_json_int (a, "id", 0) > 0)
         id = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (a, "id", 0));
+      else
+        id = g_strdup (ccm_json_string (a, "item"));
       if (ccm_json_bool (a, "resolved") && ccm_json_string (a, "resolution_note") != NULL)
         /* TRANSLATORS: an attention item marked resolved: the note, then the message */
         what = g_strdup_printf (_("RESOLVED (%s): %s"), ccm_json_string (a, "resolution_note"),

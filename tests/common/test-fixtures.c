@@ -48,3 +48,21 @@ test_order_args (const char *slug,
   json_object_set_array_member (args, "ticket_codes", ccm_ticket_codes_new (quantity));
   return args;
 }
+
+void
+test_reject_command (CcmStore   *store,
+                     gint64      seq,
+                     const char *message)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+  g_autoptr(GError) error = NULL;
+  CcmCommandResult *result = g_new0 (CcmCommandResult, 1);
+
+  result->seq = seq;
+  result->status = g_strdup ("rejected");
+  result->outcome = json_object_new ();
+  json_object_set_string_member (result->outcome, "message", message);
+  g_ptr_array_add (results, result);
+  g_assert_true (ccm_store_rebase (store, NULL, results, &error));
+  g_assert_no_error (error);
+}

@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ccm-store.h"
+
 G_BEGIN_DECLS
 
 /* The arguments of a CreateConference for SLUG ("Benchmark Conference",
@@ -20,5 +22,12 @@ JsonObject *test_order_args      (const char *slug,
                                   const char *seat_type,
                                   guint       quantity,
                                   gint64      now);
+
+/* What a sync does when the server refused the pending command SEQ of an
+ * enrolled STORE with MESSAGE: the rebase that takes its effects back and
+ * leaves it "rejected" in the command log. */
+void        test_reject_command  (CcmStore   *store,
+                                  gint64      seq,
+                                  const char *message);
 
 G_END_DECLS

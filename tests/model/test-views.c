@@ -10,6 +10,7 @@
 #include "ccm-assignments.h"
 #include "ccm-attention.h"
 #include "ccm-conference-views.h"
+#include "test-fixtures.h"
 #include "ccm-domain.h"
 #include "ccm-errors.h"
 #include "ccm-id.h"
@@ -1392,12 +1393,12 @@ test_rejected_command (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr(JsonArray) list = NULL;
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
   g_autoptr(CcmOutcome) outcome = NULL;
   g_autoptr(CcmCommand) command = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *command_id = new_id (f);
-  CcmCommandResult *result;
+  g_autofree char *key = NULL;
+  g_autoptr(JsonObject) item = NULL;
   JsonObject *args = json_object_new ();
 
   /* As if pulled from the server: the conference is in the confirmed layer. */
@@ -1409,19 +1410,55 @@ test_rejected_command (Fixture       *f,
   outcome = ccm_store_submit (f->store, command, &error);
   g_assert_no_error (error);
 
-  result = g_new0 (CcmCommandResult, 1);
-  result->seq = ccm_json_int (outcome->result, "seq", 0);
-  result->status = g_strdup ("rejected");
-  result->outcome = json_object_new ();
-  json_object_set_string_member (result->outcome, "message", "This device may not change conferences.");
-  g_ptr_array_add (results, result);
-  g_assert_true (ccm_store_rebase (f->store, NULL, results, &error));
-  g_assert_no_error (error);
+  test_reject_command (f->store, ccm_json_int (outcome->result, "seq", 0),
+                       "This device may not change conferences.");
 
   list = attention (f);
   g_assert_cmpuint (count_kind (list, "rejected_command"), ==, 1);
   g_assert_nonnull (strstr (ccm_json_string (json_array_get_object_element (list, 0), "message"),
                             "may not change conferences"));
+
+  /* It counts (the page's badge), and is resolved by its key like any item. */
+  key = g_strconcat ("command#", command_id, NULL);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (list, 0), "item"), ==, key);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (list, 0), "conference"), ==, "conf");
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 1);
+  g_assert_cmpint (ccm_attention_views_count (f->store, NULL, NULL), ==, 1);
+  item = ccm_attention_views_get (f->store, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ccm_json_string (item, "kind"), ==, "rejected_command");
+  g_assert_false (ccm_json_bool (item, "resolved"));
+
+  g_assert_cmpint (resolve (f, "ResolveAttention", key, "Changed on the organizer's laptop"), ==, 1);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 0);
+  g_clear_pointer (&item, json_object_unref);
+  item = ccm_attention_views_get (f->store, key, &error);
+  g_assert_no_error (error);
+  g_assert_true (ccm_json_bool (item, "resolved"));
+  g_assert_cmpstr (ccm_json_string (item, "resolution_note"), ==, "Changed on the organizer's laptop");
+  g_clear_pointer (&list, json_array_unref);
+  list = attention (f);
+  g_assert_true (ccm_json_bool (json_array_get_object_element (list, json_array_get_length (list) - 1),
+                                "resolved"));
+  g_assert_cmpint (resolve (f, "ReopenAttention", key, NULL), ==, 1);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 1);
+
+  /* A log row that is not JSON (it should never be) leaves the list readable. */
+  g_assert_cmpint (sqlite3_exec (ccm_store_get_db (f->store),
+                                 "UPDATE command_log SET command = 'not json' WHERE status = 'rejected'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_clear_pointer (&list, json_array_unref);
+  list = ccm_attention_views_list (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_kind (list, "rejected_command"), ==, 1);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 0);
+  g_assert_cmpint (ccm_attention_views_count (f->store, NULL, NULL), ==, 1);
+
+  /* Unknown keys are named in the error. */
+  g_clear_pointer (&item, json_object_unref);
+  item = ccm_attention_views_get (f->store, "command#nothing", &error);
+  g_assert_null (item);
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND);
 }
 
 int

@@ -986,6 +986,43 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
+/* A command the server refused counts on the badge and is resolved like
+ * any item; the server's answer is given here by hand, as a sync would. */
+static void
+test_attention_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  CcmStore *store = ccm_context_get_store (f->context);
+  GtkWidget *list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
+  GtkWidget *resolved = ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_list");
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *args = json_object_new ();
+
+  set_up_conference (f);
+  g_assert_true (ccm_store_enroll (store, &error));
+  g_assert_no_error (error);
+  json_object_set_string_member (args, "slug", "devcon");
+  json_object_set_string_member (args, "tagline", "Edited offline");
+  outcome = ccm_context_submit (f->context, "UpdateConference", args, &error);
+  g_assert_no_error (error);
+
+  test_reject_command (store, ccm_json_int (outcome->result, "seq", 0), "Someone changed it first.");
+  ui_test_iterate ();
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 1);
+
+  ccm_window_show_page (f->window, "attention");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  g_assert_cmpuint (ui_test_count_children (list), ==, 1);
+  ui_test_click (ui_test_find_button (list, "_Resolve…"));
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ccm_window_get_attention_dialog (f->window)), "resolve");
+  ui_test_iterate ();
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 0);
+  g_assert_cmpuint (ui_test_count_children (resolved), ==, 1);
+  g_assert_nonnull (ui_test_find_button (resolved, "Re_open"));
+}
+
 /* A check-in device (its role from the server, here set by hand): the
  * window offers none of what the server would refuse it. */
 static void
@@ -1134,6 +1171,7 @@ main (int    argc,
   ADD ("/ui/orders/pending-sync", test_orders_pending_sync);
   ADD ("/ui/attention/resolve", test_attention_resolve);
   ADD ("/ui/window/role-checkin", test_role_checkin);
+  ADD ("/ui/attention/refused-command", test_attention_refused);
 #undef ADD
   return g_test_run ();
 }
