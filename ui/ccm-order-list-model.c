@@ -452,6 +452,32 @@ ccm_order_list_model_reload (CcmOrderListModel *self)
     }
 }
 
+/* The place of an order in the list as it stands, or -1 when the search or
+ * the state leaves it out. */
+gint64
+ccm_order_list_model_find (CcmOrderListModel *self,
+                           const char        *order_id)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 position;
+
+  g_return_val_if_fail (CCM_IS_ORDER_LIST_MODEL (self), -1);
+
+  if (self->slug == NULL || order_id == NULL)
+    return -1;
+  if (self->ids != NULL)
+    {
+      for (guint i = 0; i < self->ids->len; i++)
+        if (g_strcmp0 (g_ptr_array_index (self->ids, i), order_id) == 0)
+          return i;
+      return -1;
+    }
+  position = ccm_ui_query_order_position (self->store, self->slug, self->status, order_id, &error);
+  if (error != NULL)
+    g_debug ("Finding an order: %s", error->message);
+  return position < self->n_items ? position : -1;
+}
+
 static gboolean
 set_string (char       **field,
             const char  *value)

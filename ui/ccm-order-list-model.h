@@ -43,6 +43,8 @@ void               ccm_order_list_model_set_sort    (CcmOrderListModel *self,
                                                      gboolean           descending);
 /* Drops the cached pages and counts again: after the store changed. */
 void               ccm_order_list_model_reload      (CcmOrderListModel *self);
+gint64             ccm_order_list_model_find        (CcmOrderListModel *self,
+                                                     const char        *order_id);
 guint              ccm_order_list_model_get_n_fetches (CcmOrderListModel *self);
 
 G_END_DECLS

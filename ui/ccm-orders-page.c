@@ -190,7 +190,8 @@ cell_unbind_cb (GtkSignalListItemFactory *factory,
   g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), row_changed_cb, item);
 }
 
-static void list_restart (CcmOrdersPage *self);
+static void list_to_top       (CcmOrdersPage *self);
+static void update_list_stack (CcmOrdersPage *self);
 
 /* GTK 4.8 cannot tell which column the view sorts by, and sorting 100 000
  * rows in memory would defeat the lazy model. So the columns' sorters are
@@ -226,12 +227,13 @@ sorter_changed_cb (CcmOrdersPage *self)
   self->probe_column = -1;
   order = gtk_sorter_compare (sorter, a, b);
 
+  list_to_top (self);
   if (self->probe_column < 0)
     ccm_order_list_model_set_sort (self->model, CCM_ORDER_SORT_PLACED, TRUE);
   else
     ccm_order_list_model_set_sort (self->model, keys[self->probe_column],
                                    order == GTK_ORDERING_LARGER);
-  list_restart (self);
+  update_list_stack (self);
 }
 
 static void
@@ -303,24 +305,26 @@ update_list_stack (CcmOrdersPage *self)
 }
 
 /* Another search, state or sort: the list starts at its top again, with
- * nothing selected (the rows stay, showing other orders). */
+ * nothing selected (the rows stay, showing other orders). Before the list
+ * changes: GTK 4.8's list view, scrolled down to a place that a shorter
+ * list no longer has, warns that it "failed to scroll to given position". */
 static void
-list_restart (CcmOrdersPage *self)
+list_to_top (CcmOrdersPage *self)
 {
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
 
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   if (adjustment != NULL)
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
-  update_list_stack (self);
 }
 
 static void
 search_changed_cb (CcmOrdersPage *self)
 {
+  list_to_top (self);
   ccm_order_list_model_set_search (self->model,
                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  list_restart (self);
+  update_list_stack (self);
 }
 
 static void
@@ -328,10 +332,11 @@ status_selected_cb (CcmOrdersPage *self)
 {
   guint selected = gtk_drop_down_get_selected (self->status_dropdown);
 
+  list_to_top (self);
   ccm_order_list_model_set_status (self->model,
                                    selected < G_N_ELEMENTS (dropdown_statuses)
                                      ? dropdown_statuses[selected] : NULL);
-  list_restart (self);
+  update_list_stack (self);
 }
 
 static void
@@ -339,8 +344,47 @@ selection_changed_cb (CcmOrdersPage *self)
 {
   CcmOrderRow *row = gtk_single_selection_get_selected_item (self->selection);
 
-  if (row != NULL && ccm_order_row_get_order_id (row) != NULL)
+  if (row != NULL && ccm_order_row_get_order_id (row) != NULL &&
+      g_strcmp0 (ccm_order_row_get_order_id (row), self->order_id) != 0)
     ccm_orders_page_show_order (self, ccm_order_row_get_order_id (row));
+}
+
+/* An order opened from elsewhere (the attention list, the registration
+ * page) is selected in the list and scrolled to, if the list holds it. */
+static void
+select_in_list (CcmOrdersPage *self)
+{
+  CcmOrderRow *selected = gtk_single_selection_get_selected_item (self->selection);
+  GtkAdjustment *adjustment;
+  gint64 position;
+  guint n_items;
+
+  if (self->order_id == NULL ||
+      (selected != NULL && g_strcmp0 (ccm_order_row_get_order_id (selected), self->order_id) == 0))
+    return;
+  position = ccm_order_list_model_find (self->model, self->order_id);
+  if (position < 0)
+    {
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      return;
+    }
+  gtk_single_selection_set_selected (self->selection, (guint) position);
+
+  /* GTK 4.8's column view has no scroll_to. Its rows are all one height, so
+   * the row's place is its share of the scrolled height: brought to the
+   * middle unless it is in sight already. */
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  if (adjustment != NULL && n_items > 0)
+    {
+      double row = (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment)) / n_items;
+      double top = gtk_adjustment_get_lower (adjustment) + row * position;
+      double page = gtk_adjustment_get_page_size (adjustment);
+      double value = gtk_adjustment_get_value (adjustment);
+
+      if (top < value || top + row > value + page)
+        gtk_adjustment_set_value (adjustment, top - (page - row) / 2);
+    }
 }
 
 /* Detail */
@@ -846,6 +890,7 @@ ccm_orders_page_show_order (CcmOrdersPage *self,
       self->order_id = g_strdup (order_id);
     }
   show_detail (self);
+  select_in_list (self);
 }
 
 guint

@@ -84,6 +84,44 @@ ccm_ui_query_count_orders (CcmStore    *store,
   return n;
 }
 
+gint64
+ccm_ui_query_order_position (CcmStore    *store,
+                             const char  *slug,
+                             const char  *status,
+                             const char  *order_id,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 position = -1;
+  int rc;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), -1);
+
+  /* The orders placed after it, by the index the list is read by. */
+  stmt = ccm_store_prepare (store,
+                            "SELECT (SELECT count (*) FROM order_views o "
+                            "        WHERE o.conference = ?1 AND (?2 IS NULL OR o.status = ?2) "
+                            "        AND (o.placed_at > x.placed_at OR (o.placed_at = x.placed_at "
+                            "             AND o.placed_position > x.placed_position))) "
+                            "FROM order_views x WHERE x.order_id = ?3 AND x.conference = ?1 "
+                            "AND (?2 IS NULL OR x.status = ?2)",
+                            error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  if (status != NULL)
+    sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_text (stmt, 3, order_id, -1, SQLITE_STATIC);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    position = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    ccm_store_set_sqlite_error (store, error, rc, "finding an order in the list");
+  return position;
+}
+
 GPtrArray *
 ccm_ui_query_order_ids (CcmStore     *store,
                         const char   *slug,

@@ -31,6 +31,13 @@ gint64      ccm_ui_query_count_orders (CcmStore     *store,
                                       GError       **error);
 /* Order ids matching a text (access-code, e-mail or name prefix), in the
  * given order. */
+/* Where ORDER_ID stands in the list newest first (of one state, or all):
+ * how many orders come before it; -1 if it is not in that list. */
+gint64      ccm_ui_query_order_position (CcmStore    *store,
+                                         const char  *slug,
+                                         const char  *status,
+                                         const char  *order_id,
+                                         GError     **error);
 GPtrArray  *ccm_ui_query_order_ids   (CcmStore      *store,
                                       const char    *slug,
                                       const char    *status,

@@ -12,6 +12,7 @@
 #include "ccm-conference-views.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
+#include "ccm-seats.h"
 #include "ccm-store.h"
 #include "ccm-bar-chart.h"
 #include "ccm-window-private.h"
@@ -986,6 +987,59 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
+/* An order opened from elsewhere is selected in the list and scrolled to;
+ * one the search leaves out is not selected. */
+static void
+test_orders_open_selects (Fixture       *f,
+                          gconstpointer  data)
+{
+  CcmOrdersPage *page = ccm_window_get_orders_page (f->window);
+  GtkWidget *view = ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "column_view");
+  GtkWidget *search;
+  GtkSingleSelection *selection;
+  GtkAdjustment *adjustment;
+  g_autofree char *oldest = NULL;
+  const char *seat_type = NULL;
+  g_autoptr(JsonArray) types = NULL;
+
+  set_up_conference (f);
+  types = ccm_seat_views_list (ccm_context_get_store (f->context), "devcon", NULL);
+  seat_type = ccm_json_string (json_array_get_object_element (types, 0), "seat_type_id");
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CcmOutcome) outcome = NULL;
+      JsonObject *args = test_order_args ("devcon", seat_type, 1, g_get_real_time ());
+
+      if (i == 0)
+        oldest = g_strdup (ccm_json_string (args, "order_id"));
+      outcome = ccm_context_submit (f->context, "PlaceOrder", args, &error);
+      g_assert_no_error (error);
+    }
+  ccm_window_show_page (f->window, "orders");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+
+  /* Newest first: the oldest is the last of 60. */
+  ccm_orders_page_show_order (page, oldest);
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 59);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+
+  /* Left out by a search (typed with the list scrolled down, which GTK
+   * 4.8 warned about): the detail shows it, the list selects nothing. */
+  search = ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "search_entry");
+  gtk_editable_set_text (GTK_EDITABLE (search), "nobody-by-this-name");
+  g_signal_emit_by_name (search, "search-changed");
+  ui_test_iterate ();
+  ccm_orders_page_show_order (page, oldest);
+  ui_test_iterate ();
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, GTK_INVALID_LIST_POSITION);
+}
+
 /* A command the server refused counts on the badge and is resolved like
  * any item; the server's answer is given here by hand, as a sync would. */
 static void
@@ -1172,6 +1226,7 @@ main (int    argc,
   ADD ("/ui/attention/resolve", test_attention_resolve);
   ADD ("/ui/window/role-checkin", test_role_checkin);
   ADD ("/ui/attention/refused-command", test_attention_refused);
+  ADD ("/ui/orders/open-selects", test_orders_open_selects);
 #undef ADD
   return g_test_run ();
 }
