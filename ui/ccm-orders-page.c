@@ -52,6 +52,9 @@ struct _CcmOrdersPage
   CcmRefresh         *refresh;
   GHashTable         *tentative;       /* order ids only tentative here */
   GPtrArray          *history_rows;    /* in the detail, owned by it */
+  gint64              scroll_place;    /* to bring into sight once the list has a size; -1 */
+  gboolean            select_pending;  /* order_id not found in the list yet: at the next refresh */
+  guint               scroll_tick;
 
   AdwFlap            *flap;
   GtkSearchEntry     *search_entry;
@@ -313,6 +316,8 @@ list_to_top (CcmOrdersPage *self)
 {
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
 
+  self->scroll_place = -1;
+  self->select_pending = FALSE;
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   if (adjustment != NULL)
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
@@ -349,15 +354,54 @@ selection_changed_cb (CcmOrdersPage *self)
     ccm_orders_page_show_order (self, ccm_order_row_get_order_id (row));
 }
 
+/* GTK 4.8's column view has no scroll_to. Its rows are all one height, so
+ * a place is its share of the scrolled height: brought to the middle unless
+ * it is in sight already. FALSE while the list has no size yet (its page
+ * was shown this very moment). */
+static gboolean
+scroll_to_place (CcmOrdersPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  double lower, upper, page, value, row, top;
+
+  if (self->scroll_place < 0 || (guint64) self->scroll_place >= n_items || adjustment == NULL)
+    return TRUE;
+  lower = gtk_adjustment_get_lower (adjustment);
+  upper = gtk_adjustment_get_upper (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (page <= 0 || upper <= lower)
+    return FALSE;
+
+  row = (upper - lower) / n_items;
+  top = lower + row * self->scroll_place;
+  value = gtk_adjustment_get_value (adjustment);
+  if (top < value || top + row > value + page)
+    gtk_adjustment_set_value (adjustment, top - (page - row) / 2);
+  self->scroll_place = -1;
+  return TRUE;
+}
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  CcmOrdersPage *self = CCM_ORDERS_PAGE (widget);
+
+  if (!scroll_to_place (self))
+    return G_SOURCE_CONTINUE;
+  self->scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 /* An order opened from elsewhere (the attention list, the registration
  * page) is selected in the list and scrolled to, if the list holds it. */
 static void
 select_in_list (CcmOrdersPage *self)
 {
   CcmOrderRow *selected = gtk_single_selection_get_selected_item (self->selection);
-  GtkAdjustment *adjustment;
   gint64 position;
-  guint n_items;
 
   if (self->order_id == NULL ||
       (selected != NULL && g_strcmp0 (ccm_order_row_get_order_id (selected), self->order_id) == 0))
@@ -368,23 +412,11 @@ select_in_list (CcmOrdersPage *self)
       gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
       return;
     }
+  self->select_pending = FALSE;
   gtk_single_selection_set_selected (self->selection, (guint) position);
-
-  /* GTK 4.8's column view has no scroll_to. Its rows are all one height, so
-   * the row's place is its share of the scrolled height: brought to the
-   * middle unless it is in sight already. */
-  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->model));
-  if (adjustment != NULL && n_items > 0)
-    {
-      double row = (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment)) / n_items;
-      double top = gtk_adjustment_get_lower (adjustment) + row * position;
-      double page = gtk_adjustment_get_page_size (adjustment);
-      double value = gtk_adjustment_get_value (adjustment);
-
-      if (top < value || top + row > value + page)
-        gtk_adjustment_set_value (adjustment, top - (page - row) / 2);
-    }
+  self->scroll_place = position;
+  if (!scroll_to_place (self) && self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
 }
 
 /* Detail */
@@ -770,6 +802,11 @@ refresh_cb (gpointer page)
     gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   update_list_stack (self);
   show_detail (self);
+  if (self->select_pending)
+    {
+      select_in_list (self);
+      self->select_pending = FALSE;
+    }
 }
 
 static void
@@ -819,6 +856,7 @@ ccm_orders_page_init (CcmOrdersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->history_rows = g_ptr_array_new ();
+  self->scroll_place = -1;
 
   add_column (self, COLUMN_CODE, _("Code"), 90);
   add_column (self, COLUMN_STATUS, _("State"), 150);
@@ -890,6 +928,9 @@ ccm_orders_page_show_order (CcmOrdersPage *self,
       self->order_id = g_strdup (order_id);
     }
   show_detail (self);
+  /* A page shown this moment for the first time reads its list at its
+   * refresh: the order is looked for again then. */
+  self->select_pending = TRUE;
   select_in_list (self);
 }
 
