@@ -285,7 +285,7 @@ static void
 update_network (CcmCheckinPage *self)
 {
   CcmStore *store = ccm_context_get_store (self->context);
-  gboolean online = FALSE;
+  gboolean online = FALSE, admits = may_admit (self);
   const char *text;
 
   if (self->sync_client != NULL)
@@ -302,12 +302,12 @@ update_network (CcmCheckinPage *self)
       text = _("This desk works on its own — every admission is kept on this computer");
       gtk_image_set_from_icon_name (self->network_icon, "computer-symbolic");
     }
-  else if (online && !may_admit (self))
+  else if (online && !admits)
     {
       text = _("Online — look-ups show the admissions of every desk");
       gtk_image_set_from_icon_name (self->network_icon, "network-transmit-receive-symbolic");
     }
-  else if (!may_admit (self))
+  else if (!admits)
     {
       text = _("Offline — look-ups show the admissions synced so far");
       gtk_image_set_from_icon_name (self->network_icon, "network-offline-symbolic");
@@ -427,6 +427,31 @@ display_name (JsonObject *ticket)
                               buyer_last != NULL ? buyer_last : "");
     }
   return g_strstrip (g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : ""));
+}
+
+/* "José Álvarez — Full pass", the panel's line for a known ticket; NULL
+ * for none. */
+static char *
+who_text (JsonObject *ticket)
+{
+  g_autofree char *name = ticket != NULL ? display_name (ticket) : NULL;
+  const char *seat_type = ticket != NULL ? ccm_json_string (ticket, "seat_type") : NULL;
+
+  return name != NULL && seat_type != NULL ? g_strdup_printf ("%s — %s", name, seat_type) : NULL;
+}
+
+/* The name of the conference a ticket is for, its slug if this desk does
+ * not know it. */
+static char *
+conference_name (CcmCheckinPage *self,
+                 const char     *slug)
+{
+  g_autoptr(JsonObject) conference = NULL;
+
+  if (slug == NULL)
+    return g_strdup (_("another conference"));
+  conference = ccm_conference_views_get (ccm_context_get_store (self->context), slug, NULL);
+  return g_strdup (conference != NULL ? ccm_json_string (conference, "name") : slug);
 }
 
 static GtkWidget *
@@ -659,13 +684,8 @@ show_verdict (CcmCheckinPage *self,
               gboolean        exiting,
               JsonObject     *before)
 {
-  g_autofree char *name = before != NULL ? display_name (before) : NULL;
-  g_autofree char *who = NULL;
+  g_autofree char *who = who_text (before);
   g_autofree char *detail = NULL;
-  const char *seat_type = before != NULL ? ccm_json_string (before, "seat_type") : NULL;
-
-  if (name != NULL && seat_type != NULL)
-    who = g_strdup_printf ("%s — %s", name, seat_type);
 
   if (flag == NULL && !exiting)
     {
@@ -707,15 +727,11 @@ show_verdict (CcmCheckinPage *self,
     }
   else if (g_str_equal (flag, CCM_CHECKIN_FLAG_WRONG_CONFERENCE))
     {
-      g_autoptr(JsonObject) conference = NULL;
-      const char *other = before != NULL ? ccm_json_string (before, "conference") : NULL;
+      g_autofree char *other = conference_name (self, before != NULL ? ccm_json_string (before, "conference")
+                                                                     : NULL);
 
-      if (other != NULL)
-        conference = ccm_conference_views_get (ccm_context_get_store (self->context), other, NULL);
       detail = g_strdup_printf (_("Do not admit here: ticket %s is for %s. The scan was recorded and "
-                                  "is on the attention list."), code,
-                                conference != NULL ? ccm_json_string (conference, "name")
-                                : other != NULL ? other : _("another conference"));
+                                  "is on the attention list."), code, other);
       show_result (self, "wrong-conference", STYLE_BAD, "dialog-error-symbolic",
                    _("WRONG CONFERENCE"), NULL, who, detail, code);
     }
@@ -750,13 +766,9 @@ show_lookup (CcmCheckinPage *self,
              JsonObject     *ticket)
 {
   static const char *const nothing = N_("This device’s role records no admissions: nothing was recorded.");
-  g_autofree char *name = ticket != NULL ? display_name (ticket) : NULL;
-  g_autofree char *who = NULL;
+  g_autofree char *who = who_text (ticket);
   g_autofree char *detail = NULL;
   const char *other = ticket != NULL ? ccm_json_string (ticket, "conference") : NULL;
-
-  if (name != NULL && ccm_json_string (ticket, "seat_type") != NULL)
-    who = g_strdup_printf ("%s — %s", name, ccm_json_string (ticket, "seat_type"));
 
   if (ticket == NULL)
     {
@@ -768,13 +780,9 @@ show_lookup (CcmCheckinPage *self,
     }
   else if (g_strcmp0 (other, self->slug) != 0)
     {
-      g_autoptr(JsonObject) conference = other != NULL ? ccm_conference_views_get (ccm_context_get_store (self->context),
-                                                                                   other, NULL)
-                                                       : NULL;
+      g_autofree char *other_name = conference_name (self, other);
 
-      detail = g_strdup_printf (_("Ticket %s is for %s. %s"), code,
-                                conference != NULL ? ccm_json_string (conference, "name") : other,
-                                _(nothing));
+      detail = g_strdup_printf (_("Ticket %s is for %s. %s"), code, other_name, _(nothing));
       show_result (self, "lookup-other-conference", STYLE_BAD, "dialog-error-symbolic",
                    _("OTHER CONFERENCE"), NULL, who, detail, code);
     }
@@ -847,8 +855,7 @@ scan (CcmCheckinPage *self,
       g_strcmp0 (ccm_json_string (before, "conference"), self->slug) == 0 &&
       !desk_admits (self, ccm_json_string (before, "seat_type_id")))
     {
-      g_autofree char *name = display_name (before);
-      g_autofree char *who = g_strdup_printf ("%s — %s", name, ccm_json_string (before, "seat_type"));
+      g_autofree char *who = who_text (before);
       g_autofree char *names = chosen_names (self);
       g_autofree char *detail =
         g_strdup_printf (_("This desk admits %s only. Send them to the entrance for %s. "

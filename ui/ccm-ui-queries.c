@@ -74,10 +74,8 @@ ccm_ui_query_count_orders (CcmStore    *store,
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
-  if (status != NULL)
-    sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 2);
+  /* A NULL text binds SQL NULL: every state. */
+  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     n = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
@@ -109,10 +107,8 @@ ccm_ui_query_order_position (CcmStore    *store,
   if (stmt == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
-  if (status != NULL)
-    sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 2);
+  /* A NULL text binds SQL NULL: every state. */
+  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, order_id, -1, SQLITE_STATIC);
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     position = sqlite3_column_int64 (stmt, 0);
@@ -161,10 +157,8 @@ ccm_ui_query_order_ids (CcmStore     *store,
     return NULL;
 
   sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
-  if (status != NULL)
-    sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 2);
+  /* A NULL text binds SQL NULL: every state. */
+  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
   if (search != NULL && *search != '\0')
     {
       pattern = ccm_order_views_search_pattern (search);
