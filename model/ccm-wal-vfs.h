@@ -14,4 +14,8 @@ G_BEGIN_DECLS
  * with synchronous=FULL: see ccm-wal-vfs.c. */
 const char *ccm_wal_vfs_name (void);
 
+/* Microseconds this process has spent waiting for the log's syncs on this
+ * layer: what the disk, not the code, costs a commit. */
+gint64 ccm_wal_vfs_sync_time (void);
+
 G_END_DECLS

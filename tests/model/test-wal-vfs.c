@@ -24,6 +24,8 @@ static sqlite3_vfs *system_vfs;
 static sqlite3_vfs count_vfs;
 static guint wal_writes;
 static gboolean fail_wal_writes;
+static guint wal_syncs;
+static gulong sync_delay_us;
 
 #define REAL(base) (((CountFile *) (base))->real)
 
@@ -57,6 +59,9 @@ count_truncate (sqlite3_file *base, sqlite3_int64 size)
 static int
 count_sync (sqlite3_file *base, int flags)
 {
+  wal_syncs++;
+  if (sync_delay_us > 0)
+    g_usleep (sync_delay_us);
   return REAL (base)->pMethods->xSync (REAL (base), flags);
 }
 
@@ -161,6 +166,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->path = g_build_filename (fixture->dir, "test.db", NULL);
   wal_writes = 0;
   fail_wal_writes = FALSE;
+  wal_syncs = 0;
+  sync_delay_us = 0;
 }
 
 static void
@@ -287,6 +294,37 @@ test_other_connection_sees_commits (Fixture *fixture, gconstpointer data)
   sqlite3_close (writer);
 }
 
+/* The time the layer reports spent in the log's syncs (what bench-store
+ * tells the disk's share by) is the time the syncs below it took: each
+ * commit's sync made 3 ms long below the layer counts, and a read, which
+ * syncs nothing, adds nothing. */
+static void
+test_sync_time (Fixture *fixture, gconstpointer data)
+{
+  sqlite3 *db = open_db (fixture->path, ccm_wal_vfs_name ());
+  const guint commits = 10;
+  gint64 before, spent;
+  guint syncs;
+
+  sync_delay_us = 3000;
+  before = ccm_wal_vfs_sync_time ();
+  syncs = wal_syncs;
+  for (guint i = 0; i < commits; i++)
+    g_assert_cmpint (insert_row (db, i), ==, SQLITE_OK);
+  spent = ccm_wal_vfs_sync_time () - before;
+  syncs = wal_syncs - syncs;
+  g_test_message ("%u commits, %u syncs of the log: %" G_GINT64_FORMAT " us", commits, syncs, spent);
+  g_assert_cmpuint (syncs, >=, commits);
+  g_assert_cmpint (spent, >=, (gint64) syncs * 3000);
+  /* Not the time of whole commits: a sleep far longer than them all. */
+  g_assert_cmpint (spent, <, (gint64) syncs * 3000 + 2 * G_USEC_PER_SEC);
+
+  before = ccm_wal_vfs_sync_time ();
+  g_assert_cmpint (query (db, "SELECT count(*) FROM t"), ==, commits);
+  g_assert_cmpint (ccm_wal_vfs_sync_time (), ==, before);
+  sqlite3_close (db);
+}
+
 /* A transaction far larger than the buffer, with a page cache so small
  * that pages are written to the log before the commit and written again
  * in place: every write lands where and in the order SQLite made it. */
@@ -353,6 +391,8 @@ main (int argc, char *argv[])
               fixture_set_up, test_one_write_per_commit, fixture_tear_down);
   g_test_add ("/wal-vfs/other-connection-sees-commits", Fixture, NULL,
               fixture_set_up, test_other_connection_sees_commits, fixture_tear_down);
+  g_test_add ("/wal-vfs/sync-time", Fixture, NULL,
+              fixture_set_up, test_sync_time, fixture_tear_down);
   g_test_add ("/wal-vfs/large-transaction", Fixture, NULL,
               fixture_set_up, test_large_transaction, fixture_tear_down);
   g_test_add ("/wal-vfs/failed-write-fails-commit", Fixture, NULL,
