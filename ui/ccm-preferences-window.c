@@ -86,11 +86,17 @@ update_enrollment (CcmPreferencesWindow *self)
   if (enrolled)
     {
       g_autofree char *role = ccm_store_get_meta (store_of (self), CCM_STORE_META_ROLE);
+      const char *url = ccm_sync_client_get_server_url (client);
+      const char *device = ccm_store_get_device_id (store_of (self));
+      /* Every enrollment stores the address; a store marked enrolled by
+       * other means may lack it, and says so rather than "(null)". */
       g_autofree char *subtitle =
-        /* TRANSLATORS: a device id, what its role lets it do, the server's address */
-        g_strdup_printf (_("Device %s (%s), syncing with %s"),
-                         ccm_store_get_device_id (store_of (self)), role_label (role),
-                         ccm_sync_client_get_server_url (client));
+        url != NULL && *url != '\0'
+          /* TRANSLATORS: a device id, what its role lets it do, the server's address */
+          ? g_strdup_printf (_("Device %s (%s), syncing with %s"), device, role_label (role), url)
+          /* TRANSLATORS: a device id, what its role lets it do */
+          : g_strdup_printf (_("Device %s (%s); this store does not say which server it syncs with"),
+                             device, role_label (role));
 
       adw_action_row_set_subtitle (ADW_ACTION_ROW (self->enrolled_row), subtitle);
     }

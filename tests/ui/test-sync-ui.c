@@ -386,6 +386,47 @@ test_enroll_offline_sync_now (Fixture       *f,
   }
 }
 
+/* A store marked enrolled without the server's address (by hand, or by a
+ * program of its own): Preferences say what is missing, not "(null)". */
+static void
+test_enrolled_without_address (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ccm-ui-sync-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  CcmContext *context;
+  CcmPreferencesWindow *prefs;
+  const char *subtitle;
+
+  g_assert_no_error (error);
+  context = ccm_context_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ccm_store_set_meta (ccm_context_get_store (context), "enrolled", "1", &error));
+  g_assert_no_error (error);
+  g_assert_true (ccm_store_set_meta (ccm_context_get_store (context), CCM_STORE_META_ROLE, "viewer",
+                                     &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (context);
+
+  context = ccm_context_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ccm_context_get_sync_client (context));
+  prefs = ccm_preferences_window_new (context);
+  gtk_window_present (GTK_WINDOW (prefs));
+  ui_test_iterate ();
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW,
+                                                                        "enrolled_row")));
+  g_test_message ("%s", subtitle);
+  g_assert_null (strstr (subtitle, "(null)"));
+  g_assert_nonnull (strstr (subtitle, "(viewer: reading only)"));
+  g_assert_nonnull (strstr (subtitle, "does not say which server"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  ui_test_iterate ();
+  g_object_unref (context);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 /* Revoked: at the next contact the desk wipes the personal data in its
  * store, and the indicator says both. */
 static void
@@ -585,6 +626,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/sync/format-ago", test_format_ago);
   g_test_add_func ("/ui/sync/attention-row", test_attention_row);
+  g_test_add_func ("/ui/sync/enrolled-without-address", test_enrolled_without_address);
   g_test_add ("/ui/sync/standalone", Fixture, NULL, fixture_set_up, test_standalone, fixture_tear_down);
   g_test_add ("/ui/sync/enroll-offline-sync-now", Fixture, NULL, fixture_set_up,
               test_enroll_offline_sync_now, fixture_tear_down);
