@@ -485,6 +485,12 @@ poke_cb (GObject      *source,
       return;
     }
 
+  /* A round in flight pulls anyway (often this very news: the answer to
+   * its own push), and its end asks again from where it pulled to, which
+   * the server answers at once if anything came after. A round scheduled
+   * now could start right after it, and find nothing. */
+  if (self->round_in_flight)
+    return;
   if (ccm_json_bool (body, "news") || ccm_json_bool (body, "changed") ||
       (!json_object_has_member (body, "news") && !json_object_has_member (body, "changed")))
     schedule_round (self, 0);
