@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ccm-attention.h"
 #include "ccm-checkin.h"
 #include "ccm-domain.h"
 #include "ccm-errors.h"
@@ -1676,6 +1677,21 @@ set_text_or_null (JsonObject   *o,
   ccm_json_set_string_or_null (o, member, (const char *) sqlite3_column_text (stmt, column));
 }
 
+/* Whether someone marked the conflict resolved, as the attention list
+ * has it (a desk's mark reaches the server as an AttentionResolved event):
+ * resolved, and if so resolved_at, resolution_note, resolved_by. */
+static void
+copy_resolution (JsonObject *o,
+                 JsonObject *item)
+{
+  static const char *const members[] = { "resolved_at", "resolution_note", "resolved_by" };
+  gboolean resolved = ccm_json_bool (item, "resolved");
+
+  json_object_set_boolean_member (o, "resolved", resolved);
+  for (guint i = 0; resolved && i < G_N_ELEMENTS (members); i++)
+    ccm_json_set_string_or_null (o, members[i], ccm_json_string (item, members[i]));
+}
+
 /* Conflicts the domain resolved and recorded (DESIGN §5.3): concurrent edits
  * of one conference field, double admissions, admissions of cancelled
  * orders. They sit on the attention list that every store keeps. */
@@ -1713,6 +1729,7 @@ add_recorded_conflicts (CcmServerStore  *self,
       ccm_json_set_string_or_null (o, "field", ccm_json_string (detail, "field"));
       ccm_json_set_string_or_null (o, "message", ccm_json_string (item, "message"));
       ccm_json_set_string_or_null (o, "recorded_at", ccm_json_string (item, "recorded_at"));
+      copy_resolution (o, item);
       g_ptr_array_add (conflicts, o);
     }
   return TRUE;
@@ -1728,15 +1745,20 @@ ccm_server_store_list_conflicts (CcmServerStore  *self,
 
   g_return_val_if_fail (CCM_IS_SERVER_STORE (self), NULL);
 
+  /* A refused command is the device's attention item "command#<id>". */
   stmt = ccm_store_prepare (self->store,
-                            "SELECT id, device_id, seq, command_id, type, conference, error, "
-                            "field, message, recorded_at FROM sync_conflicts ORDER BY id", error);
+                            "SELECT c.id, c.device_id, c.seq, c.command_id, c.type, c.conference, "
+                            "c.error, c.field, c.message, c.recorded_at, r.resolved_at, r.note, "
+                            "r.device_id FROM sync_conflicts c LEFT JOIN attention_resolutions r "
+                            "ON r.item = ?1 || c.command_id ORDER BY c.id", error);
   if (stmt == NULL)
     return NULL;
+  sqlite3_bind_text (stmt, 1, CCM_ATTENTION_COMMAND_PREFIX, -1, SQLITE_STATIC);
   while (step_row (self, stmt, &row, error) && row)
     {
       JsonObject *o = json_object_new ();
       g_autofree char *time = ccm_time_format (sqlite3_column_int64 (stmt, 9));
+      gboolean resolved = sqlite3_column_type (stmt, 10) != SQLITE_NULL;
 
       json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
       set_text_or_null (o, "device_id", stmt, 1);
@@ -1748,6 +1770,15 @@ ccm_server_store_list_conflicts (CcmServerStore  *self,
       set_text_or_null (o, "field", stmt, 7);
       set_text_or_null (o, "message", stmt, 8);
       json_object_set_string_member (o, "recorded_at", time);
+      json_object_set_boolean_member (o, "resolved", resolved);
+      if (resolved)
+        {
+          g_autofree char *resolved_at = ccm_time_format (sqlite3_column_int64 (stmt, 10));
+
+          json_object_set_string_member (o, "resolved_at", resolved_at);
+          set_text_or_null (o, "resolution_note", stmt, 11);
+          set_text_or_null (o, "resolved_by", stmt, 12);
+        }
       g_ptr_array_add (conflicts, o);
     }
   sqlite3_reset (stmt);

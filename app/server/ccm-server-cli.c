@@ -16,6 +16,7 @@
 
 #include "ccm-conference.h"
 #include "ccm-errors.h"
+#include "ccm-json.h"
 #include "ccm-protocol.h"
 #include "ccm-server-cli.h"
 #include "ccm-server.h"
@@ -571,7 +572,8 @@ conflicts_list_run (Cli    *cli,
   int status;
 
   if (!parse (cli, NULL, _("List the commands the server rejected, and the conflicts it "
-                           "recorded, oldest first."), NULL, TRUE, 0, &argc, &argv, &status))
+                           "recorded, oldest first, each with whether a desk marked it "
+                           "resolved."), NULL, TRUE, 0, &argc, &argv, &status))
     return status;
 
   store = open_store (cli, &error);
@@ -606,6 +608,18 @@ conflicts_list_run (Cli    *cli,
                json_object_get_string_member (o, "type"),
                json_object_get_string_member (o, "error"),
                json_object_get_string_member (o, "message"));
+      if (ccm_json_bool (o, "resolved"))
+        {
+          const char *note = ccm_json_string (o, "resolution_note");
+          const char *by = ccm_json_string (o, "resolved_by");
+
+          /* TRANSLATORS: when, and by which device; then the note it left, if any */
+          g_print (_("    resolved %s by %s"), ccm_json_string (o, "resolved_at"),
+                   by != NULL ? by : _("a device"));
+          if (note != NULL && *note != '\0')
+            g_print (": %s", note);
+          g_print ("\n");
+        }
     }
   return CCM_SERVER_EXIT_OK;
 }

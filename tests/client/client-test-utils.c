@@ -198,6 +198,58 @@ contoso_spawn (Fixture    *f,
   return process;
 }
 
+JsonNode *
+parse_run (Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  if (run->status != 0)
+    g_error ("contoso failed (%d): %s%s", run->status, run->out, run->err);
+  node = json_from_string (run->out, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  run_free (run);
+  return node;
+}
+
+JsonObject *
+object_of (JsonNode *node)
+{
+  JsonObject *object;
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  object = json_object_ref (json_node_get_object (node));
+  json_node_unref (node);
+  return object;
+}
+
+JsonArray *
+array_of (JsonNode *node)
+{
+  JsonArray *array;
+
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  array = json_array_ref (json_node_get_array (node));
+  json_node_unref (node);
+  return array;
+}
+
+JsonObject *
+find_row (JsonArray  *rows,
+          const char *member,
+          const char *value)
+{
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+
+      if (g_strcmp0 (ccm_json_string (row, member), value) == 0)
+        return row;
+    }
+  return NULL;
+}
+
 char *
 store_path (Fixture    *f,
             const char *name)

@@ -103,7 +103,21 @@ void      fixture_set_up    (Fixture        *f,
 void      fixture_tear_down (Fixture        *f,
                              gconstpointer   data);
 
+/* A run's output as its one JSON document (the run must have succeeded;
+ * it is freed), and that document as an object or an array. */
+JsonNode   *parse_run (Run        *run);
+JsonObject *object_of (JsonNode   *node);
+JsonArray  *array_of  (JsonNode   *node);
+/* The first element of `rows` whose string `member` is `value`, or NULL. */
+JsonObject *find_row  (JsonArray  *rows,
+                       const char *member,
+                       const char *value);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+/* `contoso --json …` on a store: its one JSON document. */
+#define contoso_object(f, store, ...) object_of (parse_run (contoso (f, store, "--json", __VA_ARGS__, NULL)))
+#define contoso_array(f, store, ...) array_of (parse_run (contoso (f, store, "--json", __VA_ARGS__, NULL)))
 
 #define contoso_ok(f, store, ...) G_STMT_START {                             \
     g_autoptr(Run) _run = contoso (f, store, __VA_ARGS__, NULL);             \

@@ -1423,6 +1423,61 @@ test_concurrent_rename (Fixture       *f,
   attention_b = contoso (f, b, "--json", "attention", "list", "devcon", NULL);
   g_assert_nonnull (strstr (attention_a->out, "field_conflict"));
   g_assert_nonnull (strstr (attention_b->out, "field_conflict"));
+
+  /* Marked resolved on the laptops, each mark reaches the server's list:
+   * the conflict, by the id A's list gives it, and a command the server
+   * refused B (the slug A had taken first), by its key. */
+  {
+    g_autoptr(JsonArray) at_a = contoso_array (f, a, "attention", "list", "devcon");
+    g_autoptr(JsonObject) status_b = contoso_object (f, b, "sync", "status");
+    g_autoptr(JsonArray) at_b = NULL;
+    g_autoptr(JsonArray) rows = NULL;
+    g_autofree char *conflict_id = NULL;
+    g_autofree char *refused_key = NULL;
+    g_autofree char *text = NULL;
+    const char *device_b = ccm_json_string (status_b, "device_id");
+    JsonObject *row;
+
+    row = find_row (at_a, "kind", "field_conflict");
+    g_assert_nonnull (row);
+    conflict_id = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (row, "id", 0));
+    contoso_ok (f, a, "attention", "resolve", conflict_id, "--note", "West is right");
+    server_stop (f, SIGTERM);
+    contoso_ok (f, a, "conference", "create", "samecon", "--name", "Same", "--start", "2027-03-01",
+                "--end", "2027-03-03", "--owner-name", "Ada", "--owner-email", "ada@example.org");
+    contoso_ok (f, b, "conference", "create", "samecon", "--name", "Same", "--start", "2027-03-01",
+                "--end", "2027-03-03", "--owner-name", "Ada", "--owner-email", "ada@example.org");
+    server_start (f);
+    sync_path_ok (a);
+    sync_path_ok (b);
+    at_b = contoso_array (f, b, "attention", "list");
+    row = find_row (at_b, "kind", "rejected_command");
+    g_assert_nonnull (row);
+    refused_key = g_strdup (ccm_json_string (row, "item"));
+    g_assert_true (g_str_has_prefix (refused_key, "command#"));
+    contoso_ok (f, b, "attention", "resolve", refused_key, "--note", "Sold as samecon-2");
+    sync_path_ok (b);
+
+    g_free (conflicts);
+    conflicts = server_run (f, "conflicts", "list", "--json", NULL);
+    rows = array_of (json_from_string (conflicts, NULL));
+    row = find_row (rows, "type", "field_conflict");
+    g_assert_nonnull (row);
+    g_assert_true (ccm_json_bool (row, "resolved"));
+    g_assert_cmpstr (ccm_json_string (row, "resolution_note"), ==, "West is right");
+    g_assert_nonnull (ccm_json_string (row, "resolved_at"));
+    row = find_row (rows, "command_id", refused_key + strlen ("command#"));
+    g_assert_nonnull (row);
+    g_assert_cmpstr (ccm_json_string (row, "device_id"), ==, device_b);
+    g_assert_true (ccm_json_bool (row, "resolved"));
+    g_assert_cmpstr (ccm_json_string (row, "resolution_note"), ==, "Sold as samecon-2");
+    g_assert_cmpstr (ccm_json_string (row, "resolved_by"), ==, device_b);
+
+    text = server_run (f, "conflicts", "list", NULL);
+    g_assert_nonnull (strstr (text, "    resolved "));
+    g_assert_nonnull (strstr (text, ": West is right"));
+    g_assert_nonnull (strstr (text, ": Sold as samecon-2"));
+  }
 }
 
 int

@@ -19,47 +19,6 @@
 
 /* Helpers */
 
-static JsonNode *
-parse_run (Run *run)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node;
-
-  if (run->status != 0)
-    g_error ("contoso failed (%d): %s%s", run->status, run->out, run->err);
-  node = json_from_string (run->out, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (node);
-  run_free (run);
-  return node;
-}
-
-static JsonObject *
-object_of (JsonNode *node)
-{
-  JsonObject *object;
-
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  object = json_object_ref (json_node_get_object (node));
-  json_node_unref (node);
-  return object;
-}
-
-static JsonArray *
-array_of (JsonNode *node)
-{
-  JsonArray *array;
-
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
-  array = json_array_ref (json_node_get_array (node));
-  json_node_unref (node);
-  return array;
-}
-
-/* `contoso --json …` on a store: its one JSON document. */
-#define contoso_object(f, store, ...) object_of (parse_run (contoso (f, store, "--json", __VA_ARGS__, NULL)))
-#define contoso_array(f, store, ...) array_of (parse_run (contoso (f, store, "--json", __VA_ARGS__, NULL)))
-
 static void
 create_conference_with_quota (Fixture    *f,
                               const char *store,
