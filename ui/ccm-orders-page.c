@@ -792,14 +792,23 @@ refresh_cb (gpointer page)
 {
   CcmOrdersPage *self = page;
 
-  CcmOrderRow *selected;
+  CcmOrderRow *selected = gtk_single_selection_get_selected_item (self->selection);
+  gboolean was_selected = selected != NULL &&
+                          g_strcmp0 (ccm_order_row_get_order_id (selected), self->order_id) == 0;
 
   update_tentative (self);
   ccm_order_list_model_reload (self->model);
-  /* The selected place may show another order now. */
+  /* The selected place may show another order now (one that landed above
+   * it moved it down): the order stays selected at its new place, and the
+   * list stays where it is, not moving under the person's eyes. */
   selected = gtk_single_selection_get_selected_item (self->selection);
   if (selected != NULL && g_strcmp0 (ccm_order_row_get_order_id (selected), self->order_id) != 0)
-    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+    {
+      gint64 position = was_selected ? ccm_order_list_model_find (self->model, self->order_id) : -1;
+
+      gtk_single_selection_set_selected (self->selection,
+                                         position >= 0 ? (guint) position : GTK_INVALID_LIST_POSITION);
+    }
   update_list_stack (self);
   show_detail (self);
   if (self->select_pending)

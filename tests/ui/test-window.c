@@ -987,8 +987,9 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
-/* An order opened from elsewhere is selected in the list and scrolled to;
- * one the search leaves out is not selected. */
+/* An order opened from elsewhere is selected in the list and scrolled to,
+ * and stays selected when orders land above it; one the search leaves out
+ * is not selected. */
 static void
 test_orders_open_selects (Fixture       *f,
                           gconstpointer  data)
@@ -1028,6 +1029,23 @@ test_orders_open_selects (Fixture       *f,
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
   g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 59);
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+
+  /* An order lands above it (a sale at another desk, a sync): it stays
+   * selected, one place further down, and the list does not move. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmOutcome) outcome = NULL;
+    double scrolled = gtk_adjustment_get_value (adjustment);
+
+    outcome = ccm_context_submit (f->context, "PlaceOrder",
+                                  test_order_args ("devcon", seat_type, 1, g_get_real_time ()), &error);
+    g_assert_no_error (error);
+    ui_test_wait_for_frame (GTK_WIDGET (f->window));
+    g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, 60);
+    g_assert_cmpstr (ccm_order_row_get_order_id (gtk_single_selection_get_selected_item (selection)),
+                     ==, oldest);
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, scrolled);
+  }
 
   /* Left out by a search (typed with the list scrolled down, which GTK
    * 4.8 warned about): the detail shows it, the list selects nothing. */
