@@ -24,6 +24,15 @@ gboolean    ccm_store_lookup_outcome         (CcmStore     *self,
                                               CcmOutcome  **outcome,
                                               GError      **error);
 void        ccm_store_forget_states          (CcmStore    *self);
+/* Events of the log were taken out (the tentative layer undone, the
+ * confirmed layer dropped): forgets the folded states, and raises meta's
+ * log generation, so that other connections to the file (another program
+ * syncing the same store) forget theirs at their next transaction. A
+ * stream's version alone cannot tell them: it may be back where it was,
+ * with other events. Inside the transaction that took them out. */
+#define CCM_STORE_META_LOG_GENERATION "log_generation"
+gboolean    ccm_store_rewrote_log            (CcmStore    *self,
+                                              GError     **error);
 /* What the store last read of meta's wiped_at and enrolled is read again at
  * the next transaction's start: call after writing either. */
 void        ccm_store_forget_meta            (CcmStore    *self);

@@ -451,7 +451,10 @@ ccm_store_undo_tentative (CcmStore  *self,
       return FALSE;
     }
 
-  ccm_store_forget_states (self);
+  if (n_inverse == 0)
+    ccm_store_forget_states (self);
+  else if (!ccm_store_rewrote_log (self, error))
+    return FALSE;
   return ccm_store_exec (self, "DELETE FROM tentative", error);
 }
 

@@ -78,6 +78,7 @@ struct _CcmStore
   gboolean dispatching;
   gint64 data_version;
   gint64 wiped_at;           /* as last seen: another process may wipe */
+  gint64 log_generation;     /* as last seen: another process may rebase */
   gboolean enrolled;         /* as last seen, like wiped_at */
   gint64 confirmed_position; /* enrolled: the log holds only confirmed events up to here */
   gint64 meta_version;       /* data_version when both were read; -1: read again */
@@ -490,19 +491,30 @@ read_enrolled (CcmStore *self)
   return g_strcmp0 (value, "1") == 0;
 }
 
-/* Reads meta's wiped_at and enrolled, as of data_version `version` (-1:
- * read them again at the next transaction's start). A wipe leaves every
- * stream at its version: states folded before it would still hold the
- * names it removed. */
+static gint64
+read_log_generation (CcmStore *self)
+{
+  g_autofree char *value = ccm_store_get_meta (self, CCM_STORE_META_LOG_GENERATION);
+
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+/* Reads meta's wiped_at, log generation and enrolled, as of data_version
+ * `version` (-1: read them again at the next transaction's start). A wipe
+ * leaves every stream at its version: states folded before it would still
+ * hold the names it removed; a rebase may leave a stream at its version
+ * with other events (ccm_store_rewrote_log). */
 static void
 read_meta (CcmStore *self,
            gint64    version)
 {
   gint64 wiped_at = ccm_store_get_wiped_at (self);
+  gint64 generation = read_log_generation (self);
 
-  if (wiped_at != self->wiped_at)
+  if (wiped_at != self->wiped_at || generation != self->log_generation)
     {
       self->wiped_at = wiped_at;
+      self->log_generation = generation;
       ccm_store_forget_states (self);
     }
   self->enrolled = read_enrolled (self);
@@ -747,6 +759,23 @@ ccm_store_forget_states (CcmStore *self)
 {
   g_hash_table_remove_all (self->cache);
   g_hash_table_remove_all (self->pending);
+}
+
+gboolean
+ccm_store_rewrote_log (CcmStore  *self,
+                       GError   **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (self->depth > 0, FALSE);
+
+  /* The write lock is held: what the transaction's start read is current. */
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, self->log_generation + 1);
+  if (!ccm_store_set_meta (self, CCM_STORE_META_LOG_GENERATION, text, error))
+    return FALSE;
+  self->log_generation++;
+  ccm_store_forget_states (self);
+  return TRUE;
 }
 
 void
@@ -1644,7 +1673,8 @@ ccm_store_clear_confirmed (CcmStore  *self,
     if (!drop_and_create (self, g_ptr_array_index (projections, i), error))
       return FALSE;
 
-  ccm_store_forget_states (self);
+  if (!ccm_store_rewrote_log (self, error))
+    return FALSE;
   self->changed = TRUE;
   self->appended_position = 0;
   return TRUE;

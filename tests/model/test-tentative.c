@@ -189,6 +189,40 @@ test_enrolled_by_other_connection (Fixture       *f,
   g_assert_cmpint (ccm_store_count_pending (f->desk), ==, 2);
 }
 
+/* Another connection to the same file (a second program syncing the same
+ * store) rebases it: this one's own command, folded into its cached state,
+ * was refused, and the server's event for the same stream took its place
+ * at the same version. The next command decides on the server's event,
+ * not on the cached state. */
+static void
+test_rebased_by_other_connection (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(CcmStore) other = open_named (f, "desk.db");
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(CcmOutcome) mine = NULL;
+  g_autoptr(CcmOutcome) next = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ccm_store_enroll (f->desk, &error));
+  g_assert_no_error (error);
+  mine = submit (f->desk, "cmd-1", "a", 5);
+  g_assert_cmpint (ccm_json_int (mine->result, "value", 0), ==, 5);
+
+  /* The server ran another desk's increment first and refused this one. */
+  server_runs (f, "elsewhere-1", "a", 100);
+  events = ccm_store_read_all (f->server, 0, 0, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (results, result_new (1, "rejected"));
+  g_assert_true (ccm_store_rebase (other, events, results, &error));
+  g_assert_no_error (error);
+
+  next = submit (f->desk, "cmd-2", "a", 1);
+  g_assert_cmpint (ccm_json_int (next->result, "value", 0), ==, 101);
+  g_assert_cmpint (test_counter_value (f->desk, "a"), ==, 101);
+}
+
 static void
 test_refused_not_logged (Fixture       *f,
                          gconstpointer  data)
@@ -551,6 +585,7 @@ main (int   argc,
 
   ADD ("/tentative/standalone-log", test_standalone_log);
   ADD ("/tentative/enrolled-by-other-connection", test_enrolled_by_other_connection);
+  ADD ("/tentative/rebased-by-other-connection", test_rebased_by_other_connection);
   ADD ("/tentative/refused-not-logged", test_refused_not_logged);
   ADD ("/tentative/role-checked", test_role_checked);
   ADD ("/tentative/pending-then-confirmed", test_pending_then_confirmed);
