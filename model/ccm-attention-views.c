@@ -378,12 +378,10 @@ detail_from_row (sqlite3_stmt *stmt)
   return detail;
 }
 
-/* An item's mark, from the columns resolved_at, note and device_id that
- * start at `column` (all NULL: open). */
-static void
-set_resolution (JsonObject   *o,
-                sqlite3_stmt *stmt,
-                int           column)
+void
+ccm_attention_views_set_resolution (JsonObject   *o,
+                                    sqlite3_stmt *stmt,
+                                    int           column)
 {
   gboolean resolved = sqlite3_column_type (stmt, column) != SQLITE_NULL;
 
@@ -443,7 +441,7 @@ refused_from_row (sqlite3_stmt *stmt)
   json_object_set_string_member (o, "message", message);
   json_object_set_object_member (o, "detail", detail);
   json_object_set_string_member (o, "recorded_at", time);
-  set_resolution (o, stmt, 7);
+  ccm_attention_views_set_resolution (o, stmt, 7);
   return o;
 }
 
@@ -533,7 +531,7 @@ item_from_row (sqlite3_stmt *stmt)
   json_object_set_string_member (o, "message", message);
   json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
   ccm_views_set_time (o, "recorded_at", stmt, 20);
-  set_resolution (o, stmt, 22);
+  ccm_attention_views_set_resolution (o, stmt, 22);
   return o;
 }
 

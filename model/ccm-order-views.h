@@ -121,6 +121,13 @@ JsonArray  *ccm_attention_views_newest    (CcmStore     *store,
 JsonObject *ccm_attention_views_get       (CcmStore     *store,
                                            const char   *ref,
                                            GError      **error);
+/* An item's mark, from a row that joins attention_resolutions by item key:
+ * its columns resolved_at, note, device_id from `column` on (all NULL:
+ * open) become `resolved`, and when resolved resolved_at, resolution_note,
+ * resolved_by, as the list gives them. */
+void        ccm_attention_views_set_resolution (JsonObject   *object,
+                                                sqlite3_stmt *stmt,
+                                                int           column);
 /* How many items still need someone (not resolved); slug NULL for all; -1
  * on error. */
 gint64      ccm_attention_views_count     (CcmStore     *store,

@@ -86,6 +86,26 @@ ccm_store_set_meta (CcmStore    *self,
 }
 
 gint64
+ccm_store_get_meta_int (CcmStore   *self,
+                        const char *key)
+{
+  g_autofree char *value = ccm_store_get_meta (self, key);
+
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+gboolean
+ccm_store_set_meta_int (CcmStore    *self,
+                        const char  *key,
+                        gint64       value,
+                        GError     **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return ccm_store_set_meta (self, key, text, error);
+}
+
+gint64
 ccm_store_count_pending (CcmStore *self)
 {
   sqlite3_stmt *stmt;

@@ -332,7 +332,6 @@ static gboolean
 redact_all (CcmStore  *self,
             GError   **error)
 {
-  g_autofree char *now = NULL;
   guint n_events = 0;
 
   /* The tentative layer's changesets hold the rows it wrote, names and all:
@@ -359,8 +358,8 @@ redact_all (CcmStore  *self,
   if (!ccm_store_replay_pending (self, error))
     return FALSE;
 
-  now = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_clock_now (ccm_store_get_clock (self)));
-  if (!ccm_store_set_meta (self, CCM_STORE_META_WIPED_AT, now, error))
+  if (!ccm_store_set_meta_int (self, CCM_STORE_META_WIPED_AT,
+                               ccm_clock_now (ccm_store_get_clock (self)), error))
     return FALSE;
   ccm_store_mark_changed (self);
   return TRUE;
@@ -409,10 +408,7 @@ ccm_store_wipe_personal_data (CcmStore  *self,
 gint64
 ccm_store_get_wiped_at (CcmStore *self)
 {
-  g_autofree char *value = NULL;
-
   g_return_val_if_fail (CCM_IS_STORE (self), 0);
 
-  value = ccm_store_get_meta (self, CCM_STORE_META_WIPED_AT);
-  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+  return ccm_store_get_meta_int (self, CCM_STORE_META_WIPED_AT);
 }

@@ -491,14 +491,6 @@ read_enrolled (CcmStore *self)
   return g_strcmp0 (value, "1") == 0;
 }
 
-static gint64
-read_log_generation (CcmStore *self)
-{
-  g_autofree char *value = ccm_store_get_meta (self, CCM_STORE_META_LOG_GENERATION);
-
-  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
-}
-
 /* Reads meta's wiped_at, log generation and enrolled, as of data_version
  * `version` (-1: read them again at the next transaction's start). A wipe
  * leaves every stream at its version: states folded before it would still
@@ -509,7 +501,7 @@ read_meta (CcmStore *self,
            gint64    version)
 {
   gint64 wiped_at = ccm_store_get_wiped_at (self);
-  gint64 generation = read_log_generation (self);
+  gint64 generation = ccm_store_get_meta_int (self, CCM_STORE_META_LOG_GENERATION);
 
   if (wiped_at != self->wiped_at || generation != self->log_generation)
     {
@@ -518,14 +510,9 @@ read_meta (CcmStore *self,
       ccm_store_forget_states (self);
     }
   self->enrolled = read_enrolled (self);
-  self->confirmed_position = 0;
-  if (self->enrolled)
-    {
-      g_autofree char *confirmed = ccm_store_get_meta (self, CCM_STORE_META_CONFIRMED_POSITION);
-
-      if (confirmed != NULL)
-        self->confirmed_position = g_ascii_strtoll (confirmed, NULL, 10);
-    }
+  self->confirmed_position = self->enrolled
+                               ? ccm_store_get_meta_int (self, CCM_STORE_META_CONFIRMED_POSITION)
+                               : 0;
   self->meta_version = version;
 }
 
@@ -571,9 +558,7 @@ ccm_store_set_confirmed_position (CcmStore  *self,
                                   gint64     position,
                                   GError   **error)
 {
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, position);
-
-  if (!ccm_store_set_meta (self, CCM_STORE_META_CONFIRMED_POSITION, text, error))
+  if (!ccm_store_set_meta_int (self, CCM_STORE_META_CONFIRMED_POSITION, position, error))
     return FALSE;
   self->confirmed_position = position;
   return TRUE;
@@ -765,13 +750,10 @@ gboolean
 ccm_store_rewrote_log (CcmStore  *self,
                        GError   **error)
 {
-  g_autofree char *text = NULL;
-
   g_return_val_if_fail (self->depth > 0, FALSE);
 
   /* The write lock is held: what the transaction's start read is current. */
-  text = g_strdup_printf ("%" G_GINT64_FORMAT, self->log_generation + 1);
-  if (!ccm_store_set_meta (self, CCM_STORE_META_LOG_GENERATION, text, error))
+  if (!ccm_store_set_meta_int (self, CCM_STORE_META_LOG_GENERATION, self->log_generation + 1, error))
     return FALSE;
   self->log_generation++;
   ccm_store_forget_states (self);

@@ -118,6 +118,14 @@ gboolean      ccm_store_set_meta            (CcmStore     *self,
                                              const char   *key,
                                              const char   *value,
                                              GError      **error);
+/* The same for a whole number, stored as its decimal text; 0 when the key
+ * is not there. */
+gint64        ccm_store_get_meta_int        (CcmStore     *self,
+                                             const char   *key);
+gboolean      ccm_store_set_meta_int        (CcmStore     *self,
+                                             const char   *key,
+                                             gint64        value,
+                                             GError      **error);
 
 /* The role the server gave this device when it enrolled (ccm-roles.h). */
 #define CCM_STORE_META_ROLE "sync.role"

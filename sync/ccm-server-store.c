@@ -1758,7 +1758,6 @@ ccm_server_store_list_conflicts (CcmServerStore  *self,
     {
       JsonObject *o = json_object_new ();
       g_autofree char *time = ccm_time_format (sqlite3_column_int64 (stmt, 9));
-      gboolean resolved = sqlite3_column_type (stmt, 10) != SQLITE_NULL;
 
       json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
       set_text_or_null (o, "device_id", stmt, 1);
@@ -1770,15 +1769,7 @@ ccm_server_store_list_conflicts (CcmServerStore  *self,
       set_text_or_null (o, "field", stmt, 7);
       set_text_or_null (o, "message", stmt, 8);
       json_object_set_string_member (o, "recorded_at", time);
-      json_object_set_boolean_member (o, "resolved", resolved);
-      if (resolved)
-        {
-          g_autofree char *resolved_at = ccm_time_format (sqlite3_column_int64 (stmt, 10));
-
-          json_object_set_string_member (o, "resolved_at", resolved_at);
-          set_text_or_null (o, "resolution_note", stmt, 11);
-          set_text_or_null (o, "resolved_by", stmt, 12);
-        }
+      ccm_attention_views_set_resolution (o, stmt, 10);
       g_ptr_array_add (conflicts, o);
     }
   sqlite3_reset (stmt);

@@ -95,24 +95,14 @@ ccm_sync_client_dup_meta (CcmSyncClient *self,
   return ccm_store_get_meta (self->store, key);
 }
 
-static gint64
-meta_int (CcmSyncClient *self,
-          const char    *key)
-{
-  g_autofree char *value = ccm_sync_client_dup_meta (self, key);
-
-  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
-}
-
 static void
 set_meta_int (CcmSyncClient *self,
               const char    *key,
               gint64         value)
 {
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
   g_autoptr(GError) error = NULL;
 
-  if (!ccm_store_set_meta (self->store, key, text, &error))
+  if (!ccm_store_set_meta_int (self->store, key, value, &error))
     g_warning ("Saving %s failed: %s", key, error->message);
 }
 
@@ -179,8 +169,8 @@ load_settings (CcmSyncClient *self)
   const char *env_ca = g_getenv ("CONTOSO_TLS_CA");
 
   self->server_url = ccm_sync_client_dup_meta (self, CCM_SYNC_META_URL);
-  self->server_offset = meta_int (self, CCM_SYNC_META_OFFSET);
-  self->last_sync = meta_int (self, CCM_SYNC_META_LAST_SYNC);
+  self->server_offset = ccm_store_get_meta_int (self->store, CCM_SYNC_META_OFFSET);
+  self->last_sync = ccm_store_get_meta_int (self->store, CCM_SYNC_META_LAST_SYNC);
   self->pending = ccm_store_count_pending (self->store);
 
   self->tls_ca_file = g_strdup (env_ca != NULL && *env_ca != '\0' ? env_ca : ca);

@@ -78,10 +78,8 @@ token_is_usable (CcmSyncClient *self)
 {
   if (self->token == NULL)
     {
-      g_autofree char *expires = ccm_sync_client_dup_meta (self, CCM_SYNC_META_TOKEN_EXP);
-
       self->token = ccm_sync_client_dup_meta (self, CCM_SYNC_META_TOKEN);
-      self->token_expires = expires != NULL ? g_ascii_strtoll (expires, NULL, 10) : 0;
+      self->token_expires = ccm_store_get_meta_int (self->store, CCM_SYNC_META_TOKEN_EXP);
     }
   if (self->token == NULL)
     return FALSE;
@@ -313,7 +311,6 @@ token_cb (GObject      *source,
   CcmSyncClient *self = CCM_SYNC_CLIENT (source);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) body = NULL;
-  g_autofree char *expires_text = NULL;
   const char *token = NULL;
   gint64 expires = 0;
 
@@ -330,9 +327,8 @@ token_cb (GObject      *source,
   g_free (self->token);
   self->token = g_strdup (token);
   self->token_expires = expires;
-  expires_text = g_strdup_printf ("%" G_GINT64_FORMAT, expires);
   ccm_store_set_meta (self->store, CCM_SYNC_META_TOKEN, token, NULL);
-  ccm_store_set_meta (self->store, CCM_SYNC_META_TOKEN_EXP, expires_text, NULL);
+  ccm_store_set_meta_int (self->store, CCM_SYNC_META_TOKEN_EXP, expires, NULL);
 
   really_send (g_steal_pointer (&task));
 }
