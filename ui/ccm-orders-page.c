@@ -110,15 +110,20 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       gtk_box_append (GTK_BOX (box), label);
       gtk_box_append (GTK_BOX (box), tag);
       gtk_list_item_set_child (item, box);
-      return;
     }
-  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_SEATS || column == COLUMN_TOTAL ? 1 : 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (column == COLUMN_CODE)
-    gtk_widget_add_css_class (label, "monospace");
-  if (column == COLUMN_SEATS || column == COLUMN_TOTAL)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
+  else
+    {
+      gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_SEATS || column == COLUMN_TOTAL ? 1 : 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      if (column == COLUMN_CODE)
+        gtk_widget_add_css_class (label, "monospace");
+      if (column == COLUMN_SEATS || column == COLUMN_TOTAL)
+        gtk_widget_add_css_class (label, "numeric");
+      gtk_list_item_set_child (item, label);
+    }
+  /* Which place its row shows, for focus_follows_selection(), whichever
+   * column was dragged first. */
+  g_object_set_data (G_OBJECT (gtk_list_item_get_child (item)), "ccm-list-item", item);
 }
 
 /* Rows are places in the list: the one a cell shows may be given another
@@ -787,6 +792,47 @@ close_detail_cb (CcmOrdersPage *self)
   show_detail (self);
 }
 
+/* The column view's own list, where its rows and their focus are. */
+static GtkWidget *
+inner_list (CcmOrdersPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return NULL;
+}
+
+/* Keyboard focus on a row stays at its place when the orders under the
+ * rows move; it goes with the selection to the row now at `position`, so
+ * the arrow keys go on from the selected order. GTK 4.8 has no call for
+ * it: the row is found by the place its cells show (cell_setup_cb). */
+static void
+focus_follows_selection (CcmOrdersPage *self,
+                         guint          position)
+{
+  GtkWidget *list = inner_list (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (list == NULL || focus == NULL || !gtk_widget_is_ancestor (focus, list))
+    return;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (row);
+      GtkWidget *content = cell != NULL ? gtk_widget_get_first_child (cell) : NULL;
+      GtkListItem *item = content != NULL ? g_object_get_data (G_OBJECT (content), "ccm-list-item") : NULL;
+
+      if (item != NULL && gtk_list_item_get_position (item) == position)
+        {
+          if (row != focus)
+            gtk_widget_grab_focus (row);
+          return;
+        }
+    }
+}
+
 static void
 refresh_cb (gpointer page)
 {
@@ -808,6 +854,8 @@ refresh_cb (gpointer page)
 
       gtk_single_selection_set_selected (self->selection,
                                          position >= 0 ? (guint) position : GTK_INVALID_LIST_POSITION);
+      if (position >= 0)
+        focus_follows_selection (self, (guint) position);
     }
   update_list_stack (self);
   show_detail (self);

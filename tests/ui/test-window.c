@@ -987,6 +987,22 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
+/* Whether a label under widget (itself included) shows text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (widget == NULL)
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 /* An order opened from elsewhere is selected in the list and scrolled to,
  * and stays selected when orders land above it; one the search leaves out
  * is not selected. */
@@ -999,7 +1015,7 @@ test_orders_open_selects (Fixture       *f,
   GtkWidget *search;
   GtkSingleSelection *selection;
   GtkAdjustment *adjustment;
-  g_autofree char *oldest = NULL;
+  g_autofree char *oldest = NULL, *oldest_code = NULL;
   const char *seat_type = NULL;
   g_autoptr(JsonArray) types = NULL;
 
@@ -1031,11 +1047,27 @@ test_orders_open_selects (Fixture       *f,
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
 
   /* An order lands above it (a sale at another desk, a sync): it stays
-   * selected, one place further down, and the list does not move. */
+   * selected, one place further down, and the list does not move. The
+   * keyboard focus, on its row, goes with it: the arrow keys go on from
+   * there. */
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(CcmOutcome) outcome = NULL;
-    double scrolled = gtk_adjustment_get_value (adjustment);
+    double scrolled;
+    GtkWidget *list = NULL;
+
+    for (GtkWidget *child = gtk_widget_get_first_child (view); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_LIST_VIEW (child))
+        list = child;
+    g_assert_nonnull (list);
+    oldest_code = g_strdup (ccm_order_row_get_access_code (gtk_single_selection_get_selected_item (selection)));
+    for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+         row = gtk_widget_get_next_sibling (row))
+      if (shows_text (row, oldest_code))
+        g_assert_true (gtk_widget_grab_focus (row));
+    g_assert_true (shows_text (gtk_root_get_focus (GTK_ROOT (f->window)), oldest_code));
+    scrolled = gtk_adjustment_get_value (adjustment);
 
     outcome = ccm_context_submit (f->context, "PlaceOrder",
                                   test_order_args ("devcon", seat_type, 1, g_get_real_time ()), &error);
@@ -1045,6 +1077,7 @@ test_orders_open_selects (Fixture       *f,
     g_assert_cmpstr (ccm_order_row_get_order_id (gtk_single_selection_get_selected_item (selection)),
                      ==, oldest);
     g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, scrolled);
+    g_assert_true (shows_text (gtk_root_get_focus (GTK_ROOT (f->window)), oldest_code));
   }
 
   /* Left out by a search (typed with the list scrolled down, which GTK
