@@ -987,6 +987,24 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
+/* The revenue tile, two to a row in the window's narrowest content column
+ * (360 pixels): a large sum goes onto a second line instead of being cut
+ * off. */
+static void
+test_overview_narrow (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *revenue = overview_child (f, "revenue_label");
+  int min_width = 0, one_line = 0, narrow = 0;
+
+  gtk_label_set_text (GTK_LABEL (revenue), "1234567.89 EUR");
+  gtk_widget_measure (revenue, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 150);
+  gtk_widget_measure (revenue, GTK_ORIENTATION_VERTICAL, -1, &one_line, NULL, NULL, NULL);
+  gtk_widget_measure (revenue, GTK_ORIENTATION_VERTICAL, 150, &narrow, NULL, NULL, NULL);
+  g_assert_cmpint (narrow, >, one_line);
+}
+
 /* Whether a label under widget (itself included) shows text. */
 static gboolean
 shows_text (GtkWidget  *widget,
@@ -1278,6 +1296,7 @@ main (int    argc,
   ADD ("/ui/window/role-checkin", test_role_checkin);
   ADD ("/ui/attention/refused-command", test_attention_refused);
   ADD ("/ui/orders/open-selects", test_orders_open_selects);
+  ADD ("/ui/overview/narrow", test_overview_narrow);
 #undef ADD
   return g_test_run ();
 }
