@@ -60,6 +60,8 @@ struct _CcmCheckinPage
   GtkLabel       *network_label;
   GtkLabel       *list_label;
   GtkToggleButton *exit_toggle;
+  AdwFlap         *counts_flap;
+  GtkToggleButton *counts_toggle;
   GtkMenuButton  *settings_button;
   GtkPopover     *settings_popover;
   GtkCheckButton *all_types_check;
@@ -1249,6 +1251,8 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, network_label);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, list_label);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, exit_toggle);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, counts_flap);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, counts_toggle);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, settings_button);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, settings_popover);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, all_types_check);

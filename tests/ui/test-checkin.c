@@ -269,6 +269,49 @@ type_and_enter (Fixture    *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 }
 
+/* A window shown anew at another size: GTK 4.8 does not resize a mapped
+ * window to a new default size. */
+static void
+resize_window (Fixture *f,
+               int      width,
+               int      height)
+{
+  gtk_widget_set_visible (GTK_WIDGET (f->window), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+}
+
+/* In a window too narrow for both, the counts fold away behind the status
+ * bar's counts button, which brings them over the scans; wide again, they
+ * are back beside them. */
+static void
+test_checkin_narrow (Fixture       *f,
+                     gconstpointer  data)
+{
+  AdwFlap *flap = ADW_FLAP (ui_test_child (f->page, CCM_TYPE_CHECKIN_PAGE, "counts_flap"));
+  GtkWidget *toggle = ui_test_child (f->page, CCM_TYPE_CHECKIN_PAGE, "counts_toggle");
+
+  g_assert_false (adw_flap_get_folded (flap));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+
+  resize_window (f, 360, 640);
+  g_assert_true (adw_flap_get_folded (flap));
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+
+  ui_test_click (toggle);
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  ui_test_click (toggle);
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+
+  resize_window (f, 1100, 700);
+  g_assert_false (adw_flap_get_folded (flap));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+}
+
 static JsonObject *
 ticket (Fixture    *f,
         const char *code)
@@ -727,6 +770,7 @@ main (int    argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/checkin/create-destroy", test_checkin_create_destroy);
+  ADD ("/ui/checkin/narrow", test_checkin_narrow);
   ADD ("/ui/checkin/scan-admits-then-already-admitted", test_checkin_scan_admits);
   ADD ("/ui/checkin/cancelled-and-unknown", test_checkin_cancelled_unknown);
   ADD ("/ui/checkin/name-search", test_checkin_search);
