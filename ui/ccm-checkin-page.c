@@ -203,6 +203,8 @@ update_list_label (CcmCheckinPage *self)
     text = g_strdup_printf (reentry ? _("Only %s · re-entry allowed") : _("Only %s · no re-entry"),
                             names);
   gtk_label_set_text (self->list_label, text);
+  /* Cut short in a narrow window: said in full on hovering. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->list_label), text);
 }
 
 static void

@@ -483,6 +483,8 @@ test_checkin_list_rules (Fixture       *f,
   ui_test_iterate ();
   g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (f, "all_types_check"))));
   g_assert_cmpstr (label (f, "list_label"), ==, "Only Full pass · re-entry allowed");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (child (f, "list_label")), ==,
+                   "Only Full pass · re-entry allowed");
 
   type_and_enter (f, f->ada);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "wrong-seat-type");
