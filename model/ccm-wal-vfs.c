@@ -54,8 +54,8 @@ typedef struct
 
 static sqlite3_vfs *parent;
 /* Microseconds spent in the log's syncs, by every connection of the
- * process: two clock readings beside a sync of a hundred microseconds or
- * more. */
+ * process: two clock readings beside each sync, which on a disk takes a
+ * hundred microseconds or more, so the readings hardly count. */
 static _Atomic gint64 sync_time;
 static sqlite3_vfs wal_vfs;
 
