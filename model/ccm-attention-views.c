@@ -343,12 +343,29 @@ message_for (const char *kind,
   return g_strdup (kind);
 }
 
+/* The order an item concerns, as people know it: its access code and its
+ * registrant (the order's id alone says nothing to whoever reads the list).
+ * NULL while this device has not seen the order. */
+#define ORDER_COLUMNS "o.access_code, o.first_name, o.last_name "
+
+static void
+set_order (JsonObject   *o,
+           sqlite3_stmt *stmt,
+           int           column)
+{
+  ccm_views_set_text (o, "access_code", stmt, column);
+  ccm_views_set_text (o, "registrant_first_name", stmt, column + 1);
+  ccm_views_set_text (o, "registrant_last_name", stmt, column + 2);
+}
+
 #define ITEM_COLUMNS \
   "a.id, a.conference, a.kind, a.order_id, a.ticket_code, a.payment_id, a.amount, " \
   "a.expected_amount, a.currency, a.reason, a.scan, a.seat_type_id, a.device_id, " \
   "a.device_time, a.decided_at, a.field, a.kept, a.other, a.earlier_device_id, " \
-  "a.earlier_device_time, a.recorded_at, a.item, r.resolved_at, r.note, r.device_id " \
-  "FROM attention_items a LEFT JOIN attention_resolutions r ON r.item = a.item"
+  "a.earlier_device_time, a.recorded_at, a.item, r.resolved_at, r.note, r.device_id, " \
+  ORDER_COLUMNS \
+  "FROM attention_items a LEFT JOIN attention_resolutions r ON r.item = a.item " \
+  "LEFT JOIN order_views o ON o.order_id = a.order_id"
 
 /* The detail: what the event said that the fixed members do not. */
 static JsonObject *
@@ -405,8 +422,9 @@ ccm_attention_views_set_resolution (JsonObject   *o,
 #define REFUSED_CONFERENCE "coalesce (" REFUSED_ARG ("conference") ", " REFUSED_ARG ("slug") ")"
 #define REFUSED_COLUMNS \
   "c.seq, c.type, c.outcome, c.issued_at, " REFUSED_KEY ", " REFUSED_CONFERENCE ", " \
-  REFUSED_ARG ("order_id") ", r.resolved_at, r.note, r.device_id " \
+  REFUSED_ARG ("order_id") ", r.resolved_at, r.note, r.device_id, " ORDER_COLUMNS \
   "FROM command_log c LEFT JOIN attention_resolutions r ON r.item = " REFUSED_KEY " " \
+  "LEFT JOIN order_views o ON o.order_id = " REFUSED_ARG ("order_id") " " \
   "WHERE c.status = 'rejected'"
 
 static JsonObject *
@@ -442,6 +460,7 @@ refused_from_row (sqlite3_stmt *stmt)
   json_object_set_object_member (o, "detail", detail);
   json_object_set_string_member (o, "recorded_at", time);
   ccm_attention_views_set_resolution (o, stmt, 7);
+  set_order (o, stmt, 10);
   return o;
 }
 
@@ -532,6 +551,7 @@ item_from_row (sqlite3_stmt *stmt)
   json_object_set_object_member (o, "detail", g_steal_pointer (&detail));
   ccm_views_set_time (o, "recorded_at", stmt, 20);
   ccm_attention_views_set_resolution (o, stmt, 22);
+  set_order (o, stmt, 25);
   return o;
 }
 

@@ -63,6 +63,26 @@ time_text (JsonObject *item,
   return ccm_ui_format_time (t);
 }
 
+/* The order an item concerns, as people know it: "Order 7E3A9D · Ada
+ * Lovelace"; NULL for an item of no order, or of one this device has not
+ * seen. */
+static char *
+order_text (JsonObject *item)
+{
+  const char *code = ccm_json_string (item, "access_code");
+  g_autofree char *name = NULL;
+
+  if (code == NULL)
+    return NULL;
+  name = ccm_ui_full_name (ccm_json_string (item, "registrant_first_name"),
+                           ccm_json_string (item, "registrant_last_name"));
+  if (name == NULL)
+    /* TRANSLATORS: under an attention item: the access code of the order it concerns */
+    return g_strdup_printf (_("Order %s"), code);
+  /* TRANSLATORS: under an attention item: the order's access code, then who placed it */
+  return g_strdup_printf (_("Order %s · %s"), code, name);
+}
+
 GtkWidget *
 ccm_attention_row_new (JsonObject *item,
                        gboolean    can_mark)
@@ -76,6 +96,7 @@ ccm_attention_row_new (JsonObject *item,
   const char *note = ccm_json_string (item, "resolution_note");
   gboolean resolved = ccm_json_bool (item, "resolved");
   g_autofree char *when = time_text (item, "recorded_at");
+  g_autofree char *order = order_text (item);
   g_autofree char *subtitle = NULL;
 
   if (message == NULL)
@@ -92,7 +113,17 @@ ccm_attention_row_new (JsonObject *item,
         /* TRANSLATORS: under a resolved attention item: when it was raised, when resolved */
         : g_strdup_printf (_("%s · resolved %s"), when, resolved_at);
     }
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : when);
+  if (subtitle == NULL)
+    subtitle = g_strdup (when);
+  if (order != NULL)
+    {
+      char *with_order = *subtitle == '\0' ? g_strdup (order)
+                                            : g_strdup_printf ("%s · %s", order, subtitle);
+
+      g_free (subtitle);
+      subtitle = with_order;
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
 
   icon = gtk_image_new_from_icon_name (resolved ? "emblem-ok-symbolic" : icon_for (kind));
@@ -105,7 +136,11 @@ ccm_attention_row_new (JsonObject *item,
   if (order_id != NULL && *order_id != '\0')
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Open Order"));
-      g_autofree char *label = g_strdup_printf (_("Open the order of “%s”"), message);
+      const char *code = ccm_json_string (item, "access_code");
+      g_autofree char *label = code != NULL
+        /* TRANSLATORS: accessible name of an attention item's button; %s is the order's access code */
+        ? g_strdup_printf (_("Open order %s"), code)
+        : g_strdup_printf (_("Open the order of “%s”"), message);
 
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (button), "order-id", g_strdup (order_id), g_free);

@@ -37,12 +37,11 @@ count_seats (JsonObject *p)
 static char *
 person (JsonObject *p)
 {
-  g_autofree char *name = g_strjoin (" ", ccm_json_string (p, "first_name") ?: "",
-                                     ccm_json_string (p, "last_name") ?: "", NULL);
+  char *name = ccm_ui_full_name (ccm_json_string (p, "first_name"),
+                                 ccm_json_string (p, "last_name"));
 
-  g_strstrip (name);
-  if (*name != '\0')
-    return g_steal_pointer (&name);
+  if (name != NULL)
+    return name;
   return g_strdup (ccm_json_string (p, "email") ?: "");
 }
 

@@ -26,6 +26,7 @@
 #include "ccm-json.h"
 #include "ccm-order-list-model.h"
 #include "ccm-order-views.h"
+#include "ccm-ui-util.h"
 
 /* The row */
 
@@ -116,14 +117,9 @@ row_set_from_json (CcmOrderRow *self,
   if (registrant != NULL && JSON_NODE_HOLDS_OBJECT (registrant))
     {
       JsonObject *r = json_node_get_object (registrant);
-      const char *first = ccm_json_string (r, "first_name");
-      const char *last = ccm_json_string (r, "last_name");
 
-      if (first != NULL || last != NULL)
-        {
-          self->registrant = g_strjoin (" ", first != NULL ? first : "", last != NULL ? last : "", NULL);
-          g_strstrip (self->registrant);
-        }
+      self->registrant = ccm_ui_full_name (ccm_json_string (r, "first_name"),
+                                           ccm_json_string (r, "last_name"));
       if (self->email == NULL)
         self->email = g_strdup (ccm_json_string (r, "email"));
     }

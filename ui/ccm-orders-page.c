@@ -724,9 +724,9 @@ show_detail (CcmOrdersPage *self)
                  ? json_object_get_object_member (order, "registrant") : NULL;
   if (registrant != NULL && ccm_json_string (registrant, "email") != NULL)
     {
-      g_autofree char *name = g_strjoin (" ", ccm_json_string (registrant, "first_name") ?: "",
-                                         ccm_json_string (registrant, "last_name") ?: "", NULL);
-      add_row (group, g_strstrip (name), ccm_json_string (registrant, "email"), NULL);
+      g_autofree char *name = ccm_ui_full_name (ccm_json_string (registrant, "first_name"),
+                                                ccm_json_string (registrant, "last_name"));
+      add_row (group, name != NULL ? name : "", ccm_json_string (registrant, "email"), NULL);
     }
   else
     add_row (group, _("Not given yet"), NULL, NULL);

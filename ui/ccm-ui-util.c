@@ -139,6 +139,18 @@ ccm_ui_format_time (gint64 time_us)
   return g_date_time_format (local, "%Y-%m-%d %H:%M");
 }
 
+char *
+ccm_ui_full_name (const char *first,
+                  const char *last)
+{
+  char *name = g_strstrip (g_strjoin (" ", first != NULL ? first : "", last != NULL ? last : "", NULL));
+
+  /* One name alone leaves a space between the two that strip takes away. */
+  if (*name == '\0')
+    g_clear_pointer (&name, g_free);
+  return name;
+}
+
 const char *
 ccm_ui_status_label (const char *status)
 {

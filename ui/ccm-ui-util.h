@@ -30,6 +30,10 @@ gboolean     ccm_ui_parse_money         (const char   *text,
 char        *ccm_ui_format_date_range   (const char   *start_date,
                                          const char   *end_date);
 char        *ccm_ui_format_time         (gint64        time_us);
+/* "Ada Lovelace" of a first and a last name, either of which may be NULL;
+ * NULL when both are missing or blank. */
+char        *ccm_ui_full_name           (const char   *first,
+                                         const char   *last);
 const char  *ccm_ui_status_label        (const char   *status);
 const char  *ccm_ui_method_label        (const char   *method);
 

@@ -77,6 +77,10 @@ attention_list (CcmCli  *cli,
       g_autofree char *id = NULL;
       g_autofree char *what = NULL;
 
+      /* An order by the code people know it by, by its id when this
+       * device has not seen it. */
+      if (concerns == NULL)
+        concerns = ccm_json_string (a, "access_code");
       if (concerns == NULL)
         concerns = ccm_json_string (a, "order_id");
       /* A refused command has no number: it is this device's, named by

@@ -861,6 +861,7 @@ test_cancelled_refund (Fixture       *f,
   g_autoptr(JsonObject) stats = NULL;
   g_autoptr(JsonArray) list = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *unknown = NULL;
   JsonObject *item;
 
   given_conference (f, "conf");
@@ -884,12 +885,30 @@ test_cancelled_refund (Fixture       *f,
   g_assert_cmpstr (ccm_json_string (item, "kind"), ==, "refund_due");
   g_assert_cmpstr (ccm_json_string (item, "payment_id"), ==, payment_id);
   g_assert_nonnull (strstr (ccm_json_string (item, "message"), "398.00 USD"));
+  /* The item names its order as people know it: code and registrant. */
+  g_assert_cmpstr (ccm_json_string (item, "access_code"), ==, ccm_json_string (order, "access_code"));
+  g_assert_cmpstr (ccm_json_string (item, "registrant_first_name"), ==, "Rita");
+  g_assert_cmpstr (ccm_json_string (item, "registrant_last_name"), ==, "Registrant");
   g_clear_pointer (&list, json_array_unref);
 
-  /* Its ticket at the door: let in, and flagged. */
+  /* Its ticket at the door: let in, and flagged, with its order's code. */
   json_object_unref (admit (f, ticket_of (order, 1), "conf"));
   list = attention (f);
   g_assert_cmpuint (count_kind (list, "cancelled_order"), ==, 1);
+  item = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (ccm_json_string (item, "kind"), ==, "cancelled_order");
+  g_assert_cmpstr (ccm_json_string (item, "access_code"), ==, ccm_json_string (order, "access_code"));
+  g_clear_pointer (&list, json_array_unref);
+
+  /* A ticket no order issued has no order to name. */
+  unknown = ccm_ticket_code_new ();
+  json_object_unref (admit (f, unknown, "conf"));
+  list = attention (f);
+  g_assert_cmpuint (count_kind (list, "unknown_ticket"), ==, 1);
+  item = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (ccm_json_string (item, "kind"), ==, "unknown_ticket");
+  g_assert_null (ccm_json_string (item, "access_code"));
+  g_assert_null (ccm_json_string (item, "registrant_first_name"));
 
   ticket = ccm_attendee_views_get_ticket (f->store, ticket_of (order, 1), &error);
   g_assert_no_error (error);

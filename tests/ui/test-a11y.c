@@ -227,6 +227,25 @@ test_pages (Fixture       *f,
       assert_accessible (GTK_WIDGET (f->window), pages[i], 5);
     }
 
+  /* The attention list's first "Open Order" is named by the code of its
+   * order: the first item that concerns one. */
+  {
+    g_autoptr(JsonArray) items = ccm_attention_views_list (ccm_context_get_store (f->context), "demo", NULL);
+    GtkWidget *list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
+    g_autofree char *expected = NULL;
+
+    for (guint i = 0; items != NULL && i < json_array_get_length (items) && expected == NULL; i++)
+      {
+        JsonObject *item = json_array_get_object_element (items, i);
+
+        if (ccm_json_string (item, "order_id") != NULL && !ccm_json_bool (item, "resolved"))
+          expected = g_strdup_printf ("Open order %s", ccm_json_string (item, "access_code"));
+      }
+    g_assert_nonnull (expected);
+    gtk_test_accessible_assert_property (ui_test_find_button (list, "_Open Order"),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+  }
+
   /* An order's detail, beside the list. */
   {
     CcmOrdersPage *orders = ccm_window_get_orders_page (f->window);

@@ -588,6 +588,9 @@ test_attention_row (void)
   json_object_set_string_member (refund, "kind", "refund_due");
   json_object_set_string_member (refund, "message", "A refund of €10.00 is due: sold out.");
   json_object_set_string_member (refund, "order_id", "0190c0de-0000-7000-8000-000000000001");
+  json_object_set_string_member (refund, "access_code", "7E3A9D");
+  json_object_set_string_member (refund, "registrant_first_name", "Ann & <b>");
+  json_object_set_null_member (refund, "registrant_last_name");
   json_object_set_string_member (flag, "kind", "already_admitted");
   json_object_set_string_member (flag, "message", "Ticket X was admitted while already inside.");
   json_object_set_null_member (flag, "order_id");
@@ -596,6 +599,11 @@ test_attention_row (void)
   other = g_object_ref_sink (ccm_attention_row_new (flag, TRUE));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
                    "A refund of €10.00 is due: sold out.");
+  /* The refund names its order as people know it, names taken as they
+   * are (no markup); the flag concerns no order, and says only when. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Order 7E3A9D · Ann & <b>");
+  g_assert_true (ui_test_shows_text (row, "Order 7E3A9D · Ann & <b>"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (other)), ==, "");
   /* The refund has somewhere to go; the flag has nothing to open. */
   g_assert_nonnull (ui_test_find_button (row, "_Open Order"));
   g_assert_null (ui_test_find_button (other, NULL));

@@ -1005,22 +1005,6 @@ test_overview_narrow (Fixture       *f,
   g_assert_cmpint (narrow, >, one_line);
 }
 
-/* Whether a label under widget (itself included) shows text. */
-static gboolean
-shows_text (GtkWidget  *widget,
-            const char *text)
-{
-  if (widget == NULL)
-    return FALSE;
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (shows_text (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 /* An order opened from elsewhere is selected in the list and scrolled to,
  * and stays selected when orders land above it; one the search leaves out
  * is not selected. */
@@ -1082,9 +1066,9 @@ test_orders_open_selects (Fixture       *f,
     oldest_code = g_strdup (ccm_order_row_get_access_code (gtk_single_selection_get_selected_item (selection)));
     for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
          row = gtk_widget_get_next_sibling (row))
-      if (shows_text (row, oldest_code))
+      if (ui_test_shows_text (row, oldest_code))
         g_assert_true (gtk_widget_grab_focus (row));
-    g_assert_true (shows_text (gtk_root_get_focus (GTK_ROOT (f->window)), oldest_code));
+    g_assert_true (ui_test_shows_text (gtk_root_get_focus (GTK_ROOT (f->window)), oldest_code));
     scrolled = gtk_adjustment_get_value (adjustment);
 
     outcome = ccm_context_submit (f->context, "PlaceOrder",
@@ -1095,7 +1079,7 @@ test_orders_open_selects (Fixture       *f,
     g_assert_cmpstr (ccm_order_row_get_order_id (gtk_single_selection_get_selected_item (selection)),
                      ==, oldest);
     g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, scrolled);
-    g_assert_true (shows_text (gtk_root_get_focus (GTK_ROOT (f->window)), oldest_code));
+    g_assert_true (ui_test_shows_text (gtk_root_get_focus (GTK_ROOT (f->window)), oldest_code));
   }
 
   /* Left out by a search (typed with the list scrolled down, which GTK

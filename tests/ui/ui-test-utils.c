@@ -129,3 +129,19 @@ ui_test_click (GtkWidget *button)
   g_signal_emit_by_name (button, "clicked");
   ui_test_iterate ();
 }
+
+/* Whether a label under widget (itself included) shows text. */
+gboolean
+ui_test_shows_text (GtkWidget  *widget,
+                    const char *text)
+{
+  if (widget == NULL)
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (ui_test_shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}

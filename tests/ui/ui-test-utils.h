@@ -20,6 +20,8 @@ GtkWidget *ui_test_child     (gpointer    widget,
                               const char *name);
 /* The first button under widget (itself included) whose label is label,
  * or any button when label is NULL; NULL when there is none. */
+gboolean   ui_test_shows_text   (GtkWidget  *widget,
+                                 const char *text);
 GtkWidget *ui_test_find_button  (GtkWidget  *widget,
                                  const char *label);
 /* How many children widget has: a list box's rows. */
