@@ -490,12 +490,29 @@ edit_conference_action (GtkWidget  *widget,
     open_dialog (self, self->slug);
 }
 
+/* Alt+digit: the page, and the keyboard with it. The focus goes to the
+ * page's first control instead of staying on the switcher button of the
+ * page before (where Space would go back to it); the check-in page puts it
+ * in its scan field itself when shown. */
 static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  ccm_window_show_page (CCM_WINDOW (widget), g_variant_get_string (parameter, NULL));
+  CcmWindow *self = CCM_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  GtkWidget *focus, *page;
+
+  ccm_window_show_page (self, name);
+  page = adw_view_stack_get_visible_child (self->view_stack);
+  if (page == NULL || g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), name) != 0 ||
+      g_str_equal (name, "checkin"))
+    return;
+  /* Already in the page: the page was shown already, or the focus was in
+   * the page before, and the view stack moved it into this one. It stays. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, page))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 }
 
 /* An order from the list, taken up on the registration page where it

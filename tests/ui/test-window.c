@@ -987,6 +987,48 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
+/* Alt+digit takes the keyboard to the page it shows: the focus leaves
+ * the switcher (or wherever it was) for the page's first control, and
+ * stays put when the page is the one shown already. */
+static void
+test_page_keys (Fixture       *f,
+                gconstpointer  data)
+{
+  CcmOrdersPage *orders = ccm_window_get_orders_page (f->window);
+  CcmSeatTypesPage *seat_types = ccm_window_get_seat_types_page (f->window);
+  GtkWidget *search = ui_test_child (orders, CCM_TYPE_ORDERS_PAGE, "search_entry");
+  GtkWidget *focus;
+
+  set_up_conference (f);
+  ccm_window_show_page (f->window, "overview");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  gtk_root_set_focus (GTK_ROOT (f->window), NULL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "orders"));
+  ui_test_iterate ();
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
+
+  /* The page shown already: the focus does not move on. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "orders"));
+  ui_test_iterate ();
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == focus);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "seat-types"));
+  ui_test_iterate ();
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (seat_types)));
+
+  /* From inside one page to the next: its first control too, not the one
+   * after it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "orders"));
+  ui_test_iterate ();
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
+}
+
 /* The revenue tile, two to a row in the window's narrowest content column
  * (360 pixels): a large sum goes onto a second line instead of being cut
  * off. */
@@ -1281,6 +1323,7 @@ main (int    argc,
   ADD ("/ui/attention/refused-command", test_attention_refused);
   ADD ("/ui/orders/open-selects", test_orders_open_selects);
   ADD ("/ui/overview/narrow", test_overview_narrow);
+  ADD ("/ui/window/page-keys", test_page_keys);
 #undef ADD
   return g_test_run ();
 }
