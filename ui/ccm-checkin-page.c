@@ -51,6 +51,7 @@ struct _CcmCheckinPage
   CcmRefresh     *refresh;
   guint           search_id;
   guint           focus_id;
+  guint           orient_id;
   CcmSyncClient  *sync_client;
   gboolean        updating_types;
   char           *print_to;       /* a PDF file instead of the print dialog */
@@ -1221,6 +1222,7 @@ ccm_checkin_page_dispose (GObject *object)
   g_clear_pointer (&self->refresh, ccm_refresh_free);
   g_clear_handle_id (&self->search_id, g_source_remove);
   g_clear_handle_id (&self->focus_id, g_source_remove);
+  g_clear_handle_id (&self->orient_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_CHECKIN_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->sync_client);
@@ -1276,6 +1278,35 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, counts_list);
 }
 
+/* Counts folded away, the window is narrow: the status bar stacks its
+ * network line above its buttons instead of squeezing the line beside them.
+ * The flap folds while the page is being laid out, so the bar turns after
+ * that frame, not in the middle of it (a box turned during layout would be
+ * drawn without a size). */
+static gboolean
+orient_status_bar_cb (gpointer user_data)
+{
+  CcmCheckinPage *self = user_data;
+
+  gboolean narrow = adw_flap_get_folded (self->counts_flap);
+
+  self->orient_id = 0;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->status_bar),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  /* Beside the wrapped network line the list's summary keeps a few words
+   * ("All seat types…"), not just "…"; beside the buttons it keeps the
+   * bar's minimum width down instead. */
+  gtk_label_set_width_chars (self->list_label, narrow ? 12 : -1);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+flap_folded_cb (CcmCheckinPage *self)
+{
+  if (self->orient_id == 0)
+    self->orient_id = g_idle_add (orient_status_bar_cb, self);
+}
+
 static void
 ccm_checkin_page_init (CcmCheckinPage *self)
 {
@@ -1283,6 +1314,7 @@ ccm_checkin_page_init (CcmCheckinPage *self)
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->counts_flap, "notify::folded", G_CALLBACK (flap_folded_cb), self);
 
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (entry_activate_cb), self);
   g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (entry_changed_cb), self);

@@ -292,15 +292,25 @@ test_checkin_narrow (Fixture       *f,
 {
   AdwFlap *flap = ADW_FLAP (ui_test_child (f->page, CCM_TYPE_CHECKIN_PAGE, "counts_flap"));
   GtkWidget *toggle = ui_test_child (f->page, CCM_TYPE_CHECKIN_PAGE, "counts_toggle");
+  GtkWidget *status_bar = ui_test_child (f->page, CCM_TYPE_CHECKIN_PAGE, "status_bar");
+  GtkWidget *network = ui_test_child (f->page, CCM_TYPE_CHECKIN_PAGE, "network_label");
 
   g_assert_false (adw_flap_get_folded (flap));
   g_assert_true (adw_flap_get_reveal_flap (flap));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
 
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (status_bar)), ==,
+                   GTK_ORIENTATION_HORIZONTAL);
+
   resize_window (f, 360, 640);
   g_assert_true (adw_flap_get_folded (flap));
   g_assert_false (adw_flap_get_reveal_flap (flap));
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  /* The network line above the buttons, the page's width its own: not
+   * squeezed beside them. */
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (status_bar)), ==,
+                   GTK_ORIENTATION_VERTICAL);
+  g_assert_cmpint (gtk_widget_get_width (network), >, gtk_widget_get_width (GTK_WIDGET (f->page)) / 2);
 
   ui_test_click (toggle);
   g_assert_true (adw_flap_get_reveal_flap (flap));
@@ -310,6 +320,8 @@ test_checkin_narrow (Fixture       *f,
   resize_window (f, 1100, 700);
   g_assert_false (adw_flap_get_folded (flap));
   g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (status_bar)), ==,
+                   GTK_ORIENTATION_HORIZONTAL);
 }
 
 static JsonObject *
