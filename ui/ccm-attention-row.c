@@ -85,10 +85,11 @@ order_text (JsonObject *item)
 
 GtkWidget *
 ccm_attention_row_new (JsonObject *item,
-                       gboolean    can_mark)
+                       gboolean    can_mark,
+                       gboolean    stacked)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon;
+  GtkWidget *icon, *buttons;
   const char *kind = ccm_json_string (item, "kind");
   const char *message = ccm_json_string (item, "message");
   const char *order_id = ccm_json_string (item, "order_id");
@@ -132,6 +133,7 @@ ccm_attention_row_new (JsonObject *item,
   else
     gtk_widget_add_css_class (icon, g_strcmp0 (kind, "rejected_command") == 0 ? "error" : "warning");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  buttons = ccm_ui_row_add_button_box (ADW_ACTION_ROW (row), stacked);
 
   if (order_id != NULL && *order_id != '\0')
     {
@@ -146,10 +148,11 @@ ccm_attention_row_new (JsonObject *item,
       g_object_set_data_full (G_OBJECT (button), "order-id", g_strdup (order_id), g_free);
       ccm_ui_set_accessible_label (button, label);
       g_signal_connect (button, "clicked", G_CALLBACK (open_order_clicked_cb), NULL);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_box_append (GTK_BOX (buttons), button);
     }
   /* A mark travels in its conference's stream: an item of none has none. */
   if (can_mark && key != NULL && ccm_json_string (item, "conference") != NULL)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), mark_button (key, message, resolved));
+    gtk_box_append (GTK_BOX (buttons), mark_button (key, message, resolved));
+  gtk_widget_set_visible (buttons, gtk_widget_get_first_child (buttons) != NULL);
   return row;
 }

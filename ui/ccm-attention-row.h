@@ -15,8 +15,11 @@ G_BEGIN_DECLS
  * refused command) has "Resolve…" (win.resolve-attention) or, once
  * resolved, says when and with what note and has "Reopen"
  * (win.reopen-attention); both take the item's key, and neither is there
- * unless can_mark (the device's role may mark items). */
+ * unless can_mark (the device's role may mark items). The buttons are
+ * one above the other if stacked (a narrow window; see
+ * ccm_ui_list_stack_buttons). */
 GtkWidget *ccm_attention_row_new (JsonObject *item,
-                                  gboolean    can_mark);
+                                  gboolean    can_mark,
+                                  gboolean    stacked);
 
 G_END_DECLS

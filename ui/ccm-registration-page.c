@@ -37,6 +37,7 @@ struct _CcmRegistrationPage
   GHashTable     *waitlist_buttons;
   guint           countdown_id;
   gboolean        resumed;        /* the order was taken up, not placed here */
+  gboolean        narrow;         /* seat rows' buttons stacked */
   CcmRefresh     *refresh;
 
   GtkLabel       *step_label;
@@ -232,7 +233,7 @@ refresh_choose (CcmRegistrationPage *self)
                                                     conference != NULL
                                                       ? ccm_json_string (conference, "currency") : NULL);
       g_autofree char *subtitle = NULL;
-      GtkWidget *spin;
+      GtkWidget *spin, *buttons;
 
       if (available > 0)
         /* TRANSLATORS: price · how many seats are left */
@@ -272,7 +273,8 @@ refresh_choose (CcmRegistrationPage *self)
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin),
                                  GPOINTER_TO_INT (g_hash_table_lookup (keep, id)));
       ccm_ui_set_accessible_label (spin, name);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+      buttons = ccm_ui_row_add_button_box (ADW_ACTION_ROW (row), self->narrow);
+      gtk_box_append (GTK_BOX (buttons), spin);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
       /* A new count answers "choose at least one seat"; Enter reserves. */
       g_signal_connect_object (spin, "value-changed", G_CALLBACK (seats_changed_cb), self,
@@ -291,7 +293,7 @@ refresh_choose (CcmRegistrationPage *self)
           ccm_ui_set_accessible_label (join, label);
           g_object_set_data_full (G_OBJECT (join), "seat-type", g_strdup (id), g_free);
           g_signal_connect (join, "clicked", G_CALLBACK (join_waitlist_clicked_cb), self);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), join);
+          gtk_box_append (GTK_BOX (buttons), join);
           g_hash_table_insert (self->waitlist_buttons, g_strdup (name), join);
         }
       gtk_list_box_append (self->choose_list, row);
@@ -847,7 +849,7 @@ refresh_done (CcmRegistrationPage *self)
                                                 ccm_json_string (a, "seat_type") ?: "");
       g_autofree char *subtitle = NULL;
       g_autofree char *accessible = NULL;
-      GtkWidget *email;
+      GtkWidget *email, *buttons;
 
       if (ccm_json_string (a, "email") != NULL)
         subtitle = g_strdup_printf ("%s %s <%s>", ccm_json_string (a, "first_name") ?: "",
@@ -870,6 +872,10 @@ refresh_done (CcmRegistrationPage *self)
       /* TRANSLATORS: the accessible name of a seat's Assign button */
       accessible = g_strdup_printf (_("Assign seat %lld"), (long long) position + 1);
       ccm_ui_set_accessible_label (assign, accessible);
+      buttons = ccm_ui_row_add_button_box (ADW_ACTION_ROW (button_row), self->narrow);
+      /* The list's row is the expander: ccm_ui_list_stack_buttons finds
+       * the box there. */
+      g_object_set_data (G_OBJECT (expander), "ccm-button-box", buttons);
       if (registrant != NULL && ccm_json_string (registrant, "email") != NULL)
         {
           GtkWidget *fill = gtk_button_new_with_mnemonic (_("Use _Registrant’s Details"));
@@ -879,12 +885,12 @@ refresh_done (CcmRegistrationPage *self)
           g_object_set_data (G_OBJECT (fill), "row", expander);
           g_object_set_data (G_OBJECT (expander), "fill", fill);
           g_signal_connect (fill, "clicked", G_CALLBACK (fill_from_registrant_cb), self);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (button_row), fill);
+          gtk_box_append (GTK_BOX (buttons), fill);
         }
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (button_row),
                                      ccm_json_string (a, "ticket_code") ?: "");
       adw_action_row_set_subtitle (ADW_ACTION_ROW (button_row), _("Ticket code"));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (button_row), assign);
+      gtk_box_append (GTK_BOX (buttons), assign);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), button_row);
       g_object_set_data (G_OBJECT (assign), "row", expander);
       g_object_set_data (G_OBJECT (expander), "assign", assign);
@@ -1095,6 +1101,17 @@ ccm_registration_page_set_context (CcmRegistrationPage *self,
   self->context = g_object_ref (context);
   self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
   self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
+}
+
+void
+ccm_registration_page_set_narrow (CcmRegistrationPage *self,
+                                  gboolean             narrow)
+{
+  g_return_if_fail (CCM_IS_REGISTRATION_PAGE (self));
+
+  self->narrow = narrow;
+  ccm_ui_list_stack_buttons (self->choose_list, narrow);
+  ccm_ui_list_stack_buttons (self->attendees_list, narrow);
 }
 
 void

@@ -17,6 +17,9 @@ void           ccm_registration_page_set_context     (CcmRegistrationPage *self,
                                                       CcmContext          *context);
 void           ccm_registration_page_set_conference  (CcmRegistrationPage *self,
                                                       const char          *slug);
+/* In a narrow window the seat rows put their buttons one above the other. */
+void           ccm_registration_page_set_narrow      (CcmRegistrationPage *self,
+                                                      gboolean             narrow);
 gboolean       ccm_registration_page_resume          (CcmRegistrationPage *self,
                                                       const char          *order_id);
 /* "closed", "choose", "reserved", "registrant", "payment", "done", "expired" */

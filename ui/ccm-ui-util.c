@@ -235,6 +235,33 @@ ccm_ui_clear_box (GtkWidget *box)
     }
 }
 
+GtkWidget *
+ccm_ui_row_add_button_box (AdwActionRow *row,
+                           gboolean      stacked)
+{
+  GtkWidget *box = gtk_box_new (stacked ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL, 6);
+
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (row, box);
+  g_object_set_data (G_OBJECT (row), "ccm-button-box", box);
+  return box;
+}
+
+void
+ccm_ui_list_stack_buttons (GtkListBox *list,
+                           gboolean    stacked)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = g_object_get_data (G_OBJECT (row), "ccm-button-box");
+
+      if (box != NULL)
+        gtk_orientable_set_orientation (GTK_ORIENTABLE (box), stacked ? GTK_ORIENTATION_VERTICAL
+                                                                      : GTK_ORIENTATION_HORIZONTAL);
+    }
+}
+
 /* Takes ownership of toast. */
 void
 ccm_ui_add_toast (GtkWidget *widget,

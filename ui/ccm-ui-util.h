@@ -44,6 +44,14 @@ void         ccm_ui_row_set_error       (GtkWidget    *row,
 void         ccm_ui_set_accessible_label (GtkWidget   *widget,
                                          const char   *label);
 void         ccm_ui_clear_box           (GtkWidget    *box);
+/* The buttons at the end of a list row: side by side, or one above the
+ * other in a narrow window, so that the row's text keeps room to be read.
+ * Returns a box for the buttons, already the row's suffix. */
+GtkWidget   *ccm_ui_row_add_button_box  (AdwActionRow *row,
+                                         gboolean      stacked);
+/* Stacks (or lines up again) the button boxes of a GtkListBox's rows. */
+void         ccm_ui_list_stack_buttons  (GtkListBox   *list,
+                                         gboolean      stacked);
 
 G_END_DECLS
 

@@ -23,5 +23,7 @@ GtkWidget           *ccm_window_get_conference_dialog (CcmWindow *self);
 guint                ccm_window_count_attention       (CcmWindow *self);
 /* The "Mark as Resolved?" dialog while it is open. */
 GtkWidget           *ccm_window_get_attention_dialog  (CcmWindow *self);
+/* Whether the rows' buttons are stacked for a narrow window. */
+gboolean             ccm_window_get_narrow            (CcmWindow *self);
 
 G_END_DECLS

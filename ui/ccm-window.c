@@ -30,6 +30,8 @@ struct _CcmWindow
   guint                 n_attention;
   gboolean              attention_stale;
   guint                 reload_id;
+  gboolean              narrow;
+  guint                 narrow_id;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -198,10 +200,11 @@ refresh_attention (CcmWindow *self)
       JsonObject *item = json_array_get_object_element (items, i);
 
       if (ccm_json_bool (item, "resolved"))
-        gtk_list_box_append (self->resolved_list, ccm_attention_row_new (item, can_mark));
+        gtk_list_box_append (self->resolved_list, ccm_attention_row_new (item, can_mark, self->narrow));
       else
         {
-          gtk_list_box_append (self->attention_list, ccm_attention_row_new (item, can_mark));
+          gtk_list_box_append (self->attention_list,
+                               ccm_attention_row_new (item, can_mark, self->narrow));
           n_open++;
         }
     }
@@ -619,6 +622,7 @@ ccm_window_dispose (GObject *object)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   g_clear_weak_pointer (&self->dialog);
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  g_clear_handle_id (&self->narrow_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->conferences);
@@ -750,6 +754,38 @@ ccm_window_class_init (CcmWindowClass *klass)
                                          "win.show-page", "s", pages[i]);
 }
 
+/* Narrow: the conference list and the page no longer fit side by side
+ * (the leaflet folded), so the page has a phone's or half a screen's
+ * width. The rows of the attention list and of the registration's seats
+ * then put their buttons one above the other, and their text keeps room to
+ * be read. The leaflet folds during layout; the rows change after it. */
+static gboolean
+apply_narrow_cb (gpointer user_data)
+{
+  CcmWindow *self = user_data;
+
+  self->narrow_id = 0;
+  self->narrow = adw_leaflet_get_folded (self->leaflet);
+  ccm_ui_list_stack_buttons (self->attention_list, self->narrow);
+  ccm_ui_list_stack_buttons (self->resolved_list, self->narrow);
+  ccm_registration_page_set_narrow (self->registration_page, self->narrow);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+folded_cb (CcmWindow *self)
+{
+  if (self->narrow_id == 0)
+    self->narrow_id = g_idle_add (apply_narrow_cb, self);
+}
+
+gboolean
+ccm_window_get_narrow (CcmWindow *self)
+{
+  g_return_val_if_fail (CCM_IS_WINDOW (self), FALSE);
+  return self->narrow;
+}
+
 static void
 ccm_window_init (CcmWindow *self)
 {
@@ -774,6 +810,7 @@ ccm_window_init (CcmWindow *self)
   g_signal_connect_swapped (self->conference_list, "activate",
                             G_CALLBACK (conference_activate_cb), self);
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked_cb), self);
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference", FALSE);
 }

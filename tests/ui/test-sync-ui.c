@@ -595,8 +595,8 @@ test_attention_row (void)
   json_object_set_string_member (flag, "message", "Ticket X was admitted while already inside.");
   json_object_set_null_member (flag, "order_id");
 
-  row = g_object_ref_sink (ccm_attention_row_new (refund, TRUE));
-  other = g_object_ref_sink (ccm_attention_row_new (flag, TRUE));
+  row = g_object_ref_sink (ccm_attention_row_new (refund, TRUE, FALSE));
+  other = g_object_ref_sink (ccm_attention_row_new (flag, TRUE, FALSE));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
                    "A refund of €10.00 is due: sold out.");
   /* The refund names its order as people know it, names taken as they

@@ -1029,6 +1029,55 @@ test_page_keys (Fixture       *f,
   g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
 }
 
+static GtkOrientation
+buttons_orientation (GtkWidget *list)
+{
+  GtkWidget *row = gtk_widget_get_first_child (list);
+  GtkWidget *box = row != NULL ? g_object_get_data (G_OBJECT (row), "ccm-button-box") : NULL;
+
+  g_assert_nonnull (box);
+  return gtk_orientable_get_orientation (GTK_ORIENTABLE (box));
+}
+
+/* A phone-sized window: no page asks the content column for more than its
+ * 360 pixels (a seat's buttons under the ticket code on the registration's
+ * last step included), and the rows of the attention list and of the registration's
+ * seats put their buttons one above the other, so their text keeps room;
+ * wide again, side by side. */
+static void
+test_window_narrow (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *attention = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
+  GtkWidget *pages = ui_test_child (f->window, CCM_TYPE_WINDOW, "view_stack");
+  CcmRegistrationPage *registration = ccm_window_get_registration_page (f->window);
+  GtkWidget *seats = ui_test_child (registration, CCM_TYPE_REGISTRATION_PAGE, "choose_list");
+  CcmOrdersPage *page;
+  g_autofree char *order_id = NULL;
+  int min_width = 0;
+
+  order_id = show_paid_order (f, &page);
+  cancel_shown_order (page);
+  ccm_window_show_page (f->window, "attention");
+  ui_test_resize_window (GTK_WINDOW (f->window), 1100, 700);
+  g_assert_false (ccm_window_get_narrow (f->window));
+  g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_HORIZONTAL);
+
+  ui_test_resize_window (GTK_WINDOW (f->window), 360, 700);
+  g_assert_true (ccm_window_get_narrow (f->window));
+  gtk_widget_measure (pages, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, 360);
+  g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_VERTICAL);
+  ccm_window_show_page (f->window, "registration");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  g_assert_cmpint (buttons_orientation (seats), ==, GTK_ORIENTATION_VERTICAL);
+
+  ui_test_resize_window (GTK_WINDOW (f->window), 1100, 700);
+  g_assert_false (ccm_window_get_narrow (f->window));
+  g_assert_cmpint (buttons_orientation (seats), ==, GTK_ORIENTATION_HORIZONTAL);
+  g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_HORIZONTAL);
+}
+
 /* The revenue tile, two to a row in the window's narrowest content column
  * (360 pixels): a large sum goes onto a second line instead of being cut
  * off. */
@@ -1324,6 +1373,7 @@ main (int    argc,
   ADD ("/ui/orders/open-selects", test_orders_open_selects);
   ADD ("/ui/overview/narrow", test_overview_narrow);
   ADD ("/ui/window/page-keys", test_page_keys);
+  ADD ("/ui/window/narrow", test_window_narrow);
 #undef ADD
   return g_test_run ();
 }

@@ -145,3 +145,21 @@ ui_test_shows_text (GtkWidget  *widget,
       return TRUE;
   return FALSE;
 }
+
+/* A window shown anew at another size: GTK 4.8 does not resize a mapped
+ * window to a new default size. Then what the window does once laid out
+ * at that size (its idle callbacks: narrow layouts), and the frame that
+ * lays that out. */
+void
+ui_test_resize_window (GtkWindow *window,
+                       int        width,
+                       int        height)
+{
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_present (window);
+  ui_test_wait_for_frame (GTK_WIDGET (window));
+  ui_test_wait_for_frame (GTK_WIDGET (window));
+  ui_test_iterate ();
+  ui_test_wait_for_frame (GTK_WIDGET (window));
+}

@@ -20,6 +20,9 @@ GtkWidget *ui_test_child     (gpointer    widget,
                               const char *name);
 /* The first button under widget (itself included) whose label is label,
  * or any button when label is NULL; NULL when there is none. */
+void       ui_test_resize_window (GtkWindow *window,
+                                  int        width,
+                                  int        height);
 gboolean   ui_test_shows_text   (GtkWidget  *widget,
                                  const char *text);
 GtkWidget *ui_test_find_button  (GtkWidget  *widget,
