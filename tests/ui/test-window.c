@@ -1002,6 +1002,10 @@ test_page_keys (Fixture       *f,
   set_up_conference (f);
   ccm_window_show_page (f->window, "overview");
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  /* At the window's first size the page switcher has room in the header
+   * (not only in the bar at the bottom). */
+  g_assert_false (adw_view_switcher_title_get_title_visible (
+    ADW_VIEW_SWITCHER_TITLE (ui_test_child (f->window, CCM_TYPE_WINDOW, "switcher_title"))));
   gtk_root_set_focus (GTK_ROOT (f->window), NULL);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "orders"));
