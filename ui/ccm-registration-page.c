@@ -910,10 +910,30 @@ is_published (CcmRegistrationPage *self)
 }
 
 /* step NULL: where the order (or its absence) says we are. */
+/* A new step takes the keyboard where its work starts: Continue once the
+ * seats are held (Enter goes on), the registrant's first name; the other
+ * steps their first control, as the stack gives it. Only when the keyboard
+ * was in the steps: a refresh never takes it from elsewhere. */
+static void
+focus_step (CcmRegistrationPage *self,
+            const char          *step)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack)))
+    return;
+  if (g_str_equal (step, "reserved") && gtk_widget_get_sensitive (GTK_WIDGET (self->continue_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->continue_button));
+  else if (g_str_equal (step, "registrant"))
+    gtk_widget_grab_focus (self->first_name_row);
+}
+
 static void
 show_step (CcmRegistrationPage *self,
            const char          *step)
 {
+  gboolean changed;
   static const char *const numbered[] = { "choose", "reserved", "registrant", "payment", "done" };
   const char *status = order_status (self);
   g_autofree char *label = NULL;
@@ -955,7 +975,10 @@ show_step (CcmRegistrationPage *self,
   else if (g_strcmp0 (step, "done") == 0)
     refresh_done (self);
 
+  changed = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), step) != 0;
   gtk_stack_set_visible_child_name (self->stack, step);
+  if (changed)
+    focus_step (self, step);
   countdown_cb (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (numbered); i++)

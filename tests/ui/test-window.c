@@ -540,6 +540,7 @@ test_registration_seats_keyboard (Fixture       *f,
   gtk_spin_button_set_value (ccm_registration_page_get_quantity (page, "Full pass"), 0);
 
   spin = ccm_registration_page_get_quantity (page, "Workshop");
+  gtk_widget_grab_focus (GTK_WIDGET (spin));
   gtk_editable_set_text (GTK_EDITABLE (spin), "2");
   press_enter (GTK_WIDGET (spin));
   ui_test_iterate ();
@@ -548,6 +549,20 @@ test_registration_seats_keyboard (Fixture       *f,
   order = get_order (f, ccm_registration_page_get_order_id (page));
   g_assert_cmpint (seats (f, "Workshop", "reserved"), ==, 2);
   g_assert_cmpstr (ccm_json_string (order, "status"), ==, "reserved");
+
+  /* The keyboard went along: Enter (on the focused Continue) goes on, and
+   * the registrant's first name is where typing goes. */
+  {
+    GtkWidget *continue_button = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "continue_button");
+    GtkWidget *first_name = ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "first_name_row");
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+    g_assert_true (focus == continue_button);
+    ui_test_click (continue_button);
+    g_assert_cmpstr (ccm_registration_page_get_step (page), ==, "registrant");
+    focus = gtk_root_get_focus (GTK_ROOT (f->window));
+    g_assert_true (focus == first_name || gtk_widget_is_ancestor (focus, first_name));
+  }
 }
 
 static const char *resume_from_orders (Fixture    *f,
