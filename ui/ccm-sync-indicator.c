@@ -344,6 +344,21 @@ ccm_sync_indicator_set_context (CcmSyncIndicator *self,
   update (self);
 }
 
+void
+ccm_sync_indicator_set_compact (CcmSyncIndicator *self,
+                                gboolean          compact)
+{
+  g_return_if_fail (CCM_IS_SYNC_INDICATOR (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->label), !compact);
+}
+
+gboolean
+ccm_sync_indicator_get_compact (CcmSyncIndicator *self)
+{
+  g_return_val_if_fail (CCM_IS_SYNC_INDICATOR (self), FALSE);
+  return !gtk_widget_get_visible (GTK_WIDGET (self->label));
+}
+
 const char *
 ccm_sync_indicator_get_label (CcmSyncIndicator *self)
 {

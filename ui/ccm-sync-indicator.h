@@ -15,6 +15,12 @@ G_DECLARE_FINAL_TYPE (CcmSyncIndicator, ccm_sync_indicator, CCM, SYNC_INDICATOR,
 
 void        ccm_sync_indicator_set_context (CcmSyncIndicator *self,
                                             CcmContext       *context);
+/* In a narrow window the button shows its icon (and the pending count)
+ * without the word beside it; its tooltip and accessible label still say
+ * it all. */
+void        ccm_sync_indicator_set_compact (CcmSyncIndicator *self,
+                                            gboolean          compact);
+gboolean    ccm_sync_indicator_get_compact (CcmSyncIndicator *self);
 /* What the button says (for tests): its short label and its accessible label. */
 const char *ccm_sync_indicator_get_label      (CcmSyncIndicator *self);
 const char *ccm_sync_indicator_get_description (CcmSyncIndicator *self);

@@ -769,6 +769,8 @@ apply_narrow_cb (gpointer user_data)
   ccm_ui_list_stack_buttons (self->attention_list, self->narrow);
   ccm_ui_list_stack_buttons (self->resolved_list, self->narrow);
   ccm_registration_page_set_narrow (self->registration_page, self->narrow);
+  /* The conference's name in the header gets the room of the word. */
+  ccm_sync_indicator_set_compact (self->sync_indicator, self->narrow);
   return G_SOURCE_REMOVE;
 }
 

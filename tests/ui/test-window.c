@@ -14,6 +14,7 @@
 #include "ccm-order-views.h"
 #include "ccm-seats.h"
 #include "ccm-store.h"
+#include "ccm-sync-indicator.h"
 #include "ccm-bar-chart.h"
 #include "ccm-window-private.h"
 #include "test-fixtures.h"
@@ -1060,9 +1061,10 @@ buttons_orientation (GtkWidget *list)
 
 /* A phone-sized window: no page asks the content column for more than its
  * 360 pixels (a seat's buttons under the ticket code on the registration's
- * last step included), and the rows of the attention list and of the registration's
- * seats put their buttons one above the other, so their text keeps room;
- * wide again, side by side. */
+ * last step included); the rows of the attention list and of the
+ * registration's seats put their buttons one above the other, so their
+ * text keeps room; the sync button drops its word for the conference's
+ * name. Wide again, all as before. */
 static void
 test_window_narrow (Fixture       *f,
                     gconstpointer  data)
@@ -1071,6 +1073,7 @@ test_window_narrow (Fixture       *f,
   GtkWidget *pages = ui_test_child (f->window, CCM_TYPE_WINDOW, "view_stack");
   CcmRegistrationPage *registration = ccm_window_get_registration_page (f->window);
   GtkWidget *seats = ui_test_child (registration, CCM_TYPE_REGISTRATION_PAGE, "choose_list");
+  CcmSyncIndicator *sync = CCM_SYNC_INDICATOR (ui_test_child (f->window, CCM_TYPE_WINDOW, "sync_indicator"));
   CcmOrdersPage *page;
   g_autofree char *order_id = NULL;
   int min_width = 0;
@@ -1084,6 +1087,7 @@ test_window_narrow (Fixture       *f,
 
   ui_test_resize_window (GTK_WINDOW (f->window), 360, 700);
   g_assert_true (ccm_window_get_narrow (f->window));
+  g_assert_true (ccm_sync_indicator_get_compact (sync));
   gtk_widget_measure (pages, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
   g_assert_cmpint (min_width, <=, 360);
   g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_VERTICAL);
@@ -1093,6 +1097,7 @@ test_window_narrow (Fixture       *f,
 
   ui_test_resize_window (GTK_WINDOW (f->window), 1100, 700);
   g_assert_false (ccm_window_get_narrow (f->window));
+  g_assert_false (ccm_sync_indicator_get_compact (sync));
   g_assert_cmpint (buttons_orientation (seats), ==, GTK_ORIENTATION_HORIZONTAL);
   g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_HORIZONTAL);
 }
