@@ -417,6 +417,7 @@ display_name (JsonObject *ticket)
 {
   const char *first = ccm_json_string (ticket, "first_name");
   const char *last = ccm_json_string (ticket, "last_name");
+  char *name;
 
   if (first == NULL && last == NULL)
     {
@@ -431,7 +432,8 @@ display_name (JsonObject *ticket)
                               buyer_first != NULL ? buyer_first : "",
                               buyer_last != NULL ? buyer_last : "");
     }
-  return g_strstrip (g_strdup_printf ("%s %s", first != NULL ? first : "", last != NULL ? last : ""));
+  name = ccm_ui_full_name (first, last);
+  return name != NULL ? name : g_strdup ("");
 }
 
 /* "José Álvarez — Full pass", the panel's line for a known ticket; NULL
@@ -1287,7 +1289,6 @@ static gboolean
 orient_status_bar_cb (gpointer user_data)
 {
   CcmCheckinPage *self = user_data;
-
   gboolean narrow = adw_flap_get_folded (self->counts_flap);
 
   self->orient_id = 0;

@@ -909,7 +909,6 @@ is_published (CcmRegistrationPage *self)
   return conference != NULL && ccm_json_bool (conference, "published");
 }
 
-/* step NULL: where the order (or its absence) says we are. */
 /* A new step takes the keyboard where its work starts: Continue once the
  * seats are held (Enter goes on), the registrant's first name; the other
  * steps their first control, as the stack gives it. Only when the keyboard
@@ -929,14 +928,15 @@ focus_step (CcmRegistrationPage *self,
     gtk_widget_grab_focus (self->first_name_row);
 }
 
+/* step NULL: where the order (or its absence) says we are. */
 static void
 show_step (CcmRegistrationPage *self,
            const char          *step)
 {
-  gboolean changed;
   static const char *const numbered[] = { "choose", "reserved", "registrant", "payment", "done" };
   const char *status = order_status (self);
   g_autofree char *label = NULL;
+  gboolean changed;
 
   if (self->slug == NULL || self->context == NULL)
     return;
