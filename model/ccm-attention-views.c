@@ -278,7 +278,8 @@ readable_time (const char *text)
 }
 
 static char *
-message_for (const char *kind,
+message_for (CcmStore   *store,
+             const char *kind,
              const char *code,
              JsonObject *d)
 {
@@ -310,14 +311,15 @@ message_for (const char *kind,
   if (g_str_equal (kind, CCM_CHECKIN_FLAG_ALREADY_ADMITTED) &&
       ccm_json_string (d, "earlier_device_id") != NULL)
     {
-      g_autofree char *desk = ccm_id_short (ccm_json_string (d, "device_id"));
-      g_autofree char *earlier_desk = ccm_id_short (ccm_json_string (d, "earlier_device_id"));
+      g_autofree char *desk = ccm_store_describe_desk (store, ccm_json_string (d, "device_id"));
+      g_autofree char *earlier_desk = ccm_store_describe_desk (store, ccm_json_string (d, "earlier_device_id"));
       g_autofree char *when = readable_time (ccm_json_string (d, "device_time"));
       g_autofree char *earlier = readable_time (ccm_json_string (d, "earlier_device_time"));
 
-      /* TRANSLATORS: desks are the ends of device ids, times "2026-11-26 09:01:12" */
-      return g_strdup_printf (_("Ticket %s was admitted by desk %s at %s while already inside "
-                                "(let in by desk %s at %s); check who holds it."), code,
+      /* TRANSLATORS: desks are "desk “North door”" or, when a desk's name
+       * is not known, "desk 1a2b3c4d"; times "2026-11-26 09:01:12" */
+      return g_strdup_printf (_("Ticket %s was admitted by %s at %s while already inside "
+                                "(let in by %s at %s); check who holds it."), code,
                               desk != NULL ? desk : "?", when, earlier_desk, earlier);
     }
   if (g_str_equal (kind, CCM_CHECKIN_FLAG_ALREADY_ADMITTED))
@@ -532,14 +534,15 @@ ccm_attention_views_count (CcmStore    *store,
 
 /* A row of ITEM_COLUMNS as the list gives it. */
 static JsonObject *
-item_from_row (sqlite3_stmt *stmt)
+item_from_row (CcmStore     *store,
+               sqlite3_stmt *stmt)
 {
   JsonObject *o = json_object_new ();
   const char *kind = (const char *) sqlite3_column_text (stmt, 2);
   g_autoptr(JsonObject) detail = detail_from_row (stmt);
   g_autofree char *message = NULL;
 
-  message = message_for (kind, (const char *) sqlite3_column_text (stmt, 4), detail);
+  message = message_for (store, kind, (const char *) sqlite3_column_text (stmt, 4), detail);
   json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
   ccm_views_set_text (o, "item", stmt, 21);
   ccm_views_set_text (o, "conference", stmt, 1);
@@ -583,7 +586,7 @@ ccm_attention_views_newest (CcmStore    *store,
   if (!list_refused (store, slug, list, refused_resolved, error))
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    json_array_add_object_element (list, item_from_row (stmt));
+    json_array_add_object_element (list, item_from_row (store, stmt));
   if (!ccm_views_done (store, stmt, rc, "listing the attention list", error))
     return NULL;
   for (guint i = 0; i < json_array_get_length (refused_resolved); i++)
@@ -630,7 +633,7 @@ ccm_attention_views_get (CcmStore    *store,
     sqlite3_bind_null (stmt, 2);
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      item = item_from_row (stmt);
+      item = item_from_row (store, stmt);
       rc = sqlite3_step (stmt);
     }
 done:

@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ccm-errors.h"
+#include "ccm-id.h"
 #include "ccm-json.h"
 #include "ccm-roles.h"
 #include "ccm-store-private.h"
@@ -191,6 +192,7 @@ session_table_filter (void       *user_data,
            g_str_equal (table, "tentative") ||
            g_str_equal (table, "meta") ||
            g_str_equal (table, "snapshots") ||
+           g_str_equal (table, "desk_names") ||
            g_str_has_prefix (table, "sqlite_"));
 }
 
@@ -635,6 +637,111 @@ ccm_store_enroll (CcmStore  *self,
 fail:
   ccm_store_rollback (self);
   return FALSE;
+}
+
+/* Desks by name */
+
+/* Invalid UTF-8, control characters and runs of spaces become one space;
+ * the ends are trimmed and the whole cut to CCM_STORE_DESK_NAME_MAX. */
+char *
+ccm_desk_name_clean (const char *name)
+{
+  g_autofree char *valid = g_utf8_make_valid (name != NULL ? name : "", -1);
+  GString *clean = g_string_new (NULL);
+  gboolean space = FALSE;
+  glong length = 0;
+
+  for (const char *p = valid; *p != '\0' && length < CCM_STORE_DESK_NAME_MAX; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c) || c == 0xFFFD)
+        {
+          space = clean->len > 0;
+          continue;
+        }
+      if (space)
+        {
+          g_string_append_c (clean, ' ');
+          length++;
+          space = FALSE;
+          if (length == CCM_STORE_DESK_NAME_MAX)
+            break;
+        }
+      g_string_append_unichar (clean, c);
+      length++;
+    }
+  return g_string_free (clean, FALSE);
+}
+
+gboolean
+ccm_store_set_desk_name (CcmStore    *self,
+                         const char  *device_id,
+                         const char  *name,
+                         GError     **error)
+{
+  g_autofree char *clean = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (device_id != NULL, FALSE);
+
+  clean = ccm_desk_name_clean (name);
+  if (*clean == '\0')
+    stmt = ccm_store_prepare (self, "DELETE FROM desk_names WHERE device_id = ?1", error);
+  else
+    stmt = ccm_store_prepare (self,
+                              "INSERT INTO desk_names (device_id, name) VALUES (?1, ?2) "
+                              "ON CONFLICT (device_id) DO UPDATE SET name = excluded.name "
+                              "WHERE name IS NOT excluded.name",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_STATIC);
+  if (*clean != '\0')
+    sqlite3_bind_text (stmt, 2, clean, -1, SQLITE_STATIC);
+  return ccm_store_step_done (self, stmt, error);
+}
+
+char *
+ccm_store_get_desk_name (CcmStore   *self,
+                         const char *device_id)
+{
+  sqlite3_stmt *stmt;
+  char *name = NULL;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+
+  if (device_id == NULL)
+    return NULL;
+  stmt = ccm_store_prepare (self, "SELECT name FROM desk_names WHERE device_id = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return name;
+}
+
+char *
+ccm_store_describe_desk (CcmStore   *self,
+                         const char *device_id)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *short_id = NULL;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+
+  if (device_id == NULL || *device_id == '\0')
+    return NULL;
+  name = ccm_store_get_desk_name (self, device_id);
+  if (name != NULL)
+    /* TRANSLATORS: a desk by the name it enrolled with: "desk “North door”" */
+    return g_strdup_printf (_("desk “%s”"), name);
+  short_id = ccm_id_short (device_id);
+  /* TRANSLATORS: a desk whose name is not known, by the end of its id */
+  return g_strdup_printf (_("desk %s"), short_id);
 }
 
 /* The primary keys (first key column, as text) of a table's rows that only

@@ -186,12 +186,22 @@ static const char *const schema_v3 =
 static const char *const schema_v4 =
   "CREATE INDEX command_log_rejected ON command_log (seq) WHERE status = 'rejected';";
 
+/* Version 5: the other desks' names, as the server knows them (each desk
+ * enrolls with its name), so that a desk reads "desk “North door”" where it
+ * read the end of a device id. Not a read model: a pull writes it, and no
+ * rebuild or new epoch forgets it. */
+static const char *const schema_v5 =
+  "CREATE TABLE desk_names ("
+  "  device_id TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL) WITHOUT ROWID;";
+
 /* Each entry brings the schema from version i to i + 1. */
 static const char *const *const migrations[] = {
   &schema_v1,
   &schema_v2,
   &schema_v3,
   &schema_v4,
+  &schema_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CCM_STORE_SCHEMA_VERSION);

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The schema this program writes; a store with a higher one is refused. */
-#define CCM_STORE_SCHEMA_VERSION 4
+#define CCM_STORE_SCHEMA_VERSION 5
 
 #define CCM_TYPE_STORE (ccm_store_get_type ())
 G_DECLARE_FINAL_TYPE (CcmStore, ccm_store, CCM, STORE, GObject)
@@ -126,6 +126,25 @@ gboolean      ccm_store_set_meta_int        (CcmStore     *self,
                                              const char   *key,
                                              gint64        value,
                                              GError      **error);
+
+/* Desks by name: the server tells each desk the names of those whose
+ * events it pulls. A name is kept as given, without control characters and
+ * at most CCM_STORE_DESK_NAME_MAX characters long; an empty one forgets the
+ * desk's name. */
+#define CCM_STORE_DESK_NAME_MAX 60
+/* A name as it is kept: what the server records too. */
+char         *ccm_desk_name_clean           (const char   *name);
+gboolean      ccm_store_set_desk_name       (CcmStore     *self,
+                                             const char   *device_id,
+                                             const char   *name,
+                                             GError      **error);
+/* NULL when the desk's name is not known. */
+char         *ccm_store_get_desk_name       (CcmStore     *self,
+                                             const char   *device_id);
+/* A desk as a sentence names it: "desk “North door”" when its name is
+ * known, else "desk 1a2b3c4d" (the end of its id); NULL for no device. */
+char         *ccm_store_describe_desk       (CcmStore     *self,
+                                             const char   *device_id);
 
 /* The role the server gave this device when it enrolled (ccm-roles.h). */
 #define CCM_STORE_META_ROLE "sync.role"

@@ -280,6 +280,7 @@ gboolean
 ccm_protocol_parse_token (JsonObject  *body,
                           const char **device_id,
                           const char **secret,
+                          const char **name,
                           GError     **error)
 {
   GError *local_error = NULL;
@@ -287,7 +288,8 @@ ccm_protocol_parse_token (JsonObject  *body,
   g_return_val_if_fail (body != NULL, FALSE);
 
   if (!ccm_json_get_string (body, "device_id", TRUE, device_id, &local_error) ||
-      !ccm_json_get_string (body, "secret", TRUE, secret, &local_error))
+      !ccm_json_get_string (body, "secret", TRUE, secret, &local_error) ||
+      !ccm_json_get_string (body, "name", FALSE, name, &local_error))
     return as_invalid (error, local_error);
   return TRUE;
 }

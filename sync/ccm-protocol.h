@@ -90,6 +90,7 @@ gboolean     ccm_protocol_parse_enroll     (JsonObject     *body,
 gboolean     ccm_protocol_parse_token      (JsonObject     *body,
                                             const char    **device_id,
                                             const char    **secret,
+                                            const char    **name,
                                             GError        **error);
 /* Checks every command's fields, that their types are known to registry,
  * that seqs increase and that the batch is within CCM_PROTOCOL_MAX_BATCH. */

@@ -786,8 +786,12 @@ ccm_server_store_enroll (CcmServerStore  *self,
 
   device = g_new0 (CcmDevice, 1);
   device->id = ccm_id_new (now);
-  device->name = g_strdup (name != NULL && *name != '\0' ? name
-                           : code_name != NULL ? code_name : _("Unnamed device"));
+  device->name = ccm_desk_name_clean (name);
+  if (*device->name == '\0')
+    {
+      g_free (device->name);
+      device->name = g_strdup (code_name != NULL ? code_name : _("Unnamed device"));
+    }
   device->role = role;
   device->conferences = g_strv_builder_end (builder);
   device->created_at = now;
@@ -823,9 +827,11 @@ char *
 ccm_server_store_issue_token (CcmServerStore  *self,
                               const char      *device_id,
                               const char      *secret,
+                              const char      *name,
                               gint64          *expires_at,
                               GError         **error)
 {
+  g_autofree char *new_name = ccm_desk_name_clean (name);
   g_autoptr(CcmDevice) device = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *salt = NULL;
@@ -884,6 +890,17 @@ ccm_server_store_issue_token (CcmServerStore  *self,
   sqlite3_bind_int64 (stmt, 4, now + CCM_PROTOCOL_TOKEN_TTL);
   if (!ccm_store_step_done (self->store, stmt, error))
     goto fail;
+  if (*new_name != '\0' && g_strcmp0 (new_name, device->name) != 0)
+    {
+      stmt = ccm_store_prepare (self->store, "UPDATE sync_devices SET name = ? WHERE id = ?", error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_text (stmt, 1, new_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, device_id, -1, SQLITE_STATIC);
+      if (!ccm_store_step_done (self->store, stmt, error))
+        goto fail;
+      g_message ("Device %s is now called “%s” (was “%s”)", device_id, new_name, device->name);
+    }
   if (!ccm_store_commit (self->store, error))
     return NULL;
 
@@ -1550,6 +1567,44 @@ set_server_time (CcmServerStore *self,
   json_object_set_int_member (o, "server_time_us", now);
 }
 
+/* The names of the desks whose events a pull page holds, as they enrolled:
+ * {"devices": {id: name}}, so that a desk shows "desk “North door”" rather
+ * than the end of an id. Events the server recorded itself name no desk. */
+static gboolean
+add_desk_names (CcmServerStore  *self,
+                JsonObject      *response,
+                JsonArray       *events,
+                GError         **error)
+{
+  g_autoptr(JsonObject) names = json_object_new ();
+  sqlite3_stmt *stmt = NULL;
+  guint n = json_array_get_length (events);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *device_id = ccm_json_string (json_array_get_object_element (events, i),
+                                               "device_id");
+      gboolean row = FALSE;
+
+      if (device_id == NULL || json_object_has_member (names, device_id))
+        continue;
+      if (stmt == NULL &&
+          (stmt = ccm_store_prepare (self->store, "SELECT name FROM sync_devices WHERE id = ?",
+                                     error)) == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, device_id, -1, SQLITE_TRANSIENT);
+      if (!step_row (self, stmt, &row, error))
+        return FALSE;
+      if (row)
+        json_object_set_string_member (names, device_id,
+                                       (const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+    }
+  if (json_object_get_size (names) > 0)
+    json_object_set_object_member (response, "devices", g_steal_pointer (&names));
+  return TRUE;
+}
+
 JsonObject *
 ccm_server_store_pull (CcmServerStore   *self,
                        const CcmDevice  *device,
@@ -1630,6 +1685,8 @@ ccm_server_store_pull (CcmServerStore   *self,
     }
   sqlite3_reset (stmt);
   if (error != NULL && *error != NULL)
+    return NULL;
+  if (!add_desk_names (self, response, events, error))
     return NULL;
 
   /* Past the last event sent when there is more; else past everything

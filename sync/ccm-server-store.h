@@ -66,9 +66,11 @@ CcmDevice      *ccm_server_store_enroll            (CcmServerStore  *self,
                                                     const char      *name,
                                                     char           **secret,
                                                     GError         **error);
+/* With a name (not NULL, not blank), the device is renamed to it. */
 char           *ccm_server_store_issue_token       (CcmServerStore  *self,
                                                     const char      *device_id,
                                                     const char      *secret,
+                                                    const char      *name,
                                                     gint64          *expires_at,
                                                     GError         **error);
 CcmDevice      *ccm_server_store_authenticate      (CcmServerStore  *self,

@@ -14,7 +14,8 @@
  *                       protocol {min, max}, schema {min, max}, max_batch, max_body}
  *   POST /v1/enroll  {code, name?} → {device_id, secret, role, conferences, name, …}
  *                       401 unknown, spent or expired code
- *   POST /v1/token   {device_id, secret} → {token, expires_at, expires_in}
+ *   POST /v1/token   {device_id, secret, name?} → {token, expires_at, expires_in};
+ *                       a name renames the device (its desk was renamed)
  *                       401 wrong secret, 403 revoked
  *   POST /v1/push    Bearer; {commands: [{seq, command_id, type, schema_version?,
  *                       args, device_time? (µs)}]} → {results: [{seq, command_id,
@@ -24,8 +25,9 @@
  *                       409 seq-conflict (seq reused for another command),
  *                       409 seq-gap + expected_seq, 413 batch or body too large
  *   POST /v1/pull    Bearer; {cookie?: "EPOCH:POSITION", limit?} → {events,
- *                       cookie, has_more, server_time} or {reset: true, epoch,
- *                       cookie} when the epoch differs
+ *                       cookie, has_more, server_time, devices?: {id: name} of
+ *                       the desks whose events the page holds} or {reset: true,
+ *                       epoch, cookie} when the epoch differs
  *   GET  /v1/poke?after=POSITION   Bearer; long-poll → {changed, position}
  *
  * A rejection by the domain, the role or the conference scope is an
@@ -286,16 +288,16 @@ token_cb (CcmServer         *self,
   g_autoptr(JsonObject) response = NULL;
   g_autofree char *token = NULL;
   g_autofree char *expires_text = NULL;
-  const char *device_id = NULL, *secret = NULL;
+  const char *device_id = NULL, *secret = NULL, *name = NULL;
   gint64 expires_at = 0;
 
-  if (!ccm_protocol_parse_token (body, &device_id, &secret, &error))
+  if (!ccm_protocol_parse_token (body, &device_id, &secret, &name, &error))
     {
       respond_error (msg, error, 0);
       return;
     }
 
-  token = ccm_server_store_issue_token (self->store, device_id, secret, &expires_at, &error);
+  token = ccm_server_store_issue_token (self->store, device_id, secret, name, &expires_at, &error);
   if (token == NULL)
     {
       respond_auth_error (self, msg, error);

@@ -665,6 +665,26 @@ ccm_sync_client_set_tls_ca_file (CcmSyncClient *self,
     g_warning ("%s", error->message);
 }
 
+gboolean
+ccm_sync_client_set_desk_name (CcmSyncClient  *self,
+                               const char     *name,
+                               GError        **error)
+{
+  g_autofree char *clean = NULL;
+  g_autofree char *told = NULL;
+
+  g_return_val_if_fail (CCM_IS_SYNC_CLIENT (self), FALSE);
+
+  clean = ccm_desk_name_clean (name);
+  told = ccm_sync_client_dup_meta (self, CCM_SYNC_META_DESK_NAME);
+  if (*clean == '\0' || g_strcmp0 (clean, told) == 0)
+    return TRUE;
+  if (!ccm_store_set_meta (self->store, CCM_SYNC_META_DESK_NAME, clean, error))
+    return FALSE;
+  ccm_sync_client_forget_token (self);
+  return TRUE;
+}
+
 static void
 ccm_sync_client_constructed (GObject *object)
 {

@@ -36,6 +36,8 @@ const char  *ccm_sync_state_to_string   (CcmSyncState state);
 #define CCM_SYNC_META_LAST_SYNC  "sync.last_sync"
 #define CCM_SYNC_META_TLS_CA     "sync.tls_ca"
 #define CCM_SYNC_META_REVOKED    "sync.revoked"
+/* The desk's name as it last told the server (enrollment, token requests). */
+#define CCM_SYNC_META_DESK_NAME  "sync.desk_name"
 
 #define CCM_TYPE_SYNC_CLIENT (ccm_sync_client_get_type ())
 G_DECLARE_FINAL_TYPE (CcmSyncClient, ccm_sync_client, CCM, SYNC_CLIENT, GObject)
@@ -61,6 +63,12 @@ const char    *ccm_sync_client_get_server_url    (CcmSyncClient       *self);
 /* A CA certificate (PEM) trusted besides the system's; CONTOSO_TLS_CA by default. */
 void           ccm_sync_client_set_tls_ca_file   (CcmSyncClient       *self,
                                                   const char          *path);
+/* The desk's name as the other desks and the server's administrator read
+ * it. A new one reaches the server with the next token request (the token
+ * in hand is dropped for it); an empty one leaves the server's as it is. */
+gboolean       ccm_sync_client_set_desk_name     (CcmSyncClient       *self,
+                                                  const char          *name,
+                                                  GError             **error);
 
 void           ccm_sync_client_enroll_async      (CcmSyncClient       *self,
                                                   const char          *url,

@@ -341,6 +341,7 @@ send_request (GTask *task)
   Request *request = g_task_get_task_data (task);
   g_autofree char *device_id = NULL;
   g_autofree char *secret = NULL;
+  g_autofree char *desk_name = NULL;
   g_autoptr(JsonObject) body = NULL;
 
   if (!request->authenticated || token_is_usable (self))
@@ -351,6 +352,7 @@ send_request (GTask *task)
 
   device_id = ccm_sync_client_dup_meta (self, CCM_SYNC_META_DEVICE_ID);
   secret = ccm_sync_client_dup_meta (self, CCM_SYNC_META_SECRET);
+  desk_name = ccm_sync_client_dup_meta (self, CCM_SYNC_META_DESK_NAME);
   if (device_id == NULL || secret == NULL)
     {
       g_task_return_new_error (task, CCM_SYNC_ERROR, CCM_SYNC_ERROR_UNAUTHORIZED,
@@ -363,6 +365,9 @@ send_request (GTask *task)
   body = json_object_new ();
   json_object_set_string_member (body, "device_id", device_id);
   json_object_set_string_member (body, "secret", secret);
+  /* A renamed desk tells the server with its next token request. */
+  if (desk_name != NULL)
+    json_object_set_string_member (body, "name", desk_name);
   ccm_sync_client_request_async (self, "POST", "/v1/token", body, FALSE,
                                  g_task_get_cancellable (task), token_cb, task);
 }

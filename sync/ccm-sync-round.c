@@ -71,6 +71,7 @@ save_enrollment (CcmSyncClient  *self,
                  GError        **error)
 {
   const char *device_id = NULL, *secret = NULL, *role = NULL;
+  g_autofree char *desk_name = ccm_desk_name_clean (enrollment->name);
   GError *local_error = NULL;
 
   if (!ccm_json_get_string (body, "device_id", TRUE, &device_id, &local_error) ||
@@ -84,6 +85,9 @@ save_enrollment (CcmSyncClient  *self,
       return FALSE;
     }
 
+  /* The name it sent, if any, is what it told the server. */
+  if (*desk_name == '\0')
+    g_clear_pointer (&desk_name, g_free);
   /* The settings and the switch to enrolled commit together. */
   if (!ccm_store_begin (self->store, error))
     return FALSE;
@@ -97,6 +101,7 @@ save_enrollment (CcmSyncClient  *self,
       !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, NULL, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_TOKEN, NULL, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_REVOKED, NULL, error) ||
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_DESK_NAME, desk_name, error) ||
       !ccm_store_enroll (self->store, error))
     {
       ccm_store_rollback (self->store);
@@ -273,6 +278,7 @@ typedef struct
   gboolean   requeued;
   gboolean   starting_over; /* a new epoch: the next rebase replaces everything */
   GPtrArray *pulled;       /* CcmEvent, pulled but not yet applied */
+  GHashTable *desk_names;  /* device id → name, of their desks */
   char      *cookie;       /* the cookie after them */
 } Round;
 
@@ -281,6 +287,7 @@ round_free (Round *round)
 {
   g_clear_pointer (&round->results, g_ptr_array_unref);
   g_clear_pointer (&round->pulled, g_ptr_array_unref);
+  g_clear_pointer (&round->desk_names, g_hash_table_unref);
   g_free (round->cookie);
   g_free (round);
 }
@@ -539,14 +546,35 @@ take_results (Round    *round,
   return taken;
 }
 
-/* Appends a page's events to those pulled in this round. */
+/* Appends a page's events, and the names of their desks, to those pulled
+ * in this round. */
 static gboolean
 add_page (Round      *round,
           JsonArray  *array,
+          JsonObject *desk_names,
           const char *cookie,
           GError    **error)
 {
   guint n = json_array_get_length (array);
+  JsonObjectIter iter;
+  const char *device_id;
+  JsonNode *name;
+
+  if (desk_names != NULL)
+    {
+      json_object_iter_init (&iter, desk_names);
+      while (json_object_iter_next (&iter, &device_id, &name))
+        {
+          if (!JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING)
+            {
+              g_set_error (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INVALID,
+                           _("The name of desk %s is not a text."), device_id);
+              return FALSE;
+            }
+          g_hash_table_replace (round->desk_names, g_strdup (device_id),
+                                g_strdup (json_node_get_string (name)));
+        }
+    }
 
   for (guint i = 0; i < n; i++)
     {
@@ -571,12 +599,16 @@ apply_pulled (CcmSyncClient  *self,
               GError        **error)
 {
   g_autoptr(GPtrArray) events = g_steal_pointer (&round->pulled);
+  g_autoptr(GHashTable) desk_names = g_steal_pointer (&round->desk_names);
   g_autofree char *cookie = g_steal_pointer (&round->cookie);
+  GHashTableIter iter;
+  gpointer device_id, name;
   g_autoptr(GPtrArray) results = NULL;
   g_autofree char *epoch = NULL;
   gint64 position = 0;
 
   round->pulled = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
+  round->desk_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (cookie == NULL)
     return TRUE;
   if (!ccm_protocol_cookie_parse (cookie, &epoch, &position, error))
@@ -593,15 +625,20 @@ apply_pulled (CcmSyncClient  *self,
   if ((round->starting_over && !ccm_store_reset_confirmed (self->store, error)) ||
       !ccm_store_rebase (self->store, events, results, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error))
-    {
-      ccm_store_rollback (self->store);
-      /* Not recorded: the next round pushes them again and gets them back. */
-      return FALSE;
-    }
+    goto fail;
+  g_hash_table_iter_init (&iter, desk_names);
+  while (g_hash_table_iter_next (&iter, &device_id, &name))
+    if (!ccm_store_set_desk_name (self->store, device_id, name, error))
+      goto fail;
   if (!ccm_store_commit (self->store, error))
     return FALSE;
   round->starting_over = FALSE;
   return TRUE;
+
+fail:
+  ccm_store_rollback (self->store);
+  /* Not recorded: the next round pushes them again and gets them back. */
+  return FALSE;
 }
 
 static void
@@ -615,6 +652,7 @@ pull_cb (GObject      *source,
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *events = NULL;
+  JsonObject *desk_names = NULL;
   const char *cookie = NULL;
   gboolean reset = FALSE, has_more = FALSE;
   gint64 last_seq = -1;
@@ -654,6 +692,7 @@ pull_cb (GObject      *source,
         }
       /* What this round pulled from the old epoch is not to be applied. */
       g_ptr_array_set_size (round->pulled, 0);
+      g_hash_table_remove_all (round->desk_names);
       g_clear_pointer (&round->cookie, g_free);
       round->starting_over = TRUE;
       /* Requeued commands replay harmlessly on the old confirmed layer:
@@ -675,14 +714,15 @@ pull_cb (GObject      *source,
 
   if (!ccm_json_get_array (body, "events", TRUE, &events, &error) ||
       !ccm_json_get_string (body, "cookie", TRUE, &cookie, &error) ||
-      !ccm_json_get_bool (body, "has_more", FALSE, &has_more, &error))
+      !ccm_json_get_bool (body, "has_more", FALSE, &has_more, &error) ||
+      !ccm_json_get_object (body, "devices", FALSE, &desk_names, &error))
     goto invalid;
   /* A page that moves nothing forward cannot end. */
   if (has_more && json_array_get_length (events) == 0)
     has_more = FALSE;
 
   round->pages++;
-  if (!add_page (round, events, cookie, &error))
+  if (!add_page (round, events, desk_names, cookie, &error))
     goto invalid;
   if ((!has_more || round->pulled->len >= REBASE_EVENTS) &&
       !apply_pulled (self, round, !has_more, &error))
@@ -742,6 +782,7 @@ ccm_sync_round_run (CcmSyncClient       *self,
   round = g_new0 (Round, 1);
   round->results = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_command_result_free);
   round->pulled = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
+  round->desk_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   round->batch_limit = CCM_PROTOCOL_MAX_BATCH;
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
 

@@ -644,14 +644,13 @@ static char *
 desk_text (CcmCheckinPage *self,
            const char     *device)
 {
-  g_autofree char *short_id = ccm_id_short (device);
+  CcmStore *store = ccm_context_get_store (self->context);
 
   if (device == NULL)
     return g_strdup (_("another desk"));
-  if (g_strcmp0 (device, ccm_store_get_device_id (ccm_context_get_store (self->context))) == 0)
+  if (g_strcmp0 (device, ccm_store_get_device_id (store)) == 0)
     return g_strdup (_("this desk"));
-  /* TRANSLATORS: %s is the end of a device id */
-  return g_strdup_printf (_("desk %s"), short_id);
+  return ccm_store_describe_desk (store, device);
 }
 
 static char *
@@ -680,7 +679,8 @@ earlier_admission (CcmCheckinPage *self,
     }
   else
     when = g_strdup (_("an earlier time"));
-  /* TRANSLATORS: "at this desk, 09:12" or "at desk 01a1…, 2027-03-03 09:12" */
+  /* TRANSLATORS: "at this desk, 09:12", "at desk “North door”, 09:12" or
+   * "at desk 01a1…, 2027-03-03 09:12" */
   return g_strdup_printf (_("at %s, %s"), desk, when);
 }
 

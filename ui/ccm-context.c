@@ -86,6 +86,21 @@ ccm_context_init (CcmContext *self)
 /* Opens the store (store_path NULL: CONTOSO_STORE or the default file),
  * runs timers that fell due while nobody ran the program, and keeps
  * watching for due timers and other processes' writes. */
+/* The desk's name in the preferences is the one the other desks read: an
+ * enrolled desk tells the server (ccm_sync_client_set_desk_name). */
+static void
+desk_name_changed_cb (CcmContext *self)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->sync_client == NULL)
+    return;
+  name = g_settings_get_string (self->settings, "desk-name");
+  if (!ccm_sync_client_set_desk_name (self->sync_client, name, &error))
+    g_warning ("The desk’s new name is not kept: %s", error->message);
+}
+
 CcmContext *
 ccm_context_new (const char  *store_path,
                  GError     **error)
@@ -116,12 +131,16 @@ ccm_context_new (const char  *store_path,
   ccm_store_set_timer_slice (self->store, 20 * 1000, G_PRIORITY_LOW);
   ccm_store_watch_later (self->store);
   self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::desk-name",
+                           G_CALLBACK (desk_name_changed_cb), self, G_CONNECT_SWAPPED);
 
   /* An enrolled desk syncs by itself: at once, when it has something to
    * push, when the server pokes and when the network comes back. */
   if (ccm_store_is_enrolled (self->store))
     {
       self->sync_client = ccm_sync_client_new (self->store);
+      /* Renamed while the program was closed, or by another program. */
+      desk_name_changed_cb (self);
       ccm_sync_client_start (self->sync_client);
     }
   return g_steal_pointer (&self);
@@ -179,6 +198,8 @@ enroll_cb (GObject      *source,
       g_set_object (&self->sync_client, client);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_CLIENT]);
     }
+  /* Renamed while the enrollment ran. */
+  desk_name_changed_cb (self);
   ccm_sync_client_start (self->sync_client);
   g_task_return_boolean (task, TRUE);
 }

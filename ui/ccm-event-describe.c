@@ -175,15 +175,22 @@ ccm_event_describe (const CcmEvent *event)
   return g_strdup (type);
 }
 
-/* "2027-03-03 09:12 · 1a2b3c4d": when, and at which desk when known. */
+/* "2027-03-03 09:12 · desk “North door”": when, and at which desk when
+ * known ("this desk", its name, or the end of its id). */
 char *
-ccm_event_describe_where (const CcmEvent *event)
+ccm_event_describe_where (CcmStore       *store,
+                          const CcmEvent *event)
 {
   g_autofree char *when = ccm_ui_format_time (event->recorded_at);
-  g_autofree char *device = ccm_id_short (event->device_id);
+  g_autofree char *desk = NULL;
 
-  if (device == NULL)
+  if (event->device_id == NULL || *event->device_id == '\0')
     return g_steal_pointer (&when);
-  /* TRANSLATORS: an event's time and the desk it was recorded at */
-  return g_strdup_printf (_("%s · desk %s"), when, device);
+  if (g_strcmp0 (event->device_id, ccm_store_get_device_id (store)) == 0)
+    desk = g_strdup (C_("order history", "this desk"));
+  else
+    desk = ccm_store_describe_desk (store, event->device_id);
+  /* TRANSLATORS: an event's time and the desk it was recorded at: "this
+   * desk", "desk “North door”" or "desk 1a2b3c4d" */
+  return g_strdup_printf (_("%s · %s"), when, desk);
 }

@@ -5,10 +5,12 @@
 #pragma once
 
 #include "ccm-event.h"
+#include "ccm-store.h"
 
 G_BEGIN_DECLS
 
 char *ccm_event_describe        (const CcmEvent *event);
-char *ccm_event_describe_where  (const CcmEvent *event);
+char *ccm_event_describe_where  (CcmStore       *store,
+                                 const CcmEvent *event);
 
 G_END_DECLS

@@ -612,7 +612,7 @@ add_history (CcmOrdersPage *self,
       if (g_strcmp0 (event->type, "OrderTotalsCalculated") == 0)
         continue;
       title = ccm_event_describe (event);
-      subtitle = ccm_event_describe_where (event);
+      subtitle = ccm_event_describe_where (store, event);
       g_ptr_array_add (self->history_rows, add_row (group, title, subtitle, NULL));
     }
 }

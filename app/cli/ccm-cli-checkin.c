@@ -17,6 +17,7 @@
 #include "ccm-assignments.h"
 #include "ccm-checkin.h"
 #include "ccm-cli-private.h"
+#include "ccm-id.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
 
@@ -190,7 +191,14 @@ checkin_list (CcmCli  *cli,
       JsonObject *a = json_array_get_object_element (attendees, i);
       g_autofree char *name = g_strdup_printf ("%s %s", nonnull (ccm_json_string (a, "first_name")),
                                                nonnull (ccm_json_string (a, "last_name")));
+      const char *desk_id = ccm_json_string (a, "admitted_by");
+      /* The desk by its name when a sync brought it, else by the end of
+       * its id, as the window says it (--json keeps the whole id). */
+      g_autofree char *desk = ccm_store_get_desk_name (store, desk_id);
       const char *state;
+
+      if (desk == NULL)
+        desk = ccm_id_short (desk_id);
 
       if (g_strcmp0 (ccm_json_string (a, "status"), "cancelled") == 0)
         state = _("cancelled");
@@ -203,7 +211,7 @@ checkin_list (CcmCli  *cli,
                              *name != '\0' ? name : _("(unassigned)"),
                              nonnull (ccm_json_string (a, "seat_type")),
                              nonnull (ccm_json_string (a, "access_code")), state,
-                             nonnull (ccm_json_string (a, "admitted_by")), NULL);
+                             nonnull (desk), NULL);
     }
   ccm_cli_table_print (table, 0);
   return CCM_CLI_EXIT_OK;

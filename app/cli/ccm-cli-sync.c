@@ -119,10 +119,12 @@ add_sync_status (JsonObject    *o,
   CcmStore *store = ccm_sync_client_get_store (client);
   g_autofree char *device_id = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
   g_autofree char *role = ccm_store_get_meta (store, CCM_SYNC_META_ROLE);
+  g_autofree char *desk_name = ccm_store_get_meta (store, CCM_SYNC_META_DESK_NAME);
   g_autofree char *last_sync = format_time (ccm_sync_client_get_last_sync (client));
 
   ccm_json_set_string_or_null (o, "server", ccm_sync_client_get_server_url (client));
   ccm_json_set_string_or_null (o, "device_id", device_id);
+  ccm_json_set_string_or_null (o, "desk_name", desk_name);
   ccm_json_set_string_or_null (o, "role", role);
   json_object_set_boolean_member (o, "enrolled", ccm_store_is_enrolled (store));
   json_object_set_int_member (o, "pending", ccm_sync_client_get_pending (client));
@@ -132,6 +134,16 @@ add_sync_status (JsonObject    *o,
                                  ccm_sync_state_to_string (ccm_sync_client_get_state (client)));
   ccm_json_set_string_or_null (o, "message", ccm_sync_client_get_message (client));
   add_personal_data_removed (o, store);
+}
+
+/* The state add_sync_status gives, as --json prints it. */
+static void
+print_sync_status (CcmSyncClient *client)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+
+  add_sync_status (o, client);
+  ccm_cli_print_json_object (o);
 }
 
 /* contoso device enroll */
@@ -168,12 +180,7 @@ device_enroll (CcmCli  *cli,
     return sync_fail (cli, client, error);
 
   if (cli->json)
-    {
-      g_autoptr(JsonObject) o = json_object_new ();
-
-      add_sync_status (o, client);
-      ccm_cli_print_json_object (o);
-    }
+    print_sync_status (client);
   else
     {
       g_autofree char *device_id = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
@@ -189,6 +196,49 @@ device_enroll (CcmCli  *cli,
                               "pending; “contoso sync” sends them.\n", pending),
                  (long long) pending);
     }
+  return CCM_CLI_EXIT_OK;
+}
+
+/* contoso device rename */
+
+static int
+device_rename (CcmCli  *cli,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr(CcmSyncClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  CcmStore *store;
+  int status;
+
+  if (!ccm_cli_parse (cli, NULL, 1, 1, &argc, &argv, &status))
+    return status;
+  name = ccm_desk_name_clean (argv[1]);
+  if (*name == '\0')
+    {
+      ccm_cli_set_usage_error (&error, _("The name is empty: give the name the other desks "
+                                         "should read, e.g. “North door”."));
+      return ccm_cli_fail (cli, error);
+    }
+  if ((client = new_client (cli, NULL, &error)) == NULL)
+    return ccm_cli_fail (cli, error);
+  store = ccm_sync_client_get_store (client);
+  if (!ccm_store_is_enrolled (store))
+    {
+      ccm_cli_set_usage_error (&error, _("This store is not enrolled with a server: its name "
+                                         "is given with “contoso device enroll URL CODE "
+                                         "--name NAME”."));
+      return ccm_cli_fail (cli, error);
+    }
+  if (!ccm_sync_client_set_desk_name (client, name, &error))
+    return ccm_cli_fail (cli, error);
+
+  if (cli->json)
+    print_sync_status (client);
+  else
+    g_print (_("This desk is now called “%s”; the server and the other desks learn it with "
+               "the next sync.\n"), name);
   return CCM_CLI_EXIT_OK;
 }
 
@@ -209,16 +259,12 @@ sync_status (CcmCli  *cli,
     return ccm_cli_fail (cli, error);
 
   if (cli->json)
-    {
-      g_autoptr(JsonObject) o = json_object_new ();
-
-      add_sync_status (o, client);
-      ccm_cli_print_json_object (o);
-    }
+    print_sync_status (client);
   else
     {
       CcmStore *store = ccm_sync_client_get_store (client);
       g_autofree char *device_id = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
+      g_autofree char *desk_name = ccm_store_get_meta (store, CCM_SYNC_META_DESK_NAME);
       g_autofree char *last_sync = format_time (ccm_sync_client_get_last_sync (client));
       g_autofree char *wiped_at = format_time (ccm_store_get_wiped_at (store));
       g_autofree char *pending = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -230,6 +276,8 @@ sync_status (CcmCli  *cli,
 
       ccm_cli_table_add_row (table, _("Server"), server != NULL ? server : _("none (standalone)"), NULL);
       ccm_cli_table_add_row (table, _("Device id"), device_id != NULL ? device_id : "—", NULL);
+      if (desk_name != NULL)
+        ccm_cli_table_add_row (table, _("Desk name"), desk_name, NULL);
       ccm_cli_table_add_row (table, _("Pending commands"), pending, NULL);
       ccm_cli_table_add_row (table, _("Last sync"), last_sync != NULL ? last_sync : _("never"), NULL);
       ccm_cli_table_add_row (table, _("Server time offset"), offset, NULL);
@@ -412,5 +460,12 @@ const CcmCliVerb ccm_cli_device_verbs[] = {
        "Exit status: 0 enrolled, 1 the server refused the code, 2 usage error (or the store "
        "is already enrolled), 3 the server could not be reached or the store not written."),
     device_enroll, NULL },
+  { "rename", N_("Give this desk the name the other desks and the server read"), N_("NAME"),
+    N_("The name goes to the server with the next sync, which lists the device by it; the "
+       "other desks read it with the events they pull, as in “let in at desk “North door””. "
+       "The window's preferences set it too (Desk name).\n\n"
+       "Exit status: 0 renamed, 2 usage error (an empty name, or a store not enrolled), "
+       "3 the store could not be written."),
+    device_rename, NULL },
   { NULL }
 };

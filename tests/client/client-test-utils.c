@@ -326,15 +326,24 @@ sync_path_ok (const char *path)
 }
 
 void
+enroll_path_named (Fixture    *f,
+                   const char *path,
+                   const char *role,
+                   const char *name)
+{
+  g_autofree char *code = enroll_code (f, role);
+  g_autoptr(Run) run = contoso (f, path, "device", "enroll", f->url, code, "--name", name, NULL);
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "Enrolled with"));
+}
+
+void
 enroll_path (Fixture    *f,
              const char *path,
              const char *role)
 {
-  g_autofree char *code = enroll_code (f, role);
-  g_autoptr(Run) run = contoso (f, path, "device", "enroll", f->url, code, "--name", path, NULL);
-
-  g_assert_cmpint (run->status, ==, 0);
-  g_assert_nonnull (strstr (run->out, "Enrolled with"));
+  enroll_path_named (f, path, role, path);
 }
 
 /* What every store must agree on: the conferences, and the log's shape. */

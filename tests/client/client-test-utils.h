@@ -77,6 +77,11 @@ void      sync_path_ok      (const char     *path);
 void      enroll_path       (Fixture        *f,
                              const char     *path,
                              const char     *role);
+/* The same with the desk's name (enroll_path names it by its path). */
+void      enroll_path_named (Fixture        *f,
+                             const char     *path,
+                             const char     *role,
+                             const char     *name);
 char     *store_picture     (CcmStore       *store);
 char     *path_picture      (const char     *path);
 char     *server_picture    (Fixture        *f);

@@ -1480,6 +1480,63 @@ test_concurrent_rename (Fixture       *f,
   }
 }
 
+/* Desks by name: each desk learns the others' names with their events, and
+ * a desk renamed later tells the server, whose list and whose next pulls
+ * carry the new name. */
+static void
+test_desk_names (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *b = store_path (f, "b.db");
+  g_autofree char *device_a = NULL, *name = NULL, *devices = NULL;
+  g_autoptr(Run) rename = NULL, blank = NULL, status = NULL;
+
+  enroll_path_named (f, a, "organizer", "Front desk");
+  enroll_path_named (f, b, "organizer", "Door");
+  {
+    g_autoptr(CcmStore) store = open_store (a);
+
+    device_a = ccm_store_get_meta (store, CCM_SYNC_META_DEVICE_ID);
+  }
+  create_conference (f, a, "devcon");
+  sync_path_ok (a);
+  sync_path_ok (b);
+  {
+    g_autoptr(CcmStore) store = open_store (b);
+
+    name = ccm_store_get_desk_name (store, device_a);
+    g_assert_cmpstr (name, ==, "Front desk");
+    g_clear_pointer (&name, g_free);
+  }
+
+  /* Renamed on the command line (the window's preferences go the same
+   * way): kept cleaned, said, and shown by the status. */
+  rename = contoso (f, a, "device", "rename", "  Hall\tB  ", NULL);
+  g_assert_cmpint (rename->status, ==, 0);
+  g_assert_nonnull (strstr (rename->out, "“Hall B”"));
+  blank = contoso (f, a, "device", "rename", "  ", NULL);
+  g_assert_cmpint (blank->status, ==, 2);
+  g_assert_nonnull (strstr (blank->err, "The name is empty"));
+  status = contoso (f, a, "--json", "sync", "status", NULL);
+  g_assert_nonnull (strstr (status->out, "\"desk_name\" : \"Hall B\""));
+
+  /* The next sync tells the server; B reads the new name with A's next
+   * events. */
+  contoso_ok (f, a, "conference", "update", "devcon", "--name", "DevCon 2027");
+  sync_path_ok (a);
+  devices = server_run (f, "devices", "list", "--json", NULL);
+  g_assert_nonnull (strstr (devices, "Hall B"));
+  g_assert_null (strstr (devices, "Front desk"));
+  sync_path_ok (b);
+  {
+    g_autoptr(CcmStore) store = open_store (b);
+
+    name = ccm_store_get_desk_name (store, device_a);
+    g_assert_cmpstr (name, ==, "Hall B");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1515,6 +1572,7 @@ main (int    argc,
   ADD ("/client/restart-interrupted", test_restart_interrupted);
   ADD ("/client/restart-last-seq-out-of-range", test_restart_last_seq_out_of_range);
   ADD ("/client/concurrent-rename", test_concurrent_rename);
+  ADD ("/client/desk-names", test_desk_names);
 
   return g_test_run ();
 }

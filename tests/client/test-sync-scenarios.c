@@ -325,8 +325,8 @@ test_double_admission (Fixture       *f,
   guint admitted = 0, flagged = 0;
 
   enroll_path (f, org, "admin");
-  enroll_path (f, a, "checkin");
-  enroll_path (f, b, "checkin");
+  enroll_path_named (f, a, "checkin", "North door");
+  enroll_path_named (f, b, "checkin", " South\tdoor ");
   create_conference_with_quota (f, org, "10");
   order_id = place (f, org, "1");
   pay (f, org, order_id);
@@ -383,6 +383,31 @@ test_double_admission (Fixture       *f,
   attention_b = contoso_array (f, b, "attention", "list", SLUG);
   g_assert_true (has_item (attention_a, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
   g_assert_true (has_item (attention_b, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
+  /* Each door names the desks by the names they enrolled with, which the
+   * server sent along with their events. */
+  for (guint i = 0; i < json_array_get_length (attention_a); i++)
+    {
+      JsonObject *item = json_array_get_object_element (attention_a, i);
+      const char *message = ccm_json_string (item, "message");
+
+      if (g_strcmp0 (ccm_json_string (item, "kind"), CCM_CHECKIN_FLAG_ALREADY_ADMITTED) != 0)
+        continue;
+      g_assert_nonnull (strstr (message, "admitted by desk “South door” at "));
+      g_assert_nonnull (strstr (message, "(let in by desk “North door” at "));
+    }
+  {
+    g_autoptr(CcmStore) store = open_store (a);
+    g_autofree char *name_b = ccm_store_get_desk_name (store, device_b);
+
+    g_assert_cmpstr (name_b, ==, "South door");
+  }
+  {
+    g_autoptr(Run) list = contoso (f, b, "checkin", "list", SLUG, NULL);
+
+    g_assert_cmpint (list->status, ==, 0);
+    g_assert_nonnull (strstr (list->out, ticket));
+    g_assert_nonnull (strstr (list->out, "North door"));
+  }
   conflicts_json = server_run (f, "conflicts", "list", "--json", NULL);
   conflicts = array_of (json_from_string (conflicts_json, &error));
   g_assert_no_error (error);

@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GError) error = NULL;
   g_autofree char *epoch = NULL;
   gint64 position = 0, limit = 0;
-  const char *a = NULL, *b = NULL;
+  const char *a = NULL, *b = NULL, *c = NULL;
 
   body = ccm_protocol_parse_body ((const char *) data, size, &error);
   if (body == NULL)
@@ -70,6 +70,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         }
     }
   ccm_protocol_parse_enroll (body, &a, &b, NULL);
-  ccm_protocol_parse_token (body, &a, &b, NULL);
+  ccm_protocol_parse_token (body, &a, &b, &c, NULL);
   return 0;
 }

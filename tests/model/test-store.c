@@ -885,6 +885,60 @@ test_timers_not_lost_on_kill (Fixture       *f,
   g_assert_cmpuint (ccm_store_run_due_timers (f->store, &error), ==, 0);
 }
 
+/* The other desks' names (ccm_store_set_desk_name): kept clean, forgotten
+ * when empty, and a store of version 4 gains their table when opened. */
+static void
+test_desk_names (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *desk = "1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_name = g_strnfill (CCM_STORE_DESK_NAME_MAX + 20, 'x');
+  g_autofree char *cut = g_strnfill (CCM_STORE_DESK_NAME_MAX, 'x');
+  char *text;
+
+  text = ccm_store_describe_desk (f->store, desk);
+  g_assert_cmpstr (text, ==, "desk d6e7f809");
+  g_free (text);
+  g_assert_null (ccm_store_describe_desk (f->store, NULL));
+  g_assert_null (ccm_store_get_desk_name (f->store, desk));
+
+  /* Runs of spaces, tabs, line breaks and other control characters are
+   * one space; invalid UTF-8 too; the ends are trimmed. */
+  g_assert_true (ccm_store_set_desk_name (f->store, desk, "\n North\t\x01 door\xff" "2  ", &error));
+  g_assert_no_error (error);
+  text = ccm_store_get_desk_name (f->store, desk);
+  g_assert_cmpstr (text, ==, "North door 2");
+  g_free (text);
+  text = ccm_store_describe_desk (f->store, desk);
+  g_assert_cmpstr (text, ==, "desk “North door 2”");
+  g_free (text);
+
+  g_assert_true (ccm_store_set_desk_name (f->store, desk, long_name, &error));
+  text = ccm_store_get_desk_name (f->store, desk);
+  g_assert_cmpstr (text, ==, cut);
+  g_free (text);
+
+  /* Kept across a reopen, even from a store of the schema before them. */
+  g_assert_true (ccm_store_set_desk_name (f->store, desk, "Hall B", &error));
+  g_assert_cmpint (sqlite3_exec (ccm_store_get_db (f->store),
+                                 "DROP TABLE desk_names; PRAGMA user_version = 4",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  reopen (f);
+  g_assert_null (ccm_store_get_desk_name (f->store, desk));
+  g_assert_true (ccm_store_set_desk_name (f->store, desk, "Hall B", &error));
+  g_assert_no_error (error);
+  reopen (f);
+  text = ccm_store_get_desk_name (f->store, desk);
+  g_assert_cmpstr (text, ==, "Hall B");
+  g_free (text);
+
+  /* Nothing but spaces forgets the name. */
+  g_assert_true (ccm_store_set_desk_name (f->store, desk, " \t ", &error));
+  g_assert_no_error (error);
+  g_assert_null (ccm_store_get_desk_name (f->store, desk));
+}
+
 static void
 test_newer_schema_refused (Fixture       *f,
                            gconstpointer  data)
@@ -1374,6 +1428,7 @@ main (int   argc,
   ADD ("/store/timers/slices", test_timer_slices);
   ADD ("/store/timers/not-lost-on-kill", test_timers_not_lost_on_kill);
   ADD ("/store/crash/sigkill-midstream", test_sigkill_midstream);
+  ADD ("/store/desk-names", test_desk_names);
   ADD ("/store/refuse/newer-schema", test_newer_schema_refused);
   ADD ("/store/refuse/not-sqlite", test_not_sqlite_refused);
   ADD ("/store/refuse/corrupt", test_corrupt_refused);

@@ -389,6 +389,35 @@ test_checkin_scan_admits (Fixture       *f,
   g_assert_cmpstr (label (f, "inside_label"), ==, "0 inside now");
   type_and_enter (f, f->jose);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+
+  /* Let in at another desk, whose name came with a sync: the desk says
+   * which; before its name is known, the end of its id. */
+  {
+    const char *door = "0b1c2d3e-4f50-7162-8374-95a6b7c8d9ea";
+    CcmStore *store = ccm_context_get_store (f->context);
+    g_autoptr(CcmCommand) command = NULL;
+    g_autoptr(CcmOutcome) outcome = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *command_id = new_id (f);
+    JsonObject *args = json_object_new ();
+
+    json_object_set_string_member (args, "ticket_code", f->ada);
+    json_object_set_string_member (args, "conference", "devcon");
+    command = ccm_command_new ("AdmitTicket", command_id, args);
+    command->device_id = g_strdup (door);
+    outcome = ccm_store_submit (store, command, &error);
+    g_assert_no_error (error);
+
+    type_and_enter (f, f->ada);
+    g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "already-admitted");
+    g_assert_true (g_str_has_prefix (label (f, "result_subtitle"), "at desk b7c8d9ea, "));
+
+    g_assert_true (ccm_store_set_desk_name (store, door, "North door", &error));
+    g_assert_no_error (error);
+    type_and_enter (f, f->ada);
+    g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "already-admitted");
+    g_assert_true (g_str_has_prefix (label (f, "result_subtitle"), "at desk “North door”, "));
+  }
 }
 
 static void

@@ -5,6 +5,7 @@
  */
 #include <locale.h>
 
+#include "ccm-domain.h"
 #include "ccm-event-describe.h"
 #include "ccm-id.h"
 
@@ -96,18 +97,39 @@ static void
 test_describe_where (void)
 {
   g_autoptr(CcmEvent) event = event_from ("OrderConfirmed", "{}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmRegistry) registry = ccm_domain_registry_new ();
+  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "where.db", NULL);
+  g_autoptr(CcmStore) store = NULL;
   g_autofree char *plain = NULL;
-  g_autofree char *with_device = NULL;
+  g_autofree char *by_id = NULL;
+  g_autofree char *by_name = NULL;
+  g_autofree char *here = NULL;
   g_autofree char *device = NULL;
+
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  store = ccm_store_open (path, registry, clock, &error);
+  g_assert_no_error (error);
 
   /* 2027-03-03 09:12:00 UTC; the tests run with TZ=UTC. */
   event->recorded_at = G_GINT64_CONSTANT (1804065120) * G_USEC_PER_SEC;
-  plain = ccm_event_describe_where (event);
+  plain = ccm_event_describe_where (store, event);
   g_assert_cmpstr (plain, ==, "2027-03-03 09:12");
 
+  /* Another desk: by the end of its id until its name is known. */
   event->device_id = g_strdup ("1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809");
-  with_device = ccm_event_describe_where (event);
-  g_assert_cmpstr (with_device, ==, "2027-03-03 09:12 · desk d6e7f809");
+  by_id = ccm_event_describe_where (store, event);
+  g_assert_cmpstr (by_id, ==, "2027-03-03 09:12 · desk d6e7f809");
+  g_assert_true (ccm_store_set_desk_name (store, event->device_id, "  North\tdoor \n", &error));
+  g_assert_no_error (error);
+  by_name = ccm_event_describe_where (store, event);
+  g_assert_cmpstr (by_name, ==, "2027-03-03 09:12 · desk “North door”");
+
+  g_free (event->device_id);
+  event->device_id = g_strdup (ccm_store_get_device_id (store));
+  here = ccm_event_describe_where (store, event);
+  g_assert_cmpstr (here, ==, "2027-03-03 09:12 · this desk");
 
   device = ccm_id_short ("abc");
   g_assert_cmpstr (device, ==, "abc");
