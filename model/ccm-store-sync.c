@@ -735,6 +735,8 @@ ccm_store_describe_desk (CcmStore   *self,
 
   if (device_id == NULL || *device_id == '\0')
     return NULL;
+  if (g_strcmp0 (device_id, ccm_store_get_device_id (self)) == 0)
+    return g_strdup (_("this desk"));
   name = ccm_store_get_desk_name (self, device_id);
   if (name != NULL)
     /* TRANSLATORS: a desk by the name it enrolled with: "desk “North door”" */

@@ -141,8 +141,9 @@ gboolean      ccm_store_set_desk_name       (CcmStore     *self,
 /* NULL when the desk's name is not known. */
 char         *ccm_store_get_desk_name       (CcmStore     *self,
                                              const char   *device_id);
-/* A desk as a sentence names it: "desk “North door”" when its name is
- * known, else "desk 1a2b3c4d" (the end of its id); NULL for no device. */
+/* A desk as a sentence names it: "this desk" for the store's own,
+ * "desk “North door”" when its name is known, else "desk 1a2b3c4d" (the
+ * end of its id); NULL for no device. */
 char         *ccm_store_describe_desk       (CcmStore     *self,
                                              const char   *device_id);
 

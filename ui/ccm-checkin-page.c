@@ -644,13 +644,9 @@ static char *
 desk_text (CcmCheckinPage *self,
            const char     *device)
 {
-  CcmStore *store = ccm_context_get_store (self->context);
-
   if (device == NULL)
     return g_strdup (_("another desk"));
-  if (g_strcmp0 (device, ccm_store_get_device_id (store)) == 0)
-    return g_strdup (_("this desk"));
-  return ccm_store_describe_desk (store, device);
+  return ccm_store_describe_desk (ccm_context_get_store (self->context), device);
 }
 
 static char *

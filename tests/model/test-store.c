@@ -901,6 +901,9 @@ test_desk_names (Fixture       *f,
   g_assert_cmpstr (text, ==, "desk d6e7f809");
   g_free (text);
   g_assert_null (ccm_store_describe_desk (f->store, NULL));
+  text = ccm_store_describe_desk (f->store, ccm_store_get_device_id (f->store));
+  g_assert_cmpstr (text, ==, "this desk");
+  g_free (text);
   g_assert_null (ccm_store_get_desk_name (f->store, desk));
 
   /* Runs of spaces, tabs, line breaks and other control characters are
