@@ -337,6 +337,22 @@ search_changed_cb (CcmOrdersPage *self)
   update_list_stack (self);
 }
 
+/* Enter in the search opens the first order it finds, as a desk looking an
+ * order up by its access code expects; the keyboard stays in the search for
+ * the next one. The entry waits a moment before it says its text changed,
+ * so the search is brought up to the text first (the list to its top). */
+static void
+search_activate_cb (CcmOrdersPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (*text == '\0')
+    return;
+  search_changed_cb (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
 static void
 status_selected_cb (CcmOrdersPage *self)
 {
@@ -926,6 +942,8 @@ ccm_orders_page_init (CcmOrdersPage *self)
 
   g_signal_connect_swapped (self->search_entry, "search-changed",
                             G_CALLBACK (search_changed_cb), self);
+  g_signal_connect_swapped (self->search_entry, "activate",
+                            G_CALLBACK (search_activate_cb), self);
   g_signal_connect_swapped (self->status_dropdown, "notify::selected",
                             G_CALLBACK (status_selected_cb), self);
   g_signal_connect_swapped (self->close_detail_button, "clicked",

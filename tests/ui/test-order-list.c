@@ -279,6 +279,34 @@ test_attention_on_show (Fixture       *f,
   g_assert_cmpuint (ui_test_count_children (list), ==, MIN (n, 200));
 }
 
+/* An access code typed and entered at once (before the entry says its
+ * text changed) opens that order; the keyboard stays in the search. An
+ * empty search opens nothing. */
+static void
+test_search_enter_opens (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkWidget *search = ui_test_child (f->page, CCM_TYPE_ORDERS_PAGE, "search_entry");
+  GtkWidget *title = ui_test_child (f->page, CCM_TYPE_ORDERS_PAGE, "detail_title");
+  g_autofree char *code = code_at (f, 17);
+  g_autofree char *expected = g_strdup_printf ("Order %s", code);
+  GtkWidget *focus;
+
+  ccm_orders_page_focus_search (f->page);
+  g_signal_emit_by_name (search, "activate");
+  ui_test_iterate ();
+  g_assert_false (gtk_widget_get_mapped (title));
+
+  gtk_editable_set_text (GTK_EDITABLE (search), code);
+  g_signal_emit_by_name (search, "activate");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->model)), ==, 1);
+  g_assert_true (gtk_widget_get_mapped (title));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (title)), ==, expected);
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (focus == search || gtk_widget_is_ancestor (focus, search));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -296,6 +324,8 @@ main (int    argc,
               test_search_reads_what_is_shown, fixture_tear_down);
   g_test_add ("/ui/order-list/store-change", Fixture, NULL, fixture_set_up,
               test_store_change, fixture_tear_down);
+  g_test_add ("/ui/order-list/search-enter-opens", Fixture, NULL, fixture_set_up,
+              test_search_enter_opens, fixture_tear_down);
   g_test_add ("/ui/order-list/attention-on-show", Fixture, NULL, fixture_set_up,
               test_attention_on_show, fixture_tear_down);
   status = g_test_run ();
