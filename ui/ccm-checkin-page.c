@@ -36,6 +36,8 @@
 #include "ccm-order-views.h"
 #include "ccm-ui-util.h"
 
+#include <gsound.h>
+
 #define MAX_MATCHES 8
 
 struct _CcmCheckinPage
@@ -55,6 +57,10 @@ struct _CcmCheckinPage
   CcmSyncClient  *sync_client;
   gboolean        updating_types;
   char           *print_to;       /* a PDF file instead of the print dialog */
+  GSoundContext  *sound;          /* made at the first sound */
+  GCancellable   *sound_cancellable;
+  const char     *sound_id;       /* the last scan's sound, interned; NULL: none */
+  gboolean        sound_failed;   /* no sound system: not tried again */
 
   GtkBox         *status_bar;
   GtkImage       *network_icon;
@@ -68,6 +74,7 @@ struct _CcmCheckinPage
   GtkCheckButton *all_types_check;
   GtkBox         *seat_types_box;
   GtkCheckButton *reentry_check;
+  GtkCheckButton *sounds_check;
   GtkEntry       *entry;
   GtkStack       *main_stack;
   GtkWidget      *result_box;
@@ -579,6 +586,75 @@ entry_changed_cb (CcmCheckinPage *self)
 
 /* The result panel */
 
+/* Sounds: at a door the staff look at the person, not at the screen, so a
+ * scan is also heard, as on pretix's scanner: a chime when it lets someone
+ * in or out, the desktop's warning sound for one to look at, its error
+ * sound for a refusal. They come from the sound theme through GSound
+ * (libcanberra), which plays them on its own thread. */
+static const char *
+sound_for (const char  *word,
+           ResultStyle  style)
+{
+  switch (style)
+    {
+    case STYLE_OK:
+      return "complete";
+    case STYLE_WARNING:
+      return "dialog-warning";
+    case STYLE_BAD:
+      return "dialog-error";
+    case STYLE_NEUTRAL:
+    default:
+      return g_str_equal (word, "exited") ? "complete" : NULL;
+    }
+}
+
+static void
+sound_played_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* No sound card, no theme, or a newer scan's sound cut it short: the
+   * screen says it all the same. */
+  if (!gsound_context_play_full_finish (GSOUND_CONTEXT (source), result, &error))
+    g_debug ("A check-in sound was not played: %s", error->message);
+}
+
+static void
+play_sound (CcmCheckinPage *self,
+            const char     *sound_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->sound_id = NULL;
+  if (sound_id == NULL || self->context == NULL ||
+      !g_settings_get_boolean (ccm_context_get_settings (self->context), "checkin-sounds"))
+    return;
+  self->sound_id = g_intern_static_string (sound_id);
+  if (self->sound == NULL && !self->sound_failed)
+    {
+      self->sound = gsound_context_new (NULL, &error);
+      if (self->sound == NULL)
+        {
+          g_debug ("No sounds at this desk: %s", error->message);
+          self->sound_failed = TRUE;
+          return;
+        }
+    }
+  if (self->sound == NULL)
+    return;
+  /* One scan's sound at a time: a quick second scan cuts the first short. */
+  if (self->sound_cancellable != NULL)
+    g_cancellable_cancel (self->sound_cancellable);
+  g_set_object (&self->sound_cancellable, g_cancellable_new ());
+  gsound_context_play_full (self->sound, self->sound_cancellable, sound_played_cb, NULL,
+                            GSOUND_ATTR_EVENT_ID, sound_id,
+                            GSOUND_ATTR_CANBERRA_CACHE_CONTROL, "permanent",
+                            NULL);
+}
+
 static void
 show_result (CcmCheckinPage *self,
              const char     *word,
@@ -607,6 +683,7 @@ show_result (CcmCheckinPage *self,
   gtk_label_set_text (self->result_name, name != NULL ? name : "");
   gtk_widget_set_visible (GTK_WIDGET (self->result_name), name != NULL);
   gtk_label_set_text (self->result_detail, detail != NULL ? detail : "");
+  play_sound (self, g_str_equal (word, "idle") ? NULL : sound_for (word, style));
   /* A badge for whoever the desk has just let in (or let in before). */
   gtk_widget_set_visible (self->print_button,
                           code != NULL && (g_str_equal (word, "admitted") ||
@@ -1223,6 +1300,10 @@ ccm_checkin_page_dispose (GObject *object)
   g_clear_handle_id (&self->orient_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_CHECKIN_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
+  if (self->sound_cancellable != NULL)
+    g_cancellable_cancel (self->sound_cancellable);
+  g_clear_object (&self->sound_cancellable);
+  g_clear_object (&self->sound);
   g_clear_object (&self->sync_client);
   g_clear_object (&self->context);
   g_clear_pointer (&self->slug, g_free);
@@ -1269,6 +1350,7 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_name);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_detail);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, sounds_check);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, matches_label);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, match_list);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, total_label);
@@ -1347,6 +1429,7 @@ ccm_checkin_page_set_context (CcmCheckinPage *self,
   settings = ccm_context_get_settings (context);
   self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
   g_settings_bind (settings, "checkin-reentry", self->reentry_check, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "checkin-sounds", self->sounds_check, "active", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (settings, "changed::checkin-seat-types",
                            G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::checkin-reentry",
@@ -1383,6 +1466,13 @@ ccm_checkin_page_get_result (CcmCheckinPage *self)
 {
   g_return_val_if_fail (CCM_IS_CHECKIN_PAGE (self), NULL);
   return self->result;
+}
+
+const char *
+ccm_checkin_page_get_sound (CcmCheckinPage *self)
+{
+  g_return_val_if_fail (CCM_IS_CHECKIN_PAGE (self), NULL);
+  return self->sound_id;
 }
 
 GStrv

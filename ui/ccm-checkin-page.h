@@ -24,6 +24,10 @@ void        ccm_checkin_page_focus_entry    (CcmCheckinPage *self);
  * "wrong-seat-type", "reentry-not-allowed", "not-inside", "not-a-code"
  * or "error". For the UI tests and the benchmark. */
 const char *ccm_checkin_page_get_result     (CcmCheckinPage *self);
+/* The sound theme's name of the last scan's sound ("complete",
+ * "dialog-warning", "dialog-error"); NULL when it had none or sounds are
+ * off (whether a sound card played it is not known here). */
+const char *ccm_checkin_page_get_sound      (CcmCheckinPage *self);
 /* The ticket codes of the matches shown for what is typed. */
 GStrv       ccm_checkin_page_get_matches    (CcmCheckinPage *self);
 /* What a scanner or a person types, then Enter if `enter`. */

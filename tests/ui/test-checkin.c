@@ -359,6 +359,7 @@ test_checkin_scan_admits (Fixture       *f,
   g_assert_cmpstr (label (f, "result_title"), ==, "ADMITTED");
   g_assert_cmpstr (label (f, "result_name"), ==, "José Álvarez — Full pass");
   g_assert_true (gtk_widget_has_css_class (child (f, "result_box"), "ccm-ok"));
+  g_assert_cmpstr (ccm_checkin_page_get_sound (f->page), ==, "complete");
   after = ticket (f, f->jose);
   g_assert_true (ccm_json_bool (after, "admitted"));
   /* The entry is empty and ready for the next scan. */
@@ -375,6 +376,7 @@ test_checkin_scan_admits (Fixture       *f,
   type_and_enter (f, f->jose);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "already-admitted");
   g_assert_cmpstr (label (f, "result_title"), ==, "ALREADY ADMITTED");
+  g_assert_cmpstr (ccm_checkin_page_get_sound (f->page), ==, "dialog-warning");
   g_assert_true (g_str_has_prefix (label (f, "result_subtitle"), "at this desk, "));
   g_assert_true (gtk_widget_get_visible (child (f, "result_subtitle")));
   g_assert_true (gtk_widget_has_css_class (child (f, "result_box"), "ccm-warning"));
@@ -429,6 +431,7 @@ test_checkin_cancelled_unknown (Fixture       *f,
   type_and_enter (f, f->cancelled);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "cancelled");
   g_assert_cmpstr (label (f, "result_title"), ==, "ORDER CANCELLED");
+  g_assert_cmpstr (ccm_checkin_page_get_sound (f->page), ==, "dialog-error");
   g_assert_true (g_str_has_prefix (label (f, "result_detail"), "Do not admit"));
   g_assert_nonnull (strstr (label (f, "result_detail"), "cancelled"));
   g_assert_true (gtk_widget_has_css_class (child (f, "result_box"), "ccm-bad"));
@@ -444,7 +447,15 @@ test_checkin_cancelled_unknown (Fixture       *f,
   /* Neither a code nor anybody's name: nothing to record. */
   type_and_enter (f, "zzzz-nobody");
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "not-a-code");
+  g_assert_cmpstr (ccm_checkin_page_get_sound (f->page), ==, "dialog-error");
   g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention + 2);
+
+  /* A desk that wants quiet turns the sounds off in its settings. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (f, "sounds_check")), FALSE);
+  g_assert_false (g_settings_get_boolean (ccm_context_get_settings (f->context), "checkin-sounds"));
+  type_and_enter (f, "ABCDEFGHJKMN");
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "unknown");
+  g_assert_null (ccm_checkin_page_get_sound (f->page));
 }
 
 static void
