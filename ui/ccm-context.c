@@ -18,6 +18,7 @@ struct _CcmContext
   CcmClock  *clock;
   GSettings *settings;
   CcmSyncClient *sync_client;
+  guint      desk_name_id;
 };
 
 G_DEFINE_FINAL_TYPE (CcmContext, ccm_context, G_TYPE_OBJECT)
@@ -35,6 +36,7 @@ ccm_context_dispose (GObject *object)
 {
   CcmContext *self = CCM_CONTEXT (object);
 
+  g_clear_handle_id (&self->desk_name_id, g_source_remove);
   if (self->sync_client != NULL)
     ccm_sync_client_stop (self->sync_client);
   g_clear_object (&self->sync_client);
@@ -83,13 +85,10 @@ ccm_context_init (CcmContext *self)
 {
 }
 
-/* Opens the store (store_path NULL: CONTOSO_STORE or the default file),
- * runs timers that fell due while nobody ran the program, and keeps
- * watching for due timers and other processes' writes. */
 /* The desk's name in the preferences is the one the other desks read: an
  * enrolled desk tells the server (ccm_sync_client_set_desk_name). */
 static void
-desk_name_changed_cb (CcmContext *self)
+apply_desk_name (CcmContext *self)
 {
   g_autofree char *name = NULL;
   g_autoptr(GError) error = NULL;
@@ -101,6 +100,29 @@ desk_name_changed_cb (CcmContext *self)
     g_warning ("The desk’s new name is not kept: %s", error->message);
 }
 
+static gboolean
+apply_desk_name_cb (gpointer user_data)
+{
+  CcmContext *self = user_data;
+
+  self->desk_name_id = 0;
+  apply_desk_name (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The entry changes the setting at every key: the name is kept once the
+ * typing has paused (or at the next start, should the program close
+ * first), not written to the store key by key. */
+static void
+desk_name_changed_cb (CcmContext *self)
+{
+  g_clear_handle_id (&self->desk_name_id, g_source_remove);
+  self->desk_name_id = g_timeout_add_seconds (1, apply_desk_name_cb, self);
+}
+
+/* Opens the store (store_path NULL: CONTOSO_STORE or the default file),
+ * runs timers that fell due while nobody ran the program, and keeps
+ * watching for due timers and other processes' writes. */
 CcmContext *
 ccm_context_new (const char  *store_path,
                  GError     **error)
@@ -140,7 +162,7 @@ ccm_context_new (const char  *store_path,
     {
       self->sync_client = ccm_sync_client_new (self->store);
       /* Renamed while the program was closed, or by another program. */
-      desk_name_changed_cb (self);
+      apply_desk_name (self);
       ccm_sync_client_start (self->sync_client);
     }
   return g_steal_pointer (&self);
@@ -199,7 +221,7 @@ enroll_cb (GObject      *source,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_CLIENT]);
     }
   /* Renamed while the enrollment ran. */
-  desk_name_changed_cb (self);
+  apply_desk_name (self);
   ccm_sync_client_start (self->sync_client);
   g_task_return_boolean (task, TRUE);
 }

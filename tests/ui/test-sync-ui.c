@@ -90,6 +90,33 @@ server_stop (Fixture *f)
   g_clear_object (&f->server);
 }
 
+/* Whether `contoso-server devices list` shows a device of that name. */
+static gboolean
+server_lists_device (Fixture    *f,
+                     const char *name)
+{
+  const char *argv[] = { g_getenv ("CONTOSO_SERVER_BIN"), "devices", "list", "--data", f->data, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return strstr (out, name) != NULL;
+}
+
+static gboolean
+desk_name_told (Fixture    *f,
+                const char *name)
+{
+  g_autofree char *told = ccm_store_get_meta (ccm_context_get_store (f->context),
+                                              CCM_SYNC_META_DESK_NAME);
+
+  return g_strcmp0 (told, name) == 0;
+}
+
 static char *
 enroll_code (Fixture    *f,
              const char *role)
@@ -363,6 +390,23 @@ test_enroll_offline_sync_now (Fixture       *f,
     g_autoptr(GHashTable) tentative = ccm_store_tentative_keys (ccm_context_get_store (f->context),
                                                                 "conference_views", NULL);
     g_assert_true (tentative == NULL || !g_hash_table_contains (tentative, "devcon"));
+  }
+
+  /* Renamed in the preferences: kept once the typing pauses, and the next
+   * sync tells the server, whose device list then shows it. */
+  {
+    CcmPreferencesWindow *prefs = ccm_preferences_window_new (f->context);
+
+    gtk_window_present (GTK_WINDOW (prefs));
+    ui_test_iterate ();
+    gtk_editable_set_text (GTK_EDITABLE (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW,
+                                                        "desk_name_row")), "Main entrance");
+    WAIT_FOR (desk_name_told (f, "Main entrance"));
+    gtk_window_destroy (GTK_WINDOW (prefs));
+    ui_test_iterate ();
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync-now", NULL));
+    WAIT_FOR (ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE &&
+              server_lists_device (f, "Main entrance"));
   }
 
   /* Made a check-in device by the server: Preferences say so, and offer
