@@ -51,7 +51,7 @@ ccm_export_attendees_csv (CcmStore    *store,
 {
   static const char *const header[] = {
     "ticket_code", "first_name", "last_name", "email", "seat_type", "access_code",
-    "status", "admitted", "admitted_at", "admitted_by",
+    "status", "admitted", "admitted_at", "admitted_by", "admitted_desk",
   };
   g_autoptr(JsonObject) conference = NULL;
   g_autoptr(JsonArray) attendees = NULL;
@@ -69,13 +69,20 @@ ccm_export_attendees_csv (CcmStore    *store,
     {
       JsonObject *a = json_array_get_object_element (attendees, i);
       g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+      /* The desk's name, when a sync brought it: admissions per door. A
+       * name is typed by a person, so guarded like the others. */
+      char *desk_name = ccm_store_get_desk_name (store, ccm_json_string (a, "admitted_by"));
+      char *desk = ccm_csv_text_guard (desk_name);
       const char *row[] = {
         text (a, "ticket_code"), typed (a, "first_name", keep), typed (a, "last_name", keep),
         typed (a, "email", keep), typed (a, "seat_type", keep), text (a, "access_code"),
         text (a, "status"),
         ccm_json_bool (a, "admitted") ? "yes" : "no", text (a, "admitted_at"),
-        text (a, "admitted_by"),
+        text (a, "admitted_by"), desk != NULL ? desk : desk_name != NULL ? desk_name : "",
       };
+
+      g_ptr_array_add (keep, desk_name);
+      g_ptr_array_add (keep, desk);
 
       G_STATIC_ASSERT (G_N_ELEMENTS (row) == G_N_ELEMENTS (header));
       ccm_csv_append_record (out, row, G_N_ELEMENTS (row));

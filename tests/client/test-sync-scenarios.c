@@ -307,6 +307,21 @@ test_three_desks (Fixture       *f,
     }
 }
 
+/* The message of the list's first item of a kind. */
+static const char *
+item_message (JsonArray  *items,
+              const char *kind)
+{
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (ccm_json_string (item, "kind"), kind) == 0)
+        return ccm_json_string (item, "message");
+    }
+  g_assert_not_reached ();
+}
+
 /* Two door desks admit the same ticket offline. */
 static void
 test_double_admission (Fixture       *f,
@@ -383,18 +398,17 @@ test_double_admission (Fixture       *f,
   attention_b = contoso_array (f, b, "attention", "list", SLUG);
   g_assert_true (has_item (attention_a, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
   g_assert_true (has_item (attention_b, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
-  /* Each door names the desks by the names they enrolled with, which the
-   * server sent along with their events. */
-  for (guint i = 0; i < json_array_get_length (attention_a); i++)
-    {
-      JsonObject *item = json_array_get_object_element (attention_a, i);
-      const char *message = ccm_json_string (item, "message");
+  /* Each door names the other by the name it enrolled with, which the
+   * server sent along with its events, and itself as "this desk". */
+  {
+    const char *message_a = item_message (attention_a, CCM_CHECKIN_FLAG_ALREADY_ADMITTED);
+    const char *message_b = item_message (attention_b, CCM_CHECKIN_FLAG_ALREADY_ADMITTED);
 
-      if (g_strcmp0 (ccm_json_string (item, "kind"), CCM_CHECKIN_FLAG_ALREADY_ADMITTED) != 0)
-        continue;
-      g_assert_nonnull (strstr (message, "admitted by desk “South door” at "));
-      g_assert_nonnull (strstr (message, "(let in by desk “North door” at "));
-    }
+    g_assert_nonnull (strstr (message_a, "admitted by desk “South door” at "));
+    g_assert_nonnull (strstr (message_a, "(let in by this desk at "));
+    g_assert_nonnull (strstr (message_b, "admitted by this desk at "));
+    g_assert_nonnull (strstr (message_b, "(let in by desk “North door” at "));
+  }
   {
     g_autoptr(CcmStore) store = open_store (a);
     g_autofree char *name_b = ccm_store_get_desk_name (store, device_b);
@@ -407,6 +421,23 @@ test_double_admission (Fixture       *f,
     g_assert_cmpint (list->status, ==, 0);
     g_assert_nonnull (strstr (list->out, ticket));
     g_assert_nonnull (strstr (list->out, "North door"));
+  }
+  {
+    /* The export names the door too: admissions per entrance. */
+    g_autoptr(Run) csv = contoso (f, b, "export", "attendees", SLUG, NULL);
+    g_auto(GStrv) lines = NULL;
+    gboolean seen = FALSE;
+
+    g_assert_cmpint (csv->status, ==, 0);
+    lines = g_strsplit (csv->out, "\n", -1);
+    g_assert_true (g_str_has_suffix (g_strchomp (lines[0]), ",admitted_by,admitted_desk"));
+    for (guint i = 1; lines[i] != NULL; i++)
+      if (g_str_has_prefix (lines[i], ticket))
+        {
+          g_assert_true (g_str_has_suffix (g_strchomp (lines[i]), ",North door"));
+          seen = TRUE;
+        }
+    g_assert_true (seen);
   }
   conflicts_json = server_run (f, "conflicts", "list", "--json", NULL);
   conflicts = array_of (json_from_string (conflicts_json, &error));
