@@ -129,7 +129,7 @@ const CcmCliVerb ccm_cli_export_verbs[] = {
   { "attendees", N_("Write a conference’s attendees as CSV"), N_("SLUG"),
     N_("One row per seat of a confirmed order, assigned or not: ticket_code, first_name, "
        "last_name, email, seat_type, access_code, status, admitted, admitted_at, admitted_by "
-       "(the desk's device id), admitted_desk (its name, once a sync brought it). "
+       "(the desk’s device id), admitted_desk (its name, once a sync brought it). "
        "RFC 4180 CSV in UTF-8 with a header row; the file imports back with "
        "“contoso import attendees”."),
     export_attendees, NULL },

@@ -463,7 +463,7 @@ const CcmCliVerb ccm_cli_device_verbs[] = {
   { "rename", N_("Give this desk the name the other desks and the server read"), N_("NAME"),
     N_("The name goes to the server with the next sync, which lists the device by it; the "
        "other desks read it with the events they pull, as in “let in at desk “North door””. "
-       "The window's preferences set it too (Desk name).\n\n"
+       "The window’s preferences set it too (Desk name).\n\n"
        "Exit status: 0 renamed, 2 usage error (an empty name, or a store not enrolled), "
        "3 the store could not be written."),
     device_rename, NULL },
