@@ -633,6 +633,18 @@ add_history (CcmOrdersPage *self,
     }
 }
 
+static gboolean
+every_seat_named (JsonObject *order)
+{
+  JsonArray *attendees = json_object_has_member (order, "attendees")
+                         ? json_object_get_array_member (order, "attendees") : NULL;
+
+  for (guint i = 0; attendees != NULL && i < json_array_get_length (attendees); i++)
+    if (ccm_json_string (json_array_get_object_element (attendees, i), "email") == NULL)
+      return FALSE;
+  return attendees != NULL && json_array_get_length (attendees) > 0;
+}
+
 static void
 show_detail (CcmOrdersPage *self)
 {
@@ -704,10 +716,16 @@ show_detail (CcmOrdersPage *self)
       ccm_context_may (self->context, g_strcmp0 (status, "confirmed") == 0 ? "AssignSeat"
                                                                               : "CompletePayment"))
     {
-      button = gtk_button_new_with_mnemonic (g_strcmp0 (status, "confirmed") == 0
-                                               ? _("_Name Attendees")
-                                               : _("C_ontinue Registration"));
-      gtk_widget_add_css_class (button, "suggested-action");
+      gboolean confirmed = g_strcmp0 (status, "confirmed") == 0;
+      gboolean all_named = confirmed && every_seat_named (order);
+
+      /* A confirmed order whose every seat has a name has nothing left to
+       * do: its names can still change, but nothing asks for it. */
+      button = gtk_button_new_with_mnemonic (!confirmed ? _("C_ontinue Registration")
+                                             : all_named ? _("C_hange Attendees")
+                                             : _("_Name Attendees"));
+      if (!all_named)
+        gtk_widget_add_css_class (button, "suggested-action");
       gtk_widget_add_css_class (button, "pill");
       gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.resume-order");

@@ -701,6 +701,26 @@ test_orders_resume (Fixture       *f,
   ccm_registration_page_set_conference (page, ccm_window_get_conference (f->window));
   g_assert_cmpstr (resume_from_orders (f, order_id, "_Name Attendees"), ==, "done");
   g_assert_nonnull (ccm_registration_page_get_attendee_row (page, 0));
+  g_assert_true (gtk_widget_has_css_class (ccm_orders_page_get_resume_button (orders),
+                                           "suggested-action"));
+
+  /* Every seat named: nothing asks for more, the names can still change. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmOutcome) outcome = NULL;
+    JsonObject *args = json_object_new ();
+
+    json_object_set_string_member (args, "order_id", order_id);
+    json_object_set_int_member (args, "position", 0);
+    json_object_set_string_member (args, "first_name", "Ada");
+    json_object_set_string_member (args, "last_name", "Lovelace");
+    json_object_set_string_member (args, "email", "ada@example.org");
+    outcome = ccm_context_submit (f->context, "AssignSeat", args, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpstr (resume_from_orders (f, order_id, "C_hange Attendees"), ==, "done");
+  g_assert_false (gtk_widget_has_css_class (ccm_orders_page_get_resume_button (orders),
+                                            "suggested-action"));
 
   /* A cancelled order cannot go on. */
   order = get_order (f, order_id);
