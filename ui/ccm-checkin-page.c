@@ -210,6 +210,16 @@ update_list_label (CcmCheckinPage *self)
     /* TRANSLATORS: %s is a list of seat type names */
     text = g_strdup_printf (reentry ? _("Only %s · re-entry allowed") : _("Only %s · no re-entry"),
                             names);
+  /* A silent desk says so: nobody wonders why the door no longer beeps. */
+  if (!g_settings_get_boolean (ccm_context_get_settings (self->context), "checkin-sounds"))
+    {
+      g_autofree char *with = NULL;
+
+      /* TRANSLATORS: "All seat types · re-entry allowed · no sounds" */
+      with = g_strdup_printf (_("%s · no sounds"), text);
+      g_free (text);
+      text = g_steal_pointer (&with);
+    }
   gtk_label_set_text (self->list_label, text);
   /* Cut short in a narrow window: said in full on hovering. */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->list_label), text);
@@ -1433,6 +1443,8 @@ ccm_checkin_page_set_context (CcmCheckinPage *self,
   g_signal_connect_object (settings, "changed::checkin-seat-types",
                            G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::checkin-reentry",
+                           G_CALLBACK (update_list_label), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::checkin-sounds",
                            G_CALLBACK (update_list_label), self, G_CONNECT_SWAPPED);
 
   /* An enrolled store's sync client: its state says online or offline. */

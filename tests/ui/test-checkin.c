@@ -213,6 +213,10 @@ fixture_set_up (Fixture       *f,
   g_assert_cmpuint (f->attention, ==, 1);
 }
 
+static const char *const checkin_keys[] = {
+  "checkin-seat-types", "checkin-reentry", "checkin-sounds",
+};
+
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
@@ -221,6 +225,10 @@ fixture_tear_down (Fixture       *f,
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_autofree char *shm = g_strconcat (path, "-shm", NULL);
 
+  /* The settings live in this process's memory: the next test starts from
+   * the defaults. */
+  for (guint i = 0; i < G_N_ELEMENTS (checkin_keys); i++)
+    g_settings_reset (ccm_context_get_settings (f->context), checkin_keys[i]);
   gtk_window_destroy (GTK_WINDOW (f->window));
   ui_test_iterate ();
   g_assert_finalize_object (f->window);
@@ -453,9 +461,12 @@ test_checkin_cancelled_unknown (Fixture       *f,
   /* A desk that wants quiet turns the sounds off in its settings. */
   gtk_check_button_set_active (GTK_CHECK_BUTTON (child (f, "sounds_check")), FALSE);
   g_assert_false (g_settings_get_boolean (ccm_context_get_settings (f->context), "checkin-sounds"));
+  g_assert_true (g_str_has_suffix (label (f, "list_label"), " · no sounds"));
   type_and_enter (f, "ABCDEFGHJKMN");
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "unknown");
   g_assert_null (ccm_checkin_page_get_sound (f->page));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (f, "sounds_check")), TRUE);
+  g_assert_cmpstr (label (f, "list_label"), ==, "All seat types · re-entry allowed");
 }
 
 static void
