@@ -44,13 +44,11 @@ draw_page_cb (GtkPrintOperation *operation,
 }
 
 gboolean
-ccm_badge_print (GtkWindow         *parent,
-                 JsonArray         *attendees,
-                 JsonObject        *conference,
-                 const char        *pdf_path,
-                 GtkPrintSettings **print_settings,
-                 gboolean           ask,
-                 GError           **error)
+ccm_badge_print (GtkWindow   *parent,
+                 JsonArray   *attendees,
+                 JsonObject  *conference,
+                 const char  *pdf_path,
+                 GError     **error)
 {
   g_autoptr(GtkPrintOperation) operation = NULL;
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
@@ -80,20 +78,13 @@ ccm_badge_print (GtkWindow         *parent,
   g_object_set_data_full (G_OBJECT (operation), "ccm-badge-job", job, badge_job_free);
   g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), job);
 
-  if (print_settings != NULL && *print_settings != NULL)
-    gtk_print_operation_set_print_settings (operation, *print_settings);
   if (pdf_path != NULL)
     {
       gtk_print_operation_set_export_filename (operation, pdf_path);
       result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, parent, error);
     }
   else
-    result = gtk_print_operation_run (operation,
-                                      ask || print_settings == NULL || *print_settings == NULL
-                                      ? GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG
-                                      : GTK_PRINT_OPERATION_ACTION_PRINT,
+    result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                       parent, error);
-  if (result == GTK_PRINT_OPERATION_RESULT_APPLY && print_settings != NULL && pdf_path == NULL)
-    g_set_object (print_settings, gtk_print_operation_get_print_settings (operation));
   return result != GTK_PRINT_OPERATION_RESULT_ERROR;
 }

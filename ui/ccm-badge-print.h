@@ -11,18 +11,13 @@ G_BEGIN_DECLS
 
 /* Prints one badge per attendee (elements of ccm_attendee_views_search)
  * of the conference (ccm_conference_views_get), on A6 portrait by default.
- * With a pdf_path the badges are exported to that PDF file without a
- * dialog. Otherwise the print dialog asks where, starting from
- * *print_settings (a desk's last choice) — or, when ask is FALSE and
- * *print_settings is set, they go straight to that printer; after a print
- * *print_settings holds the settings it used. Returns FALSE with error set
+ * With pdf_path NULL the print dialog asks where; otherwise the badges are
+ * exported to that PDF file without a dialog. Returns FALSE with error set
  * when the print system failed; a person cancelling is not an error. */
-gboolean ccm_badge_print (GtkWindow         *parent,
-                          JsonArray         *attendees,
-                          JsonObject        *conference,
-                          const char        *pdf_path,
-                          GtkPrintSettings **print_settings,
-                          gboolean           ask,
-                          GError           **error);
+gboolean ccm_badge_print (GtkWindow   *parent,
+                          JsonArray   *attendees,
+                          JsonObject  *conference,
+                          const char  *pdf_path,
+                          GError     **error);
 
 G_END_DECLS

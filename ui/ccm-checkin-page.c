@@ -61,9 +61,6 @@ struct _CcmCheckinPage
   GCancellable   *sound_cancellable;
   const char     *sound_id;       /* the last scan's sound, interned; NULL: none */
   gboolean        sound_failed;   /* no sound system: not tried again */
-  GtkPrintSettings *print_settings; /* the desk's last printer and its options */
-  char           *badge_code;     /* a badge to print once the panel is drawn */
-  guint           badge_id;
 
   GtkBox         *status_bar;
   GtkImage       *network_icon;
@@ -78,7 +75,6 @@ struct _CcmCheckinPage
   GtkBox         *seat_types_box;
   GtkCheckButton *reentry_check;
   GtkCheckButton *sounds_check;
-  GtkCheckButton *badges_check;
   GtkEntry       *entry;
   GtkStack       *main_stack;
   GtkWidget      *result_box;
@@ -600,10 +596,6 @@ entry_changed_cb (CcmCheckinPage *self)
 
 /* The result panel */
 
-static void queue_admitted_badge (CcmCheckinPage *self,
-                                  const char     *code,
-                                  JsonObject     *before);
-
 /* Sounds: at a door the staff look at the person, not at the screen, so a
  * scan is also heard, as on pretix's scanner: a chime when it lets someone
  * in or out, the desktop's warning sound for one to look at, its error
@@ -789,7 +781,6 @@ show_verdict (CcmCheckinPage *self,
     {
       detail = g_strdup_printf (_("Ticket %s, order %s."), code, ccm_json_string (before, "access_code"));
       show_result (self, "admitted", STYLE_OK, "emblem-ok-symbolic", _("ADMITTED"), NULL, who, detail, code);
-      queue_admitted_badge (self, code, before);
     }
   else if (flag == NULL)
     {
@@ -1091,66 +1082,20 @@ move_selection (CcmCheckinPage *self,
 
 /* Badges */
 
-/* Through the print dialog (ask), or straight to the printer this desk
- * chose last, which is kept in the settings for the next start. */
 static void
 print_badges (CcmCheckinPage *self,
-              JsonArray      *attendees,
-              gboolean        ask)
+              JsonArray      *attendees)
 {
   g_autoptr(JsonObject) conference = NULL;
   g_autoptr(GError) error = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkPrintSettings *before = self->print_settings;
 
   conference = ccm_conference_views_get (ccm_context_get_store (self->context), self->slug, &error);
-  if (before != NULL)
-    g_object_ref (before);
   if (conference == NULL ||
       !ccm_badge_print (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attendees, conference,
-                        self->print_to, &self->print_settings, ask, &error))
+                        self->print_to, &error))
     ccm_ui_show_error (GTK_WIDGET (self), error);
-  if (self->print_settings != NULL && self->print_settings != before)
-    g_settings_set_value (ccm_context_get_settings (self->context), "badge-print-settings",
-                          gtk_print_settings_to_gvariant (self->print_settings));
-  g_clear_object (&before);
   queue_focus (self);
-}
-
-static gboolean
-print_admitted_badge_cb (gpointer user_data)
-{
-  CcmCheckinPage *self = user_data;
-  g_autofree char *code = g_steal_pointer (&self->badge_code);
-  g_autoptr(JsonArray) attendees = json_array_new ();
-  JsonObject *ticket;
-
-  self->badge_id = 0;
-  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), code, NULL);
-  if (ticket != NULL)
-    {
-      json_array_add_object_element (attendees, ticket);
-      print_badges (self, attendees, self->print_settings == NULL);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* A desk that hands out badges at the door prints one at each first
- * admission of a named seat (not at a re-entry, nor for a seat nobody was
- * named for), once the panel is drawn: to the printer it chose the last
- * time, through the print dialog the first time. */
-static void
-queue_admitted_badge (CcmCheckinPage *self,
-                      const char     *code,
-                      JsonObject     *before)
-{
-  if (!g_settings_get_boolean (ccm_context_get_settings (self->context), "checkin-print-badges") ||
-      ccm_json_bool (before, "admitted") || ccm_json_string (before, "email") == NULL)
-    return;
-  g_free (self->badge_code);
-  self->badge_code = g_strdup (code);
-  if (self->badge_id == 0)
-    self->badge_id = g_idle_add_full (G_PRIORITY_LOW, print_admitted_badge_cb, self, NULL);
 }
 
 static void
@@ -1169,7 +1114,7 @@ print_badge_action (GtkWidget  *widget,
   if (ticket == NULL)
     return;
   json_array_add_object_element (attendees, ticket);
-  print_badges (self, attendees, TRUE);
+  print_badges (self, attendees);
 }
 
 /* Every named, valid ticket of the conference, one badge a page. */
@@ -1205,7 +1150,7 @@ print_all_action (GtkWidget  *widget,
       ccm_ui_add_toast (widget, adw_toast_new (_("No seat is assigned to a person yet: there is no badge to print")));
       return;
     }
-  print_badges (self, named, TRUE);
+  print_badges (self, named);
 }
 
 /* Capture phase on the entry: before its text sees Enter and the arrows. */
@@ -1363,9 +1308,6 @@ ccm_checkin_page_dispose (GObject *object)
   g_clear_handle_id (&self->search_id, g_source_remove);
   g_clear_handle_id (&self->focus_id, g_source_remove);
   g_clear_handle_id (&self->orient_id, g_source_remove);
-  g_clear_handle_id (&self->badge_id, g_source_remove);
-  g_clear_pointer (&self->badge_code, g_free);
-  g_clear_object (&self->print_settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_CHECKIN_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
   if (self->sound_cancellable != NULL)
@@ -1419,7 +1361,6 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_detail);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, print_button);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, sounds_check);
-  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, badges_check);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, matches_label);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, match_list);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, total_label);
@@ -1499,14 +1440,6 @@ ccm_checkin_page_set_context (CcmCheckinPage *self,
   self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
   g_settings_bind (settings, "checkin-reentry", self->reentry_check, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "checkin-sounds", self->sounds_check, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "checkin-print-badges", self->badges_check, "active",
-                   G_SETTINGS_BIND_DEFAULT);
-  {
-    g_autoptr(GVariant) printing = g_settings_get_value (settings, "badge-print-settings");
-
-    if (g_variant_n_children (printing) > 0)
-      self->print_settings = gtk_print_settings_new_from_gvariant (printing);
-  }
   g_signal_connect_object (settings, "changed::checkin-seat-types",
                            G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::checkin-reentry",

@@ -214,7 +214,7 @@ fixture_set_up (Fixture       *f,
 }
 
 static const char *const checkin_keys[] = {
-  "checkin-seat-types", "checkin-reentry", "checkin-sounds", "checkin-print-badges",
+  "checkin-seat-types", "checkin-reentry", "checkin-sounds",
 };
 
 static void
@@ -775,7 +775,6 @@ test_checkin_print_badges (Fixture       *f,
 {
   g_autofree char *one = g_build_filename (f->dir, "badge.pdf", NULL);
   g_autofree char *all = g_build_filename (f->dir, "badges.pdf", NULL);
-  g_autofree char *at_door = g_build_filename (f->dir, "at-door.pdf", NULL);
   GtkWidget *print_button = child (f, "print_button");
 
   /* A refusal offers no badge, and Ctrl+P's action prints nothing. */
@@ -797,32 +796,6 @@ test_checkin_print_badges (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "checkin.print-all", NULL));
   ui_test_iterate ();
   assert_pdf (all, 2);
-
-  /* A desk that hands out badges at the door: one at each first admission
-   * of a named seat, printed by itself. */
-  ccm_checkin_page_set_print_to (f->page, at_door);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (f, "badges_check")), TRUE);
-  g_assert_true (g_settings_get_boolean (ccm_context_get_settings (f->context),
-                                         "checkin-print-badges"));
-  type_and_enter (f, f->ada);
-  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
-  ui_test_iterate ();
-  assert_pdf (at_door, 1);
-  g_unlink (at_door);
-  /* Not for a double admission, a re-entry, or a seat nobody was named for. */
-  type_and_enter (f, f->ada);
-  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "already-admitted");
-  ui_test_iterate ();
-  g_assert_false (g_file_test (at_door, G_FILE_TEST_EXISTS));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), TRUE);
-  type_and_enter (f, f->jose);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), FALSE);
-  type_and_enter (f, f->jose);
-  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
-  type_and_enter (f, f->unassigned);
-  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
-  ui_test_iterate ();
-  g_assert_false (g_file_test (at_door, G_FILE_TEST_EXISTS));
 
   g_unlink (one);
   g_unlink (all);
