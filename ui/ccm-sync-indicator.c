@@ -38,6 +38,8 @@ struct _CcmSyncIndicator
   GtkLabel       *pending_label;
   GtkLabel       *last_sync_label;
   GtkLabel       *server_label;
+  GtkWidget      *desk_caption;
+  GtkLabel       *desk_label;
   GtkLabel       *skew_label;
   GtkWidget      *sync_now_button;
   GtkWidget      *preferences_button;
@@ -192,6 +194,15 @@ update (CcmSyncIndicator *self)
       gtk_label_set_text (self->last_sync_label, ago);
       gtk_label_set_text (self->server_label, ccm_sync_client_get_server_url (self->client) != NULL
                                                ? ccm_sync_client_get_server_url (self->client) : "");
+      /* The name the server and the other desks know this one by. */
+      {
+        g_autofree char *desk = ccm_store_get_meta (ccm_sync_client_get_store (self->client),
+                                                    CCM_SYNC_META_DESK_NAME);
+
+        gtk_label_set_text (self->desk_label, desk != NULL ? desk : "");
+        gtk_widget_set_visible (self->desk_caption, desk != NULL);
+        gtk_widget_set_visible (GTK_WIDGET (self->desk_label), desk != NULL);
+      }
     }
   gtk_widget_set_visible (self->facts, connected);
 
@@ -311,6 +322,8 @@ ccm_sync_indicator_class_init (CcmSyncIndicatorClass *klass)
   BIND (pending_label);
   BIND (last_sync_label);
   BIND (server_label);
+  BIND (desk_caption);
+  BIND (desk_label);
   BIND (skew_label);
   BIND (sync_now_button);
   BIND (preferences_button);

@@ -361,6 +361,12 @@ test_enroll_offline_sync_now (Fixture       *f,
   g_assert_cmpstr (indicator_text (f, "pending_label"), ==, "0 changes");
   g_assert_cmpstr (indicator_text (f, "last_sync_label"), ==, "Just now");
   g_assert_cmpstr (indicator_text (f, "server_label"), ==, f->url);
+  /* Enrolled with no desk name: the server knows it by the computer's. */
+  {
+    g_autofree char *host = ccm_desk_name_clean (g_get_host_name ());
+
+    g_assert_cmpstr (indicator_text (f, "desk_label"), ==, host);
+  }
   g_assert_false (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "pending_badge")));
   g_assert_true (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "sync_now_button")));
   g_assert_false (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR, "skew_label")));
@@ -407,6 +413,10 @@ test_enroll_offline_sync_now (Fixture       *f,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync-now", NULL));
     WAIT_FOR (ccm_sync_client_get_state (client) == CCM_SYNC_STATE_IDLE &&
               server_lists_device (f, "Main entrance"));
+    /* The sync button's popover says which desk this is. */
+    g_assert_cmpstr (indicator_text (f, "desk_label"), ==, "Main entrance");
+    g_assert_true (gtk_widget_get_visible (ui_test_child (indicator (f), CCM_TYPE_SYNC_INDICATOR,
+                                                          "desk_caption")));
   }
 
   /* Made a check-in device by the server: Preferences say so, and offer
