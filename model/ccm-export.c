@@ -55,13 +55,15 @@ ccm_export_attendees_csv (CcmStore    *store,
   };
   g_autoptr(JsonObject) conference = NULL;
   g_autoptr(JsonArray) attendees = NULL;
+  g_autoptr(GHashTable) desk_names = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
 
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
   g_return_val_if_fail (slug != NULL, NULL);
 
   if ((conference = ccm_conference_views_get (store, slug, error)) == NULL ||
-      (attendees = ccm_attendee_views_search (store, slug, NULL, G_MAXINT32, error)) == NULL)
+      (attendees = ccm_attendee_views_search (store, slug, NULL, G_MAXINT32, error)) == NULL ||
+      (desk_names = ccm_store_list_desk_names (store, error)) == NULL)
     return NULL;
 
   ccm_csv_append_record (out, header, G_N_ELEMENTS (header));
@@ -71,7 +73,9 @@ ccm_export_attendees_csv (CcmStore    *store,
       g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
       /* The desk's name, when a sync brought it: admissions per door. A
        * name is typed by a person, so guarded like the others. */
-      char *desk_name = ccm_store_get_desk_name (store, ccm_json_string (a, "admitted_by"));
+      const char *admitted_by = ccm_json_string (a, "admitted_by");
+      const char *desk_name = admitted_by != NULL ? g_hash_table_lookup (desk_names, admitted_by)
+                                                  : NULL;
       char *desk = ccm_csv_text_guard (desk_name);
       const char *row[] = {
         text (a, "ticket_code"), typed (a, "first_name", keep), typed (a, "last_name", keep),
@@ -81,7 +85,6 @@ ccm_export_attendees_csv (CcmStore    *store,
         text (a, "admitted_by"), desk != NULL ? desk : desk_name != NULL ? desk_name : "",
       };
 
-      g_ptr_array_add (keep, desk_name);
       g_ptr_array_add (keep, desk);
 
       G_STATIC_ASSERT (G_N_ELEMENTS (row) == G_N_ELEMENTS (header));

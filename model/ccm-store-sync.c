@@ -724,6 +724,31 @@ ccm_store_get_desk_name (CcmStore   *self,
   return name;
 }
 
+GHashTable *
+ccm_store_list_desk_names (CcmStore  *self,
+                           GError   **error)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CCM_IS_STORE (self), NULL);
+
+  stmt = ccm_store_prepare (self, "SELECT device_id, name FROM desk_names", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "reading the desks' names");
+      return NULL;
+    }
+  return g_steal_pointer (&names);
+}
+
 char *
 ccm_store_describe_desk (CcmStore   *self,
                          const char *device_id)

@@ -141,6 +141,10 @@ gboolean      ccm_store_set_desk_name       (CcmStore     *self,
 /* NULL when the desk's name is not known. */
 char         *ccm_store_get_desk_name       (CcmStore     *self,
                                              const char   *device_id);
+/* Every known name, device id → name: for naming many rows at once (a
+ * venue has a handful of desks) without a look-up per row. */
+GHashTable   *ccm_store_list_desk_names     (CcmStore     *self,
+                                             GError      **error);
 /* A desk as a sentence names it: "this desk" for the store's own,
  * "desk “North door”" when its name is known, else "desk 1a2b3c4d" (the
  * end of its id); NULL for no device. */

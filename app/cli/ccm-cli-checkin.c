@@ -122,6 +122,7 @@ checkin_list (CcmCli  *cli,
   gboolean admitted = FALSE;
   gboolean waiting = FALSE;
   gint64 limit = DEFAULT_LIST_LIMIT;
+  g_autoptr(GHashTable) desk_names = NULL;
   CcmStore *store;
   int status;
   const GOptionEntry entries[] = {
@@ -183,6 +184,8 @@ checkin_list (CcmCli  *cli,
       return CCM_CLI_EXIT_OK;
     }
 
+  if ((desk_names = ccm_store_list_desk_names (store, &error)) == NULL)
+    return ccm_cli_fail (cli, error);
   table = ccm_cli_table_new (6);
   ccm_cli_table_set_header (table, _("TICKET"), _("NAME"), _("SEAT TYPE"), _("ORDER"),
                             _("ADMITTED"), _("DESK"), NULL);
@@ -194,11 +197,9 @@ checkin_list (CcmCli  *cli,
       const char *desk_id = ccm_json_string (a, "admitted_by");
       /* The desk by its name when a sync brought it, else by the end of
        * its id, as the window says it (--json keeps the whole id). */
-      g_autofree char *desk = ccm_store_get_desk_name (store, desk_id);
+      const char *desk_name = desk_id != NULL ? g_hash_table_lookup (desk_names, desk_id) : NULL;
+      g_autofree char *desk = desk_name != NULL ? g_strdup (desk_name) : ccm_id_short (desk_id);
       const char *state;
-
-      if (desk == NULL)
-        desk = ccm_id_short (desk_id);
 
       if (g_strcmp0 (ccm_json_string (a, "status"), "cancelled") == 0)
         state = _("cancelled");
