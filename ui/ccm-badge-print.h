@@ -1,4 +1,5 @@
-/* ccm-badge-print.h — badges through GtkPrintOperation, one per page
+/* ccm-badge-print.h — badges through GtkPrintOperation, one per page, or
+ * straight to a desk's printer
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,13 +12,31 @@ G_BEGIN_DECLS
 
 /* Prints one badge per attendee (elements of ccm_attendee_views_search)
  * of the conference (ccm_conference_views_get), on A6 portrait by default.
- * With pdf_path NULL the print dialog asks where; otherwise the badges are
- * exported to that PDF file without a dialog. Returns FALSE with error set
- * when the print system failed; a person cancelling is not an error. */
-gboolean ccm_badge_print (GtkWindow   *parent,
-                          JsonArray   *attendees,
-                          JsonObject  *conference,
-                          const char  *pdf_path,
-                          GError     **error);
+ * With pdf_path NULL the print dialog asks where, starting from
+ * *print_settings when set (print_settings may be NULL), and a print leaves
+ * the settings it used there; otherwise the badges are exported to that
+ * PDF file without a dialog. Returns FALSE with error set when the print
+ * system failed; a person cancelling is not an error. */
+gboolean ccm_badge_print        (GtkWindow           *parent,
+                                 JsonArray           *attendees,
+                                 JsonObject          *conference,
+                                 const char          *pdf_path,
+                                 GtkPrintSettings   **print_settings,
+                                 GError             **error);
+
+/* The same badges straight to the printer settings name (a desk's last
+ * choice in the print dialog), with its options and no dialog. Fails with
+ * G_IO_ERROR_NOT_FOUND when the print system knows no printer of that name,
+ * G_IO_ERROR_TIMED_OUT when it has not taken the job within timeout_ms, or
+ * another error from the print system, each naming the printer. */
+void     ccm_badge_print_direct (JsonArray           *attendees,
+                                 JsonObject          *conference,
+                                 GtkPrintSettings    *settings,
+                                 guint                timeout_ms,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+gboolean ccm_badge_print_direct_finish (GAsyncResult  *result,
+                                        GError       **error);
 
 G_END_DECLS

@@ -61,6 +61,13 @@ struct _CcmCheckinPage
   GCancellable   *sound_cancellable;
   const char     *sound_id;       /* the last scan's sound, interned; NULL: none */
   gboolean        sound_failed;   /* no sound system: not tried again */
+  GtkPrintSettings *print_settings; /* the desk's badge printer and its options */
+  char           *badge_code;     /* a badge to print once the panel is drawn */
+  guint           badge_id;
+  GCancellable   *badge_cancellable;
+  guint           badges_pending; /* sent straight to the printer, not done yet */
+  char           *badge_error;    /* why the last of those failed */
+  guint           print_timeout_ms;
 
   GtkBox         *status_bar;
   GtkImage       *network_icon;
@@ -75,6 +82,7 @@ struct _CcmCheckinPage
   GtkBox         *seat_types_box;
   GtkCheckButton *reentry_check;
   GtkCheckButton *sounds_check;
+  GtkCheckButton *badges_check;
   GtkEntry       *entry;
   GtkStack       *main_stack;
   GtkWidget      *result_box;
@@ -217,6 +225,15 @@ update_list_label (CcmCheckinPage *self)
 
       /* TRANSLATORS: "All seat types · re-entry allowed · no sounds" */
       with = g_strdup_printf (_("%s · no sounds"), text);
+      g_free (text);
+      text = g_steal_pointer (&with);
+    }
+  if (g_settings_get_boolean (ccm_context_get_settings (self->context), "checkin-print-badges"))
+    {
+      g_autofree char *with = NULL;
+
+      /* TRANSLATORS: "All seat types · re-entry allowed · prints badges" */
+      with = g_strdup_printf (_("%s · prints badges"), text);
       g_free (text);
       text = g_steal_pointer (&with);
     }
@@ -596,6 +613,10 @@ entry_changed_cb (CcmCheckinPage *self)
 
 /* The result panel */
 
+static void queue_admitted_badge (CcmCheckinPage *self,
+                                  const char     *code,
+                                  JsonObject     *before);
+
 /* Sounds: at a door the staff look at the person, not at the screen, so a
  * scan is also heard, as on pretix's scanner: a chime when it lets someone
  * in or out, the desktop's warning sound for one to look at, its error
@@ -781,6 +802,7 @@ show_verdict (CcmCheckinPage *self,
     {
       detail = g_strdup_printf (_("Ticket %s, order %s."), code, ccm_json_string (before, "access_code"));
       show_result (self, "admitted", STYLE_OK, "emblem-ok-symbolic", _("ADMITTED"), NULL, who, detail, code);
+      queue_admitted_badge (self, code, before);
     }
   else if (flag == NULL)
     {
@@ -1082,20 +1104,126 @@ move_selection (CcmCheckinPage *self,
 
 /* Badges */
 
+/* The desk's badge printer, as the print dialog left it last (in this
+ * window or another). */
+static void
+load_print_settings (CcmCheckinPage *self)
+{
+  g_autoptr(GVariant) printer = g_settings_get_value (ccm_context_get_settings (self->context),
+                                                      "badge-print-settings");
+
+  g_clear_object (&self->print_settings);
+  if (g_variant_n_children (printer) > 0)
+    self->print_settings = gtk_print_settings_new_from_gvariant (printer);
+}
+
+typedef struct
+{
+  CcmCheckinPage *self;
+  char           *name;
+} BadgeSent;
+
+static void
+badge_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BadgeSent *sent = user_data;
+  CcmCheckinPage *self = sent->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!ccm_badge_print_direct_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* TRANSLATORS: the first %s is a person's name, the second why */
+      g_autofree char *message = g_strdup_printf (_("No badge for %s: %s"), sent->name, error->message);
+
+      g_free (self->badge_error);
+      self->badge_error = g_strdup (error->message);
+      ccm_ui_add_toast (GTK_WIDGET (self), adw_toast_new (message));
+    }
+  g_assert (self->badges_pending > 0);
+  self->badges_pending--;
+  g_object_unref (self);
+  g_free (sent->name);
+  g_free (sent);
+}
+
+/* Through the print dialog (ask), which starts from the desk's badge
+ * printer, or straight to that printer without a dialog; the printer a
+ * dialog ends on is kept in the settings for the next start. */
 static void
 print_badges (CcmCheckinPage *self,
-              JsonArray      *attendees)
+              JsonArray      *attendees,
+              gboolean        ask)
 {
   g_autoptr(JsonObject) conference = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GtkPrintSettings) before = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   conference = ccm_conference_views_get (ccm_context_get_store (self->context), self->slug, &error);
-  if (conference == NULL ||
-      !ccm_badge_print (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attendees, conference,
-                        self->print_to, &error))
+  if (conference == NULL)
+    {
+      ccm_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+  if (!ask && self->print_to == NULL && self->print_settings != NULL)
+    {
+      BadgeSent *sent = g_new0 (BadgeSent, 1);
+
+      sent->self = g_object_ref (self);
+      sent->name = g_strdup (ccm_json_string (json_array_get_object_element (attendees, 0), "name"));
+      self->badges_pending++;
+      ccm_badge_print_direct (attendees, conference, self->print_settings, self->print_timeout_ms,
+                              self->badge_cancellable, badge_sent_cb, sent);
+      return;
+    }
+  if (self->print_settings != NULL)
+    before = g_object_ref (self->print_settings);
+  if (!ccm_badge_print (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attendees, conference,
+                        self->print_to, &self->print_settings, &error))
     ccm_ui_show_error (GTK_WIDGET (self), error);
+  if (self->print_settings != NULL && self->print_settings != before)
+    g_settings_set_value (ccm_context_get_settings (self->context), "badge-print-settings",
+                          gtk_print_settings_to_gvariant (self->print_settings));
   queue_focus (self);
+}
+
+static gboolean
+print_admitted_badge_cb (gpointer user_data)
+{
+  CcmCheckinPage *self = user_data;
+  g_autofree char *code = g_steal_pointer (&self->badge_code);
+  g_autoptr(JsonArray) attendees = json_array_new ();
+  JsonObject *ticket;
+
+  self->badge_id = 0;
+  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), code, NULL);
+  if (ticket != NULL)
+    {
+      json_array_add_object_element (attendees, ticket);
+      print_badges (self, attendees, self->print_settings == NULL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* A desk that hands out badges at the door prints one at each first
+ * admission of a named seat (not at a re-entry, nor for a seat nobody was
+ * named for), once the panel is drawn: straight to the printer it printed
+ * badges on last; the first time, the print dialog asks which. */
+static void
+queue_admitted_badge (CcmCheckinPage *self,
+                      const char     *code,
+                      JsonObject     *before)
+{
+  if (!g_settings_get_boolean (ccm_context_get_settings (self->context), "checkin-print-badges") ||
+      ccm_json_bool (before, "admitted") || ccm_json_string (before, "email") == NULL)
+    return;
+  g_free (self->badge_code);
+  self->badge_code = g_strdup (code);
+  if (self->badge_id == 0)
+    self->badge_id = g_idle_add_full (G_PRIORITY_LOW, print_admitted_badge_cb, self, NULL);
 }
 
 static void
@@ -1114,7 +1242,7 @@ print_badge_action (GtkWidget  *widget,
   if (ticket == NULL)
     return;
   json_array_add_object_element (attendees, ticket);
-  print_badges (self, attendees);
+  print_badges (self, attendees, TRUE);
 }
 
 /* Every named, valid ticket of the conference, one badge a page. */
@@ -1150,7 +1278,7 @@ print_all_action (GtkWidget  *widget,
       ccm_ui_add_toast (widget, adw_toast_new (_("No seat is assigned to a person yet: there is no badge to print")));
       return;
     }
-  print_badges (self, named);
+  print_badges (self, named, TRUE);
 }
 
 /* Capture phase on the entry: before its text sees Enter and the arrows. */
@@ -1308,6 +1436,9 @@ ccm_checkin_page_dispose (GObject *object)
   g_clear_handle_id (&self->search_id, g_source_remove);
   g_clear_handle_id (&self->focus_id, g_source_remove);
   g_clear_handle_id (&self->orient_id, g_source_remove);
+  g_clear_handle_id (&self->badge_id, g_source_remove);
+  g_clear_pointer (&self->badge_code, g_free);
+  g_cancellable_cancel (self->badge_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_CHECKIN_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
   if (self->sound_cancellable != NULL)
@@ -1319,6 +1450,9 @@ ccm_checkin_page_dispose (GObject *object)
   g_clear_pointer (&self->slug, g_free);
   g_clear_pointer (&self->result_code, g_free);
   g_clear_pointer (&self->print_to, g_free);
+  g_clear_object (&self->print_settings);
+  g_clear_object (&self->badge_cancellable);
+  g_clear_pointer (&self->badge_error, g_free);
   g_clear_pointer (&self->seat_types, json_array_unref);
   g_clear_pointer (&self->matches, json_array_unref);
   G_OBJECT_CLASS (ccm_checkin_page_parent_class)->dispose (object);
@@ -1361,6 +1495,7 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_detail);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, print_button);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, sounds_check);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, badges_check);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, matches_label);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, match_list);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, total_label);
@@ -1403,6 +1538,8 @@ ccm_checkin_page_init (CcmCheckinPage *self)
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->badge_cancellable = g_cancellable_new ();
+  self->print_timeout_ms = 10 * 1000;
   g_signal_connect_swapped (self->counts_flap, "notify::folded", G_CALLBACK (flap_folded_cb), self);
 
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (entry_activate_cb), self);
@@ -1440,11 +1577,18 @@ ccm_checkin_page_set_context (CcmCheckinPage *self,
   self->refresh = ccm_refresh_new (GTK_WIDGET (self), ccm_context_get_store (context), refresh_cb);
   g_settings_bind (settings, "checkin-reentry", self->reentry_check, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "checkin-sounds", self->sounds_check, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "checkin-print-badges", self->badges_check, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (settings, "changed::badge-print-settings",
+                           G_CALLBACK (load_print_settings), self, G_CONNECT_SWAPPED);
+  load_print_settings (self);
   g_signal_connect_object (settings, "changed::checkin-seat-types",
                            G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::checkin-reentry",
                            G_CALLBACK (update_list_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::checkin-sounds",
+                           G_CALLBACK (update_list_label), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::checkin-print-badges",
                            G_CALLBACK (update_list_label), self, G_CONNECT_SWAPPED);
 
   /* An enrolled store's sync client: its state says online or offline. */
@@ -1525,4 +1669,29 @@ ccm_checkin_page_set_print_to (CcmCheckinPage *self,
 
   g_free (self->print_to);
   self->print_to = g_strdup (pdf_path);
+}
+
+/* Badges sent straight to the printer and not yet taken or refused. */
+guint
+ccm_checkin_page_get_badges_pending (CcmCheckinPage *self)
+{
+  g_return_val_if_fail (CCM_IS_CHECKIN_PAGE (self), 0);
+  return self->badges_pending;
+}
+
+/* Why the last badge sent straight to the printer was not printed, or NULL. */
+const char *
+ccm_checkin_page_get_badge_error (CcmCheckinPage *self)
+{
+  g_return_val_if_fail (CCM_IS_CHECKIN_PAGE (self), NULL);
+  return self->badge_error;
+}
+
+/* How long a badge printer may take to take a badge (ten seconds unless set). */
+void
+ccm_checkin_page_set_print_timeout (CcmCheckinPage *self,
+                                    guint           timeout_ms)
+{
+  g_return_if_fail (CCM_IS_CHECKIN_PAGE (self));
+  self->print_timeout_ms = timeout_ms;
 }

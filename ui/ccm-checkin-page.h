@@ -36,6 +36,10 @@ void        ccm_checkin_page_type_text      (CcmCheckinPage *self,
                                              gboolean        enter);
 void        ccm_checkin_page_set_print_to   (CcmCheckinPage *self,
                                              const char     *pdf_path);
+guint       ccm_checkin_page_get_badges_pending (CcmCheckinPage *self);
+const char *ccm_checkin_page_get_badge_error    (CcmCheckinPage *self);
+void        ccm_checkin_page_set_print_timeout  (CcmCheckinPage *self,
+                                                 guint           timeout_ms);
 /* Enter (exiting FALSE) or Shift+Enter (TRUE) on what the entry holds. */
 void        ccm_checkin_page_activate       (CcmCheckinPage *self,
                                              gboolean        exiting);

@@ -214,7 +214,8 @@ fixture_set_up (Fixture       *f,
 }
 
 static const char *const checkin_keys[] = {
-  "checkin-seat-types", "checkin-reentry", "checkin-sounds",
+  "checkin-seat-types", "checkin-reentry", "checkin-sounds", "checkin-print-badges",
+  "badge-print-settings",
 };
 
 static void
@@ -797,8 +798,111 @@ test_checkin_print_badges (Fixture       *f,
   ui_test_iterate ();
   assert_pdf (all, 2);
 
+  /* A desk that hands out badges at the door: one at each first admission
+   * of a named seat, printed by itself (here to the PDF file). */
   g_unlink (one);
+  ccm_checkin_page_set_print_to (f->page, one);
+  g_assert_true (gtk_widget_activate (child (f, "badges_check")));
+  g_assert_true (g_settings_get_boolean (ccm_context_get_settings (f->context),
+                                         "checkin-print-badges"));
+  g_assert_nonnull (strstr (label (f, "list_label"), "prints badges"));
+  type_and_enter (f, f->ada);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  ui_test_iterate ();
+  assert_pdf (one, 1);
+  g_unlink (one);
+  /* Not at a double admission, a re-entry, or for a seat nobody was named
+   * for. */
+  type_and_enter (f, f->ada);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "already-admitted");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), TRUE);
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exited");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (child (f, "exit_toggle")), FALSE);
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  type_and_enter (f, f->unassigned);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  ui_test_iterate ();
+  g_assert_false (g_file_test (one, G_FILE_TEST_EXISTS));
+
   g_unlink (all);
+}
+
+/* Until the badges sent straight to the printer are taken or refused. */
+static void
+wait_for_badges (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  ui_test_iterate ();
+  while (ccm_checkin_page_get_badges_pending (f->page) > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* A printer the print system finishes with after taking the job (CUPS
+ * hands it to its back end a moment later). */
+static void
+wait_for_file (const char *path)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (20 * 1000);
+    }
+}
+
+static void
+set_badge_printer (Fixture    *f,
+                   const char *printer,
+                   const char *output_path)
+{
+  g_autoptr(GtkPrintSettings) settings = gtk_print_settings_new ();
+
+  gtk_print_settings_set_printer (settings, printer);
+  if (output_path != NULL)
+    {
+      g_autofree char *uri = g_filename_to_uri (output_path, NULL, NULL);
+
+      gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_URI, uri);
+    }
+  g_settings_set_value (ccm_context_get_settings (f->context), "badge-print-settings",
+                        gtk_print_settings_to_gvariant (settings));
+}
+
+/* Badges at each admission go straight to the desk's badge printer, with
+ * no dialog: GTK's "Print to File" printer, then one the print system does
+ * not know, which the desk names in its message. */
+static void
+test_checkin_badge_printer (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *door = g_build_filename (f->dir, "door.pdf", NULL);
+
+  set_badge_printer (f, "Print to File", door);
+  g_assert_true (gtk_widget_activate (child (f, "badges_check")));
+  type_and_enter (f, f->ada);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  wait_for_badges (f);
+  g_assert_null (ccm_checkin_page_get_badge_error (f->page));
+  wait_for_file (door);
+  assert_pdf (door, 1);
+  g_unlink (door);
+
+  set_badge_printer (f, "Badge Printer Nobody Installed", NULL);
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  wait_for_badges (f);
+  g_assert_nonnull (ccm_checkin_page_get_badge_error (f->page));
+  g_assert_nonnull (strstr (ccm_checkin_page_get_badge_error (f->page),
+                            "“Badge Printer Nobody Installed”"));
+  g_assert_false (g_file_test (door, G_FILE_TEST_EXISTS));
 }
 
 int
@@ -828,6 +932,7 @@ main (int    argc,
   ADD ("/ui/checkin/name-search", test_checkin_search);
   ADD ("/ui/checkin/list-rules", test_checkin_list_rules);
   ADD ("/ui/checkin/print-badges", test_checkin_print_badges);
+  ADD ("/ui/checkin/badge-printer", test_checkin_badge_printer);
   ADD ("/ui/checkin/keys", test_checkin_keys);
   ADD ("/ui/checkin/offline", test_checkin_offline);
   ADD ("/ui/checkin/viewer-looks-up", test_checkin_viewer_looks_up);
