@@ -171,12 +171,15 @@ direct_timeout_cb (gpointer user_data)
 {
   GTask *task = user_data;
   Direct *direct = g_task_get_task_data (task);
+  guint seconds = MAX (1, (direct->timeout_ms + 500) / 1000);
 
   direct->timeout_id = 0;
   direct_finish (task, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                     /* TRANSLATORS: %s is a printer's name, %u seconds */
-                                    _("The printer “%s” did not answer within %u seconds"),
-                                    direct->printer_name, MAX (1, direct->timeout_ms / 1000)));
+                                    g_dngettext (NULL, "The printer “%s” did not answer within %u second",
+                                                 "The printer “%s” did not answer within %u seconds",
+                                                 seconds),
+                                    direct->printer_name, seconds));
   return G_SOURCE_REMOVE;
 }
 

@@ -66,7 +66,7 @@ struct _CcmCheckinPage
   guint           badge_id;
   GCancellable   *badge_cancellable;
   guint           badges_pending; /* sent straight to the printer, not done yet */
-  char           *badge_error;    /* why the last of those failed */
+  char           *badge_error;    /* the message for the last of those that failed */
   guint           print_timeout_ms;
 
   GtkBox         *status_bar;
@@ -1121,7 +1121,17 @@ typedef struct
 {
   CcmCheckinPage *self;
   char           *name;
+  char           *code;
 } BadgeSent;
+
+/* The toast lives above the page, out of reach of the page's actions. */
+static void
+print_again_cb (AdwToast       *toast,
+                CcmCheckinPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "checkin.print-ticket", "s",
+                              g_object_get_data (G_OBJECT (toast), "ccm-ticket"));
+}
 
 static void
 badge_sent_cb (GObject      *source,
@@ -1136,16 +1146,24 @@ badge_sent_cb (GObject      *source,
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* TRANSLATORS: the first %s is a person's name, the second why */
-      g_autofree char *message = g_strdup_printf (_("No badge for %s: %s"), sent->name, error->message);
+      AdwToast *toast;
 
       g_free (self->badge_error);
-      self->badge_error = g_strdup (error->message);
-      ccm_ui_add_toast (GTK_WIDGET (self), adw_toast_new (message));
+      self->badge_error = g_strdup_printf (_("No badge for %s: %s"), sent->name, error->message);
+      toast = adw_toast_new (self->badge_error);
+      adw_toast_set_timeout (toast, 8);
+      /* The same badge again, through the dialog: another printer, or the
+       * same once it answers. */
+      adw_toast_set_button_label (toast, _("_Print…"));
+      g_object_set_data_full (G_OBJECT (toast), "ccm-ticket", g_strdup (sent->code), g_free);
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (print_again_cb), self, 0);
+      ccm_ui_add_toast (GTK_WIDGET (self), toast);
     }
   g_assert (self->badges_pending > 0);
   self->badges_pending--;
   g_object_unref (self);
   g_free (sent->name);
+  g_free (sent->code);
   g_free (sent);
 }
 
@@ -1173,7 +1191,9 @@ print_badges (CcmCheckinPage *self,
       BadgeSent *sent = g_new0 (BadgeSent, 1);
 
       sent->self = g_object_ref (self);
-      sent->name = g_strdup (ccm_json_string (json_array_get_object_element (attendees, 0), "name"));
+      sent->name = display_name (json_array_get_object_element (attendees, 0));
+      sent->code = g_strdup (ccm_json_string (json_array_get_object_element (attendees, 0),
+                                              "ticket_code"));
       self->badges_pending++;
       ccm_badge_print_direct (attendees, conference, self->print_settings, self->print_timeout_ms,
                               self->badge_cancellable, badge_sent_cb, sent);
@@ -1239,6 +1259,27 @@ print_badge_action (GtkWidget  *widget,
   if (self->result_code == NULL || self->slug == NULL || !gtk_widget_get_visible (self->print_button))
     return;
   ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), self->result_code, NULL);
+  if (ticket == NULL)
+    return;
+  json_array_add_object_element (attendees, ticket);
+  print_badges (self, attendees, TRUE);
+}
+
+/* A ticket's badge through the print dialog (a badge the printer did not
+ * print, from its toast). */
+static void
+print_ticket_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
+  g_autoptr(JsonArray) attendees = json_array_new ();
+  JsonObject *ticket;
+
+  if (self->slug == NULL)
+    return;
+  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context),
+                                          g_variant_get_string (parameter, NULL), NULL);
   if (ticket == NULL)
     return;
   json_array_add_object_element (attendees, ticket);
@@ -1468,6 +1509,7 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_install_action (widget_class, "checkin.print-badge", NULL, print_badge_action);
   gtk_widget_class_install_action (widget_class, "checkin.print-all", NULL, print_all_action);
+  gtk_widget_class_install_action (widget_class, "checkin.print-ticket", "s", print_ticket_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "checkin.print-badge", NULL);
   ccm_ui_ensure_resources ();
@@ -1679,7 +1721,8 @@ ccm_checkin_page_get_badges_pending (CcmCheckinPage *self)
   return self->badges_pending;
 }
 
-/* Why the last badge sent straight to the printer was not printed, or NULL. */
+/* The message a badge sent straight to the printer and not printed gave
+ * last ("No badge for NAME: why"), or NULL. */
 const char *
 ccm_checkin_page_get_badge_error (CcmCheckinPage *self)
 {

@@ -6,10 +6,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "ui-test-utils.h"
 #include "ccm-assignments.h"
@@ -754,6 +757,22 @@ pdf_pages (const char *path)
   return atoi (pages + strlen ("Pages:"));
 }
 
+/* The words on a PDF's pages (poppler's pdftotext). */
+static char *
+pdf_text (const char *path)
+{
+  const char *argv[] = { "pdftotext", path, "-", NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
 static void
 assert_pdf (const char *path,
             int         pages)
@@ -900,9 +919,267 @@ test_checkin_badge_printer (Fixture       *f,
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
   wait_for_badges (f);
   g_assert_nonnull (ccm_checkin_page_get_badge_error (f->page));
+  g_assert_true (g_str_has_prefix (ccm_checkin_page_get_badge_error (f->page),
+                                  "No badge for José Álvarez: "));
   g_assert_nonnull (strstr (ccm_checkin_page_get_badge_error (f->page),
                             "“Badge Printer Nobody Installed”"));
   g_assert_false (g_file_test (door, G_FILE_TEST_EXISTS));
+  /* The toast's Print… button prints that badge through the dialog (here
+   * to the PDF file), whoever the panel shows by then. */
+  type_and_enter (f, f->ada);
+  ccm_checkin_page_set_print_to (f->page, door);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "checkin.print-ticket", "s",
+                                             f->jose));
+  ui_test_iterate ();
+  assert_pdf (door, 1);
+  {
+    g_autofree char *text = pdf_text (door);
+
+    g_assert_nonnull (strstr (text, "José"));
+    g_assert_null (strstr (text, "Ada"));
+  }
+  g_unlink (door);
+}
+
+/* A real CUPS scheduler on 127.0.0.1, from a folder of its own: a printer
+ * "Badges" whose back end writes each job to a file, as a badge printer
+ * prints it. */
+
+static int cups_port;
+
+static int
+free_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_nonnull (socket);
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static char *
+find_sbin (const char *name)
+{
+  g_autofree char *sbin = g_build_filename ("/usr/sbin", name, NULL);
+  char *found = g_find_program_in_path (name);
+
+  if (found == NULL && g_file_test (sbin, G_FILE_TEST_IS_EXECUTABLE))
+    found = g_steal_pointer (&sbin);
+  return found;
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents,
+            int         mode)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+}
+
+static void
+run (const char *const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+}
+
+/* Starts cupsd in dir/cups with a printer "Badges" writing to out_path;
+ * FALSE (the test skipped) when CUPS is not installed. */
+static gboolean
+start_cupsd (const char *dir,
+             const char *out_path,
+             GPid       *pid)
+{
+  g_autofree char *cupsd = find_sbin ("cupsd");
+  g_autofree char *lpadmin = find_sbin ("lpadmin");
+  g_autofree char *root = g_build_filename (dir, "cups", NULL);
+  g_autofree char *bin = g_build_filename (root, "bin", NULL);
+  g_autofree char *backends = g_build_filename (bin, "backend", NULL);
+  g_autofree char *conf = g_build_filename (root, "cupsd.conf", NULL);
+  g_autofree char *files = g_build_filename (root, "cups-files.conf", NULL);
+  g_autofree char *server = g_strdup_printf ("127.0.0.1:%d", cups_port);
+  g_autofree char *cupsd_conf = NULL;
+  g_autofree char *files_conf = NULL;
+  g_autofree char *device = g_strdup_printf ("badgefile:%s", out_path);
+  g_autoptr(GDir) system_bin = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  const char *entry;
+  const char *const subdirs[] = { "spool", "cache", "state", "log", "tmp" };
+  gint64 deadline;
+
+  if (cupsd == NULL || lpadmin == NULL)
+    {
+      g_test_skip ("CUPS is not installed (packages cups-daemon and cups-client)");
+      return FALSE;
+    }
+  g_assert_cmpint (g_mkdir_with_parents (backends, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *sub = g_build_filename (root, subdirs[i], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+    }
+  /* The scheduler's own helpers, and one back end of the test's. */
+  system_bin = g_dir_open ("/usr/lib/cups", 0, &error);
+  g_assert_no_error (error);
+  while ((entry = g_dir_read_name (system_bin)) != NULL)
+    if (strcmp (entry, "backend") != 0)
+      {
+        g_autofree char *target = g_build_filename ("/usr/lib/cups", entry, NULL);
+        g_autofree char *link = g_build_filename (bin, entry, NULL);
+
+        g_assert_cmpint (symlink (target, link), ==, 0);
+      }
+  write_file (backends, "badgefile",
+              "#!/bin/sh\n"
+              "# A badge printer: each job lands whole in the file the device names.\n"
+              "if [ $# -eq 0 ]; then echo 'direct badgefile \"Unknown\" \"Badge file\"'; exit 0; fi\n"
+              "out=\"${DEVICE_URI#badgefile:}\"\n"
+              "if [ -n \"$6\" ]; then cat \"$6\" > \"$out.part\"; else cat > \"$out.part\"; fi\n"
+              "mv \"$out.part\" \"$out\"\n", 0700);
+  cupsd_conf = g_strdup_printf ("Listen %s\n"
+                                "LogLevel warn\n"
+                                "Browsing No\n"
+                                "WebInterface No\n"
+                                "DefaultAuthType None\n"
+                                "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
+                                "<Location /admin>\n  Order allow,deny\n  Allow all\n</Location>\n"
+                                "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n",
+                                server);
+  write_file (root, "cupsd.conf", cupsd_conf, 0644);
+  files_conf = g_strdup_printf ("ServerRoot %s\n"
+                                "ServerBin %s\n"
+                                "RequestRoot %s/spool\n"
+                                "CacheDir %s/cache\n"
+                                "StateDir %s/state\n"
+                                "TempDir %s/tmp\n"
+                                "AccessLog %s/log/access_log\n"
+                                "ErrorLog %s/log/error_log\n"
+                                "PageLog %s/log/page_log\n",
+                                root, bin, root, root, root, root, root, root, root);
+  write_file (root, "cups-files.conf", files_conf, 0644);
+
+  {
+    const char *argv[] = { cupsd, "-f", "-c", conf, "-s", files, NULL };
+
+    g_spawn_async (NULL, (char **) argv, NULL,
+                   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                   NULL, NULL, pid, &error);
+    g_assert_no_error (error);
+  }
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(GSocketConnection) connection =
+        g_socket_client_connect_to_host (client, server, cups_port, NULL, NULL);
+
+      if (connection != NULL)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+  {
+    const char *argv[] = { lpadmin, "-h", server, "-p", "Badges", "-E", "-v", device, NULL };
+
+    run (argv);
+  }
+  return TRUE;
+}
+
+static void
+stop_cupsd (const char *dir,
+            GPid        pid)
+{
+  g_autofree char *root = g_build_filename (dir, "cups", NULL);
+  const char *argv[] = { "rm", "-rf", root, NULL };
+  int status;
+
+  kill (pid, SIGCONT);
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/* GTK's CUPS printers ask colord for colour profiles over the system bus,
+ * which this machine does not run: that one warning is the machine's, not
+ * the test's; every other goes on to GLib (and fails the test). */
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (strcmp (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0 &&
+        g_str_has_prefix (fields[i].value, "failed to contact colord:"))
+      return G_LOG_WRITER_HANDLED;
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+/* Through a real CUPS scheduler, as a door desk's badge printer is
+ * reached: the badge lands as a one-page PDF; a scheduler that stops
+ * answering costs the desk its time limit and a message, not the door. */
+static void
+test_checkin_badge_printer_cups (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "printed.pdf", NULL);
+  GPid pid;
+
+  if (!start_cupsd (f->dir, out, &pid))
+    return;
+  set_badge_printer (f, "Badges", NULL);
+  g_assert_true (gtk_widget_activate (child (f, "badges_check")));
+  type_and_enter (f, f->ada);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  wait_for_badges (f);
+  g_assert_null (ccm_checkin_page_get_badge_error (f->page));
+  wait_for_file (out);
+  assert_pdf (out, 1);
+  {
+    g_autofree char *text = pdf_text (out);
+
+    g_assert_nonnull (strstr (text, "Lovelace"));
+  }
+  g_unlink (out);
+
+  /* The scheduler stops answering (stopped, its port still open). */
+  kill (pid, SIGSTOP);
+  ccm_checkin_page_set_print_timeout (f->page, 2000);
+  type_and_enter (f, f->jose);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  wait_for_badges (f);
+  g_assert_nonnull (ccm_checkin_page_get_badge_error (f->page));
+  g_assert_cmpstr (ccm_checkin_page_get_badge_error (f->page), ==,
+                   "No badge for José Álvarez: The printer “Badges” did not answer within 2 "
+                   "seconds");
+  /* The door went on meanwhile. */
+  type_and_enter (f, f->ada);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "already-admitted");
+
+  stop_cupsd (f->dir, pid);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
 int
@@ -916,7 +1193,17 @@ main (int    argc,
   for (guint i = 0; data_dirs[i] != NULL; i++)
     g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
   g_ptr_array_add (mime_dirs, NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* The print system this process asks: a CUPS scheduler of the tests' own
+   * (test_checkin_badge_printer_cups starts it), never the machine's.
+   * libcups reads this once. */
+  cups_port = free_port ();
+  {
+    g_autofree char *server = g_strdup_printf ("127.0.0.1:%d", cups_port);
+
+    g_setenv ("CUPS_SERVER", server, TRUE);
+  }
   g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
   gtk_init ();
   adw_init ();
@@ -933,6 +1220,7 @@ main (int    argc,
   ADD ("/ui/checkin/list-rules", test_checkin_list_rules);
   ADD ("/ui/checkin/print-badges", test_checkin_print_badges);
   ADD ("/ui/checkin/badge-printer", test_checkin_badge_printer);
+  ADD ("/ui/checkin/badge-printer-cups", test_checkin_badge_printer_cups);
   ADD ("/ui/checkin/keys", test_checkin_keys);
   ADD ("/ui/checkin/offline", test_checkin_offline);
   ADD ("/ui/checkin/viewer-looks-up", test_checkin_viewer_looks_up);
