@@ -1210,21 +1210,32 @@ print_badges (CcmCheckinPage *self,
   queue_focus (self);
 }
 
+/* One ticket's badge (print_badges) */
+static void
+print_ticket_badge (CcmCheckinPage *self,
+                    const char     *code,
+                    gboolean        ask)
+{
+  g_autoptr(JsonArray) attendees = json_array_new ();
+  JsonObject *ticket;
+
+  if (self->slug == NULL)
+    return;
+  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), code, NULL);
+  if (ticket == NULL)
+    return;
+  json_array_add_object_element (attendees, ticket);
+  print_badges (self, attendees, ask);
+}
+
 static gboolean
 print_admitted_badge_cb (gpointer user_data)
 {
   CcmCheckinPage *self = user_data;
   g_autofree char *code = g_steal_pointer (&self->badge_code);
-  g_autoptr(JsonArray) attendees = json_array_new ();
-  JsonObject *ticket;
 
   self->badge_id = 0;
-  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), code, NULL);
-  if (ticket != NULL)
-    {
-      json_array_add_object_element (attendees, ticket);
-      print_badges (self, attendees, self->print_settings == NULL);
-    }
+  print_ticket_badge (self, code, self->print_settings == NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -1252,17 +1263,11 @@ print_badge_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
-  g_autoptr(JsonArray) attendees = json_array_new ();
-  JsonObject *ticket;
 
   /* Only for someone let in: Ctrl+P on a refusal prints nothing. */
-  if (self->result_code == NULL || self->slug == NULL || !gtk_widget_get_visible (self->print_button))
+  if (self->result_code == NULL || !gtk_widget_get_visible (self->print_button))
     return;
-  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), self->result_code, NULL);
-  if (ticket == NULL)
-    return;
-  json_array_add_object_element (attendees, ticket);
-  print_badges (self, attendees, TRUE);
+  print_ticket_badge (self, self->result_code, TRUE);
 }
 
 /* A ticket's badge through the print dialog (a badge the printer did not
@@ -1272,18 +1277,7 @@ print_ticket_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
-  CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
-  g_autoptr(JsonArray) attendees = json_array_new ();
-  JsonObject *ticket;
-
-  if (self->slug == NULL)
-    return;
-  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context),
-                                          g_variant_get_string (parameter, NULL), NULL);
-  if (ticket == NULL)
-    return;
-  json_array_add_object_element (attendees, ticket);
-  print_badges (self, attendees, TRUE);
+  print_ticket_badge (CCM_CHECKIN_PAGE (widget), g_variant_get_string (parameter, NULL), TRUE);
 }
 
 /* Every named, valid ticket of the conference, one badge a page. */
