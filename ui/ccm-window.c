@@ -32,6 +32,7 @@ struct _CcmWindow
   guint                 reload_id;
   gboolean              narrow;
   guint                 narrow_id;
+  gboolean              checkin_mode;
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -759,13 +760,31 @@ ccm_window_class_init (CcmWindowClass *klass)
  * width. The rows of the attention list and of the registration's seats
  * then put their buttons one above the other, and their text keeps room to
  * be read. The leaflet folds during layout; the rows change after it. */
+/* A desk opened with --checkin has no conference list, so its leaflet never
+ * folds; its pages are narrow in a window where the leaflet would have
+ * folded: narrower than the list and the page side by side. */
+static gboolean
+too_narrow_for_sidebar (CcmWindow *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int sidebar = 0, content = 0;
+
+  gtk_widget_get_size_request (self->sidebar, &sidebar, NULL);
+  gtk_widget_measure (self->content, GTK_ORIENTATION_HORIZONTAL, -1, &content, NULL, NULL, NULL);
+  return width > 0 && width < sidebar + 1 + content;
+}
+
 static gboolean
 apply_narrow_cb (gpointer user_data)
 {
   CcmWindow *self = user_data;
+  gboolean narrow = self->checkin_mode ? too_narrow_for_sidebar (self)
+                                       : adw_leaflet_get_folded (self->leaflet);
 
   self->narrow_id = 0;
-  self->narrow = adw_leaflet_get_folded (self->leaflet);
+  if (narrow == self->narrow)
+    return G_SOURCE_REMOVE;
+  self->narrow = narrow;
   ccm_ui_list_stack_buttons (self->attention_list, self->narrow);
   ccm_ui_list_stack_buttons (self->resolved_list, self->narrow);
   ccm_registration_page_set_narrow (self->registration_page, self->narrow);
@@ -779,6 +798,22 @@ folded_cb (CcmWindow *self)
 {
   if (self->narrow_id == 0)
     self->narrow_id = g_idle_add (apply_narrow_cb, self);
+}
+
+/* The window's surface took a new size: in --checkin mode, where no leaflet
+ * folds, whether it is narrow is known once the window is laid out at it. */
+static void
+surface_layout_cb (CcmWindow *self)
+{
+  if (self->checkin_mode)
+    folded_cb (self);
+}
+
+static void
+window_realize_cb (CcmWindow *self)
+{
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (self)), "layout",
+                           G_CALLBACK (surface_layout_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 }
 
 gboolean
@@ -813,6 +848,7 @@ ccm_window_init (CcmWindow *self)
                             G_CALLBACK (conference_activate_cb), self);
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked_cb), self);
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self);
+  g_signal_connect_after (self, "realize", G_CALLBACK (window_realize_cb), NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference", FALSE);
 }
@@ -890,8 +926,10 @@ ccm_window_set_checkin_mode (CcmWindow *self,
 {
   g_return_if_fail (CCM_IS_WINDOW (self));
 
+  self->checkin_mode = checkin_mode;
   gtk_widget_set_visible (self->sidebar, !checkin_mode);
   gtk_widget_set_visible (self->sidebar_separator, !checkin_mode);
+  folded_cb (self);
   if (checkin_mode)
     {
       ccm_window_show_page (self, "checkin");

@@ -1120,6 +1120,19 @@ test_window_narrow (Fixture       *f,
   g_assert_false (ccm_sync_indicator_get_compact (sync));
   g_assert_cmpint (buttons_orientation (seats), ==, GTK_ORIENTATION_HORIZONTAL);
   g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_HORIZONTAL);
+
+  /* A desk opened with --checkin has no conference list, so no leaflet
+   * folds: its pages are narrow where the list and a page would not fit
+   * side by side. */
+  ccm_window_set_checkin_mode (f->window, TRUE);
+  ui_test_resize_window (GTK_WINDOW (f->window), 560, 700);
+  g_assert_true (ccm_window_get_narrow (f->window));
+  ccm_window_show_page (f->window, "attention");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_VERTICAL);
+  ui_test_resize_window (GTK_WINDOW (f->window), 1100, 700);
+  g_assert_false (ccm_window_get_narrow (f->window));
+  g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_HORIZONTAL);
 }
 
 /* The revenue tile, two to a row in the window's narrowest content column
