@@ -107,6 +107,31 @@ ccm_badge_print (GtkWindow          *parent,
   return result != GTK_PRINT_OPERATION_RESULT_ERROR;
 }
 
+gboolean
+ccm_badge_print_dialog (GtkWidget   *widget,
+                        GSettings   *settings,
+                        JsonArray   *attendees,
+                        JsonObject  *conference,
+                        const char  *pdf_path,
+                        GError     **error)
+{
+  g_autoptr(GVariant) saved = g_settings_get_value (settings, "badge-print-settings");
+  g_autoptr(GtkPrintSettings) print_settings = NULL;
+  GtkPrintSettings *before;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (g_variant_n_children (saved) > 0)
+    print_settings = gtk_print_settings_new_from_gvariant (saved);
+  before = print_settings;
+  if (!ccm_badge_print (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attendees, conference,
+                        pdf_path, &print_settings, error))
+    return FALSE;
+  if (print_settings != NULL && print_settings != before)
+    g_settings_set_value (settings, "badge-print-settings",
+                          gtk_print_settings_to_gvariant (print_settings));
+  return TRUE;
+}
+
 /* Straight to a printer.
  *
  * Not through GtkPrintOperation's GTK_PRINT_OPERATION_ACTION_PRINT: GTK 4.8

@@ -24,6 +24,16 @@ gboolean ccm_badge_print        (GtkWindow           *parent,
                                  GtkPrintSettings   **print_settings,
                                  GError             **error);
 
+/* ccm_badge_print from a desk's page: the dialog starts from the desk's
+ * badge printer (the setting badge-print-settings of settings), and the
+ * printer it ends on becomes it. */
+gboolean ccm_badge_print_dialog (GtkWidget           *widget,
+                                 GSettings           *settings,
+                                 JsonArray           *attendees,
+                                 JsonObject          *conference,
+                                 const char          *pdf_path,
+                                 GError             **error);
+
 /* The same badges straight to the printer settings name (a desk's last
  * choice in the print dialog), with its options and no dialog. Fails with
  * G_IO_ERROR_NOT_FOUND when the print system knows no printer of that name,

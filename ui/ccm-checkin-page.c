@@ -1177,8 +1177,6 @@ print_badges (CcmCheckinPage *self,
 {
   g_autoptr(JsonObject) conference = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GtkPrintSettings) before = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   conference = ccm_conference_views_get (ccm_context_get_store (self->context), self->slug, &error);
   if (conference == NULL)
@@ -1199,14 +1197,10 @@ print_badges (CcmCheckinPage *self,
                               self->badge_cancellable, badge_sent_cb, sent);
       return;
     }
-  if (self->print_settings != NULL)
-    before = g_object_ref (self->print_settings);
-  if (!ccm_badge_print (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attendees, conference,
-                        self->print_to, &self->print_settings, &error))
+  /* The desk's printer follows through the setting (load_print_settings). */
+  if (!ccm_badge_print_dialog (GTK_WIDGET (self), ccm_context_get_settings (self->context),
+                               attendees, conference, self->print_to, &error))
     ccm_ui_show_error (GTK_WIDGET (self), error);
-  if (self->print_settings != NULL && self->print_settings != before)
-    g_settings_set_value (ccm_context_get_settings (self->context), "badge-print-settings",
-                          gtk_print_settings_to_gvariant (self->print_settings));
   queue_focus (self);
 }
 

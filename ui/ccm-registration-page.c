@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "ccm-assignments.h"
+#include "ccm-badge-print.h"
 #include "ccm-conference.h"
 #include "ccm-conference-views.h"
 #include "ccm-errors.h"
@@ -39,6 +40,7 @@ struct _CcmRegistrationPage
   gboolean        resumed;        /* the order was taken up, not placed here */
   gboolean        narrow;         /* seat rows' buttons stacked */
   CcmRefresh     *refresh;
+  char           *print_to;       /* a PDF file instead of the print dialog */
 
   GtkLabel       *step_label;
   GtkLabel       *hold_label;
@@ -74,6 +76,8 @@ struct _CcmRegistrationPage
   GtkLabel       *done_label;
   GtkLabel       *access_code_label;
   GtkListBox     *attendees_list;
+  GtkBox         *done_buttons;
+  GtkButton      *print_button;
   GtkButton      *new_button;
   GtkButton      *overview_button;
   GtkButton      *expired_button;
@@ -811,6 +815,50 @@ attendee_entry (GtkWidget  *expander,
   return row;
 }
 
+/* The order's tickets whose seat is named for someone, for their badges;
+ * NULL before the order is paid or while no seat is named. */
+static JsonArray *
+named_tickets (CcmRegistrationPage *self)
+{
+  g_autoptr(JsonArray) tickets = json_array_new ();
+  JsonArray *attendees;
+
+  if (self->order == NULL || g_strcmp0 (order_status (self), "confirmed") != 0 ||
+      !json_object_has_member (self->order, "attendees"))
+    return NULL;
+  attendees = json_object_get_array_member (self->order, "attendees");
+  for (guint i = 0; i < json_array_get_length (attendees); i++)
+    {
+      JsonObject *a = json_array_get_object_element (attendees, i);
+      JsonObject *ticket;
+
+      if (ccm_json_string (a, "email") == NULL || ccm_json_string (a, "ticket_code") == NULL)
+        continue;
+      ticket = ccm_attendee_views_get_ticket (store_of (self), ccm_json_string (a, "ticket_code"), NULL);
+      if (ticket != NULL)
+        json_array_add_object_element (tickets, ticket);
+    }
+  return json_array_get_length (tickets) > 0 ? g_steal_pointer (&tickets) : NULL;
+}
+
+/* A walk-up registration ends with the badges in hand: each named seat's,
+ * one a page, through the print dialog (from the desk's badge printer). */
+static void
+print_clicked_cb (CcmRegistrationPage *self)
+{
+  g_autoptr(JsonArray) tickets = named_tickets (self);
+  g_autoptr(JsonObject) conference = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (tickets == NULL)
+    return;
+  conference = ccm_conference_views_get (store_of (self), self->slug, &error);
+  if (conference == NULL ||
+      !ccm_badge_print_dialog (GTK_WIDGET (self), ccm_context_get_settings (self->context), tickets,
+                               conference, self->print_to, &error))
+    ccm_ui_show_error (GTK_WIDGET (self), error);
+}
+
 static void
 refresh_done (CcmRegistrationPage *self)
 {
@@ -832,6 +880,7 @@ refresh_done (CcmRegistrationPage *self)
                               "the order at any desk."),
                             ccm_ui_status_label (order_status (self)));
   gtk_label_set_text (self->done_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->print_button), named_tickets (self) != NULL);
 
   attendees = json_object_has_member (self->order, "attendees")
                 ? json_object_get_array_member (self->order, "attendees") : NULL;
@@ -1030,6 +1079,7 @@ ccm_registration_page_dispose (GObject *object)
   g_clear_pointer (&self->order, json_object_unref);
   g_clear_pointer (&self->order_id, g_free);
   g_clear_pointer (&self->slug, g_free);
+  g_clear_pointer (&self->print_to, g_free);
   g_clear_object (&self->context);
   G_OBJECT_CLASS (ccm_registration_page_parent_class)->dispose (object);
 }
@@ -1079,6 +1129,8 @@ ccm_registration_page_class_init (CcmRegistrationPageClass *klass)
   BIND (done_label);
   BIND (access_code_label);
   BIND (attendees_list);
+  BIND (done_buttons);
+  BIND (print_button);
   BIND (new_button);
   BIND (overview_button);
   BIND (expired_button);
@@ -1102,6 +1154,7 @@ ccm_registration_page_init (CcmRegistrationPage *self)
   g_signal_connect_swapped (self->registrant_button, "clicked", G_CALLBACK (registrant_clicked_cb), self);
   g_signal_connect_swapped (self->pay_button, "clicked", G_CALLBACK (pay_clicked_cb), self);
   g_signal_connect_swapped (self->new_button, "clicked", G_CALLBACK (new_clicked_cb), self);
+  g_signal_connect_swapped (self->print_button, "clicked", G_CALLBACK (print_clicked_cb), self);
   g_signal_connect_swapped (self->expired_button, "clicked", G_CALLBACK (new_clicked_cb), self);
   /* Enter moves down the form, and on its last row continues. */
   g_signal_connect_swapped (self->first_name_row, "entry-activated",
@@ -1135,6 +1188,8 @@ ccm_registration_page_set_narrow (CcmRegistrationPage *self,
   self->narrow = narrow;
   ccm_ui_list_stack_buttons (self->choose_list, narrow);
   ccm_ui_list_stack_buttons (self->attendees_list, narrow);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->done_buttons),
+                                  narrow ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
 }
 
 void
@@ -1246,4 +1301,15 @@ ccm_registration_page_get_attendee_row (CcmRegistrationPage *self,
   g_return_val_if_fail (CCM_IS_REGISTRATION_PAGE (self), NULL);
   row = gtk_list_box_get_row_at_index (self->attendees_list, position);
   return row != NULL ? GTK_WIDGET (row) : NULL;
+}
+
+/* For the tests: badges go to this PDF file instead of the print dialog. */
+void
+ccm_registration_page_set_print_to (CcmRegistrationPage *self,
+                                    const char          *pdf_path)
+{
+  g_return_if_fail (CCM_IS_REGISTRATION_PAGE (self));
+
+  g_free (self->print_to);
+  self->print_to = g_strdup (pdf_path);
 }

@@ -36,5 +36,7 @@ GtkWidget     *ccm_registration_page_get_attendee_row (CcmRegistrationPage *self
 
 /* The guaranteed / provisional note of the reservation step, NULL when hidden. */
 GtkWidget     *ccm_registration_page_get_sale_note   (CcmRegistrationPage *self);
+void           ccm_registration_page_set_print_to    (CcmRegistrationPage *self,
+                                                      const char          *pdf_path);
 
 G_END_DECLS

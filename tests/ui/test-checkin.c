@@ -738,57 +738,6 @@ test_checkin_viewer_looks_up (Fixture       *f,
   g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention);
 }
 
-static int
-pdf_pages (const char *path)
-{
-  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
-  g_autofree char *out = NULL;
-  const char *argv[] = { "pdfinfo", path, NULL };
-  const char *pages;
-  int status = 0;
-
-  if (pdfinfo == NULL)
-    return -1;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, &out, NULL, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  pages = strstr (out, "Pages:");
-  g_assert_nonnull (pages);
-  return atoi (pages + strlen ("Pages:"));
-}
-
-/* The words on a PDF's pages (poppler's pdftotext). */
-static char *
-pdf_text (const char *path)
-{
-  const char *argv[] = { "pdftotext", path, "-", NULL };
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
-static void
-assert_pdf (const char *path,
-            int         pages)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  int n;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  g_assert_cmpuint (length, >, 1000);
-  g_assert_true (g_str_has_prefix (contents, "%PDF"));
-  n = pdf_pages (path);
-  if (n >= 0)
-    g_assert_cmpint (n, ==, pages);
-}
-
 static void
 test_checkin_print_badges (Fixture       *f,
                            gconstpointer  data)
@@ -808,14 +757,14 @@ test_checkin_print_badges (Fixture       *f,
   type_and_enter (f, f->jose);
   g_assert_true (gtk_widget_get_visible (print_button));
   ui_test_click (print_button);
-  assert_pdf (one, 1);
+  ui_test_assert_pdf (one, 1);
 
   /* Every named, valid ticket: José and Ada; not the unnamed seat, not
    * Grace's cancelled order. */
   ccm_checkin_page_set_print_to (f->page, all);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "checkin.print-all", NULL));
   ui_test_iterate ();
-  assert_pdf (all, 2);
+  ui_test_assert_pdf (all, 2);
 
   /* A desk that hands out badges at the door: one at each first admission
    * of a named seat, printed by itself (here to the PDF file). */
@@ -828,7 +777,7 @@ test_checkin_print_badges (Fixture       *f,
   type_and_enter (f, f->ada);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
   ui_test_iterate ();
-  assert_pdf (one, 1);
+  ui_test_assert_pdf (one, 1);
   g_unlink (one);
   /* Not at a double admission, a re-entry, or for a seat nobody was named
    * for. */
@@ -911,7 +860,7 @@ test_checkin_badge_printer (Fixture       *f,
   wait_for_badges (f);
   g_assert_null (ccm_checkin_page_get_badge_error (f->page));
   wait_for_file (door);
-  assert_pdf (door, 1);
+  ui_test_assert_pdf (door, 1);
   g_unlink (door);
 
   set_badge_printer (f, "Badge Printer Nobody Installed", NULL);
@@ -931,9 +880,9 @@ test_checkin_badge_printer (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "checkin.print-ticket", "s",
                                              f->jose));
   ui_test_iterate ();
-  assert_pdf (door, 1);
+  ui_test_assert_pdf (door, 1);
   {
-    g_autofree char *text = pdf_text (door);
+    g_autofree char *text = ui_test_pdf_text (door);
 
     g_assert_nonnull (strstr (text, "José"));
     g_assert_null (strstr (text, "Ada"));
@@ -1156,9 +1105,9 @@ test_checkin_badge_printer_cups (Fixture       *f,
   wait_for_badges (f);
   g_assert_null (ccm_checkin_page_get_badge_error (f->page));
   wait_for_file (out);
-  assert_pdf (out, 1);
+  ui_test_assert_pdf (out, 1);
   {
-    g_autofree char *text = pdf_text (out);
+    g_autofree char *text = ui_test_pdf_text (out);
 
     g_assert_nonnull (strstr (text, "Lovelace"));
   }

@@ -453,6 +453,10 @@ test_registration_walk_up (Fixture       *f,
   g_assert_cmpstr (overview_label (f, "held_label"), ==, "0");
   g_assert_cmpstr (overview_label (f, "revenue_label"), ==, "398.00 EUR");
 
+  /* No badge before a seat is named for someone. */
+  g_assert_false (gtk_widget_get_visible (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE,
+                                                         "print_button")));
+
   /* The first seat is the registrant's: one button fills it, Enter assigns. */
   row = ccm_registration_page_get_attendee_row (page, 0);
   g_assert_nonnull (row);
@@ -482,6 +486,20 @@ test_registration_walk_up (Fixture       *f,
                    ==, "alan@example.org");
   g_assert_cmpstr (ccm_json_string (json_array_get_object_element (attendees, 1), "last_name"),
                    ==, "Turing");
+
+  /* The registrant leaves with both badges, one a page. */
+  {
+    g_autofree char *pdf = g_build_filename (f->dir, "walk-up.pdf", NULL);
+    g_autofree char *text = NULL;
+
+    ccm_registration_page_set_print_to (page, pdf);
+    ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "print_button"));
+    ui_test_assert_pdf (pdf, 2);
+    text = ui_test_pdf_text (pdf);
+    g_assert_nonnull (strstr (text, "Grace"));
+    g_assert_nonnull (strstr (text, "Turing"));
+    g_unlink (pdf);
+  }
 
   /* A new registration starts over. */
   ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
@@ -1114,6 +1132,11 @@ test_window_narrow (Fixture       *f,
   ccm_window_show_page (f->window, "registration");
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
   g_assert_cmpint (buttons_orientation (seats), ==, GTK_ORIENTATION_VERTICAL);
+  /* The last step's Print Badges and New Registration, one above the other. */
+  g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (ui_test_child (registration,
+                                                                                  CCM_TYPE_REGISTRATION_PAGE,
+                                                                                  "done_buttons"))),
+                   ==, GTK_ORIENTATION_VERTICAL);
 
   ui_test_resize_window (GTK_WINDOW (f->window), 1100, 700);
   g_assert_false (ccm_window_get_narrow (f->window));

@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "ccm-ui-util.h"
 #include "ui-test-utils.h"
@@ -162,4 +164,57 @@ ui_test_resize_window (GtkWindow *window,
   ui_test_wait_for_frame (GTK_WIDGET (window));
   ui_test_iterate ();
   ui_test_wait_for_frame (GTK_WIDGET (window));
+}
+
+/* PDF files the print path wrote */
+
+static int
+pdf_pages (const char *path)
+{
+  g_autofree char *pdfinfo = g_find_program_in_path ("pdfinfo");
+  g_autofree char *out = NULL;
+  const char *argv[] = { "pdfinfo", path, NULL };
+  const char *pages;
+  int status = 0;
+
+  if (pdfinfo == NULL)
+    return -1;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  pages = strstr (out, "Pages:");
+  g_assert_nonnull (pages);
+  return atoi (pages + strlen ("Pages:"));
+}
+
+/* The words on a PDF's pages (poppler's pdftotext). */
+char *
+ui_test_pdf_text (const char *path)
+{
+  const char *argv[] = { "pdftotext", path, "-", NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return out;
+}
+
+void
+ui_test_assert_pdf (const char *path,
+                    int         pages)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  int n;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  n = pdf_pages (path);
+  if (n >= 0)
+    g_assert_cmpint (n, ==, pages);
 }

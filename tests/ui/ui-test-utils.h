@@ -38,5 +38,10 @@ char *ui_test_demo_store     (guint       orders,
                               guint       seed);
 /* Deletes such a store, its -wal and -shm, and its folder. */
 void  ui_test_remove_store   (const char *path);
+/* path is a PDF file of pages pages (counted when poppler's pdfinfo is
+ * there); its words, as poppler's pdftotext reads them. */
+void  ui_test_assert_pdf     (const char *path,
+                              int         pages);
+char *ui_test_pdf_text       (const char *path);
 
 G_END_DECLS
