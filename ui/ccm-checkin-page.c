@@ -62,7 +62,7 @@ struct _CcmCheckinPage
   const char     *sound_id;       /* the last scan's sound, interned; NULL: none */
   gboolean        sound_failed;   /* no sound system: not tried again */
   GtkPrintSettings *print_settings; /* the desk's badge printer and its options */
-  char           *badge_code;     /* a badge to print once the panel is drawn */
+  GPtrArray      *badge_codes;    /* badges to print once the panel is drawn */
   guint           badge_id;
   GCancellable   *badge_cancellable;
   guint           badges_pending; /* sent straight to the printer, not done yet */
@@ -1145,10 +1145,10 @@ badge_sent_cb (GObject      *source,
   if (!ccm_badge_print_direct_finish (result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      /* TRANSLATORS: the first %s is a person's name, the second why */
       AdwToast *toast;
 
       g_free (self->badge_error);
+      /* TRANSLATORS: the first %s is a person's name, the second why */
       self->badge_error = g_strdup_printf (_("No badge for %s: %s"), sent->name, error->message);
       toast = adw_toast_new (self->badge_error);
       adw_toast_set_timeout (toast, 8);
@@ -1226,10 +1226,14 @@ static gboolean
 print_admitted_badge_cb (gpointer user_data)
 {
   CcmCheckinPage *self = user_data;
-  g_autofree char *code = g_steal_pointer (&self->badge_code);
+  g_autoptr(GPtrArray) codes = g_steal_pointer (&self->badge_codes);
 
   self->badge_id = 0;
-  print_ticket_badge (self, code, self->print_settings == NULL);
+  self->badge_codes = g_ptr_array_new_with_free_func (g_free);
+  /* In the order they were let in (a fast scanner may let in several
+   * before the panel is drawn). */
+  for (guint i = 0; i < codes->len; i++)
+    print_ticket_badge (self, g_ptr_array_index (codes, i), self->print_settings == NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -1245,8 +1249,7 @@ queue_admitted_badge (CcmCheckinPage *self,
   if (!g_settings_get_boolean (ccm_context_get_settings (self->context), "checkin-print-badges") ||
       ccm_json_bool (before, "admitted") || ccm_json_string (before, "email") == NULL)
     return;
-  g_free (self->badge_code);
-  self->badge_code = g_strdup (code);
+  g_ptr_array_add (self->badge_codes, g_strdup (code));
   if (self->badge_id == 0)
     self->badge_id = g_idle_add_full (G_PRIORITY_LOW, print_admitted_badge_cb, self, NULL);
 }
@@ -1466,7 +1469,7 @@ ccm_checkin_page_dispose (GObject *object)
   g_clear_handle_id (&self->focus_id, g_source_remove);
   g_clear_handle_id (&self->orient_id, g_source_remove);
   g_clear_handle_id (&self->badge_id, g_source_remove);
-  g_clear_pointer (&self->badge_code, g_free);
+  g_clear_pointer (&self->badge_codes, g_ptr_array_unref);
   g_cancellable_cancel (self->badge_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CCM_TYPE_CHECKIN_PAGE);
   ccm_ui_unparent_children (GTK_WIDGET (self));
@@ -1569,6 +1572,7 @@ ccm_checkin_page_init (CcmCheckinPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->badge_cancellable = g_cancellable_new ();
+  self->badge_codes = g_ptr_array_new_with_free_func (g_free);
   self->print_timeout_ms = 10 * 1000;
   g_signal_connect_swapped (self->counts_flap, "notify::folded", G_CALLBACK (flap_folded_cb), self);
 

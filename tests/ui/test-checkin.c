@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "ui-test-utils.h"
@@ -950,11 +951,20 @@ run (const char *const *argv)
     g_error ("%s failed: %s", argv[0], err);
 }
 
-/* Starts cupsd in dir/cups with a printer "Badges" writing to out_path;
+/* In the scheduler's process: it ends with the test's, even one that
+ * failed half-way. */
+static void
+end_with_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* Starts cupsd in dir/cups with a printer "Badges" writing each job to the
+ * folder out_dir, as job-ID.pdf;
  * FALSE (the test skipped) when CUPS is not installed. */
 static gboolean
 start_cupsd (const char *dir,
-             const char *out_path,
+             const char *out_dir,
              GPid       *pid)
 {
   g_autofree char *cupsd = find_sbin ("cupsd");
@@ -967,7 +977,7 @@ start_cupsd (const char *dir,
   g_autofree char *server = g_strdup_printf ("127.0.0.1:%d", cups_port);
   g_autofree char *cupsd_conf = NULL;
   g_autofree char *files_conf = NULL;
-  g_autofree char *device = g_strdup_printf ("badgefile:%s", out_path);
+  g_autofree char *device = g_strdup_printf ("badgefile:%s", out_dir);
   g_autoptr(GDir) system_bin = NULL;
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GError) error = NULL;
@@ -1001,9 +1011,10 @@ start_cupsd (const char *dir,
       }
   write_file (backends, "badgefile",
               "#!/bin/sh\n"
-              "# A badge printer: each job lands whole in the file the device names.\n"
+              "# A badge printer: each job lands whole in the folder the device\n"
+              "# names, as job-ID.pdf.\n"
               "if [ $# -eq 0 ]; then echo 'direct badgefile \"Unknown\" \"Badge file\"'; exit 0; fi\n"
-              "out=\"${DEVICE_URI#badgefile:}\"\n"
+              "out=\"${DEVICE_URI#badgefile:}/job-$1.pdf\"\n"
               "if [ -n \"$6\" ]; then cat \"$6\" > \"$out.part\"; else cat > \"$out.part\"; fi\n"
               "mv \"$out.part\" \"$out\"\n", 0700);
   cupsd_conf = g_strdup_printf ("Listen %s\n"
@@ -1033,7 +1044,7 @@ start_cupsd (const char *dir,
 
     g_spawn_async (NULL, (char **) argv, NULL,
                    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                   NULL, NULL, pid, &error);
+                   end_with_test, NULL, pid, &error);
     g_assert_no_error (error);
   }
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -1090,12 +1101,31 @@ log_writer (GLogLevelFlags   log_level,
  * reached: the badge lands as a one-page PDF; a scheduler that stops
  * answering costs the desk its time limit and a message, not the door. */
 static void
+assert_printed (const char *path,
+                const char *name)
+{
+  g_autofree char *text = NULL;
+
+  wait_for_file (path);
+  ui_test_assert_pdf (path, 1);
+  text = ui_test_pdf_text (path);
+  g_assert_nonnull (strstr (text, name));
+  g_unlink (path);
+}
+
+static void
 test_checkin_badge_printer_cups (Fixture       *f,
                                  gconstpointer  data)
 {
-  g_autofree char *out = g_build_filename (f->dir, "printed.pdf", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "printed", NULL);
+  g_autofree char *job1 = g_build_filename (out, "job-1.pdf", NULL);
+  g_autofree char *job2 = g_build_filename (out, "job-2.pdf", NULL);
+  g_autofree char *job3 = g_build_filename (out, "job-3.pdf", NULL);
+  g_autofree char *hedy_order = NULL;
+  g_auto(GStrv) hedy = NULL;
   GPid pid;
 
+  g_assert_cmpint (g_mkdir (out, 0777), ==, 0);
   if (!start_cupsd (f->dir, out, &pid))
     return;
   set_badge_printer (f, "Badges", NULL);
@@ -1104,31 +1134,36 @@ test_checkin_badge_printer_cups (Fixture       *f,
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
   wait_for_badges (f);
   g_assert_null (ccm_checkin_page_get_badge_error (f->page));
-  wait_for_file (out);
-  ui_test_assert_pdf (out, 1);
-  {
-    g_autofree char *text = ui_test_pdf_text (out);
+  assert_printed (job1, "Lovelace");
 
-    g_assert_nonnull (strstr (text, "Lovelace"));
-  }
-  g_unlink (out);
-
-  /* The scheduler stops answering (stopped, its port still open). */
-  kill (pid, SIGSTOP);
-  ccm_checkin_page_set_print_timeout (f->page, 2000);
-  type_and_enter (f, f->jose);
+  /* Two let in faster than the panel is drawn (a scanner's burst): both
+   * badges, in that order. */
+  assign (f, f->jose_order, 1, "Alan", "Turing", "alan@example.org");
+  ccm_checkin_page_type_text (f->page, f->jose, TRUE);
+  ccm_checkin_page_type_text (f->page, f->unassigned, TRUE);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
   wait_for_badges (f);
-  g_assert_nonnull (ccm_checkin_page_get_badge_error (f->page));
+  g_assert_null (ccm_checkin_page_get_badge_error (f->page));
+  assert_printed (job2, "Álvarez");
+  assert_printed (job3, "Turing");
+
+  /* The scheduler stops answering (stopped, its port still open). */
+  hedy = place_paid_order (f, "Workshop", 1, "Hedy", "Lamarr", "hedy@example.org", &hedy_order);
+  assign (f, hedy_order, 0, "Hedy", "Lamarr", "hedy@example.org");
+  kill (pid, SIGSTOP);
+  ccm_checkin_page_set_print_timeout (f->page, 2000);
+  type_and_enter (f, hedy[0]);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  wait_for_badges (f);
   g_assert_cmpstr (ccm_checkin_page_get_badge_error (f->page), ==,
-                   "No badge for José Álvarez: The printer “Badges” did not answer within 2 "
+                   "No badge for Hedy Lamarr: The printer “Badges” did not answer within 2 "
                    "seconds");
   /* The door went on meanwhile. */
   type_and_enter (f, f->ada);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "already-admitted");
 
   stop_cupsd (f->dir, pid);
-  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_rmdir (out);
 }
 
 int
