@@ -92,9 +92,15 @@ static const char *const server_schema_v1 =
   "  message TEXT NOT NULL,"
   "  recorded_at INTEGER NOT NULL);";
 
+/* A desk renamed after it enrolled: the log's last position then, so that
+ * every desk's next pull from there carries the new name (add_desk_names). */
+static const char *const server_schema_v2 =
+  "ALTER TABLE sync_devices ADD COLUMN renamed_at_position INTEGER;";
+
 /* Each entry brings the server's tables from version i to i + 1. */
 static const char *const *const server_migrations[] = {
   &server_schema_v1,
+  &server_schema_v2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (server_migrations) == CCM_SERVER_SCHEMA_VERSION);
@@ -892,11 +898,13 @@ ccm_server_store_issue_token (CcmServerStore  *self,
     goto fail;
   if (*new_name != '\0' && g_strcmp0 (new_name, device->name) != 0)
     {
-      stmt = ccm_store_prepare (self->store, "UPDATE sync_devices SET name = ? WHERE id = ?", error);
+      stmt = ccm_store_prepare (self->store, "UPDATE sync_devices SET name = ?, "
+                                "renamed_at_position = ? WHERE id = ?", error);
       if (stmt == NULL)
         goto fail;
       sqlite3_bind_text (stmt, 1, new_name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, device_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, ccm_store_get_last_position (self->store));
+      sqlite3_bind_text (stmt, 3, device_id, -1, SQLITE_STATIC);
       if (!ccm_store_step_done (self->store, stmt, error))
         goto fail;
       g_message ("Device %s is now called “%s” (was “%s”)", device_id, new_name, device->name);
@@ -1569,22 +1577,47 @@ set_server_time (CcmServerStore *self,
 
 /* The names of the desks whose events a pull page holds, as they enrolled:
  * {"devices": {id: name}}, so that a desk shows "desk “North door”" rather
- * than the end of an id. Events the server recorded itself name no desk. */
+ * than the end of an id. Events the server recorded itself name no desk.
+ * With them, the desks renamed since the puller's position (that it may
+ * know by their old names) and that work for a conference it sees. */
 static gboolean
-add_desk_names (CcmServerStore  *self,
-                JsonObject      *response,
-                JsonArray       *events,
-                GError         **error)
+add_desk_names (CcmServerStore   *self,
+                const CcmDevice  *device,
+                gint64            position,
+                JsonObject       *response,
+                JsonArray        *events,
+                GError          **error)
 {
   g_autoptr(JsonObject) names = json_object_new ();
   sqlite3_stmt *stmt = NULL;
   guint n = json_array_get_length (events);
+  gboolean row = FALSE;
+
+  stmt = ccm_store_prepare (self->store,
+                            "SELECT d.id, d.name FROM sync_devices d "
+                            "WHERE d.renamed_at_position >= ?1 AND d.id != ?2 AND (?3 = 0 "
+                            "OR NOT EXISTS (SELECT 1 FROM sync_device_conferences x "
+                            "WHERE x.device_id = d.id) "
+                            "OR EXISTS (SELECT 1 FROM sync_device_conferences x "
+                            "JOIN sync_device_conferences y ON y.conference = x.conference "
+                            "WHERE x.device_id = d.id AND y.device_id = ?2))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, position);
+  sqlite3_bind_text (stmt, 2, device->id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, device_is_scoped (device));
+  while (step_row (self, stmt, &row, error) && row)
+    json_object_set_string_member (names, (const char *) sqlite3_column_text (stmt, 0),
+                                   (const char *) sqlite3_column_text (stmt, 1));
+  sqlite3_reset (stmt);
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  stmt = NULL;
 
   for (guint i = 0; i < n; i++)
     {
       const char *device_id = ccm_json_string (json_array_get_object_element (events, i),
                                                "device_id");
-      gboolean row = FALSE;
 
       if (device_id == NULL || json_object_has_member (names, device_id))
         continue;
@@ -1686,7 +1719,7 @@ ccm_server_store_pull (CcmServerStore   *self,
   sqlite3_reset (stmt);
   if (error != NULL && *error != NULL)
     return NULL;
-  if (!add_desk_names (self, response, events, error))
+  if (!add_desk_names (self, device, position, response, events, error))
     return NULL;
 
   /* Past the last event sent when there is more; else past everything

@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 /* The schema of the server's tables, kept in the store's meta table. */
-#define CCM_SERVER_SCHEMA_VERSION 1
+#define CCM_SERVER_SCHEMA_VERSION 2
 
 typedef struct
 {

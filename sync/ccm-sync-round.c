@@ -589,6 +589,23 @@ add_page (Round      *round,
   return TRUE;
 }
 
+/* The desks' names a pull brought (device id → name), inside the caller's
+ * transaction. */
+static gboolean
+keep_desk_names (CcmSyncClient  *self,
+                 GHashTable     *desk_names,
+                 GError        **error)
+{
+  GHashTableIter iter;
+  gpointer device_id, name;
+
+  g_hash_table_iter_init (&iter, desk_names);
+  while (g_hash_table_iter_next (&iter, &device_id, &name))
+    if (!ccm_store_set_desk_name (self->store, device_id, name, error))
+      return FALSE;
+  return TRUE;
+}
+
 /* Rebases the store on the events pulled so far, in one transaction with
  * the cookie after them. After a new epoch, the same transaction first
  * drops what the old one confirmed: until then the desk keeps showing it. */
@@ -601,8 +618,6 @@ apply_pulled (CcmSyncClient  *self,
   g_autoptr(GPtrArray) events = g_steal_pointer (&round->pulled);
   g_autoptr(GHashTable) desk_names = g_steal_pointer (&round->desk_names);
   g_autofree char *cookie = g_steal_pointer (&round->cookie);
-  GHashTableIter iter;
-  gpointer device_id, name;
   g_autoptr(GPtrArray) results = NULL;
   g_autofree char *epoch = NULL;
   gint64 position = 0;
@@ -615,8 +630,18 @@ apply_pulled (CcmSyncClient  *self,
     return FALSE;
   results = take_results (round, position, last_page);
 
+  /* Nothing new but the cookie, and perhaps a desk's new name. */
   if (events->len == 0 && results->len == 0 && !round->starting_over)
-    return ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error);
+    {
+      if (g_hash_table_size (desk_names) == 0)
+        return ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error);
+      if (!ccm_store_begin (self->store, error))
+        return FALSE;
+      if (!ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error) ||
+          !keep_desk_names (self, desk_names, error))
+        goto fail;
+      return ccm_store_commit (self->store, error);
+    }
 
   g_debug ("Rebasing on %u events and %u results, up to %s%s", events->len, results->len, cookie,
            round->starting_over ? ", from nothing" : "");
@@ -624,12 +649,9 @@ apply_pulled (CcmSyncClient  *self,
     return FALSE;
   if ((round->starting_over && !ccm_store_reset_confirmed (self->store, error)) ||
       !ccm_store_rebase (self->store, events, results, error) ||
-      !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error))
+      !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error) ||
+      !keep_desk_names (self, desk_names, error))
     goto fail;
-  g_hash_table_iter_init (&iter, desk_names);
-  while (g_hash_table_iter_next (&iter, &device_id, &name))
-    if (!ccm_store_set_desk_name (self->store, device_id, name, error))
-      goto fail;
   if (!ccm_store_commit (self->store, error))
     return FALSE;
   round->starting_over = FALSE;

@@ -14,6 +14,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <sqlite3.h>
 
 #include "ccm-id.h"
 #include "ccm-json.h"
@@ -344,21 +345,34 @@ assert_error (JsonObject *response,
     g_assert_cmpstr (json_object_get_string_member (response, "field"), ==, field);
 }
 
+/* A token; with a name, the desk is called so from then on. */
 static char *
-get_token (Fixture    *f,
-           const char *device_id,
-           const char *secret,
-           guint      *status)
+get_named_token (Fixture    *f,
+                 const char *device_id,
+                 const char *secret,
+                 const char *name,
+                 guint      *status)
 {
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonObject) response = NULL;
 
   json_object_set_string_member (body, "device_id", device_id);
   json_object_set_string_member (body, "secret", secret);
+  if (name != NULL)
+    json_object_set_string_member (body, "name", name);
   response = request_json (f, "/v1/token", NULL, body, status);
   if (*status != 200)
     return NULL;
   return g_strdup (json_object_get_string_member (response, "token"));
+}
+
+static char *
+get_token (Fixture    *f,
+           const char *device_id,
+           const char *secret,
+           guint      *status)
+{
+  return get_named_token (f, device_id, secret, NULL, status);
 }
 
 static Device *
@@ -933,6 +947,36 @@ test_scope (Fixture       *f,
       g_assert_true (g_str_has_suffix (stream, "/alpha"));
     }
   g_assert_cmpuint (json_array_get_length (events), <, count_events (f, admin));
+
+  /* Desks renamed since: an alpha desk hears of the new names of the
+   * desks it shares alpha with and of those that work for every
+   * conference, not of a beta desk's. */
+  {
+    g_autoptr(Device) alpha_door = enroll (f, "checkin", "alpha");
+    g_autoptr(Device) beta_door = enroll (f, "checkin", "beta");
+    const struct { Device *device; const char *name; } renames[] = {
+      { alpha_door, "Alpha door" }, { beta_door, "Beta door" }, { admin, "Head office" },
+    };
+    g_autoptr(JsonObject) pulled = NULL;
+    g_autoptr(JsonObject) from_start = json_object_new ();
+    JsonObject *names;
+
+    for (guint i = 0; i < G_N_ELEMENTS (renames); i++)
+      {
+        g_free (renames[i].device->token);
+        renames[i].device->token = get_named_token (f, renames[i].device->id,
+                                                    renames[i].device->secret, renames[i].name,
+                                                    &status);
+        g_assert_cmpuint (status, ==, 200);
+      }
+    pulled = request_json (f, "/v1/pull", organizer->token, from_start, &status);
+    g_assert_cmpuint (status, ==, 200);
+    names = json_object_get_object_member (pulled, "devices");
+    g_assert_nonnull (names);
+    g_assert_cmpstr (ccm_json_string (names, alpha_door->id), ==, "Alpha door");
+    g_assert_cmpstr (ccm_json_string (names, admin->id), ==, "Head office");
+    g_assert_false (json_object_has_member (names, beta_door->id));
+  }
 }
 
 static void
@@ -1433,6 +1477,62 @@ test_backup (Fixture       *f,
 }
 
 static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* A server store of schema 1 (before desks' renames were dated) is brought
+ * to schema 2 when the server opens it, its devices kept. */
+static void
+test_schema_upgrade (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "old.db", NULL);
+  g_autoptr(CcmClock) clock = ccm_clock_new_system ();
+  g_autoptr(CcmRegistry) registry = ccm_server_registry_new ();
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CcmStore) store = ccm_store_open (path, registry, clock, &error);
+      g_autoptr(CcmServerStore) server = NULL;
+      sqlite3_stmt *stmt;
+
+      g_assert_no_error (error);
+      server = ccm_server_store_new (store, &error);
+      g_assert_no_error (error);
+      stmt = ccm_store_prepare (store, "SELECT value FROM meta WHERE key = 'sync_schema_version'",
+                                &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "2");
+      sqlite3_reset (stmt);
+      stmt = ccm_store_prepare (store, "SELECT count(*) FROM sync_devices "
+                                "WHERE renamed_at_position IS NULL AND name = 'Old desk'", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, i);
+      sqlite3_reset (stmt);
+      if (i == 0)
+        {
+          g_clear_object (&server);
+          g_clear_object (&store);
+          /* What a schema-1 server left: no column, version 1, a desk. */
+          exec_sql (path, "ALTER TABLE sync_devices DROP COLUMN renamed_at_position;"
+                          "UPDATE meta SET value = '1' WHERE key = 'sync_schema_version';"
+                          "INSERT INTO sync_devices (id, name, role, secret_salt, secret_hash, "
+                          "created_at) VALUES ('d1', 'Old desk', 'organizer', 's', 'h', 0);");
+        }
+    }
+}
+
+static void
 test_command_line (Fixture       *f,
                    gconstpointer  data)
 {
@@ -1626,6 +1726,7 @@ main (int    argc,
   ADD_UNSTARTED ("tls", test_tls);
   ADD ("backup", test_backup);
   ADD ("command-line", test_command_line);
+  ADD_UNSTARTED ("schema-upgrade", test_schema_upgrade);
   ADD_UNSTARTED ("config-file", test_config_file);
 
   return g_test_run ();
