@@ -32,7 +32,7 @@
 #define HOUR_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
 
 static const char *const tables[] = {
-  "attendee_views", "attendee_words", "attendee_buyers", "checkin_scans", NULL
+  "attendee_views", "attendee_words", "attendee_buyers", "checkin_scans", "checkin_counts", NULL
 };
 
 static const char schema[] =
@@ -85,7 +85,48 @@ static const char schema[] =
   "  flag TEXT,"
   "  reentry INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX checkin_scans_conference ON checkin_scans (conference, decided_at);"
-  "CREATE INDEX checkin_scans_ticket ON checkin_scans (ticket_code, position);";
+  "CREATE INDEX checkin_scans_ticket ON checkin_scans (ticket_code, position);"
+  /* Expected, admitted and inside per seat type, as a count over the valid
+   * tickets would give them (a seat type with none has no row), kept by
+   * triggers through every write to attendee_views (commands, a rebase, a
+   * rebuild): the check-in desk reads a handful of rows at each scan
+   * instead of counting 100 000. */
+  "CREATE TABLE checkin_counts ("
+  "  conference TEXT NOT NULL,"
+  "  seat_type_id TEXT NOT NULL,"
+  "  expected INTEGER NOT NULL,"
+  "  admitted INTEGER NOT NULL,"
+  "  inside INTEGER NOT NULL,"
+  "  PRIMARY KEY (conference, seat_type_id)) WITHOUT ROWID;"
+  "CREATE TRIGGER checkin_counts_insert AFTER INSERT ON attendee_views "
+  "WHEN NEW.status = 'valid' BEGIN "
+  "  INSERT INTO checkin_counts VALUES (NEW.conference, NEW.seat_type_id, 1, "
+  "    NEW.admitted_hour IS NOT NULL, NEW.inside) "
+  "  ON CONFLICT (conference, seat_type_id) DO UPDATE SET expected = expected + 1, "
+  "    admitted = admitted + excluded.admitted, inside = inside + excluded.inside; "
+  "END;"
+  "CREATE TRIGGER checkin_counts_delete AFTER DELETE ON attendee_views "
+  "WHEN OLD.status = 'valid' BEGIN "
+  "  UPDATE checkin_counts SET expected = expected - 1, "
+  "    admitted = admitted - (OLD.admitted_hour IS NOT NULL), inside = inside - OLD.inside "
+  "  WHERE conference = OLD.conference AND seat_type_id = OLD.seat_type_id; "
+  "  DELETE FROM checkin_counts WHERE conference = OLD.conference "
+  "    AND seat_type_id = OLD.seat_type_id AND expected = 0; "
+  "END;"
+  "CREATE TRIGGER checkin_counts_update "
+  "AFTER UPDATE OF conference, seat_type_id, status, admitted_hour, inside ON attendee_views "
+  "WHEN OLD.status = 'valid' OR NEW.status = 'valid' BEGIN "
+  "  UPDATE checkin_counts SET expected = expected - 1, "
+  "    admitted = admitted - (OLD.admitted_hour IS NOT NULL), inside = inside - OLD.inside "
+  "  WHERE OLD.status = 'valid' AND conference = OLD.conference "
+  "    AND seat_type_id = OLD.seat_type_id; "
+  "  DELETE FROM checkin_counts WHERE conference = OLD.conference "
+  "    AND seat_type_id = OLD.seat_type_id AND expected = 0; "
+  "  INSERT INTO checkin_counts SELECT NEW.conference, NEW.seat_type_id, 1, "
+  "    NEW.admitted_hour IS NOT NULL, NEW.inside WHERE NEW.status = 'valid' "
+  "  ON CONFLICT (conference, seat_type_id) DO UPDATE SET expected = expected + 1, "
+  "    admitted = admitted + excluded.admitted, inside = inside + excluded.inside; "
+  "END;";
 
 /* Search keys */
 
@@ -515,7 +556,7 @@ attendee_views_apply (CcmStore        *store,
 const CcmProjection ccm_attendee_views_projection = {
   .name = "attendee-views",
   /* 2: unnamed seats are found by their order's registrant. */
-  .version = 2,
+  .version = 3,
   .schema = schema,
   .tables = tables,
   .apply = attendee_views_apply,
@@ -610,11 +651,8 @@ ccm_checkin_views_stats (CcmStore    *store,
   stmt = ccm_store_prepare (store,
                             "SELECT s.seat_type_id, s.name, coalesce (c.expected, 0), "
                             "coalesce (c.admitted, 0), coalesce (c.inside, 0) "
-                            "FROM seat_availability s LEFT JOIN "
-                            "(SELECT seat_type_id, count (*) AS expected, "
-                            " count (admitted_hour) AS admitted, sum (inside) AS inside "
-                            " FROM attendee_views WHERE conference = ?1 AND status = 'valid' "
-                            " GROUP BY seat_type_id) c ON c.seat_type_id = s.seat_type_id "
+                            "FROM seat_availability s LEFT JOIN checkin_counts c "
+                            "ON c.conference = ?1 AND c.seat_type_id = s.seat_type_id "
                             "WHERE s.conference = ?1 ORDER BY s.ordinal, s.seat_type_id", error);
   if (stmt == NULL)
     return NULL;

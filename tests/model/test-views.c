@@ -850,6 +850,86 @@ test_double_admission (Fixture       *f,
   g_assert_cmpuint (length (stats, "per_hour"), ==, 1);
 }
 
+/* The check-in counts the triggers keep are the counts of the valid
+ * tickets, after each kind of change. */
+static char *
+counts_text (Fixture    *f,
+             const char *sql)
+{
+  GString *text = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (ccm_store_get_db (f->store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s %lld %lld %lld\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
+                            sqlite3_column_int64 (stmt, 3));
+  sqlite3_finalize (stmt);
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_counts_kept (Fixture *f,
+                    gint64   expected)
+{
+  g_autofree char *kept = counts_text (f, "SELECT seat_type_id, expected, admitted, inside "
+                                          "FROM checkin_counts WHERE conference = 'conf' "
+                                          "ORDER BY seat_type_id");
+  g_autofree char *counted = counts_text (f, "SELECT seat_type_id, count (*), "
+                                             "count (admitted_hour), sum (inside) "
+                                             "FROM attendee_views WHERE conference = 'conf' "
+                                             "AND status = 'valid' GROUP BY seat_type_id "
+                                             "ORDER BY seat_type_id");
+  g_autoptr(JsonObject) stats = ccm_checkin_views_stats (f->store, "conf", NULL);
+
+  g_assert_cmpstr (kept, ==, counted);
+  g_assert_cmpint (ccm_json_int (stats, "expected", -1), ==, expected);
+}
+
+static void
+test_checkin_counts (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *first = NULL, *second = NULL;
+  g_autoptr(JsonObject) one = NULL, two = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *args;
+
+  given_conference (f, "conf");
+  assert_counts_kept (f, 0);
+  first = place_order (f, "conf", f->general, 2, f->workshop, 1, "rita@example.com");
+  second = place_order (f, "conf", f->general, 1, NULL, 0, "sam@example.com");
+  assert_counts_kept (f, 0);
+  g_free (pay (f, first, 44800));
+  g_free (pay (f, second, 19900));
+  assert_counts_kept (f, 4);
+  one = get_order (f, first);
+  two = get_order (f, second);
+
+  /* In, out, in again; a second ticket in. */
+  json_object_unref (admit (f, ticket_of (one, 0), "conf"));
+  json_object_unref (admit (f, ticket_of (two, 0), "conf"));
+  assert_counts_kept (f, 4);
+  args = json_object_new ();
+  json_object_set_string_member (args, "ticket_code", ticket_of (one, 0));
+  json_object_set_string_member (args, "conference", "conf");
+  json_object_set_int_member (args, "device_time", ccm_clock_now (f->clock) - G_USEC_PER_SEC);
+  json_object_unref (run (f, "ExitTicket", args));
+  assert_counts_kept (f, 4);
+  json_object_unref (admit (f, ticket_of (one, 0), "conf"));
+  assert_counts_kept (f, 4);
+
+  /* An order cancelled with a ticket inside: its seats no longer count. */
+  cancel_order (f, second);
+  assert_counts_kept (f, 3);
+
+  /* Rebuilt from the log: the same. */
+  g_assert_true (ccm_store_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  assert_counts_kept (f, 3);
+}
+
 /* A paid order cancelled: seats back, tickets void, a refund to make. */
 static void
 test_cancelled_refund (Fixture       *f,
@@ -1500,6 +1580,7 @@ main (int   argc,
   ADD ("/model/views/order/search-key", test_order_search_key);
   ADD ("/model/views/attention/double-admission", test_double_admission);
   ADD ("/model/views/attention/cancelled-refund", test_cancelled_refund);
+  ADD ("/model/views/checkin/counts", test_checkin_counts);
   ADD ("/model/views/attention/amount-mismatch", test_amount_mismatch);
   ADD ("/model/views/attention/resolve", test_resolve);
   ADD ("/model/views/waitlist/promotion", test_waitlist);
