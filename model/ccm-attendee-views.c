@@ -35,6 +35,49 @@ static const char *const tables[] = {
   "attendee_views", "attendee_words", "attendee_buyers", "checkin_scans", "checkin_counts", NULL
 };
 
+/* Expected, admitted and inside per seat type, as a count over the valid
+ * tickets would give them (a seat type with none has no row), kept by
+ * triggers through every write to attendee_views (commands, a rebase, a
+ * rebuild): the check-in desk reads a handful of rows at each scan
+ * instead of counting 100 000. */
+#define COUNTS_SCHEMA \
+  "CREATE TABLE checkin_counts (" \
+  "  conference TEXT NOT NULL," \
+  "  seat_type_id TEXT NOT NULL," \
+  "  expected INTEGER NOT NULL," \
+  "  admitted INTEGER NOT NULL," \
+  "  inside INTEGER NOT NULL," \
+  "  PRIMARY KEY (conference, seat_type_id)) WITHOUT ROWID;" \
+  "CREATE TRIGGER checkin_counts_insert AFTER INSERT ON attendee_views " \
+  "WHEN NEW.status = 'valid' BEGIN " \
+  "  INSERT INTO checkin_counts VALUES (NEW.conference, NEW.seat_type_id, 1, " \
+  "    NEW.admitted_hour IS NOT NULL, NEW.inside) " \
+  "  ON CONFLICT (conference, seat_type_id) DO UPDATE SET expected = expected + 1, " \
+  "    admitted = admitted + excluded.admitted, inside = inside + excluded.inside; " \
+  "END;" \
+  "CREATE TRIGGER checkin_counts_delete AFTER DELETE ON attendee_views " \
+  "WHEN OLD.status = 'valid' BEGIN " \
+  "  UPDATE checkin_counts SET expected = expected - 1, " \
+  "    admitted = admitted - (OLD.admitted_hour IS NOT NULL), inside = inside - OLD.inside " \
+  "  WHERE conference = OLD.conference AND seat_type_id = OLD.seat_type_id; " \
+  "  DELETE FROM checkin_counts WHERE conference = OLD.conference " \
+  "    AND seat_type_id = OLD.seat_type_id AND expected = 0; " \
+  "END;" \
+  "CREATE TRIGGER checkin_counts_update " \
+  "AFTER UPDATE OF conference, seat_type_id, status, admitted_hour, inside ON attendee_views " \
+  "WHEN OLD.status = 'valid' OR NEW.status = 'valid' BEGIN " \
+  "  UPDATE checkin_counts SET expected = expected - 1, " \
+  "    admitted = admitted - (OLD.admitted_hour IS NOT NULL), inside = inside - OLD.inside " \
+  "  WHERE OLD.status = 'valid' AND conference = OLD.conference " \
+  "    AND seat_type_id = OLD.seat_type_id; " \
+  "  DELETE FROM checkin_counts WHERE conference = OLD.conference " \
+  "    AND seat_type_id = OLD.seat_type_id AND expected = 0; " \
+  "  INSERT INTO checkin_counts SELECT NEW.conference, NEW.seat_type_id, 1, " \
+  "    NEW.admitted_hour IS NOT NULL, NEW.inside WHERE NEW.status = 'valid' " \
+  "  ON CONFLICT (conference, seat_type_id) DO UPDATE SET expected = expected + 1, " \
+  "    admitted = admitted + excluded.admitted, inside = inside + excluded.inside; " \
+  "END;"
+
 static const char schema[] =
   "CREATE TABLE attendee_views ("
   "  ticket_code TEXT PRIMARY KEY,"
@@ -86,47 +129,14 @@ static const char schema[] =
   "  reentry INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX checkin_scans_conference ON checkin_scans (conference, decided_at);"
   "CREATE INDEX checkin_scans_ticket ON checkin_scans (ticket_code, position);"
-  /* Expected, admitted and inside per seat type, as a count over the valid
-   * tickets would give them (a seat type with none has no row), kept by
-   * triggers through every write to attendee_views (commands, a rebase, a
-   * rebuild): the check-in desk reads a handful of rows at each scan
-   * instead of counting 100 000. */
-  "CREATE TABLE checkin_counts ("
-  "  conference TEXT NOT NULL,"
-  "  seat_type_id TEXT NOT NULL,"
-  "  expected INTEGER NOT NULL,"
-  "  admitted INTEGER NOT NULL,"
-  "  inside INTEGER NOT NULL,"
-  "  PRIMARY KEY (conference, seat_type_id)) WITHOUT ROWID;"
-  "CREATE TRIGGER checkin_counts_insert AFTER INSERT ON attendee_views "
-  "WHEN NEW.status = 'valid' BEGIN "
-  "  INSERT INTO checkin_counts VALUES (NEW.conference, NEW.seat_type_id, 1, "
-  "    NEW.admitted_hour IS NOT NULL, NEW.inside) "
-  "  ON CONFLICT (conference, seat_type_id) DO UPDATE SET expected = expected + 1, "
-  "    admitted = admitted + excluded.admitted, inside = inside + excluded.inside; "
-  "END;"
-  "CREATE TRIGGER checkin_counts_delete AFTER DELETE ON attendee_views "
-  "WHEN OLD.status = 'valid' BEGIN "
-  "  UPDATE checkin_counts SET expected = expected - 1, "
-  "    admitted = admitted - (OLD.admitted_hour IS NOT NULL), inside = inside - OLD.inside "
-  "  WHERE conference = OLD.conference AND seat_type_id = OLD.seat_type_id; "
-  "  DELETE FROM checkin_counts WHERE conference = OLD.conference "
-  "    AND seat_type_id = OLD.seat_type_id AND expected = 0; "
-  "END;"
-  "CREATE TRIGGER checkin_counts_update "
-  "AFTER UPDATE OF conference, seat_type_id, status, admitted_hour, inside ON attendee_views "
-  "WHEN OLD.status = 'valid' OR NEW.status = 'valid' BEGIN "
-  "  UPDATE checkin_counts SET expected = expected - 1, "
-  "    admitted = admitted - (OLD.admitted_hour IS NOT NULL), inside = inside - OLD.inside "
-  "  WHERE OLD.status = 'valid' AND conference = OLD.conference "
-  "    AND seat_type_id = OLD.seat_type_id; "
-  "  DELETE FROM checkin_counts WHERE conference = OLD.conference "
-  "    AND seat_type_id = OLD.seat_type_id AND expected = 0; "
-  "  INSERT INTO checkin_counts SELECT NEW.conference, NEW.seat_type_id, 1, "
-  "    NEW.admitted_hour IS NOT NULL, NEW.inside WHERE NEW.status = 'valid' "
-  "  ON CONFLICT (conference, seat_type_id) DO UPDATE SET expected = expected + 1, "
-  "    admitted = admitted + excluded.admitted, inside = inside + excluded.inside; "
-  "END;";
+  COUNTS_SCHEMA;
+
+/* Version 2 to 3: the counts, from the tickets the store holds. */
+static const char upgrade[] =
+  COUNTS_SCHEMA
+  "INSERT INTO checkin_counts SELECT conference, seat_type_id, count (*), "
+  "  count (admitted_hour), sum (inside) FROM attendee_views WHERE status = 'valid' "
+  "  GROUP BY conference, seat_type_id;";
 
 /* Search keys */
 
@@ -559,6 +569,7 @@ const CcmProjection ccm_attendee_views_projection = {
   .version = 3,
   .schema = schema,
   .tables = tables,
+  .upgrade = upgrade,
   .apply = attendee_views_apply,
 };
 

@@ -58,6 +58,9 @@ typedef struct
   int                version;    /* bump to have every store rebuild it */
   const char        *schema;     /* CREATE … statements */
   const char *const *tables;     /* what to drop, NULL-terminated */
+  const char        *upgrade;    /* SQL that brings a store's tables of
+                                  * version - 1 to version in place, without
+                                  * a replay; NULL: a replay rebuilds them */
   gboolean         (*apply)      (CcmStore        *store,
                                   const CcmEvent  *event,
                                   GError         **error);

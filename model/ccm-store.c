@@ -2520,6 +2520,7 @@ ensure_projections (CcmStore  *self,
 {
   GPtrArray *all = ccm_registry_get_projections (self->registry);
   g_autoptr(GPtrArray) stale = g_ptr_array_new ();
+  g_autoptr(GPtrArray) upgradable = g_ptr_array_new ();
 
   for (guint i = 0; i < all->len; i++)
     {
@@ -2527,21 +2528,37 @@ ensure_projections (CcmStore  *self,
       gint64 version = query_int (self, "SELECT version FROM projections WHERE name = ?",
                                   projection->name, -1);
 
-      if (version != projection->version)
+      if (version == projection->version)
+        continue;
+      /* One version behind, with the SQL to catch up: no replay (which
+       * takes half a minute on a store of 100 000 orders). */
+      if (version == projection->version - 1 && projection->upgrade != NULL)
+        g_ptr_array_add (upgradable, (gpointer) projection);
+      else
         g_ptr_array_add (stale, (gpointer) projection);
     }
 
-  if (stale->len == 0)
+  if (stale->len == 0 && upgradable->len == 0)
     return TRUE;
 
   if (!ccm_store_begin (self, error))
     return FALSE;
-  if (!replay_into (self, stale, error))
+  for (guint i = 0; i < upgradable->len; i++)
     {
-      ccm_store_rollback (self);
-      return FALSE;
+      const CcmProjection *projection = g_ptr_array_index (upgradable, i);
+
+      g_debug ("Upgrading the read model %s to version %d", projection->name, projection->version);
+      if (!ccm_store_exec (self, projection->upgrade, error) ||
+          !set_projection_version (self, projection, error))
+        goto fail;
     }
+  if (stale->len > 0 && !replay_into (self, stale, error))
+    goto fail;
   return ccm_store_commit (self, error);
+
+fail:
+  ccm_store_rollback (self);
+  return FALSE;
 }
 
 gboolean
