@@ -320,9 +320,11 @@ void
 sync_path_ok (const char *path)
 {
   g_autoptr(GError) error = NULL;
+  gboolean ok = sync_path (path, &error);
 
-  g_assert_true (sync_path (path, &error));
+  /* The error first: it says what went wrong. */
   g_assert_no_error (error);
+  g_assert_true (ok);
 }
 
 void
