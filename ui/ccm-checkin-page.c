@@ -65,7 +65,9 @@ struct _CcmCheckinPage
   GPtrArray      *badge_codes;    /* badges to print once the panel is drawn */
   guint           badge_id;
   GCancellable   *badge_cancellable;
-  guint           badges_pending; /* sent straight to the printer, not done yet */
+  guint           badges_pending; /* for the printer, queued or on their way */
+  GQueue          badge_queue;    /* BadgeSent: the next ones, in turn */
+  gboolean        badge_sending;
   char           *badge_error;    /* the message for the last of those that failed */
   guint           print_timeout_ms;
 
@@ -1120,9 +1122,46 @@ load_print_settings (CcmCheckinPage *self)
 typedef struct
 {
   CcmCheckinPage *self;
+  JsonArray      *attendees;
+  JsonObject     *conference;
   char           *name;
   char           *code;
 } BadgeSent;
+
+static void
+badge_sent_free (BadgeSent *sent)
+{
+  g_object_unref (sent->self);
+  json_array_unref (sent->attendees);
+  json_object_unref (sent->conference);
+  g_free (sent->name);
+  g_free (sent->code);
+  g_free (sent);
+}
+
+static void badge_sent_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+
+/* One badge at a time goes to the printer, so that they come out in the
+ * order people were let in. */
+static void
+send_next_badge (CcmCheckinPage *self)
+{
+  BadgeSent *sent;
+
+  /* The printer forgotten meanwhile (in the preferences): nowhere to go. */
+  while (self->print_settings == NULL && (sent = g_queue_pop_head (&self->badge_queue)) != NULL)
+    {
+      self->badges_pending--;
+      badge_sent_free (sent);
+    }
+  if (self->badge_sending || (sent = g_queue_pop_head (&self->badge_queue)) == NULL)
+    return;
+  self->badge_sending = TRUE;
+  ccm_badge_print_direct (sent->attendees, sent->conference, self->print_settings,
+                          self->print_timeout_ms, self->badge_cancellable, badge_sent_cb, sent);
+}
 
 /* The toast lives above the page, out of reach of the page's actions. */
 static void
@@ -1161,10 +1200,9 @@ badge_sent_cb (GObject      *source,
     }
   g_assert (self->badges_pending > 0);
   self->badges_pending--;
-  g_object_unref (self);
-  g_free (sent->name);
-  g_free (sent->code);
-  g_free (sent);
+  self->badge_sending = FALSE;
+  send_next_badge (self);
+  badge_sent_free (sent);
 }
 
 /* Through the print dialog (ask), which starts from the desk's badge
@@ -1189,12 +1227,14 @@ print_badges (CcmCheckinPage *self,
       BadgeSent *sent = g_new0 (BadgeSent, 1);
 
       sent->self = g_object_ref (self);
+      sent->attendees = json_array_ref (attendees);
+      sent->conference = g_steal_pointer (&conference);
       sent->name = display_name (json_array_get_object_element (attendees, 0));
       sent->code = g_strdup (ccm_json_string (json_array_get_object_element (attendees, 0),
                                               "ticket_code"));
       self->badges_pending++;
-      ccm_badge_print_direct (attendees, conference, self->print_settings, self->print_timeout_ms,
-                              self->badge_cancellable, badge_sent_cb, sent);
+      g_queue_push_tail (&self->badge_queue, sent);
+      send_next_badge (self);
       return;
     }
   /* The desk's printer follows through the setting (load_print_settings). */

@@ -27,6 +27,8 @@ struct _CcmPreferencesWindow
   GtkWidget            *server_url_row;
   AdwPreferencesGroup  *server_group;
   GtkSpinButton        *reservation_spin;
+  AdwActionRow         *badge_printer_row;
+  GtkWidget            *forget_printer_button;
   GtkWidget            *code_row;
   GtkWidget            *enroll_row;
   GtkWidget            *enroll_button;
@@ -402,6 +404,8 @@ ccm_preferences_window_class_init (CcmPreferencesWindowClass *klass)
   BIND (server_url_row);
   BIND (server_group);
   BIND (reservation_spin);
+  BIND (badge_printer_row);
+  BIND (forget_printer_button);
   BIND (code_row);
   BIND (enroll_row);
   BIND (enroll_button);
@@ -427,6 +431,33 @@ ccm_preferences_window_init (CcmPreferencesWindow *self)
   self->request_choices = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 }
 
+/* The printer badges go to at the door: the one a badge's print dialog
+ * ended on last (setting badge-print-settings). */
+static void
+update_badge_printer (CcmPreferencesWindow *self)
+{
+  g_autoptr(GVariant) saved = g_settings_get_value (ccm_context_get_settings (self->context),
+                                                    "badge-print-settings");
+  g_autoptr(GtkPrintSettings) settings = NULL;
+  const char *printer = NULL;
+
+  if (g_variant_n_children (saved) > 0)
+    {
+      settings = gtk_print_settings_new_from_gvariant (saved);
+      printer = gtk_print_settings_get_printer (settings);
+    }
+  adw_action_row_set_subtitle (self->badge_printer_row,
+                               printer != NULL ? printer
+                               : _("None yet: the first badge printed asks which"));
+  gtk_widget_set_visible (self->forget_printer_button, printer != NULL);
+}
+
+static void
+forget_printer_cb (CcmPreferencesWindow *self)
+{
+  g_settings_reset (ccm_context_get_settings (self->context), "badge-print-settings");
+}
+
 CcmPreferencesWindow *
 ccm_preferences_window_new (CcmContext *context)
 {
@@ -449,6 +480,11 @@ ccm_preferences_window_new (CcmContext *context)
   if (client != NULL && ccm_sync_client_get_server_url (client) != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), ccm_sync_client_get_server_url (client));
 
+  g_signal_connect_object (settings, "changed::badge-print-settings",
+                           G_CALLBACK (update_badge_printer), self, G_CONNECT_SWAPPED);
+  g_signal_connect_swapped (self->forget_printer_button, "clicked",
+                            G_CALLBACK (forget_printer_cb), self);
+  update_badge_printer (self);
   g_signal_connect_swapped (ccm_context_get_store (context), "changed",
                             G_CALLBACK (store_changed_cb), self);
   g_signal_connect_swapped (context, "notify::sync-client", G_CALLBACK (store_changed_cb), self);

@@ -20,6 +20,7 @@
 #include "ccm-json.h"
 #include "ccm-order.h"
 #include "ccm-order-views.h"
+#include "ccm-preferences-window.h"
 #include "ccm-window-private.h"
 
 typedef struct
@@ -889,6 +890,25 @@ test_checkin_badge_printer (Fixture       *f,
     g_assert_null (strstr (text, "Ada"));
   }
   g_unlink (door);
+
+  /* The preferences name the desk's badge printer, and can forget it: the
+   * next badge asks again. */
+  set_badge_printer (f, "Print to File", door);
+  {
+    CcmPreferencesWindow *prefs = ccm_preferences_window_new (f->context);
+    g_autoptr(GVariant) saved = NULL;
+    GtkWidget *row = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "badge_printer_row");
+    GtkWidget *forget = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "forget_printer_button");
+
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Print to File");
+    g_assert_true (gtk_widget_get_visible (forget));
+    ui_test_click (forget);
+    g_assert_false (gtk_widget_get_visible (forget));
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "None yet"));
+    saved = g_settings_get_value (ccm_context_get_settings (f->context), "badge-print-settings");
+    g_assert_cmpuint (g_variant_n_children (saved), ==, 0);
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
 }
 
 /* A real CUPS scheduler on 127.0.0.1, from a folder of its own: a printer
@@ -1137,7 +1157,7 @@ test_checkin_badge_printer_cups (Fixture       *f,
   assert_printed (job1, "Lovelace");
 
   /* Two let in faster than the panel is drawn (a scanner's burst): both
-   * badges, in that order. */
+   * badges, in that order (one job at a time goes to the printer). */
   assign (f, f->jose_order, 1, "Alan", "Turing", "alan@example.org");
   ccm_checkin_page_type_text (f->page, f->jose, TRUE);
   ccm_checkin_page_type_text (f->page, f->unassigned, TRUE);
