@@ -57,7 +57,13 @@ badge_page_setup (void)
   return setup;
 }
 
-gboolean
+/* One badge per attendee (elements of ccm_attendee_views_search) of the
+ * conference (ccm_conference_views_get), on A6 portrait by default. With
+ * pdf_path NULL the print dialog asks where, starting from *print_settings
+ * when set, and a print leaves the settings it used there; otherwise the
+ * badges are exported to that PDF file without a dialog. FALSE with error
+ * set when the print system failed; a person cancelling is not an error. */
+static gboolean
 ccm_badge_print (GtkWindow          *parent,
                  JsonArray          *attendees,
                  JsonObject         *conference,
@@ -97,14 +103,22 @@ ccm_badge_print (GtkWindow          *parent,
   else
     {
       /* The dialog starts from the printer and options chosen last. */
-      if (print_settings != NULL && *print_settings != NULL)
+      if (*print_settings != NULL)
         gtk_print_operation_set_print_settings (operation, *print_settings);
       result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
                                         parent, error);
-      if (result == GTK_PRINT_OPERATION_RESULT_APPLY && print_settings != NULL)
+      if (result == GTK_PRINT_OPERATION_RESULT_APPLY)
         g_set_object (print_settings, gtk_print_operation_get_print_settings (operation));
     }
   return result != GTK_PRINT_OPERATION_RESULT_ERROR;
+}
+
+GtkPrintSettings *
+ccm_badge_printer_get (GSettings *settings)
+{
+  g_autoptr(GVariant) saved = g_settings_get_value (settings, "badge-print-settings");
+
+  return g_variant_n_children (saved) > 0 ? gtk_print_settings_new_from_gvariant (saved) : NULL;
 }
 
 gboolean
@@ -115,14 +129,10 @@ ccm_badge_print_dialog (GtkWidget   *widget,
                         const char  *pdf_path,
                         GError     **error)
 {
-  g_autoptr(GVariant) saved = g_settings_get_value (settings, "badge-print-settings");
-  g_autoptr(GtkPrintSettings) print_settings = NULL;
-  GtkPrintSettings *before;
+  g_autoptr(GtkPrintSettings) print_settings = ccm_badge_printer_get (settings);
+  GtkPrintSettings *before = print_settings;
   GtkRoot *root = gtk_widget_get_root (widget);
 
-  if (g_variant_n_children (saved) > 0)
-    print_settings = gtk_print_settings_new_from_gvariant (saved);
-  before = print_settings;
   if (!ccm_badge_print (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attendees, conference,
                         pdf_path, &print_settings, error))
     return FALSE;

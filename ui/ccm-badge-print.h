@@ -10,23 +10,18 @@
 
 G_BEGIN_DECLS
 
-/* Prints one badge per attendee (elements of ccm_attendee_views_search)
- * of the conference (ccm_conference_views_get), on A6 portrait by default.
- * With pdf_path NULL the print dialog asks where, starting from
- * *print_settings when set (print_settings may be NULL), and a print leaves
- * the settings it used there; otherwise the badges are exported to that
- * PDF file without a dialog. Returns FALSE with error set when the print
- * system failed; a person cancelling is not an error. */
-gboolean ccm_badge_print        (GtkWindow           *parent,
-                                 JsonArray           *attendees,
-                                 JsonObject          *conference,
-                                 const char          *pdf_path,
-                                 GtkPrintSettings   **print_settings,
-                                 GError             **error);
+/* The desk's badge printer and its options: what a badge's print dialog
+ * ended on last (the setting badge-print-settings of settings), or NULL
+ * when none was chosen yet. */
+GtkPrintSettings *ccm_badge_printer_get (GSettings *settings);
 
-/* ccm_badge_print from a desk's page: the dialog starts from the desk's
- * badge printer (the setting badge-print-settings of settings), and the
- * printer it ends on becomes it. */
+/* Prints one badge per attendee (elements of ccm_attendee_views_search)
+ * of the conference (ccm_conference_views_get), on A6 portrait by default,
+ * one a page. With pdf_path NULL the print dialog asks where, starting from
+ * the desk's badge printer, and the printer it ends on becomes it;
+ * otherwise the badges are exported to that PDF file without a dialog.
+ * Returns FALSE with error set when the print system failed; a person
+ * cancelling is not an error. */
 gboolean ccm_badge_print_dialog (GtkWidget           *widget,
                                  GSettings           *settings,
                                  JsonArray           *attendees,

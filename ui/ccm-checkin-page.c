@@ -1111,12 +1111,8 @@ move_selection (CcmCheckinPage *self,
 static void
 load_print_settings (CcmCheckinPage *self)
 {
-  g_autoptr(GVariant) printer = g_settings_get_value (ccm_context_get_settings (self->context),
-                                                      "badge-print-settings");
-
   g_clear_object (&self->print_settings);
-  if (g_variant_n_children (printer) > 0)
-    self->print_settings = gtk_print_settings_new_from_gvariant (printer);
+  self->print_settings = ccm_badge_printer_get (ccm_context_get_settings (self->context));
 }
 
 typedef struct

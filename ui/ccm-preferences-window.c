@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "ccm-allotment-views.h"
+#include "ccm-badge-print.h"
 #include "ccm-clock.h"
 #include "ccm-conference-views.h"
 #include "ccm-json.h"
@@ -436,16 +437,9 @@ ccm_preferences_window_init (CcmPreferencesWindow *self)
 static void
 update_badge_printer (CcmPreferencesWindow *self)
 {
-  g_autoptr(GVariant) saved = g_settings_get_value (ccm_context_get_settings (self->context),
-                                                    "badge-print-settings");
-  g_autoptr(GtkPrintSettings) settings = NULL;
-  const char *printer = NULL;
+  g_autoptr(GtkPrintSettings) settings = ccm_badge_printer_get (ccm_context_get_settings (self->context));
+  const char *printer = settings != NULL ? gtk_print_settings_get_printer (settings) : NULL;
 
-  if (g_variant_n_children (saved) > 0)
-    {
-      settings = gtk_print_settings_new_from_gvariant (saved);
-      printer = gtk_print_settings_get_printer (settings);
-    }
   adw_action_row_set_subtitle (self->badge_printer_row,
                                printer != NULL ? printer
                                : _("None yet: the first badge printed asks which"));

@@ -815,21 +815,38 @@ attendee_entry (GtkWidget  *expander,
   return row;
 }
 
-/* The order's tickets whose seat is named for someone, for their badges;
- * NULL before the order is paid or while no seat is named. */
+/* The order's seats named for someone, once it is paid (its tickets are
+ * valid then); NULL otherwise. */
+static JsonArray *
+named_seats (CcmRegistrationPage *self)
+{
+  if (self->order == NULL || g_strcmp0 (order_status (self), "confirmed") != 0 ||
+      !json_object_has_member (self->order, "attendees"))
+    return NULL;
+  return json_object_get_array_member (self->order, "attendees");
+}
+
+static gboolean
+has_named_seat (CcmRegistrationPage *self)
+{
+  JsonArray *seats = named_seats (self);
+
+  for (guint i = 0; seats != NULL && i < json_array_get_length (seats); i++)
+    if (ccm_json_string (json_array_get_object_element (seats, i), "email") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The tickets of those seats, as the badges draw them. */
 static JsonArray *
 named_tickets (CcmRegistrationPage *self)
 {
   g_autoptr(JsonArray) tickets = json_array_new ();
-  JsonArray *attendees;
+  JsonArray *seats = named_seats (self);
 
-  if (self->order == NULL || g_strcmp0 (order_status (self), "confirmed") != 0 ||
-      !json_object_has_member (self->order, "attendees"))
-    return NULL;
-  attendees = json_object_get_array_member (self->order, "attendees");
-  for (guint i = 0; i < json_array_get_length (attendees); i++)
+  for (guint i = 0; seats != NULL && i < json_array_get_length (seats); i++)
     {
-      JsonObject *a = json_array_get_object_element (attendees, i);
+      JsonObject *a = json_array_get_object_element (seats, i);
       JsonObject *ticket;
 
       if (ccm_json_string (a, "email") == NULL || ccm_json_string (a, "ticket_code") == NULL)
@@ -880,7 +897,7 @@ refresh_done (CcmRegistrationPage *self)
                               "the order at any desk."),
                             ccm_ui_status_label (order_status (self)));
   gtk_label_set_text (self->done_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->print_button), named_tickets (self) != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->print_button), has_named_seat (self));
 
   attendees = json_object_has_member (self->order, "attendees")
                 ? json_object_get_array_member (self->order, "attendees") : NULL;
