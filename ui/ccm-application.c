@@ -178,12 +178,14 @@ preferences_activated (GSimpleAction *action,
 {
   CcmApplication *self = CCM_APPLICATION (user_data);
   CcmPreferencesWindow *preferences;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (self->context == NULL)
     return;
   preferences = ccm_preferences_window_new (self->context);
-  gtk_window_set_transient_for (GTK_WINDOW (preferences),
-                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  if (CCM_IS_WINDOW (window))
+    ccm_preferences_window_set_conference (preferences, ccm_window_get_conference (CCM_WINDOW (window)));
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_set_modal (GTK_WINDOW (preferences), TRUE);
   gtk_window_present (GTK_WINDOW (preferences));
 }

@@ -376,3 +376,45 @@ ccm_badge_print_direct_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* Listing the printers */
+
+typedef struct
+{
+  GWeakRef          owner;
+  CcmPrinterFound   found;
+} Listing;
+
+static gboolean
+listed_cb (GtkPrinter *printer,
+           gpointer    user_data)
+{
+  Listing *listing = user_data;
+  g_autoptr(GObject) owner = g_weak_ref_get (&listing->owner);
+
+  if (owner == NULL)
+    return TRUE;
+  listing->found (owner, gtk_printer_get_name (printer));
+  return FALSE;
+}
+
+static void
+listing_free (gpointer user_data)
+{
+  Listing *listing = user_data;
+
+  g_weak_ref_clear (&listing->owner);
+  g_free (listing);
+}
+
+void
+ccm_badge_printers_list (GObject         *owner,
+                         CcmPrinterFound  found)
+{
+  Listing *listing = g_new0 (Listing, 1);
+
+  g_return_if_fail (G_IS_OBJECT (owner));
+  g_weak_ref_init (&listing->owner, owner);
+  listing->found = found;
+  gtk_enumerate_printers (listed_cb, listing, listing_free, FALSE);
+}

@@ -44,4 +44,11 @@ void     ccm_badge_print_direct (JsonArray           *attendees,
 gboolean ccm_badge_print_direct_finish (GAsyncResult  *result,
                                         GError       **error);
 
+/* Calls found with the name of each printer the print system knows, from
+ * the main loop as they are found, for as long as owner lives. */
+typedef void (*CcmPrinterFound) (GObject    *owner,
+                                 const char *name);
+void     ccm_badge_printers_list (GObject         *owner,
+                                  CcmPrinterFound  found);
+
 G_END_DECLS

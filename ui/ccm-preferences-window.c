@@ -1,5 +1,5 @@
-/* ccm-preferences-window.c — desk name, server and enrollment, reservation
- * default, and the allotments this desk holds
+/* ccm-preferences-window.c — desk name, badge printer, server and
+ * enrollment, reservation default, and the allotments this desk holds
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,13 +23,19 @@ struct _CcmPreferencesWindow
   GCancellable         *cancellable;
   GPtrArray            *request_choices;   /* JsonObject: conference, seat_type */
   guint                 refresh_id;
+  char                 *conference;        /* the slug a test badge is of, or NULL */
+  GtkStringList        *printers;          /* 0: none chosen; then printers' names */
+  gboolean              printers_updating; /* the list follows the setting: no write */
+  char                 *test_printer;      /* while a test badge prints */
+  char                 *test_result;       /* the last test badge's message */
 
   GtkWidget            *desk_name_row;
   GtkWidget            *server_url_row;
   AdwPreferencesGroup  *server_group;
   GtkSpinButton        *reservation_spin;
-  AdwActionRow         *badge_printer_row;
-  GtkWidget            *forget_printer_button;
+  AdwComboRow          *badge_printer_row;
+  GtkWidget            *test_badge_row;
+  GtkWidget            *test_badge_button;
   GtkWidget            *code_row;
   GtkWidget            *enroll_row;
   GtkWidget            *enroll_button;
@@ -385,6 +391,10 @@ ccm_preferences_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->request_choices, g_ptr_array_unref);
+  g_clear_object (&self->printers);
+  g_free (self->conference);
+  g_free (self->test_printer);
+  g_free (self->test_result);
   G_OBJECT_CLASS (ccm_preferences_window_parent_class)->finalize (object);
 }
 
@@ -406,7 +416,8 @@ ccm_preferences_window_class_init (CcmPreferencesWindowClass *klass)
   BIND (server_group);
   BIND (reservation_spin);
   BIND (badge_printer_row);
-  BIND (forget_printer_button);
+  BIND (test_badge_row);
+  BIND (test_badge_button);
   BIND (code_row);
   BIND (enroll_row);
   BIND (enroll_button);
@@ -432,24 +443,147 @@ ccm_preferences_window_init (CcmPreferencesWindow *self)
   self->request_choices = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 }
 
-/* The printer badges go to at the door: the one a badge's print dialog
- * ended on last (setting badge-print-settings). */
+/* The badge printer: the printer badges go to at the door, from this list
+ * or from the last badge's print dialog (setting badge-print-settings). The
+ * list holds the printers the print system knows, found in the background,
+ * and the chosen one even before it is found (or when it is gone). */
+
+static guint
+printer_position (CcmPreferencesWindow *self,
+                  const char           *name)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->printers));
+
+  for (guint i = 1; i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (self->printers, i), name) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static void
+add_printer (CcmPreferencesWindow *self,
+             const char           *name)
+{
+  if (name == NULL || printer_position (self, name) != GTK_INVALID_LIST_POSITION)
+    return;
+  self->printers_updating = TRUE;
+  gtk_string_list_append (self->printers, name);
+  self->printers_updating = FALSE;
+}
+
 static void
 update_badge_printer (CcmPreferencesWindow *self)
 {
   g_autoptr(GtkPrintSettings) settings = ccm_badge_printer_get (ccm_context_get_settings (self->context));
   const char *printer = settings != NULL ? gtk_print_settings_get_printer (settings) : NULL;
 
-  adw_action_row_set_subtitle (self->badge_printer_row,
-                               printer != NULL ? printer
-                               : _("None yet: the first badge printed asks which"));
-  gtk_widget_set_visible (self->forget_printer_button, printer != NULL);
+  add_printer (self, printer);
+  self->printers_updating = TRUE;
+  adw_combo_row_set_selected (self->badge_printer_row,
+                              printer != NULL ? printer_position (self, printer) : 0);
+  self->printers_updating = FALSE;
+  gtk_widget_set_sensitive (self->test_badge_button, printer != NULL && self->test_printer == NULL);
+  /* What the last test badge came to, until another printer is chosen. */
+  gtk_widget_set_sensitive (self->test_badge_row, printer != NULL);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->test_badge_row),
+                               self->test_printer != NULL ? _("Printing…")
+                               : self->test_result != NULL ? self->test_result
+                               : _("One badge on the printer above, with no dialog, as the door prints it"));
 }
 
 static void
-forget_printer_cb (CcmPreferencesWindow *self)
+badge_printer_changed_cb (CcmPreferencesWindow *self)
 {
-  g_settings_reset (ccm_context_get_settings (self->context), "badge-print-settings");
+  g_clear_pointer (&self->test_result, g_free);
+  update_badge_printer (self);
+}
+
+/* A printer chosen in the list becomes the desk's badge printer, with the
+ * print system's defaults for it; "none" makes the next badge ask. */
+static void
+badge_printer_selected_cb (CcmPreferencesWindow *self)
+{
+  GSettings *settings = ccm_context_get_settings (self->context);
+  g_autoptr(GtkPrintSettings) current = ccm_badge_printer_get (settings);
+  guint position = adw_combo_row_get_selected (self->badge_printer_row);
+  g_autoptr(GtkPrintSettings) chosen = NULL;
+  const char *name;
+
+  if (self->printers_updating)
+    return;
+  if (position == 0 || position == GTK_INVALID_LIST_POSITION)
+    {
+      if (current != NULL)
+        g_settings_reset (settings, "badge-print-settings");
+      return;
+    }
+  name = gtk_string_list_get_string (self->printers, position);
+  if (current != NULL && g_strcmp0 (gtk_print_settings_get_printer (current), name) == 0)
+    return;
+  chosen = gtk_print_settings_new ();
+  gtk_print_settings_set_printer (chosen, name);
+  g_settings_set_value (settings, "badge-print-settings", gtk_print_settings_to_gvariant (chosen));
+}
+
+static void
+printer_listed_cb (GObject    *owner,
+                   const char *name)
+{
+  add_printer (CCM_PREFERENCES_WINDOW (owner), name);
+}
+
+static void
+test_badge_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CcmPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ccm_badge_print_direct_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_free (self->test_result);
+  self->test_result = error != NULL
+    /* TRANSLATORS: the test badge; %s says why the printer did not print it */
+    ? g_strdup_printf (_("Not printed: %s"), error->message)
+    /* TRANSLATORS: the test badge; %s is a printer's name */
+    : g_strdup_printf (_("Sent to “%s”"), self->test_printer);
+  g_clear_pointer (&self->test_printer, g_free);
+  update_badge_printer (self);
+}
+
+/* One badge, as the door prints it: the conference the window shows (or
+ * a made-up one) and a person called "Test Badge", whose code is no
+ * ticket's. */
+static void
+test_badge_cb (CcmPreferencesWindow *self)
+{
+  g_autoptr(GtkPrintSettings) settings = ccm_badge_printer_get (ccm_context_get_settings (self->context));
+  g_autoptr(JsonObject) conference = NULL;
+  g_autoptr(JsonArray) attendees = json_array_new ();
+  JsonObject *attendee = json_object_new ();
+
+  if (settings == NULL || gtk_print_settings_get_printer (settings) == NULL)
+    return;
+  if (self->conference != NULL)
+    conference = ccm_conference_views_get (store_of (self), self->conference, NULL);
+  if (conference == NULL)
+    {
+      conference = json_object_new ();
+      json_object_set_string_member (conference, "name", _("Conference"));
+    }
+  json_object_set_string_member (attendee, "first_name", _("Test"));
+  json_object_set_string_member (attendee, "last_name", _("Badge"));
+  json_object_set_string_member (attendee, "seat_type", _("Seat type"));
+  json_object_set_string_member (attendee, "ticket_code", "TEST-BADGE");
+  json_array_add_object_element (attendees, attendee);
+  g_free (self->test_printer);
+  self->test_printer = g_strdup (gtk_print_settings_get_printer (settings));
+  g_clear_pointer (&self->test_result, g_free);
+  update_badge_printer (self);
+  ccm_badge_print_direct (attendees, conference, settings, 10 * 1000, self->cancellable,
+                          test_badge_done_cb, g_object_ref (self));
 }
 
 CcmPreferencesWindow *
@@ -475,14 +609,36 @@ ccm_preferences_window_new (CcmContext *context)
     gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), ccm_sync_client_get_server_url (client));
 
   g_signal_connect_object (settings, "changed::badge-print-settings",
-                           G_CALLBACK (update_badge_printer), self, G_CONNECT_SWAPPED);
-  g_signal_connect_swapped (self->forget_printer_button, "clicked",
-                            G_CALLBACK (forget_printer_cb), self);
+                           G_CALLBACK (badge_printer_changed_cb), self, G_CONNECT_SWAPPED);
+  self->printers = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->printers, _("Ask at the first badge"));
+  adw_combo_row_set_model (self->badge_printer_row, G_LIST_MODEL (self->printers));
   update_badge_printer (self);
+  g_signal_connect_swapped (self->badge_printer_row, "notify::selected",
+                            G_CALLBACK (badge_printer_selected_cb), self);
+  g_signal_connect_swapped (self->test_badge_button, "clicked", G_CALLBACK (test_badge_cb), self);
+  ccm_badge_printers_list (G_OBJECT (self), printer_listed_cb);
   g_signal_connect_swapped (ccm_context_get_store (context), "changed",
                             G_CALLBACK (store_changed_cb), self);
   g_signal_connect_swapped (context, "notify::sync-client", G_CALLBACK (store_changed_cb), self);
   update_enrollment (self);
   refresh_allotments (self);
   return self;
+}
+
+/* The conference the window behind shows: a test badge is of it. */
+void
+ccm_preferences_window_set_conference (CcmPreferencesWindow *self,
+                                       const char           *slug)
+{
+  g_return_if_fail (CCM_IS_PREFERENCES_WINDOW (self));
+  g_free (self->conference);
+  self->conference = g_strdup (slug);
+}
+
+const char *
+ccm_preferences_window_get_test_result (CcmPreferencesWindow *self)
+{
+  g_return_val_if_fail (CCM_IS_PREFERENCES_WINDOW (self), NULL);
+  return self->test_result;
 }

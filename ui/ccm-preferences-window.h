@@ -1,4 +1,5 @@
-/* ccm-preferences-window.h — desk name, server address, reservation default
+/* ccm-preferences-window.h — desk name, badge printer, server address,
+ * reservation default
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,5 +15,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CcmPreferencesWindow, ccm_preferences_window, CCM, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 CcmPreferencesWindow *ccm_preferences_window_new (CcmContext *context);
+void ccm_preferences_window_set_conference (CcmPreferencesWindow *self,
+                                            const char           *slug);
+/* What the last test badge came to (the printer row says it), NULL while
+ * one prints. */
+const char *ccm_preferences_window_get_test_result (CcmPreferencesWindow *self);
 
 G_END_DECLS

@@ -144,12 +144,22 @@ describe (GString   *problems,
   g_string_append_c (problems, '\n');
 }
 
+/* A combo row is named by its title and operated as a whole (it is the
+ * focusable row); the list inside it only shows the chosen item, and the
+ * list of its popover is libadwaita's. */
+static gboolean
+is_combo_row_value (GtkWidget *widget)
+{
+  return GTK_IS_LIST_VIEW (widget) && gtk_widget_get_ancestor (widget, ADW_TYPE_COMBO_ROW) != NULL;
+}
+
 static void
 audit (GtkWidget *widget,
        GString   *problems,
        guint     *n_controls)
 {
-  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget) ||
+      is_combo_row_value (widget))
     return;
 
   if (is_control (widget) && gtk_widget_get_sensitive (widget))

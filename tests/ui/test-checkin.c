@@ -17,6 +17,7 @@
 
 #include "ui-test-utils.h"
 #include "ccm-assignments.h"
+#include "ccm-badge-print.h"
 #include "ccm-json.h"
 #include "ccm-order.h"
 #include "ccm-order-views.h"
@@ -846,6 +847,28 @@ set_badge_printer (Fixture    *f,
                         gtk_print_settings_to_gvariant (settings));
 }
 
+/* What the badge printer list shows chosen. */
+static const char *
+combo_row_text (GtkWidget *row)
+{
+  GObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (row));
+
+  g_assert_true (GTK_IS_STRING_OBJECT (item));
+  return gtk_string_object_get_string (GTK_STRING_OBJECT (item));
+}
+
+static void
+wait_for_test_badge (CcmPreferencesWindow *prefs)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (ccm_preferences_window_get_test_result (prefs) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
 /* Badges at each admission go straight to the desk's badge printer, with
  * no dialog: GTK's "Print to File" printer, then one the print system does
  * not know, which the desk names in its message. */
@@ -891,20 +914,45 @@ test_checkin_badge_printer (Fixture       *f,
   }
   g_unlink (door);
 
-  /* The preferences name the desk's badge printer, and can forget it: the
-   * next badge asks again. */
+  /* The preferences name the desk's badge printer, print a test badge on
+   * it, and can forget it: the next badge asks again. */
   set_badge_printer (f, "Print to File", door);
   {
     CcmPreferencesWindow *prefs = ccm_preferences_window_new (f->context);
     g_autoptr(GVariant) saved = NULL;
     GtkWidget *row = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "badge_printer_row");
-    GtkWidget *forget = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "forget_printer_button");
+    GtkWidget *test = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "test_badge_button");
+    GtkWidget *test_row = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "test_badge_row");
+    g_autofree char *text = NULL;
 
-    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Print to File");
-    g_assert_true (gtk_widget_get_visible (forget));
-    ui_test_click (forget);
-    g_assert_false (gtk_widget_get_visible (forget));
-    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "None yet"));
+    ccm_preferences_window_set_conference (prefs, "devcon");
+    g_assert_cmpstr (combo_row_text (row), ==, "Print to File");
+    g_assert_true (gtk_widget_get_sensitive (test));
+    ui_test_click (test);
+    wait_for_test_badge (prefs);
+    g_assert_cmpstr (ccm_preferences_window_get_test_result (prefs), ==,
+                     "Sent to “Print to File”");
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (test_row)), ==,
+                     "Sent to “Print to File”");
+    g_assert_true (gtk_widget_get_sensitive (test));
+    wait_for_file (door);
+    ui_test_assert_pdf (door, 1);
+    text = ui_test_pdf_text (door);
+    g_assert_nonnull (strstr (text, "Test"));
+    g_assert_nonnull (strstr (text, "DevCon 2027"));
+    g_unlink (door);
+
+    set_badge_printer (f, "Badge Printer Nobody Installed", NULL);
+    g_assert_cmpstr (combo_row_text (row), ==, "Badge Printer Nobody Installed");
+    ui_test_click (test);
+    wait_for_test_badge (prefs);
+    g_assert_cmpstr (ccm_preferences_window_get_test_result (prefs), ==,
+                     "Not printed: No printer “Badge Printer Nobody Installed” is known to "
+                     "this computer");
+
+    adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0);
+    g_assert_false (gtk_widget_get_sensitive (test_row));
+    g_assert_null (ccm_preferences_window_get_test_result (prefs));
     saved = g_settings_get_value (ccm_context_get_settings (f->context), "badge-print-settings");
     g_assert_cmpuint (g_variant_n_children (saved), ==, 0);
     gtk_window_destroy (GTK_WINDOW (prefs));
@@ -1141,6 +1189,7 @@ test_checkin_badge_printer_cups (Fixture       *f,
   g_autofree char *job1 = g_build_filename (out, "job-1.pdf", NULL);
   g_autofree char *job2 = g_build_filename (out, "job-2.pdf", NULL);
   g_autofree char *job3 = g_build_filename (out, "job-3.pdf", NULL);
+  g_autofree char *job4 = g_build_filename (out, "job-4.pdf", NULL);
   g_autofree char *hedy_order = NULL;
   g_auto(GStrv) hedy = NULL;
   GPid pid;
@@ -1148,13 +1197,43 @@ test_checkin_badge_printer_cups (Fixture       *f,
   g_assert_cmpint (g_mkdir (out, 0777), ==, 0);
   if (!start_cupsd (f->dir, out, &pid))
     return;
-  set_badge_printer (f, "Badges", NULL);
+  /* The desk chooses its printer in the preferences, among those the print
+   * system lists, and prints a test badge on it. */
+  {
+    CcmPreferencesWindow *prefs = ccm_preferences_window_new (f->context);
+    GtkWidget *row = ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "badge_printer_row");
+    GListModel *printers = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+    g_autoptr(GtkPrintSettings) chosen = NULL;
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    guint position = GTK_INVALID_LIST_POSITION;
+
+    ccm_preferences_window_set_conference (prefs, "devcon");
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, 0);
+    while (position == GTK_INVALID_LIST_POSITION)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, TRUE);
+        for (guint i = 0; i < g_list_model_get_n_items (printers); i++)
+          if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (printers), i), "Badges") == 0)
+            position = i;
+      }
+    adw_combo_row_set_selected (ADW_COMBO_ROW (row), position);
+    chosen = ccm_badge_printer_get (ccm_context_get_settings (f->context));
+    g_assert_nonnull (chosen);
+    g_assert_cmpstr (gtk_print_settings_get_printer (chosen), ==, "Badges");
+    ui_test_click (ui_test_child (prefs, CCM_TYPE_PREFERENCES_WINDOW, "test_badge_button"));
+    wait_for_test_badge (prefs);
+    g_assert_cmpstr (ccm_preferences_window_get_test_result (prefs), ==,
+                     "Sent to “Badges”");
+    assert_printed (job1, "DevCon 2027");
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
   g_assert_true (gtk_widget_activate (child (f, "badges_check")));
   type_and_enter (f, f->ada);
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
   wait_for_badges (f);
   g_assert_null (ccm_checkin_page_get_badge_error (f->page));
-  assert_printed (job1, "Lovelace");
+  assert_printed (job2, "Lovelace");
 
   /* Two let in faster than the panel is drawn (a scanner's burst): both
    * badges, in that order (one job at a time goes to the printer). */
@@ -1164,8 +1243,8 @@ test_checkin_badge_printer_cups (Fixture       *f,
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
   wait_for_badges (f);
   g_assert_null (ccm_checkin_page_get_badge_error (f->page));
-  assert_printed (job2, "Álvarez");
-  assert_printed (job3, "Turing");
+  assert_printed (job3, "Álvarez");
+  assert_printed (job4, "Turing");
 
   /* The scheduler stops answering (stopped, its port still open). */
   hedy = place_paid_order (f, "Workshop", 1, "Hedy", "Lamarr", "hedy@example.org", &hedy_order);
@@ -1214,6 +1293,9 @@ main (int    argc,
   /* No transitions: pages and panes change at once, so the tests do not
    * depend on how fast frames come (and no half-way frame is laid out). */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* GTK's "Print to File" files what it prints among the recent files,
+   * later, when a test's folders may be gone. */
+  g_object_set (gtk_settings_get_default (), "gtk-recent-files-enabled", FALSE, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/ui/checkin/create-destroy", test_checkin_create_destroy);
