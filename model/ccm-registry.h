@@ -52,15 +52,25 @@ typedef struct
   CcmDecideFunc       decide;
 } CcmCommandHandler;
 
+/* SQL that brings a projection's tables of version `from` to version
+ * from + 1 in place. */
+typedef struct
+{
+  int         from;
+  const char *sql;
+} CcmProjectionUpgrade;
+
 typedef struct
 {
   const char        *name;
   int                version;    /* bump to have every store rebuild it */
   const char        *schema;     /* CREATE … statements */
   const char *const *tables;     /* what to drop, NULL-terminated */
-  const char        *upgrade;    /* SQL that brings a store's tables of
-                                  * version - 1 to version in place, without
-                                  * a replay; NULL: a replay rebuilds them */
+  /* Steps from older versions to this one, without a replay (which takes
+   * half a minute on a store of 100 000 orders), ended by { 0, NULL }; a
+   * store whose version no chain of steps leads from is replayed. NULL:
+   * every older version is replayed. */
+  const CcmProjectionUpgrade *upgrades;
   gboolean         (*apply)      (CcmStore        *store,
                                   const CcmEvent  *event,
                                   GError         **error);

@@ -2513,13 +2513,41 @@ replay_into (CcmStore   *self,
   return TRUE;
 }
 
-/* A projection whose version changed (or that is new) is rebuilt at open. */
+/* The step of projection's upgrades from version `from`, or NULL. */
+static const CcmProjectionUpgrade *
+upgrade_from (const CcmProjection *projection,
+              gint64               from)
+{
+  if (projection->upgrades == NULL)
+    return NULL;
+  for (const CcmProjectionUpgrade *step = projection->upgrades; step->sql != NULL; step++)
+    if (step->from == from)
+      return step;
+  return NULL;
+}
+
+/* Whether steps lead from version to the projection's own. */
+static gboolean
+upgradable_from (const CcmProjection *projection,
+                 gint64               version)
+{
+  if (version < 0 || version >= projection->version)
+    return FALSE;
+  for (; version < projection->version; version++)
+    if (upgrade_from (projection, version) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* A projection whose version changed (or that is new) is rebuilt at open,
+ * or upgraded in place when its steps lead from the version it has. */
 static gboolean
 ensure_projections (CcmStore  *self,
                     GError   **error)
 {
   GPtrArray *all = ccm_registry_get_projections (self->registry);
   g_autoptr(GPtrArray) stale = g_ptr_array_new ();
+  g_autoptr(GArray) versions = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) upgradable = g_ptr_array_new ();
 
   for (guint i = 0; i < all->len; i++)
@@ -2530,10 +2558,11 @@ ensure_projections (CcmStore  *self,
 
       if (version == projection->version)
         continue;
-      /* One version behind, with the SQL to catch up: no replay (which
-       * takes half a minute on a store of 100 000 orders). */
-      if (version == projection->version - 1 && projection->upgrade != NULL)
-        g_ptr_array_add (upgradable, (gpointer) projection);
+      if (upgradable_from (projection, version))
+        {
+          g_ptr_array_add (upgradable, (gpointer) projection);
+          g_array_append_val (versions, version);
+        }
       else
         g_ptr_array_add (stale, (gpointer) projection);
     }
@@ -2547,9 +2576,14 @@ ensure_projections (CcmStore  *self,
     {
       const CcmProjection *projection = g_ptr_array_index (upgradable, i);
 
-      g_debug ("Upgrading the read model %s to version %d", projection->name, projection->version);
-      if (!ccm_store_exec (self, projection->upgrade, error) ||
-          !set_projection_version (self, projection, error))
+      for (gint64 v = g_array_index (versions, gint64, i); v < projection->version; v++)
+        {
+          g_debug ("Upgrading the read model %s from version %" G_GINT64_FORMAT,
+                   projection->name, v);
+          if (!ccm_store_exec (self, upgrade_from (projection, v)->sql, error))
+            goto fail;
+        }
+      if (!set_projection_version (self, projection, error))
         goto fail;
     }
   if (stale->len > 0 && !replay_into (self, stale, error))

@@ -929,15 +929,18 @@ test_checkin_counts (Fixture       *f,
   g_assert_no_error (error);
   assert_counts_kept (f, 3);
 
-  /* A store whose read model is one version older (no counts) gets them
-   * when it opens, from its tickets, without a replay: a row a replay
-   * would have dropped is still there. */
+  /* A store whose read model is two versions older (no counts, and the
+   * index they were read by) gets them when it opens, from its tickets,
+   * and loses the index, both without a replay: a row a replay would have
+   * dropped is still there. */
   g_assert_true (ccm_store_exec (f->store,
                                  "DROP TRIGGER checkin_counts_insert;"
                                  "DROP TRIGGER checkin_counts_delete;"
                                  "DROP TRIGGER checkin_counts_update;"
                                  "DROP TABLE checkin_counts;"
-                                 "UPDATE projections SET version = version - 1 "
+                                 "CREATE INDEX attendee_views_counts ON attendee_views "
+                                 "  (conference, status, seat_type_id, admitted_hour, inside);"
+                                 "UPDATE projections SET version = 2 "
                                  "WHERE name = 'attendee-views';"
                                  "INSERT INTO attendee_buyers (order_id) VALUES ('not replayed');",
                                  &error));
@@ -948,6 +951,25 @@ test_checkin_counts (Fixture       *f,
   kept = counts_text (f, "SELECT order_id, 0, 0, 0 FROM attendee_buyers "
                          "WHERE order_id = 'not replayed'");
   g_assert_cmpstr (kept, ==, "not replayed 0 0 0\n");
+  g_clear_pointer (&kept, g_free);
+  kept = counts_text (f, "SELECT count (*), 0, 0, 0 FROM sqlite_schema "
+                         "WHERE name = 'attendee_views_counts' "
+                         "UNION ALL SELECT version, 0, 0, 0 FROM projections "
+                         "WHERE name = 'attendee-views'");
+  g_assert_cmpstr (kept, ==, "0 0 0 0\n4 0 0 0\n");
+  /* A version no steps lead from is replayed: the stray row is gone. */
+  g_assert_true (ccm_store_exec (f->store,
+                                 "UPDATE projections SET version = 1 "
+                                 "WHERE name = 'attendee-views';",
+                                 &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->store);
+  f->store = open_store (f);
+  assert_counts_kept (f, 3);
+  g_clear_pointer (&kept, g_free);
+  kept = counts_text (f, "SELECT count (*), 0, 0, 0 FROM attendee_buyers "
+                         "WHERE order_id = 'not replayed'");
+  g_assert_cmpstr (kept, ==, "0 0 0 0\n");
   /* And keeps them from then on. */
   cancel_order (f, first);
   assert_counts_kept (f, 0);
