@@ -25,5 +25,8 @@ guint                ccm_window_count_attention       (CcmWindow *self);
 GtkWidget           *ccm_window_get_attention_dialog  (CcmWindow *self);
 /* Whether the rows' buttons are stacked for a narrow window. */
 gboolean             ccm_window_get_narrow            (CcmWindow *self);
+/* The file the exports and the import use, instead of asking (NULL: ask). */
+void                 ccm_window_set_transfer_file     (CcmWindow  *self,
+                                                       const char *path);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "ccm-json.h"
 #include "ccm-order-views.h"
 #include "ccm-sync-indicator.h"
+#include "ccm-transfer.h"
 #include "ccm-ui-util.h"
 #include "ccm-window-private.h"
 
@@ -33,6 +34,7 @@ struct _CcmWindow
   gboolean              narrow;
   guint                 narrow_id;
   gboolean              checkin_mode;
+  char                 *transfer_file;  /* tests: the file exports and imports use */
 
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
@@ -360,6 +362,10 @@ set_conference (CcmWindow  *self,
                                  ccm_context_may (self->context, "CreateConference"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference", may_edit);
   gtk_widget_set_visible (self->edit_button, may_edit);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-attendees", slug != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-orders", slug != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-attendees",
+                                 slug != NULL && ccm_context_may (self->context, "AssignSeat"));
   update_title (self);
   refresh_attention (self);
 }
@@ -492,6 +498,34 @@ edit_conference_action (GtkWidget  *widget,
 
   if (self->slug != NULL)
     open_dialog (self, self->slug);
+}
+
+/* The conference's attendees or orders to a CSV file, and a partner's
+ * attendee list from one (ccm-transfer.c). */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CcmWindow *self = CCM_WINDOW (widget);
+
+  if (self->slug != NULL)
+    ccm_transfer_export (GTK_WIDGET (self->content_stack), self->context, self->slug,
+                         g_str_equal (action_name, "win.export-orders") ? CCM_TRANSFER_ORDERS
+                                                                        : CCM_TRANSFER_ATTENDEES,
+                         self->transfer_file);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CcmWindow *self = CCM_WINDOW (widget);
+
+  if (self->slug != NULL)
+    ccm_transfer_import (GTK_WIDGET (self->content_stack), self->context, self->slug,
+                         self->transfer_file);
 }
 
 /* Alt+digit: the page, and the keyboard with it. The focus goes to the
@@ -638,6 +672,7 @@ ccm_window_finalize (GObject *object)
 
   g_clear_object (&self->context);
   g_clear_pointer (&self->slug, g_free);
+  g_clear_pointer (&self->transfer_file, g_free);
   G_OBJECT_CLASS (ccm_window_parent_class)->finalize (object);
 }
 
@@ -741,6 +776,9 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.resolve-attention", "s", resolve_attention_action);
   gtk_widget_class_install_action (widget_class, "win.reopen-attention", "s", reopen_attention_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.export-attendees", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-orders", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.import-attendees", NULL, import_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-conference", NULL);
@@ -998,4 +1036,13 @@ ccm_window_get_attention_dialog (CcmWindow *self)
 {
   g_return_val_if_fail (CCM_IS_WINDOW (self), NULL);
   return self->attention_dialog;
+}
+
+void
+ccm_window_set_transfer_file (CcmWindow  *self,
+                              const char *path)
+{
+  g_return_if_fail (CCM_IS_WINDOW (self));
+  g_free (self->transfer_file);
+  self->transfer_file = g_strdup (path);
 }

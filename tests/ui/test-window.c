@@ -1412,6 +1412,120 @@ test_orders_pending_sync (Fixture       *f,
                                           "Pending sync"), ==, 1);
 }
 
+static JsonObject *
+attendee_of (JsonObject *order,
+             guint       i)
+{
+  return json_array_get_object_element (json_object_get_array_member (order, "attendees"), i);
+}
+
+/* The message dialog open above the window, or NULL. */
+static AdwMessageDialog *
+open_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static char *
+read_text (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  return text;
+}
+
+/* The main menu's exports write the conference's attendees and orders as
+ * CSV, readable by their owner only; its import gives the people of a
+ * partner's list their seats, after saying which rows it cannot take. */
+static void
+test_export_import (Fixture       *f,
+                    gconstpointer  data)
+{
+  CcmOrdersPage *page;
+  g_autofree char *order_id = show_paid_order (f, &page);
+  g_autoptr(JsonObject) order = get_order (f, order_id);
+  g_autoptr(JsonObject) after = NULL;
+  const char *access_code = ccm_json_string (order, "access_code");
+  g_autofree char *path = g_build_filename (f->dir, "list.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *import = NULL;
+  AdwMessageDialog *dialog;
+  GStatBuf st;
+
+  ccm_window_set_transfer_file (f->window, path);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-attendees", NULL));
+  text = read_text (path);
+  g_assert_true (g_str_has_prefix (text, "ticket_code,first_name,last_name,email,seat_type,"
+                                         "access_code,"));
+  g_assert_nonnull (strstr (text, access_code));
+  g_assert_nonnull (strstr (text, ",Full pass,"));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-orders", NULL));
+  text = read_text (path);
+  g_assert_true (g_str_has_prefix (text, "access_code,status,total,currency,registrant,email,"));
+  g_assert_nonnull (strstr (text, access_code));
+  g_assert_nonnull (strstr (text, "199.00"));
+  g_assert_nonnull (strstr (text, "grace@example.org"));
+
+  /* One row it cannot take: the dialog says which and why, and imports
+   * the other when asked. */
+  import = g_strdup_printf ("email,first_name,last_name,seat_type,access_code\n"
+                            "alan@example.org,Alan,Turing,Full pass,%s\n"
+                            "not an address,Bad,Row,Full pass,%s\n",
+                            access_code, access_code);
+  g_assert_true (g_file_set_contents (path, import, -1, NULL));
+  g_assert_null (open_message_dialog ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.import-attendees", NULL));
+  dialog = open_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==,
+                   "1 row of “list.csv” cannot be imported");
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "Line 3: "));
+  g_assert_null (strstr (adw_message_dialog_get_body (dialog), "Line 3: Line"));
+  g_assert_null (strchr (adw_message_dialog_get_body (dialog), '\n'));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "import"), ==,
+                   "_Import the Other Row");
+  after = get_order (f, order_id);
+  g_assert_null (ccm_json_string (attendee_of (after, 0), "email"));
+  g_clear_pointer (&after, json_object_unref);
+  adw_message_dialog_response (dialog, "import");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_iterate ();
+  after = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (attendee_of (after, 0), "email"), ==, "alan@example.org");
+  g_assert_cmpstr (ccm_json_string (attendee_of (after, 0), "last_name"), ==, "Turing");
+  g_clear_pointer (&after, json_object_unref);
+
+  /* Nothing it can take: the dialog only says why. */
+  g_assert_true (g_file_set_contents (path, "email,first_name,last_name,seat_type,access_code\n"
+                                            "ada@example.org,Ada,Lovelace,No such seat,\n", -1, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.import-attendees", NULL));
+  dialog = open_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_has_response (dialog, "import"));
+  g_assert_true (g_str_has_prefix (adw_message_dialog_get_body (dialog), "Line 2: "));
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_iterate ();
+  after = get_order (f, order_id);
+  g_assert_cmpstr (ccm_json_string (attendee_of (after, 0), "email"), ==, "alan@example.org");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1453,6 +1567,7 @@ main (int    argc,
   ADD ("/ui/orders/open-selects", test_orders_open_selects);
   ADD ("/ui/overview/narrow", test_overview_narrow);
   ADD ("/ui/window/page-keys", test_page_keys);
+  ADD ("/ui/window/export-import", test_export_import);
   ADD ("/ui/window/narrow", test_window_narrow);
 #undef ADD
   return g_test_run ();
