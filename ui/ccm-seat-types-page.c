@@ -25,6 +25,8 @@ struct _CcmSeatTypesPage
 
   GtkStack    *stack;
   GtkListBox  *list;
+  GtkWidget   *waitlist_group;
+  GtkListBox  *waitlist;
 };
 
 G_DEFINE_FINAL_TYPE (CcmSeatTypesPage, ccm_seat_types_page, GTK_TYPE_WIDGET)
@@ -347,9 +349,73 @@ icon_button (const char *icon,
   return button;
 }
 
+/* The waitlist: who is waiting, for what, in order, and whose freed seats
+ * are held for them until when. Returns how many wait per seat type id. */
+static GHashTable *
+fill_waitlist (CcmSeatTypesPage *self)
+{
+  g_autoptr(JsonArray) entries = ccm_waitlist_views_list (ccm_context_get_store (self->context),
+                                                          self->slug, NULL);
+  GHashTable *waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n = 0;
+
+  ccm_ui_clear_box (GTK_WIDGET (self->waitlist));
+  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+    {
+      JsonObject *o = json_array_get_object_element (entries, i);
+      const char *status = ccm_json_string (o, "status");
+      const char *seat_type_id = ccm_json_string (o, "seat_type_id");
+      guint seats = (guint) ccm_json_int (o, "quantity", 0);
+      g_autofree char *name = ccm_ui_full_name (ccm_json_string (o, "first_name"),
+                                                ccm_json_string (o, "last_name"));
+      g_autofree char *count = g_strdup_printf (g_dngettext (NULL, "%u seat", "%u seats", seats), seats);
+      g_autofree char *state = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (g_strcmp0 (status, "waiting") == 0)
+        {
+          guint ahead = (guint) ccm_json_int (o, "position", 0);
+
+          g_hash_table_replace (waiting, g_strdup (seat_type_id),
+                                GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (waiting, seat_type_id)) + 1));
+          state = ahead == 0 ? g_strdup (_("next in line"))
+                  /* TRANSLATORS: how many people wait before this one */
+                  : g_strdup_printf (g_dngettext (NULL, "%u ahead", "%u ahead", ahead), ahead);
+        }
+      else if (g_strcmp0 (status, "promoted") == 0)
+        {
+          const char *until = ccm_json_string (o, "hold_until");
+          g_autoptr(GDateTime) time = until != NULL ? g_date_time_new_from_iso8601 (until, NULL) : NULL;
+          g_autofree char *at = time != NULL ? ccm_ui_format_time (g_date_time_to_unix (time) * G_USEC_PER_SEC) : NULL;
+
+          state = at != NULL
+            /* TRANSLATORS: %s is a time */
+            ? g_strdup_printf (_("seats held for them until %s"), at)
+            : g_strdup (_("seats offered"));
+        }
+      else
+        continue;   /* left: nothing more to do for them */
+
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     name != NULL ? name : ccm_json_string (o, "email"));
+      /* TRANSLATORS: seat type · number of seats · e-mail · where in line */
+      subtitle = g_strdup_printf (_("%s · %s · %s · %s"), ccm_json_string (o, "seat_type"), count,
+                                  ccm_json_string (o, "email"), state);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->waitlist, row);
+      n++;
+    }
+  gtk_widget_set_visible (self->waitlist_group, n > 0);
+  return waiting;
+}
+
 void
 ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
 {
+  g_autoptr(GHashTable) waiting = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) conference = NULL;
   g_autoptr(JsonArray) seats = NULL;
@@ -363,6 +429,7 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
   ccm_ui_clear_box (GTK_WIDGET (self->list));
   if (self->context == NULL || self->slug == NULL)
     return;
+  waiting = fill_waitlist (self);
 
   conference = ccm_conference_views_get (ccm_context_get_store (self->context), self->slug, &error);
   if (conference == NULL)
@@ -395,6 +462,8 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
       GtkWidget *edit = icon_button ("document-edit-symbolic", edit_label);
       GtkWidget *remove = icon_button ("user-trash-symbolic", remove_label);
 
+      guint n_waiting = GPOINTER_TO_UINT (g_hash_table_lookup (waiting, ccm_json_string (o, "seat_type_id")));
+
       if (seat != NULL)
         /* TRANSLATORS: price · quota · sold · held · available */
         subtitle = g_strdup_printf (_("%s · quota %lld · %lld sold · %lld held · %lld available"),
@@ -402,7 +471,15 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
                                     (long long) ccm_json_int (seat, "sold", 0),
                                     (long long) ccm_json_int (seat, "reserved", 0),
                                     (long long) ccm_json_int (seat, "available", 0));
-      else
+      if (seat != NULL && n_waiting > 0)
+        {
+          g_autofree char *plain = g_steal_pointer (&subtitle);
+
+          /* TRANSLATORS: the seat type's figures, then how many people wait for it */
+          subtitle = g_strdup_printf (g_dngettext (NULL, "%s · %u waiting", "%s · %u waiting", n_waiting),
+                                      plain, n_waiting);
+        }
+      else if (seat == NULL)
         subtitle = g_strdup_printf (_("%s · quota %lld"), price,
                                     (long long) ccm_json_int (o, "quota", 0));
 
@@ -480,6 +557,8 @@ ccm_seat_types_page_class_init (CcmSeatTypesPageClass *klass)
                                                "/com/contoso/Conference/ccm-seat-types-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CcmSeatTypesPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CcmSeatTypesPage, list);
+  gtk_widget_class_bind_template_child (widget_class, CcmSeatTypesPage, waitlist_group);
+  gtk_widget_class_bind_template_child (widget_class, CcmSeatTypesPage, waitlist);
   gtk_widget_class_install_action (widget_class, "seat-types.add", NULL, add_action);
 }
 

@@ -588,14 +588,32 @@ static const char *resume_from_orders (Fixture    *f,
                                        const char *order_id,
                                        const char *button_label);
 
+/* The message dialog open above the window, or NULL. */
+static AdwMessageDialog *
+open_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
 static void
 test_registration_partial (Fixture       *f,
                            gconstpointer  data)
 {
   CcmRegistrationPage *page;
+  CcmSeatTypesPage *seat_types;
+  AdwMessageDialog *dialog;
   g_autofree char *order_id = NULL;
   g_autoptr(JsonObject) order = NULL;
-  GtkWidget *banner, *continue_button;
+  GtkWidget *banner, *continue_button, *waitlist, *row, *editor;
 
   set_up_conference (f);
   page = ccm_window_get_registration_page (f->window);
@@ -643,6 +661,44 @@ test_registration_partial (Fixture       *f,
   ui_test_click (ui_test_child (page, CCM_TYPE_REGISTRATION_PAGE, "new_button"));
   g_assert_nonnull (ccm_registration_page_get_waitlist_button (page, "Workshop"));
   g_assert_null (ccm_registration_page_get_waitlist_button (page, "Full pass"));
+
+  /* Someone joins it; the seat types page counts and lists them. */
+  ui_test_click (ccm_registration_page_get_waitlist_button (page, "Workshop"));
+  dialog = open_message_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "Hedy Lamarr");
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "email"), "hedy@example.org");
+  adw_message_dialog_response (dialog, "join");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ccm_window_show_page (f->window, "seat-types");
+  ui_test_iterate ();
+  seat_types = ccm_window_get_seat_types_page (f->window);
+  waitlist = ui_test_child (seat_types, CCM_TYPE_SEAT_TYPES_PAGE, "waitlist");
+  g_assert_true (gtk_widget_get_visible (ui_test_child (seat_types, CCM_TYPE_SEAT_TYPES_PAGE,
+                                                        "waitlist_group")));
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ccm_seat_types_page_get_row (seat_types, 1))),
+                                   "· 2 sold · 0 held · 0 available · 1 waiting"));
+  g_assert_false (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ccm_seat_types_page_get_row (seat_types, 0))),
+                                    "waiting"));
+  row = gtk_widget_get_first_child (waitlist);
+  g_assert_true (ADW_IS_ACTION_ROW (row));
+  g_assert_null (gtk_widget_get_next_sibling (row));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Hedy Lamarr");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "Workshop · 1 seat · hedy@example.org · next in line");
+
+  /* A larger quota: the freed seat is held for her. */
+  ui_test_click (g_object_get_data (G_OBJECT (ccm_seat_types_page_get_row (seat_types, 1)), "edit"));
+  editor = ccm_seat_types_page_get_editor (seat_types);
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), "3");
+  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  ui_test_iterate ();
+  row = gtk_widget_get_first_child (waitlist);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Workshop · 1 seat · hedy@example.org · seats held for them until "));
+  g_assert_false (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ccm_seat_types_page_get_row (seat_types, 1))),
+                                    "waiting"));
 }
 
 /* Opens the order in the list and takes it up where it stopped; returns
@@ -1417,22 +1473,6 @@ attendee_of (JsonObject *order,
              guint       i)
 {
   return json_array_get_object_element (json_object_get_array_member (order, "attendees"), i);
-}
-
-/* The message dialog open above the window, or NULL. */
-static AdwMessageDialog *
-open_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
 }
 
 static char *
