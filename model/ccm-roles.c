@@ -50,7 +50,7 @@ ccm_role_from_string (const char *text,
 static const char *const organizer_commands[] = {
   "CreateConference", "UpdateConference", "PublishConference", "UnpublishConference",
   "AddSeatType", "UpdateSeatType", "RemoveSeatType",
-  "CancelOrder",
+  "CancelOrder", "LeaveWaitlist",
   "GrantAllotment", "ReturnAllotment",
   "ResolveAttention", "ReopenAttention",
   NULL
@@ -62,7 +62,7 @@ static const char *const desk_commands[] = {
   "InitiatePayment", "CompletePayment", "RejectPayment",
   "AssignSeat", "UnassignSeat",
   "AdmitTicket", "ExitTicket",
-  "JoinWaitlist",
+  "JoinWaitlist", "LeaveWaitlist",
   "RequestAllotment", "ReturnAllotment",
   "ResolveAttention", "ReopenAttention",
   NULL

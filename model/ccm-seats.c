@@ -396,6 +396,23 @@ find_waitlist_entry (CcmSeatAvailability *type,
   return G_MAXUINT;
 }
 
+/* The entry leaves its seat type's queue, and why ("ordered", "expired",
+ * "removed"). */
+static void
+emit_waitlist_left (const CcmCommand *command,
+                    const char       *entry_id,
+                    const char       *seat_type,
+                    const char       *reason,
+                    CcmDecideContext *ctx)
+{
+  JsonObject *p = ccm_seats_payload (command);
+
+  json_object_set_string_member (p, "entry_id", entry_id);
+  json_object_set_string_member (p, "seat_type", seat_type);
+  json_object_set_string_member (p, "reason", reason);
+  ccm_decide_context_emit (ctx, "WaitlistLeft", p);
+}
+
 static void
 apply_changes (CcmSeatsState *state,
                JsonArray     *changes)
@@ -1334,13 +1351,7 @@ decide_make_reservation (gconstpointer      data,
           CcmSeatAvailability *type = g_ptr_array_index (state->types, i);
 
           if (find_waitlist_entry (type, reservation_id) != G_MAXUINT)
-            {
-              p = ccm_seats_payload (command);
-              json_object_set_string_member (p, "entry_id", reservation_id);
-              json_object_set_string_member (p, "seat_type", type->seat_type);
-              json_object_set_string_member (p, "reason", "ordered");
-              ccm_decide_context_emit (ctx, "WaitlistLeft", p);
-            }
+            emit_waitlist_left (command, reservation_id, type->seat_type, "ordered", ctx);
         }
     }
 
@@ -1566,6 +1577,51 @@ decide_join_waitlist (gconstpointer      data,
   return TRUE;
 }
 
+/* Someone taken off the waitlist (they no longer want the seats, or found
+ * them elsewhere): they leave their queue, and seats already held for them
+ * go on to the next in line, as when the hold runs out. */
+static gboolean
+decide_leave_waitlist (gconstpointer      data,
+                       const CcmCommand  *command,
+                       CcmDecideContext  *ctx,
+                       GError           **error)
+{
+  const CcmSeatsState *state = data;
+  const char *entry_id = NULL;
+  const CcmSeatReservation *hold;
+  gboolean found = FALSE;
+
+  if (!ccm_json_get_string (command->args, "entry_id", TRUE, &entry_id, error))
+    return FALSE;
+
+  hold = g_hash_table_lookup (state->pending, entry_id);
+  if (hold != NULL && !hold->waitlist_hold)
+    hold = NULL;
+  for (guint i = 0; i < state->types->len; i++)
+    {
+      CcmSeatAvailability *type = g_ptr_array_index (state->types, i);
+      /* Still waiting for some seats, or all of them held: either way on
+       * the list. */
+      gboolean held = hold != NULL && ccm_seat_quantities_get (hold->seats, type->seat_type) > 0;
+
+      if (held || find_waitlist_entry (type, entry_id) != G_MAXUINT)
+        {
+          emit_waitlist_left (command, entry_id, type->seat_type, "removed", ctx);
+          found = TRUE;
+        }
+    }
+  if (!found)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_NOT_FOUND, "entry_id",
+                            _("Nobody is on the waitlist with the entry “%s”."), entry_id);
+      return FALSE;
+    }
+  if (hold != NULL)
+    emit_cancelled (state, command, hold, "waitlist-left", ctx);
+  json_object_set_string_member (ccm_decide_context_get_result (ctx), "entry_id", entry_id);
+  return TRUE;
+}
+
 /* Seats held for a waitlist entry that no order took up in time go on to
  * the next in line. Once an order took them, this does nothing. */
 static gboolean
@@ -1590,14 +1646,7 @@ decide_expire_waitlist_hold (gconstpointer      data,
       CcmSeatAvailability *type = g_ptr_array_index (state->types, i);
 
       if (find_waitlist_entry (type, entry_id) != G_MAXUINT)
-        {
-          JsonObject *p = ccm_seats_payload (command);
-
-          json_object_set_string_member (p, "entry_id", entry_id);
-          json_object_set_string_member (p, "seat_type", type->seat_type);
-          json_object_set_string_member (p, "reason", "expired");
-          ccm_decide_context_emit (ctx, "WaitlistLeft", p);
-        }
+        emit_waitlist_left (command, entry_id, type->seat_type, "expired", ctx);
     }
 
   emit_cancelled (state, command, hold, "waitlist-hold-expired", ctx);
@@ -1751,6 +1800,7 @@ CCM_SEATS_GUARDED (decide_commit_reservation)
 CCM_SEATS_GUARDED (decide_release_seats)
 CCM_SEATS_GUARDED (decide_join_waitlist)
 CCM_SEATS_GUARDED (decide_expire_waitlist_hold)
+CCM_SEATS_GUARDED (decide_leave_waitlist)
 
 /* Every decider that moves seats runs guarded; retiring a type drops it. */
 static const CcmCommandHandler seats_commands[] = {
@@ -1763,6 +1813,7 @@ static const CcmCommandHandler seats_commands[] = {
   { "ReleaseSeats", &ccm_seats_aggregate, ccm_seats_stream_for, decide_release_seats_guarded },
   { "JoinWaitlist", &ccm_seats_aggregate, ccm_seats_stream_for, decide_join_waitlist_guarded },
   { "ExpireWaitlistHold", &ccm_seats_aggregate, ccm_seats_stream_for, decide_expire_waitlist_hold_guarded },
+  { "LeaveWaitlist", &ccm_seats_aggregate, ccm_seats_stream_for, decide_leave_waitlist_guarded },
 };
 
 /* Personal data: who waits on a waitlist. */
@@ -1776,6 +1827,7 @@ static const CcmPersonalData seats_personal[] = {
   { CCM_RECORD_COMMAND, "ReleaseSeats", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_COMMAND, "JoinWaitlist", ccm_person_fields, NULL },
   { CCM_RECORD_COMMAND, "ExpireWaitlistHold", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "LeaveWaitlist", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "AvailableSeatsChanged", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "SeatTypeRetired", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "SeatsReserved", CCM_NO_PERSONAL_DATA, NULL },

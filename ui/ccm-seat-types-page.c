@@ -349,6 +349,63 @@ icon_button (const char *icon,
   return button;
 }
 
+static void
+take_off_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      CcmSeatTypesPage *self)
+{
+  const char *entry_id = g_object_get_data (G_OBJECT (dialog), "entry-id");
+  const char *name = g_object_get_data (G_OBJECT (dialog), "name");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *args;
+
+  if (g_strcmp0 (response, "take-off") != 0 || self->slug == NULL)
+    return;
+  args = json_object_new ();
+  json_object_set_string_member (args, "conference", self->slug);
+  json_object_set_string_member (args, "entry_id", entry_id);
+  outcome = ccm_context_submit (self->context, "LeaveWaitlist", args, &error);
+  if (outcome == NULL)
+    {
+      ccm_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+  /* TRANSLATORS: %s is a person's name or e-mail address */
+  text = g_strdup_printf (_("%s is off the waitlist"), name);
+  ccm_ui_add_toast (GTK_WIDGET (self), adw_toast_new (text));
+}
+
+/* Someone no longer waiting (they found seats elsewhere, or changed their
+ * mind) is taken off after a question: it cannot be undone, their place
+ * in line is gone. */
+static void
+take_off_clicked_cb (GtkButton        *button,
+                     CcmSeatTypesPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *name = g_object_get_data (G_OBJECT (button), "name");
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  /* TRANSLATORS: %s is a person's name or e-mail address */
+  heading = g_strdup_printf (_("Take %s Off the Waitlist?"), name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading,
+                                                       _("They lose their place in line, and seats "
+                                                         "held for them go to the next in line.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "take-off", _("_Take Off"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "take-off", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "entry-id",
+                          g_strdup (g_object_get_data (G_OBJECT (button), "entry-id")), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (take_off_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* The waitlist: who is waiting, for what, in order, and whose freed seats
  * are held for them until when. Returns how many wait per seat type id. */
 static GHashTable *
@@ -357,6 +414,7 @@ fill_waitlist (CcmSeatTypesPage *self)
   g_autoptr(JsonArray) entries = ccm_waitlist_views_list (ccm_context_get_store (self->context),
                                                           self->slug, NULL);
   GHashTable *waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean may_take_off = ccm_context_may (self->context, "LeaveWaitlist");
   guint n = 0;
 
   ccm_ui_clear_box (GTK_WIDGET (self->waitlist));
@@ -401,6 +459,20 @@ fill_waitlist (CcmSeatTypesPage *self)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      name != NULL ? name : ccm_json_string (o, "email"));
+      if (may_take_off)
+        {
+          const char *who = name != NULL ? name : ccm_json_string (o, "email");
+          /* TRANSLATORS: %s is a person's name or e-mail address */
+          g_autofree char *label = g_strdup_printf (_("Take %s off the waitlist"), who);
+          GtkWidget *take_off = icon_button ("list-remove-symbolic", label);
+
+          g_object_set_data_full (G_OBJECT (take_off), "entry-id",
+                                  g_strdup (ccm_json_string (o, "entry_id")), g_free);
+          g_object_set_data_full (G_OBJECT (take_off), "name", g_strdup (who), g_free);
+          g_signal_connect (take_off, "clicked", G_CALLBACK (take_off_clicked_cb), self);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), take_off);
+          g_object_set_data (G_OBJECT (row), "take-off", take_off);
+        }
       /* TRANSLATORS: seat type · number of seats · e-mail · where in line */
       subtitle = g_strdup_printf (_("%s · %s · %s · %s"), ccm_json_string (o, "seat_type"), count,
                                   ccm_json_string (o, "email"), state);

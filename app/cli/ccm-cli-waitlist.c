@@ -1,4 +1,4 @@
-/* ccm-cli-waitlist.c — `contoso waitlist join|list`
+/* ccm-cli-waitlist.c — `contoso waitlist join|leave|list`
  *
  * A registrant joins the waitlist of a sold-out seat type; seats that come
  * free go to the waitlist first come, first served, and are held for them
@@ -114,6 +114,63 @@ waitlist_join (CcmCli  *cli,
   return CCM_CLI_EXIT_OK;
 }
 
+/* Takes someone off: ENTRY is an entry's id, or a person's e-mail address
+ * (every entry of theirs still waiting, or with seats held). */
+static int
+waitlist_leave (CcmCli  *cli,
+                int      argc,
+                char   **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(JsonArray) left = json_array_new ();
+  CcmStore *store;
+  int status;
+
+  if (!ccm_cli_parse (cli, NULL, 2, 2, &argc, &argv, &status))
+    return status;
+  if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
+      !ccm_cli_check_conference (cli, argv[1], &error) ||
+      (list = ccm_waitlist_views_list (store, argv[1], &error)) == NULL)
+    return ccm_cli_fail (cli, error);
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *e = json_array_get_object_element (list, i);
+      g_autoptr(CcmOutcome) outcome = NULL;
+      JsonObject *args;
+
+      if (g_strcmp0 (ccm_json_string (e, "status"), "left") == 0 ||
+          (g_strcmp0 (ccm_json_string (e, "entry_id"), argv[2]) != 0 &&
+           g_ascii_strcasecmp (nonnull (ccm_json_string (e, "email")), argv[2]) != 0))
+        continue;
+      args = json_object_new ();
+      json_object_set_string_member (args, "conference", argv[1]);
+      json_object_set_string_member (args, "entry_id", ccm_json_string (e, "entry_id"));
+      outcome = ccm_cli_execute (cli, "LeaveWaitlist", args, &error);
+      if (outcome == NULL)
+        return ccm_cli_fail (cli, error);
+      json_array_add_object_element (left, json_object_ref (e));
+      if (!cli->json)
+        g_print (_("%s is off the waitlist of “%s”.\n"), ccm_json_string (e, "email"),
+                 ccm_json_string (e, "seat_type"));
+    }
+  if (json_array_get_length (left) == 0)
+    {
+      ccm_domain_error_set (&error, CCM_DOMAIN_ERROR_NOT_FOUND, "entry",
+                            _("Nobody on the waitlist of %s is “%s”."), argv[1], argv[2]);
+      return ccm_cli_fail (cli, error);
+    }
+  if (cli->json)
+    {
+      g_autoptr(JsonObject) o = json_object_new ();
+
+      json_object_set_array_member (o, "left", json_array_ref (left));
+      ccm_cli_print_json_object (o);
+    }
+  return CCM_CLI_EXIT_OK;
+}
+
 static const char *
 entry_status_label (const char *status)
 {
@@ -166,8 +223,9 @@ waitlist_list (CcmCli  *cli,
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonObject *e = json_array_get_object_element (list, i);
-      g_autofree char *position = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                   ccm_json_int (e, "position", 0) + 1);
+      /* A place in line only while waiting. */
+      g_autofree char *position = json_object_get_null_member (e, "position") ? g_strdup ("")
+        : g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (e, "position", 0) + 1);
       g_autofree char *quantity = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                    ccm_json_int (e, "quantity", 0));
       g_autofree char *name = g_strdup_printf ("%s %s", nonnull (ccm_json_string (e, "first_name")),
@@ -192,6 +250,10 @@ const CcmCliVerb ccm_cli_waitlist_verbs[] = {
   { "join", N_("Wait for seats of a sold-out seat type"), N_("SLUG TYPE=QTY"),
     N_("TYPE is the seat type’s name (any case) or id; --email is required."),
     waitlist_join, NULL },
+  { "leave", N_("Take someone off a conference’s waitlist"), N_("SLUG ENTRY"),
+    N_("ENTRY is a waitlist entry’s id, or an e-mail address: every entry of that person "
+       "still waiting or holding seats. Seats held for them go to the next in line."),
+    waitlist_leave, NULL },
   { "list", N_("List a conference’s waitlist in order"), N_("SLUG"), NULL,
     waitlist_list, NULL },
   { NULL }

@@ -390,6 +390,8 @@ test_waitlist (Fixture       *f,
   g_autoptr(Run) early = NULL;
   g_autoptr(Run) join = NULL;
   g_autoptr(Run) list = NULL;
+  g_autoptr(Run) leave = NULL;
+  g_autoptr(Run) again = NULL;
   g_autoptr(JsonArray) entries = NULL;
   g_autoptr(JsonObject) seats = NULL;
 
@@ -413,6 +415,21 @@ test_waitlist (Fixture       *f,
                                                   "email"), ==, "anais@example.com");
   seats = seats_of (f, "devcon", "Full pass");
   g_assert_cmpint (json_object_get_int_member (seats, "waiting"), ==, 1);
+
+  /* Taken off by e-mail address (any case); then nobody is. */
+  leave = run (f, "waitlist", "leave", "devcon", "Anais@Example.com", NULL);
+  assert_ok (leave);
+  g_assert_nonnull (strstr (leave->out, "anais@example.com is off the waitlist of “Full pass”"));
+  g_clear_pointer (&list, run_free);
+  list = run (f, "waitlist", "list", "devcon", NULL);
+  assert_ok (list);
+  g_assert_nonnull (strstr (list->out, "left"));
+  g_clear_pointer (&seats, json_object_unref);
+  seats = seats_of (f, "devcon", "Full pass");
+  g_assert_cmpint (json_object_get_int_member (seats, "waiting"), ==, 0);
+  again = run (f, "waitlist", "leave", "devcon", "anais@example.com", NULL);
+  g_assert_cmpint (again->status, ==, 1);
+  g_assert_nonnull (strstr (again->err, "anais@example.com"));
 }
 
 static void

@@ -455,6 +455,55 @@ test_waitlist_partial_hold_then_order (void)
 }
 
 static void
+leave (DtWorld    *world,
+       const char *entry_id)
+{
+  dt_when (world, "LeaveWaitlist",
+           dt_json ("{'conference': 'conf', 'entry_id': '%s'}", entry_id));
+}
+
+static void
+test_waitlist_leave (void)
+{
+  DtWorld *world = given_conference ();
+  JsonObject *p;
+
+  reserve_workshop (world, R1, 10);
+  join (world, E1, 2);
+  join (world, E2, 1);
+  join (world, E3, 1);
+
+  /* Taken off while waiting: the next one moves up. */
+  leave (world, E1);
+  dt_assert_events (world, "WaitlistLeft", NULL);
+  p = dt_payload (world, 0);
+  g_assert_cmpstr (ccm_json_string (p, "entry_id"), ==, E1);
+  g_assert_cmpstr (ccm_json_string (p, "reason"), ==, "removed");
+  reserve_workshop (world, R1, 9);
+  dt_assert_events (world, "SeatsReserved", "WaitlistPromoted", NULL);
+  g_assert_cmpstr (ccm_json_string (dt_payload (world, 1), "entry_id"), ==, E2);
+
+  /* Taken off with a seat held: the seat goes on to the next in line. */
+  leave (world, E2);
+  dt_assert_events (world, "WaitlistLeft", "SeatsReservationCancelled", "WaitlistPromoted", NULL);
+  g_assert_cmpstr (ccm_json_string (dt_payload (world, 2), "entry_id"), ==, E3);
+  g_assert_cmpint (remaining (world, DT_WORKSHOP), ==, 0);
+
+  /* And with nobody left in line, back to anyone. */
+  leave (world, E3);
+  dt_assert_events (world, "WaitlistLeft", "SeatsReservationCancelled", NULL);
+  g_assert_cmpint (remaining (world, DT_WORKSHOP), ==, 1);
+
+  /* Nobody to take off. */
+  g_assert_false (dt_when (world, "LeaveWaitlist",
+                           dt_json ("{'conference': 'conf', 'entry_id': '%s'}", E3)));
+  dt_assert_rejected (world, CCM_DOMAIN_ERROR_NOT_FOUND, "entry_id");
+  g_assert_false (dt_when (world, "LeaveWaitlist", dt_json ("{'conference': 'conf'}")));
+  dt_assert_rejected (world, CCM_DOMAIN_ERROR_INVALID, "entry_id");
+  dt_world_free (world);
+}
+
+static void
 assert_same_inventory (CcmSeatsState *a,
                        CcmSeatsState *b,
                        const char    *seat_type)
@@ -561,6 +610,7 @@ main (int   argc,
   g_test_add_func ("/domain/seats/waitlist-fifo", test_waitlist_fifo);
   g_test_add_func ("/domain/seats/waitlist-hold", test_waitlist_hold);
   g_test_add_func ("/domain/seats/waitlist-partial-hold", test_waitlist_partial_hold_then_order);
+  g_test_add_func ("/domain/seats/waitlist-leave", test_waitlist_leave);
   g_test_add_func ("/domain/seats/snapshot-round-trip", test_snapshot_round_trip);
 
   return g_test_run ();

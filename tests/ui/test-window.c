@@ -699,6 +699,20 @@ test_registration_partial (Fixture       *f,
                                    "Workshop · 1 seat · hedy@example.org · seats held for them until "));
   g_assert_false (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ccm_seat_types_page_get_row (seat_types, 1))),
                                     "waiting"));
+
+  /* She no longer wants it: taken off, after a question, the seat goes
+   * back to anyone. */
+  g_assert_cmpint (seats (f, "Workshop", "available"), ==, 0);
+  ui_test_click (g_object_get_data (G_OBJECT (row), "take-off"));
+  dialog = open_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Take Hedy Lamarr Off the Waitlist?");
+  adw_message_dialog_response (dialog, "take-off");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_iterate ();
+  g_assert_false (gtk_widget_get_visible (ui_test_child (seat_types, CCM_TYPE_SEAT_TYPES_PAGE,
+                                                         "waitlist_group")));
+  g_assert_cmpint (seats (f, "Workshop", "available"), ==, 1);
 }
 
 /* Opens the order in the list and takes it up where it stopped; returns
