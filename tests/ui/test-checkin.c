@@ -1271,12 +1271,23 @@ main (int    argc,
 {
   g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
   const char *const *data_dirs = g_get_system_data_dirs ();
+  g_autofree char *recent_home = NULL;
+  int status;
 
   setlocale (LC_ALL, "");
   for (guint i = 0; data_dirs[i] != NULL; i++)
     g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
   g_ptr_array_add (mime_dirs, NULL);
   g_log_set_writer_func (log_writer, NULL, NULL);
+  /* GTK's "Print to File" files what it prints among the recent files, in
+   * the user data folder of the moment the recent files were first used,
+   * and writes that file a while later: a test's own folder is gone by
+   * then. The recent files are made below, in a folder that lasts as long
+   * as this program (and never in the user's own). */
+  recent_home = g_dir_make_tmp ("ccm-recent-XXXXXX", NULL);
+  g_assert_nonnull (recent_home);
+  g_setenv ("XDG_DATA_HOME", recent_home, TRUE);
+  g_assert_nonnull (gtk_recent_manager_get_default ());
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   /* The print system this process asks: a CUPS scheduler of the tests' own
    * (test_checkin_badge_printer_cups starts it), never the machine's.
@@ -1293,8 +1304,6 @@ main (int    argc,
   /* No transitions: pages and panes change at once, so the tests do not
    * depend on how fast frames come (and no half-way frame is laid out). */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  /* GTK's "Print to File" files what it prints among the recent files,
-   * later, when a test's folders may be gone. */
   g_object_set (gtk_settings_get_default (), "gtk-recent-files-enabled", FALSE, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -1311,5 +1320,12 @@ main (int    argc,
   ADD ("/ui/checkin/offline", test_checkin_offline);
   ADD ("/ui/checkin/viewer-looks-up", test_checkin_viewer_looks_up);
 #undef ADD
-  return g_test_run ();
+  status = g_test_run ();
+  {
+    g_autofree char *recent = g_build_filename (recent_home, "recently-used.xbel", NULL);
+
+    g_unlink (recent);
+    g_rmdir (recent_home);
+  }
+  return status;
 }
