@@ -1489,15 +1489,24 @@ attendee_of (JsonObject *order,
   return json_array_get_object_element (json_object_get_array_member (order, "attendees"), i);
 }
 
+/* An export runs on a thread of its own: the file, once it is there and
+ * begins as it should (a file is renamed over, never half-written). */
 static char *
-read_text (const char *path)
+wait_for_export (const char *path,
+                 const char *start)
 {
-  g_autoptr(GError) error = NULL;
-  char *text = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
-  g_assert_no_error (error);
-  return text;
+  for (;;)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (path, &text, NULL, NULL) && g_str_has_prefix (text, start))
+        return g_steal_pointer (&text);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
 }
 
 /* The main menu's exports write the conference's attendees and orders as
@@ -1520,7 +1529,7 @@ test_export_import (Fixture       *f,
 
   ccm_window_set_transfer_file (f->window, path);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-attendees", NULL));
-  text = read_text (path);
+  text = wait_for_export (path, "ticket_code,");
   g_assert_true (g_str_has_prefix (text, "ticket_code,first_name,last_name,email,seat_type,"
                                          "access_code,"));
   g_assert_nonnull (strstr (text, access_code));
@@ -1530,7 +1539,7 @@ test_export_import (Fixture       *f,
   g_clear_pointer (&text, g_free);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export-orders", NULL));
-  text = read_text (path);
+  text = wait_for_export (path, "access_code,");
   g_assert_true (g_str_has_prefix (text, "access_code,status,total,currency,registrant,email,"));
   g_assert_nonnull (strstr (text, access_code));
   g_assert_nonnull (strstr (text, "199.00"));
