@@ -167,11 +167,13 @@ with_file (Transfer             *transfer,
   choose_file (transfer, action, title, accept, suggested_name, done);
 }
 
-/* Export */
+/* Work on the store's file */
 
-/* An export reads every row of a read model (132 000 attendees on the
- * demo store take seconds): it runs on a thread of its own, on its own
- * connection to the store, and the window goes on meanwhile. */
+/* An export reads every row of a read model, an import's check looks at
+ * every ticket of the conference (132 000 attendees on the demo store take
+ * seconds): both run on a thread of their own, on their own connection to
+ * the store, as `contoso` would beside the window, and the window goes on
+ * meanwhile, saying what it waits for in a toast until it is done. */
 typedef struct
 {
   char            *store_path;
@@ -179,21 +181,71 @@ typedef struct
   CcmClock        *clock;
   char            *slug;
   CcmTransferKind  kind;
-  GFile           *file;
-} ExportJob;
+  GFile           *file;     /* what an export writes, or an import reads */
+  GBytes          *data;     /* an import's file, once read */
+  CcmImportFlags   flags;
+} Job;
 
 static void
-export_job_free (gpointer data)
+job_free (gpointer data)
 {
-  ExportJob *job = data;
+  Job *job = data;
 
   g_free (job->store_path);
   ccm_registry_unref (job->registry);
   g_object_unref (job->clock);
   g_free (job->slug);
-  g_object_unref (job->file);
+  g_clear_object (&job->file);
+  g_clear_pointer (&job->data, g_bytes_unref);
   g_free (job);
 }
+
+/* Starts func on a thread with a job for transfer's store; done gets a
+ * transfer of its own, whose toast says working until it is dismissed. */
+static void
+run_job (Transfer            *transfer,
+         GFile               *file,
+         GBytes              *data,
+         CcmImportFlags       flags,
+         const char          *working,
+         GTaskThreadFunc      func,
+         GAsyncReadyCallback  done)
+{
+  CcmStore *store = ccm_context_get_store (transfer->context);
+  Job *job = g_new0 (Job, 1);
+  Transfer *running = transfer_new (transfer->widget, transfer->context, transfer->slug,
+                                    transfer->kind);
+  g_autoptr(GTask) task = NULL;
+
+  job->store_path = g_strdup (ccm_store_get_path (store));
+  job->registry = ccm_registry_ref (ccm_store_get_registry (store));
+  job->clock = g_object_ref (ccm_store_get_clock (store));
+  job->slug = g_strdup (transfer->slug);
+  job->kind = transfer->kind;
+  job->file = file != NULL ? g_object_ref (file) : NULL;
+  job->data = data != NULL ? g_bytes_ref (data) : NULL;
+  job->flags = flags;
+  running->name = g_strdup (transfer->name);
+  running->working = adw_toast_new (working);
+  adw_toast_set_timeout (running->working, 0);
+  ccm_ui_add_toast (transfer->widget, g_object_ref (running->working));
+  task = g_task_new (NULL, NULL, done, running);
+  g_task_set_task_data (task, job, job_free);
+  g_task_run_in_thread (task, func);
+}
+
+/* In done: the job's transfer, its toast dismissed. */
+static Transfer *
+job_done (gpointer user_data)
+{
+  Transfer *transfer = user_data;
+
+  if (transfer->working != NULL)
+    adw_toast_dismiss (transfer->working);
+  return transfer;
+}
+
+/* Export */
 
 static void
 export_thread (GTask        *task,
@@ -201,7 +253,7 @@ export_thread (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  ExportJob *job = task_data;
+  Job *job = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(CcmStore) store = ccm_store_open (job->store_path, job->registry, job->clock, &error);
   g_autofree char *csv = NULL;
@@ -226,14 +278,10 @@ exported_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(Transfer) transfer = user_data;
-  ExportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(Transfer) transfer = job_done (user_data);
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = display_name (job->file);
   g_autofree char *text = NULL;
 
-  if (transfer->working != NULL)
-    adw_toast_dismiss (transfer->working);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       ccm_ui_show_error (transfer->widget, error);
@@ -241,9 +289,9 @@ exported_cb (GObject      *source,
     }
   text = transfer->kind == CCM_TRANSFER_ATTENDEES
     /* TRANSLATORS: %s is a file's name */
-    ? g_strdup_printf (_("Attendees written to “%s”"), name)
+    ? g_strdup_printf (_("Attendees written to “%s”"), transfer->name)
     /* TRANSLATORS: %s is a file's name */
-    : g_strdup_printf (_("Orders written to “%s”"), name);
+    : g_strdup_printf (_("Orders written to “%s”"), transfer->name);
   toast (transfer, text);
 }
 
@@ -251,34 +299,15 @@ static void
 export_to (Transfer *transfer,
            GFile    *file)
 {
-  CcmStore *store = ccm_context_get_store (transfer->context);
-  ExportJob *job = g_new0 (ExportJob, 1);
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *name = display_name (file);
   g_autofree char *text = NULL;
-  Transfer *running = transfer_new (transfer->widget, transfer->context, transfer->slug,
-                                    transfer->kind);
 
-  job->store_path = g_strdup (ccm_store_get_path (store));
-  job->registry = ccm_registry_ref (ccm_store_get_registry (store));
-  job->clock = g_object_ref (ccm_store_get_clock (store));
-  job->slug = g_strdup (transfer->slug);
-  job->kind = transfer->kind;
-  job->file = g_object_ref (file);
-  /* Seconds on a large conference: said until it is done. */
+  transfer->name = display_name (file);
   text = transfer->kind == CCM_TRANSFER_ATTENDEES
     /* TRANSLATORS: %s is a file's name */
-    ? g_strdup_printf (_("Writing attendees to “%s”…"), name)
+    ? g_strdup_printf (_("Writing attendees to “%s”…"), transfer->name)
     /* TRANSLATORS: %s is a file's name */
-    : g_strdup_printf (_("Writing orders to “%s”…"), name);
-  running->working = adw_toast_new (text);
-  adw_toast_set_timeout (running->working, 0);
-  g_object_ref (running->working);
-  ccm_ui_add_toast (transfer->widget, running->working);
-  task = g_task_new (NULL, NULL, exported_cb, running);
-  g_task_set_source_tag (task, export_to);
-  g_task_set_task_data (task, job, export_job_free);
-  g_task_run_in_thread (task, export_thread);
+    : g_strdup_printf (_("Writing orders to “%s”…"), transfer->name);
+  run_job (transfer, file, NULL, CCM_IMPORT_NONE, text, export_thread, exported_cb);
 }
 
 void
@@ -302,21 +331,54 @@ ccm_transfer_export (GtkWidget       *widget,
              _("_Export"), suggested, export_to);
 }
 
-/* Import */
+/* Import: a check of every row (CCM_IMPORT_DRY_RUN), then, when nothing
+ * was refused or when asked to, the import of the accepted rows. The rows
+ * are written by the thread's connection, as `contoso import` writes them
+ * beside the window; the window's store sees them at its next look. */
 
-/* Writes the rows the check accepted (flags CCM_IMPORT_SKIP_REFUSED when
- * some were not) and says how many people have their seats. */
 static void
-import_rows (Transfer       *transfer,
-             CcmImportFlags  flags)
+import_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
-  gsize length;
-  const char *data = g_bytes_get_data (transfer->data, &length);
+  Job *job = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) report = ccm_import_attendees (ccm_context_get_store (transfer->context),
-                                                       transfer->slug, data, length, flags, &error);
-  guint accepted;
+  g_autoptr(CcmStore) store = NULL;
+  JsonObject *report = NULL;
+
+  if (job->data == NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_load_contents (job->file, NULL, &contents, &length, NULL, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      job->data = g_bytes_new_take (g_steal_pointer (&contents), length);
+    }
+  store = ccm_store_open (job->store_path, job->registry, job->clock, &error);
+  if (store != NULL)
+    report = ccm_import_attendees (store, job->slug, g_bytes_get_data (job->data, NULL),
+                                   g_bytes_get_size (job->data), job->flags, &error);
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) json_object_unref);
+}
+
+static void
+imported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Transfer) transfer = job_done (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) report = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *text = NULL;
+  guint accepted;
 
   if (report == NULL)
     {
@@ -328,6 +390,18 @@ import_rows (Transfer       *transfer,
                                        "%u people from “%s” have seats", accepted),
                           accepted, transfer->name);
   toast (transfer, text);
+}
+
+/* Writes the rows the check accepted (flags CCM_IMPORT_SKIP_REFUSED when
+ * some were not). */
+static void
+import_rows (Transfer       *transfer,
+             CcmImportFlags  flags)
+{
+  /* TRANSLATORS: %s is a file's name */
+  g_autofree char *text = g_strdup_printf (_("Importing “%s”…"), transfer->name);
+
+  run_job (transfer, NULL, transfer->data, flags, text, import_thread, imported_cb);
 }
 
 static void
@@ -388,47 +462,45 @@ show_refused (Transfer   *transfer,
       adw_message_dialog_set_default_response (dialog, "cancel");
     }
   adw_message_dialog_set_close_response (dialog, "cancel");
+  /* The dialog holds the file until it is answered. */
   g_signal_connect_data (dialog, "response", G_CALLBACK (refused_response_cb), transfer,
                          transfer_free_closure, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-import_from (Transfer *transfer,
-             GFile    *file)
+checked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
+  g_autoptr(Transfer) transfer = job_done (user_data);
+  Job *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) report = NULL;
-  g_autofree char *contents = NULL;
-  gsize length;
+  g_autoptr(JsonObject) report = g_task_propagate_pointer (G_TASK (result), &error);
 
-  transfer->name = display_name (file);
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &error))
-    {
-      ccm_ui_show_error (transfer->widget, error);
-      return;
-    }
-  transfer->data = g_bytes_new_take (g_steal_pointer (&contents), length);
-  report = ccm_import_attendees (ccm_context_get_store (transfer->context), transfer->slug,
-                                 g_bytes_get_data (transfer->data, NULL), length,
-                                 CCM_IMPORT_DRY_RUN, &error);
   if (report == NULL)
     {
       ccm_ui_show_error (transfer->widget, error);
       return;
     }
+  /* The thread is done with the job: the file it read stays with us. */
+  transfer->data = g_bytes_ref (job->data);
   if (ccm_json_int (report, "refused_count", 0) == 0)
     import_rows (transfer, CCM_IMPORT_NONE);
   else
-    {
-      /* The dialog holds the file until it is answered. */
-      Transfer *kept = transfer_new (transfer->widget, transfer->context, transfer->slug,
-                                     transfer->kind);
+    show_refused (g_steal_pointer (&transfer), report);
+}
 
-      kept->data = g_bytes_ref (transfer->data);
-      kept->name = g_strdup (transfer->name);
-      show_refused (kept, report);
-    }
+static void
+import_from (Transfer *transfer,
+             GFile    *file)
+{
+  g_autofree char *text = NULL;
+
+  transfer->name = display_name (file);
+  /* TRANSLATORS: %s is a file's name */
+  text = g_strdup_printf (_("Checking “%s”…"), transfer->name);
+  run_job (transfer, file, NULL, CCM_IMPORT_DRY_RUN, text, import_thread, checked_cb);
 }
 
 void
