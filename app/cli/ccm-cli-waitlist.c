@@ -163,9 +163,20 @@ waitlist_leave (CcmCli  *cli,
     }
   if (cli->json)
     {
+      /* The entries as they are now. */
       g_autoptr(JsonObject) o = json_object_new ();
+      g_autoptr(JsonArray) now = ccm_waitlist_views_list (store, argv[1], &error);
+      JsonArray *entries = json_array_new ();
 
-      json_object_set_array_member (o, "left", json_array_ref (left));
+      if (now == NULL)
+        return ccm_cli_fail (cli, error);
+      for (guint i = 0; i < json_array_get_length (now); i++)
+        for (guint j = 0; j < json_array_get_length (left); j++)
+          if (g_strcmp0 (ccm_json_string (json_array_get_object_element (now, i), "entry_id"),
+                         ccm_json_string (json_array_get_object_element (left, j), "entry_id")) == 0)
+            json_array_add_object_element (entries,
+                                           json_object_ref (json_array_get_object_element (now, i)));
+      json_object_set_array_member (o, "left", entries);
       ccm_cli_print_json_object (o);
     }
   return CCM_CLI_EXIT_OK;

@@ -427,6 +427,25 @@ test_waitlist (Fixture       *f,
   g_clear_pointer (&seats, json_object_unref);
   seats = seats_of (f, "devcon", "Full pass");
   g_assert_cmpint (json_object_get_int_member (seats, "waiting"), ==, 0);
+  {
+    g_autoptr(Run) by_id = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *o;
+
+    /* The same by entry id, in JSON: the entry as it is now. */
+    g_clear_pointer (&join, run_free);
+    join = run (f, "--json", "waitlist", "join", "devcon", "full pass=1", "--email",
+                "bo@example.com", NULL);
+    assert_ok (join);
+    g_assert_true (json_parser_load_from_data (parser, join->out, -1, NULL));
+    o = json_node_get_object (json_parser_get_root (parser));
+    by_id = run (f, "--json", "waitlist", "leave", "devcon",
+                 json_object_get_string_member (json_object_get_object_member (o, "entry"),
+                                                "entry_id"), NULL);
+    assert_ok (by_id);
+    g_assert_nonnull (strstr (by_id->out, "\"status\" : \"left\""));
+    g_assert_nonnull (strstr (by_id->out, "bo@example.com"));
+  }
   again = run (f, "waitlist", "leave", "devcon", "anais@example.com", NULL);
   g_assert_cmpint (again->status, ==, 1);
   g_assert_nonnull (strstr (again->err, "anais@example.com"));
