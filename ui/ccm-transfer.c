@@ -2,8 +2,9 @@
  * partner's attendee list from one, for the window's menu
  *
  * The files themselves are ccm-export.c's and ccm-import.c's, the same as
- * `contoso export` and `contoso import`; this file asks which file, and
- * says what came of it.
+ * `contoso export` and `contoso import`; this file asks which file, does
+ * the work on a thread (below, "Work on the store's file"), and says what
+ * came of it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,8 +29,8 @@ typedef struct
   char            *slug;
   CcmTransferKind  kind;
   GBytes          *data;      /* an import's file, between the check and the import */
-  AdwToast        *working;   /* an export's "Writing…", until it is written */
-  char            *name;      /* its name, to show */
+  AdwToast        *working;   /* "Writing…", "Checking…": until the thread is done */
+  char            *name;      /* the file's name, to show */
 } Transfer;
 
 static Transfer *
