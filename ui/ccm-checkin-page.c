@@ -68,6 +68,7 @@ struct _CcmCheckinPage
   guint           badges_pending; /* for the printer, queued or on their way */
   GQueue          badge_queue;    /* BadgeSent: the next ones, in turn */
   gboolean        badge_sending;
+  char           *sending_code;   /* the ticket of the badge on its way */
   char           *badge_error;    /* the message for the last of those that failed */
   guint           print_timeout_ms;
 
@@ -75,6 +76,10 @@ struct _CcmCheckinPage
   GtkImage       *network_icon;
   GtkLabel       *network_label;
   GtkLabel       *list_label;
+  GtkWidget      *missed_box;
+  GtkButton      *missed_button;
+  GtkLabel       *missed_label;
+  GtkWidget      *forget_missed_button;
   GtkToggleButton *exit_toggle;
   AdwFlap         *counts_flap;
   GtkToggleButton *counts_toggle;
@@ -1108,11 +1113,14 @@ move_selection (CcmCheckinPage *self,
 
 /* The desk's badge printer, as the print dialog left it last (in this
  * window or another). */
+static void update_missed (CcmCheckinPage *self);
+
 static void
 load_print_settings (CcmCheckinPage *self)
 {
   g_clear_object (&self->print_settings);
   self->print_settings = ccm_badge_printer_get (ccm_context_get_settings (self->context));
+  update_missed (self);
 }
 
 typedef struct
@@ -1135,6 +1143,126 @@ badge_sent_free (BadgeSent *sent)
   g_free (sent);
 }
 
+/* Badges not printed: a door's badges are listed (setting
+ * checkin-unprinted-badges) from the moment they are queued until the
+ * printer took them, so one that failed, or was still queued when the desk
+ * closed, is offered again, after a restart too. */
+
+/* The list with code added at its end (once), or one occurrence out. */
+static void
+unprinted_change (CcmCheckinPage *self,
+                  const char     *code,
+                  gboolean        add)
+{
+  GSettings *settings = ccm_context_get_settings (self->context);
+  g_auto(GStrv) codes = g_settings_get_strv (settings, "checkin-unprinted-badges");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) now = NULL;
+  gboolean found = FALSE;
+
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      if (g_strcmp0 (codes[i], code) == 0 && !found)
+        {
+          found = TRUE;
+          if (add)
+            return;
+          continue;
+        }
+      g_strv_builder_add (builder, codes[i]);
+    }
+  if (add)
+    g_strv_builder_add (builder, code);
+  else if (!found)
+    return;
+  now = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "checkin-unprinted-badges", (const char *const *) now);
+}
+
+/* Whether the badge of code is queued or on its way to the printer. */
+static gboolean
+badge_in_flight (CcmCheckinPage *self,
+                 const char     *code)
+{
+  if (g_strcmp0 (self->sending_code, code) == 0)
+    return TRUE;
+  for (GList *l = self->badge_queue.head; l != NULL; l = l->next)
+    if (g_strcmp0 (((BadgeSent *) l->data)->code, code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The listed badges of this conference's tickets not on their way now. */
+static GPtrArray *
+missed_badges (CcmCheckinPage *self)
+{
+  GPtrArray *missed = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) codes = NULL;
+
+  if (self->context == NULL || self->slug == NULL)
+    return missed;
+  codes = g_settings_get_strv (ccm_context_get_settings (self->context), "checkin-unprinted-badges");
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) ticket = NULL;
+
+      if (badge_in_flight (self, codes[i]))
+        continue;
+      ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), codes[i], NULL);
+      if (ticket != NULL && g_strcmp0 (ccm_json_string (ticket, "conference"), self->slug) == 0)
+        g_ptr_array_add (missed, g_strdup (codes[i]));
+    }
+  return missed;
+}
+
+/* "2 badges did not print" under the bar, to print them again (straight
+ * to the desk's printer: one must be chosen) or to forget them. */
+#define MISSED_NAMED 3
+
+static void
+update_missed (CcmCheckinPage *self)
+{
+  g_autoptr(GPtrArray) missed = missed_badges (self);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *label = NULL;
+
+  gtk_widget_set_visible (self->missed_box, missed->len > 0);
+  if (missed->len == 0)
+    return;
+  /* Whose, so that the door can call them back. */
+  for (guint i = 0; i < missed->len && i < MISSED_NAMED; i++)
+    {
+      g_autoptr(JsonObject) ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context),
+                                                                    g_ptr_array_index (missed, i), NULL);
+      g_autofree char *name = ticket != NULL ? display_name (ticket) : NULL;
+
+      if (name == NULL)
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, name);
+    }
+  if (missed->len > MISSED_NAMED)
+    {
+      g_string_append_c (names, ' ');
+      /* TRANSLATORS: after a few names: how many others */
+      g_string_append_printf (names, g_dngettext (NULL, "and %u more", "and %u more",
+                                                  missed->len - MISSED_NAMED),
+                              missed->len - MISSED_NAMED);
+    }
+  /* TRANSLATORS: how many badges, then whose */
+  label = g_strdup_printf (g_dngettext (NULL, "%u badge did not print: %s",
+                                        "%u badges did not print: %s", missed->len),
+                           missed->len, names->str);
+  gtk_label_set_text (self->missed_label, label);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checkin.print-missed",
+                                 self->print_settings != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->missed_button),
+                               self->print_settings != NULL
+                                 ? _("Print them again, in the order people were let in")
+                                 : _("Choose the badge printer in the preferences to print them again"));
+}
+
 static void badge_sent_cb (GObject      *source,
                            GAsyncResult *result,
                            gpointer      user_data);
@@ -1155,6 +1283,8 @@ send_next_badge (CcmCheckinPage *self)
   if (self->badge_sending || (sent = g_queue_pop_head (&self->badge_queue)) == NULL)
     return;
   self->badge_sending = TRUE;
+  g_free (self->sending_code);
+  self->sending_code = g_strdup (sent->code);
   ccm_badge_print_direct (sent->attendees, sent->conference, self->print_settings,
                           self->print_timeout_ms, self->badge_cancellable, badge_sent_cb, sent);
 }
@@ -1176,9 +1306,14 @@ badge_sent_cb (GObject      *source,
   BadgeSent *sent = user_data;
   CcmCheckinPage *self = sent->self;
   g_autoptr(GError) error = NULL;
+  gboolean printed = ccm_badge_print_direct_finish (result, &error);
+  gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  if (!ccm_badge_print_direct_finish (result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Printed: off the list. Not printed: it stays, offered again. The page
+   * gone (cancelled): it stays for the next start. */
+  if (printed)
+    unprinted_change (self, sent->code, FALSE);
+  if (!printed && !cancelled)
     {
       AdwToast *toast;
 
@@ -1197,7 +1332,10 @@ badge_sent_cb (GObject      *source,
   g_assert (self->badges_pending > 0);
   self->badges_pending--;
   self->badge_sending = FALSE;
+  g_clear_pointer (&self->sending_code, g_free);
   send_next_badge (self);
+  if (!cancelled)
+    update_missed (self);
   badge_sent_free (sent);
 }
 
@@ -1230,6 +1368,7 @@ print_badges (CcmCheckinPage *self,
                                               "ticket_code"));
       self->badges_pending++;
       g_queue_push_tail (&self->badge_queue, sent);
+      unprinted_change (self, sent->code, TRUE);
       send_next_badge (self);
       return;
     }
@@ -1314,6 +1453,34 @@ print_ticket_action (GtkWidget  *widget,
 }
 
 /* Every named, valid ticket of the conference, one badge a page. */
+/* The badges not printed, again, in the order they were listed. */
+static void
+print_missed_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
+  g_autoptr(GPtrArray) missed = missed_badges (self);
+
+  if (self->print_settings == NULL)
+    return;
+  for (guint i = 0; i < missed->len; i++)
+    print_ticket_badge (self, g_ptr_array_index (missed, i), FALSE);
+  update_missed (self);
+}
+
+static void
+forget_missed_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
+  g_autoptr(GPtrArray) missed = missed_badges (self);
+
+  for (guint i = 0; i < missed->len; i++)
+    unprinted_change (self, g_ptr_array_index (missed, i), FALSE);
+}
+
 static void
 print_all_action (GtkWidget  *widget,
                   const char *action_name,
@@ -1481,6 +1648,7 @@ refresh_cb (gpointer page)
   CcmCheckinPage *self = page;
 
   refresh (self);
+  update_missed (self);
 }
 
 static void
@@ -1521,6 +1689,7 @@ ccm_checkin_page_dispose (GObject *object)
   g_clear_object (&self->print_settings);
   g_clear_object (&self->badge_cancellable);
   g_clear_pointer (&self->badge_error, g_free);
+  g_clear_pointer (&self->sending_code, g_free);
   g_clear_pointer (&self->seat_types, json_array_unref);
   g_clear_pointer (&self->matches, json_array_unref);
   G_OBJECT_CLASS (ccm_checkin_page_parent_class)->dispose (object);
@@ -1536,6 +1705,8 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_install_action (widget_class, "checkin.print-badge", NULL, print_badge_action);
   gtk_widget_class_install_action (widget_class, "checkin.print-all", NULL, print_all_action);
+  gtk_widget_class_install_action (widget_class, "checkin.print-missed", NULL, print_missed_action);
+  gtk_widget_class_install_action (widget_class, "checkin.forget-missed", NULL, forget_missed_action);
   gtk_widget_class_install_action (widget_class, "checkin.print-ticket", "s", print_ticket_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "checkin.print-badge", NULL);
@@ -1546,6 +1717,10 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, network_icon);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, network_label);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, list_label);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, missed_box);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, missed_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, missed_label);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, forget_missed_button);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, exit_toggle);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, counts_flap);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, counts_toggle);
@@ -1660,6 +1835,8 @@ ccm_checkin_page_set_context (CcmCheckinPage *self,
                            G_CALLBACK (update_list_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::checkin-print-badges",
                            G_CALLBACK (update_list_label), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::checkin-unprinted-badges",
+                           G_CALLBACK (update_missed), self, G_CONNECT_SWAPPED);
 
   /* An enrolled store's sync client: its state says online or offline. */
   g_set_object (&self->sync_client, ccm_context_get_sync_client (context));

@@ -914,6 +914,46 @@ test_checkin_badge_printer (Fixture       *f,
   }
   g_unlink (door);
 
+  /* José's badge stays listed as not printed (the dialog does not say
+   * whether it printed): the bar offers it again, straight to the printer. */
+  {
+    GSettings *settings = ccm_context_get_settings (f->context);
+    GtkWidget *missed = child (f, "missed_box");
+    GtkWidget *again = child (f, "missed_button");
+    g_auto(GStrv) listed = g_settings_get_strv (settings, "checkin-unprinted-badges");
+    g_autofree char *text = NULL;
+    const char *const ada_only[] = { f->ada, NULL };
+
+    g_assert_cmpuint (g_strv_length (listed), ==, 1);
+    g_assert_cmpstr (listed[0], ==, f->jose);
+    g_assert_true (gtk_widget_get_visible (missed));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "missed_label"))), ==,
+                     "1 badge did not print: José Álvarez");
+    ccm_checkin_page_set_print_to (f->page, NULL);
+    set_badge_printer (f, "Print to File", door);
+    ui_test_click (again);
+    wait_for_badges (f);
+    wait_for_file (door);
+    text = ui_test_pdf_text (door);
+    g_assert_nonnull (strstr (text, "José"));
+    g_unlink (door);
+    g_assert_false (gtk_widget_get_visible (missed));
+    g_clear_pointer (&listed, g_strfreev);
+    listed = g_settings_get_strv (settings, "checkin-unprinted-badges");
+    g_assert_cmpuint (g_strv_length (listed), ==, 0);
+
+    /* Listed when the desk closed: offered at the next start; and forgotten. */
+    g_settings_set_strv (settings, "checkin-unprinted-badges", ada_only);
+    g_assert_true (gtk_widget_get_visible (missed));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "missed_label"))), ==,
+                     "1 badge did not print: Ada Lovelace");
+    ui_test_click (child (f, "forget_missed_button"));
+    g_assert_false (gtk_widget_get_visible (missed));
+    g_clear_pointer (&listed, g_strfreev);
+    listed = g_settings_get_strv (settings, "checkin-unprinted-badges");
+    g_assert_cmpuint (g_strv_length (listed), ==, 0);
+  }
+
   /* The preferences name the desk's badge printer, print a test badge on
    * it, and can forget it: the next badge asks again. */
   set_badge_printer (f, "Print to File", door);
