@@ -148,6 +148,7 @@ join_waitlist_response_cb (AdwMessageDialog    *dialog,
   g_autoptr(CcmOutcome) outcome = NULL;
   GtkWidget *email = g_object_get_data (G_OBJECT (dialog), "email");
   GtkWidget *name = g_object_get_data (G_OBJECT (dialog), "name");
+  GtkSpinButton *seats = g_object_get_data (G_OBJECT (dialog), "seats");
   g_autofree char *entry_id = NULL;
   JsonObject *args;
 
@@ -159,7 +160,7 @@ join_waitlist_response_cb (AdwMessageDialog    *dialog,
   json_object_set_string_member (args, "conference", self->slug);
   json_object_set_string_member (args, "entry_id", entry_id);
   json_object_set_string_member (args, "seat_type", g_object_get_data (G_OBJECT (dialog), "seat-type"));
-  json_object_set_int_member (args, "quantity", 1);
+  json_object_set_int_member (args, "quantity", gtk_spin_button_get_value_as_int (seats));
   json_object_set_string_member (args, "email", gtk_editable_get_text (GTK_EDITABLE (email)));
   json_object_set_string_member (args, "first_name", gtk_editable_get_text (GTK_EDITABLE (name)));
   outcome = ccm_context_submit (self->context, "JoinWaitlist", args, &error);
@@ -174,7 +175,7 @@ join_waitlist_clicked_cb (GtkButton           *button,
                           CcmRegistrationPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog, *list, *email, *name;
+  GtkWidget *dialog, *list, *email, *name, *seats_row, *seats;
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    _("Join the Waitlist"),
@@ -187,8 +188,17 @@ join_waitlist_clicked_cb (GtkButton           *button,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (name), _("Name"));
   email = adw_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (email), _("E-mail"));
+  /* A family or a team waits for seats together. */
+  seats = gtk_spin_button_new_with_range (1, 99, 1);
+  gtk_widget_set_valign (seats, GTK_ALIGN_CENTER);
+  ccm_ui_set_accessible_label (seats, _("Seats to wait for"));
+  seats_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (seats_row), _("Seats"));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (seats_row), seats);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (seats_row), seats);
   gtk_list_box_append (GTK_LIST_BOX (list), name);
   gtk_list_box_append (GTK_LIST_BOX (list), email);
+  gtk_list_box_append (GTK_LIST_BOX (list), seats_row);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"), "join", _("_Join"), NULL);
@@ -196,6 +206,7 @@ join_waitlist_clicked_cb (GtkButton           *button,
                                               ADW_RESPONSE_SUGGESTED);
   g_object_set_data (G_OBJECT (dialog), "email", email);
   g_object_set_data (G_OBJECT (dialog), "name", name);
+  g_object_set_data (G_OBJECT (dialog), "seats", seats);
   g_object_set_data_full (G_OBJECT (dialog), "seat-type",
                           g_strdup (g_object_get_data (G_OBJECT (button), "seat-type")), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (join_waitlist_response_cb), self, 0);

@@ -431,27 +431,32 @@ fill_waitlist (CcmSeatTypesPage *self)
       g_autofree char *subtitle = NULL;
       GtkWidget *row;
 
+      const char *until = ccm_json_string (o, "hold_until");
+      g_autoptr(GDateTime) time = until != NULL ? g_date_time_new_from_iso8601 (until, NULL) : NULL;
+      g_autofree char *at = time != NULL ? ccm_ui_format_time (g_date_time_to_unix (time) * G_USEC_PER_SEC) : NULL;
+      guint held = (guint) ccm_json_int (o, "promoted", 0);
+
       if (g_strcmp0 (status, "waiting") == 0)
         {
           guint ahead = (guint) ccm_json_int (o, "position", 0);
+          g_autofree char *place = ahead == 0 ? g_strdup (_("next in line"))
+            /* TRANSLATORS: how many people wait before this one */
+            : g_strdup_printf (g_dngettext (NULL, "%u ahead", "%u ahead", ahead), ahead);
 
           g_hash_table_replace (waiting, g_strdup (seat_type_id),
                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (waiting, seat_type_id)) + 1));
-          state = ahead == 0 ? g_strdup (_("next in line"))
-                  /* TRANSLATORS: how many people wait before this one */
-                  : g_strdup_printf (g_dngettext (NULL, "%u ahead", "%u ahead", ahead), ahead);
+          /* Some of their seats came free already, the rest still waited for. */
+          state = held > 0 && at != NULL
+            /* TRANSLATORS: seats held, a time, then the place in line */
+            ? g_strdup_printf (g_dngettext (NULL, "%u held for them until %s, %s",
+                                            "%u held for them until %s, %s", held), held, at, place)
+            : g_steal_pointer (&place);
         }
       else if (g_strcmp0 (status, "promoted") == 0)
-        {
-          const char *until = ccm_json_string (o, "hold_until");
-          g_autoptr(GDateTime) time = until != NULL ? g_date_time_new_from_iso8601 (until, NULL) : NULL;
-          g_autofree char *at = time != NULL ? ccm_ui_format_time (g_date_time_to_unix (time) * G_USEC_PER_SEC) : NULL;
-
-          state = at != NULL
-            /* TRANSLATORS: %s is a time */
-            ? g_strdup_printf (_("seats held for them until %s"), at)
-            : g_strdup (_("seats offered"));
-        }
+        state = at != NULL
+          /* TRANSLATORS: %s is a time */
+          ? g_strdup_printf (_("seats held for them until %s"), at)
+          : g_strdup (_("seats offered"));
       else
         continue;   /* left: nothing more to do for them */
 

@@ -668,6 +668,7 @@ test_registration_partial (Fixture       *f,
   g_assert_nonnull (dialog);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "name"), "Hedy Lamarr");
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "email"), "hedy@example.org");
+  gtk_spin_button_set_value (g_object_get_data (G_OBJECT (dialog), "seats"), 2);
   adw_message_dialog_response (dialog, "join");
   gtk_window_destroy (GTK_WINDOW (dialog));
   ccm_window_show_page (f->window, "seat-types");
@@ -685,9 +686,9 @@ test_registration_partial (Fixture       *f,
   g_assert_null (gtk_widget_get_next_sibling (row));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Hedy Lamarr");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
-                   "Workshop · 1 seat · hedy@example.org · next in line");
+                   "Workshop · 2 seats · hedy@example.org · next in line");
 
-  /* A larger quota: the freed seat is held for her. */
+  /* A larger quota: the freed seat is held for her (one of the two). */
   ui_test_click (g_object_get_data (G_OBJECT (ccm_seat_types_page_get_row (seat_types, 1)), "edit"));
   editor = ccm_seat_types_page_get_editor (seat_types);
   g_assert_nonnull (editor);
@@ -696,11 +697,26 @@ test_registration_partial (Fixture       *f,
   ui_test_iterate ();
   row = gtk_widget_get_first_child (waitlist);
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
-                                   "Workshop · 1 seat · hedy@example.org · seats held for them until "));
+                                   "Workshop · 2 seats · hedy@example.org · 1 held for them until "));
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ", next in line"));
+  /* She still waits for her second seat. */
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ccm_seat_types_page_get_row (seat_types, 1))),
+                                   "· 1 waiting"));
+
+  /* One more: both are held, she no longer waits. */
+  ui_test_click (g_object_get_data (G_OBJECT (ccm_seat_types_page_get_row (seat_types, 1)), "edit"));
+  editor = ccm_seat_types_page_get_editor (seat_types);
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), "4");
+  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  ui_test_iterate ();
+  row = gtk_widget_get_first_child (waitlist);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                   "Workshop · 2 seats · hedy@example.org · seats held for them until "));
   g_assert_false (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ccm_seat_types_page_get_row (seat_types, 1))),
                                     "waiting"));
 
-  /* She no longer wants it: taken off, after a question, the seat goes
+  /* She no longer wants them: taken off, after a question, the seats go
    * back to anyone. */
   g_assert_cmpint (seats (f, "Workshop", "available"), ==, 0);
   ui_test_click (g_object_get_data (G_OBJECT (row), "take-off"));
@@ -712,7 +728,7 @@ test_registration_partial (Fixture       *f,
   ui_test_iterate ();
   g_assert_false (gtk_widget_get_visible (ui_test_child (seat_types, CCM_TYPE_SEAT_TYPES_PAGE,
                                                          "waitlist_group")));
-  g_assert_cmpint (seats (f, "Workshop", "available"), ==, 1);
+  g_assert_cmpint (seats (f, "Workshop", "available"), ==, 2);
 }
 
 /* Opens the order in the list and takes it up where it stopped; returns
