@@ -604,6 +604,22 @@ open_message_dialog (void)
   return NULL;
 }
 
+/* A seat type's quota changed through its editor. */
+static void
+set_quota (CcmSeatTypesPage *page,
+           guint             index,
+           const char       *quota)
+{
+  GtkWidget *editor;
+
+  ui_test_click (g_object_get_data (G_OBJECT (ccm_seat_types_page_get_row (page, index)), "edit"));
+  editor = ccm_seat_types_page_get_editor (page);
+  g_assert_nonnull (editor);
+  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), quota);
+  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
+  ui_test_iterate ();
+}
+
 static void
 test_registration_partial (Fixture       *f,
                            gconstpointer  data)
@@ -613,7 +629,7 @@ test_registration_partial (Fixture       *f,
   AdwMessageDialog *dialog;
   g_autofree char *order_id = NULL;
   g_autoptr(JsonObject) order = NULL;
-  GtkWidget *banner, *continue_button, *waitlist, *row, *editor;
+  GtkWidget *banner, *continue_button, *waitlist, *row;
 
   set_up_conference (f);
   page = ccm_window_get_registration_page (f->window);
@@ -689,12 +705,7 @@ test_registration_partial (Fixture       *f,
                    "Workshop · 2 seats · hedy@example.org · next in line");
 
   /* A larger quota: the freed seat is held for her (one of the two). */
-  ui_test_click (g_object_get_data (G_OBJECT (ccm_seat_types_page_get_row (seat_types, 1)), "edit"));
-  editor = ccm_seat_types_page_get_editor (seat_types);
-  g_assert_nonnull (editor);
-  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), "3");
-  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
-  ui_test_iterate ();
+  set_quota (seat_types, 1, "3");
   row = gtk_widget_get_first_child (waitlist);
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
                                    "Workshop · 2 seats · hedy@example.org · 1 held for them until "));
@@ -704,12 +715,7 @@ test_registration_partial (Fixture       *f,
                                    "· 1 waiting"));
 
   /* One more: both are held, she no longer waits. */
-  ui_test_click (g_object_get_data (G_OBJECT (ccm_seat_types_page_get_row (seat_types, 1)), "edit"));
-  editor = ccm_seat_types_page_get_editor (seat_types);
-  g_assert_nonnull (editor);
-  gtk_editable_set_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota")), "4");
-  ui_test_click (gtk_window_get_default_widget (GTK_WINDOW (editor)));
-  ui_test_iterate ();
+  set_quota (seat_types, 1, "4");
   row = gtk_widget_get_first_child (waitlist);
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
                                    "Workshop · 2 seats · hedy@example.org · seats held for them until "));
