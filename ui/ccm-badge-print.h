@@ -29,6 +29,9 @@ gboolean ccm_badge_print_dialog (GtkWidget           *widget,
                                  const char          *pdf_path,
                                  GError             **error);
 
+/* How long a badge sent straight to a printer may take to be taken. */
+#define CCM_BADGE_PRINT_TIMEOUT_MS (10 * 1000)
+
 /* The same badges straight to the printer settings name (a desk's last
  * choice in the print dialog), with its options and no dialog. Fails with
  * G_IO_ERROR_NOT_FOUND when the print system knows no printer of that name,

@@ -67,8 +67,7 @@ struct _CcmCheckinPage
   GCancellable   *badge_cancellable;
   guint           badges_pending; /* for the printer, queued or on their way */
   GQueue          badge_queue;    /* BadgeSent: the next ones, in turn */
-  gboolean        badge_sending;
-  char           *sending_code;   /* the ticket of the badge on its way */
+  char           *sending_code;   /* the ticket of the badge on its way, or NULL */
   char           *badge_error;    /* the message for the last of those that failed */
   guint           print_timeout_ms;
 
@@ -1111,10 +1110,10 @@ move_selection (CcmCheckinPage *self,
 
 /* Badges */
 
-/* The desk's badge printer, as the print dialog left it last (in this
- * window or another). */
 static void update_missed (CcmCheckinPage *self);
 
+/* The desk's badge printer, as the print dialog left it last (in this
+ * window or another). */
 static void
 load_print_settings (CcmCheckinPage *self)
 {
@@ -1192,11 +1191,12 @@ badge_in_flight (CcmCheckinPage *self,
   return FALSE;
 }
 
-/* The listed badges of this conference's tickets not on their way now. */
+/* The tickets (ccm_attendee_views_get_ticket) of the listed badges of this
+ * conference not on their way now. */
 static GPtrArray *
 missed_badges (CcmCheckinPage *self)
 {
-  GPtrArray *missed = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *missed = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_auto(GStrv) codes = NULL;
 
   if (self->context == NULL || self->slug == NULL)
@@ -1204,19 +1204,30 @@ missed_badges (CcmCheckinPage *self)
   codes = g_settings_get_strv (ccm_context_get_settings (self->context), "checkin-unprinted-badges");
   for (guint i = 0; codes[i] != NULL; i++)
     {
-      g_autoptr(JsonObject) ticket = NULL;
+      JsonObject *ticket;
 
       if (badge_in_flight (self, codes[i]))
         continue;
       ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), codes[i], NULL);
       if (ticket != NULL && g_strcmp0 (ccm_json_string (ticket, "conference"), self->slug) == 0)
-        g_ptr_array_add (missed, g_strdup (codes[i]));
+        g_ptr_array_add (missed, ticket);
+      else if (ticket != NULL)
+        json_object_unref (ticket);
     }
   return missed;
 }
 
+static const char *
+missed_code (GPtrArray *missed,
+             guint      i)
+{
+  return ccm_json_string (g_ptr_array_index (missed, i), "ticket_code");
+}
+
 /* "2 badges did not print" under the bar, to print them again (straight
- * to the desk's printer: one must be chosen) or to forget them. */
+ * to the desk's printer: one must be chosen) or to forget them. It changes
+ * with the list, the badges sent, the printer and the conference, not with
+ * each scan. */
 #define MISSED_NAMED 3
 
 static void
@@ -1232,12 +1243,8 @@ update_missed (CcmCheckinPage *self)
   /* Whose, so that the door can call them back. */
   for (guint i = 0; i < missed->len && i < MISSED_NAMED; i++)
     {
-      g_autoptr(JsonObject) ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context),
-                                                                    g_ptr_array_index (missed, i), NULL);
-      g_autofree char *name = ticket != NULL ? display_name (ticket) : NULL;
+      g_autofree char *name = display_name (g_ptr_array_index (missed, i));
 
-      if (name == NULL)
-        continue;
       if (names->len > 0)
         g_string_append (names, ", ");
       g_string_append (names, name);
@@ -1280,10 +1287,8 @@ send_next_badge (CcmCheckinPage *self)
       self->badges_pending--;
       badge_sent_free (sent);
     }
-  if (self->badge_sending || (sent = g_queue_pop_head (&self->badge_queue)) == NULL)
+  if (self->sending_code != NULL || (sent = g_queue_pop_head (&self->badge_queue)) == NULL)
     return;
-  self->badge_sending = TRUE;
-  g_free (self->sending_code);
   self->sending_code = g_strdup (sent->code);
   ccm_badge_print_direct (sent->attendees, sent->conference, self->print_settings,
                           self->print_timeout_ms, self->badge_cancellable, badge_sent_cb, sent);
@@ -1331,7 +1336,6 @@ badge_sent_cb (GObject      *source,
     }
   g_assert (self->badges_pending > 0);
   self->badges_pending--;
-  self->badge_sending = FALSE;
   g_clear_pointer (&self->sending_code, g_free);
   send_next_badge (self);
   if (!cancelled)
@@ -1452,7 +1456,6 @@ print_ticket_action (GtkWidget  *widget,
   print_ticket_badge (CCM_CHECKIN_PAGE (widget), g_variant_get_string (parameter, NULL), TRUE);
 }
 
-/* Every named, valid ticket of the conference, one badge a page. */
 /* The badges not printed, again, in the order they were listed. */
 static void
 print_missed_action (GtkWidget  *widget,
@@ -1465,7 +1468,7 @@ print_missed_action (GtkWidget  *widget,
   if (self->print_settings == NULL)
     return;
   for (guint i = 0; i < missed->len; i++)
-    print_ticket_badge (self, g_ptr_array_index (missed, i), FALSE);
+    print_ticket_badge (self, missed_code (missed, i), FALSE);
   update_missed (self);
 }
 
@@ -1478,9 +1481,10 @@ forget_missed_action (GtkWidget  *widget,
   g_autoptr(GPtrArray) missed = missed_badges (self);
 
   for (guint i = 0; i < missed->len; i++)
-    unprinted_change (self, g_ptr_array_index (missed, i), FALSE);
+    unprinted_change (self, missed_code (missed, i), FALSE);
 }
 
+/* Every named, valid ticket of the conference, one badge a page. */
 static void
 print_all_action (GtkWidget  *widget,
                   const char *action_name,
@@ -1648,7 +1652,6 @@ refresh_cb (gpointer page)
   CcmCheckinPage *self = page;
 
   refresh (self);
-  update_missed (self);
 }
 
 static void
@@ -1784,7 +1787,7 @@ ccm_checkin_page_init (CcmCheckinPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->badge_cancellable = g_cancellable_new ();
   self->badge_codes = g_ptr_array_new_with_free_func (g_free);
-  self->print_timeout_ms = 10 * 1000;
+  self->print_timeout_ms = CCM_BADGE_PRINT_TIMEOUT_MS;
   g_signal_connect_swapped (self->counts_flap, "notify::folded", G_CALLBACK (flap_folded_cb), self);
 
   g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (entry_activate_cb), self);
@@ -1861,6 +1864,7 @@ ccm_checkin_page_set_conference (CcmCheckinPage *self,
   rebuild_type_checks (self);
   finish_scan (self);
   show_idle (self);
+  update_missed (self);
   ccm_refresh_now_or_when_shown (self->refresh);
 }
 

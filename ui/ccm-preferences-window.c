@@ -582,7 +582,7 @@ test_badge_cb (CcmPreferencesWindow *self)
   self->test_printer = g_strdup (gtk_print_settings_get_printer (settings));
   g_clear_pointer (&self->test_result, g_free);
   update_badge_printer (self);
-  ccm_badge_print_direct (attendees, conference, settings, 10 * 1000, self->cancellable,
+  ccm_badge_print_direct (attendees, conference, settings, CCM_BADGE_PRINT_TIMEOUT_MS, self->cancellable,
                           test_badge_done_cb, g_object_ref (self));
 }
 

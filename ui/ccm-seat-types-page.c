@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ccm-clock.h"
 #include "ccm-conference-views.h"
 #include "ccm-errors.h"
 #include "ccm-json.h"
@@ -431,9 +432,11 @@ fill_waitlist (CcmSeatTypesPage *self)
       g_autofree char *subtitle = NULL;
       GtkWidget *row;
 
+      const char *who = name != NULL ? name : ccm_json_string (o, "email");
       const char *until = ccm_json_string (o, "hold_until");
-      g_autoptr(GDateTime) time = until != NULL ? g_date_time_new_from_iso8601 (until, NULL) : NULL;
-      g_autofree char *at = time != NULL ? ccm_ui_format_time (g_date_time_to_unix (time) * G_USEC_PER_SEC) : NULL;
+      gint64 until_us;
+      g_autofree char *at = until != NULL && ccm_time_parse (until, &until_us)
+                              ? ccm_ui_format_time (until_us) : NULL;
       guint held = (guint) ccm_json_int (o, "promoted", 0);
 
       if (g_strcmp0 (status, "waiting") == 0)
@@ -462,11 +465,9 @@ fill_waitlist (CcmSeatTypesPage *self)
 
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     name != NULL ? name : ccm_json_string (o, "email"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), who);
       if (may_take_off)
         {
-          const char *who = name != NULL ? name : ccm_json_string (o, "email");
           /* TRANSLATORS: %s is a person's name or e-mail address */
           g_autofree char *label = g_strdup_printf (_("Take %s off the waitlist"), who);
           GtkWidget *take_off = icon_button ("list-remove-symbolic", label);
