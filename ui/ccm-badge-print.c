@@ -61,14 +61,16 @@ badge_page_setup (void)
  * conference (ccm_conference_views_get), on A6 portrait by default. With
  * pdf_path NULL the print dialog asks where, starting from *print_settings
  * when set, and a print leaves the settings it used there; otherwise the
- * badges are exported to that PDF file without a dialog. FALSE with error
- * set when the print system failed; a person cancelling is not an error. */
+ * badges are exported to that PDF file without a dialog; *printed says
+ * whether they went out. FALSE with error set when the print system
+ * failed; a person cancelling is not an error. */
 static gboolean
 ccm_badge_print (GtkWindow          *parent,
                  JsonArray          *attendees,
                  JsonObject         *conference,
                  const char         *pdf_path,
                  GtkPrintSettings  **print_settings,
+                 gboolean           *printed,
                  GError            **error)
 {
   g_autoptr(GtkPrintOperation) operation = NULL;
@@ -79,6 +81,7 @@ ccm_badge_print (GtkWindow          *parent,
   g_return_val_if_fail (attendees != NULL, FALSE);
   g_return_val_if_fail (conference != NULL, FALSE);
 
+  *printed = FALSE;
   if (json_array_get_length (attendees) == 0)
     return TRUE;
 
@@ -110,6 +113,7 @@ ccm_badge_print (GtkWindow          *parent,
       if (result == GTK_PRINT_OPERATION_RESULT_APPLY)
         g_set_object (print_settings, gtk_print_operation_get_print_settings (operation));
     }
+  *printed = result == GTK_PRINT_OPERATION_RESULT_APPLY;
   return result != GTK_PRINT_OPERATION_RESULT_ERROR;
 }
 
@@ -127,15 +131,19 @@ ccm_badge_print_dialog (GtkWidget   *widget,
                         JsonArray   *attendees,
                         JsonObject  *conference,
                         const char  *pdf_path,
+                        gboolean    *printed,
                         GError     **error)
 {
   g_autoptr(GtkPrintSettings) print_settings = ccm_badge_printer_get (settings);
   GtkPrintSettings *before = print_settings;
   GtkRoot *root = gtk_widget_get_root (widget);
+  gboolean sent;
 
   if (!ccm_badge_print (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, attendees, conference,
-                        pdf_path, &print_settings, error))
+                        pdf_path, &print_settings, &sent, error))
     return FALSE;
+  if (printed != NULL)
+    *printed = sent;
   if (print_settings != NULL && print_settings != before)
     g_settings_set_value (settings, "badge-print-settings",
                           gtk_print_settings_to_gvariant (print_settings));

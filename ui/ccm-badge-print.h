@@ -20,13 +20,16 @@ GtkPrintSettings *ccm_badge_printer_get (GSettings *settings);
  * one a page. With pdf_path NULL the print dialog asks where, starting from
  * the desk's badge printer, and the printer it ends on becomes it;
  * otherwise the badges are exported to that PDF file without a dialog.
- * Returns FALSE with error set when the print system failed; a person
- * cancelling is not an error. */
+ * printed (may be NULL) says whether the badges went to the printer or the
+ * file (FALSE when the person cancelled the dialog). Returns FALSE with
+ * error set when the print system failed; a person cancelling is not an
+ * error. */
 gboolean ccm_badge_print_dialog (GtkWidget           *widget,
                                  GSettings           *settings,
                                  JsonArray           *attendees,
                                  JsonObject          *conference,
                                  const char          *pdf_path,
+                                 gboolean            *printed,
                                  GError             **error);
 
 /* How long a badge sent straight to a printer may take to be taken. */

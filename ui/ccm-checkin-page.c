@@ -1353,6 +1353,7 @@ print_badges (CcmCheckinPage *self,
 {
   g_autoptr(JsonObject) conference = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean printed = FALSE;
 
   conference = ccm_conference_views_get (ccm_context_get_store (self->context), self->slug, &error);
   if (conference == NULL)
@@ -1378,8 +1379,13 @@ print_badges (CcmCheckinPage *self,
     }
   /* The desk's printer follows through the setting (load_print_settings). */
   if (!ccm_badge_print_dialog (GTK_WIDGET (self), ccm_context_get_settings (self->context),
-                               attendees, conference, self->print_to, &error))
+                               attendees, conference, self->print_to, &printed, &error))
     ccm_ui_show_error (GTK_WIDGET (self), error);
+  /* A listed badge printed through the dialog (its toast's Print…, or
+   * Ctrl+P on its admission) is off the list; cancelled, it stays. */
+  for (guint i = 0; printed && i < json_array_get_length (attendees); i++)
+    unprinted_change (self, ccm_json_string (json_array_get_object_element (attendees, i),
+                                             "ticket_code"), FALSE);
   queue_focus (self);
 }
 

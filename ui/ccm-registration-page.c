@@ -883,7 +883,7 @@ print_clicked_cb (CcmRegistrationPage *self)
   conference = ccm_conference_views_get (store_of (self), self->slug, &error);
   if (conference == NULL ||
       !ccm_badge_print_dialog (GTK_WIDGET (self), ccm_context_get_settings (self->context), tickets,
-                               conference, self->print_to, &error))
+                               conference, self->print_to, NULL, &error))
     ccm_ui_show_error (GTK_WIDGET (self), error);
 }
 
