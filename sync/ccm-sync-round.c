@@ -30,6 +30,10 @@
  * costs pages × pending commands (DESIGN §4 wants new events + pending). */
 #define REBASE_EVENTS 50000
 
+/* A round gives way this many times to another program that applies the
+ * same pages first (apply_pulled), then stops until the next. */
+#define MAX_OVERTAKEN 8
+
 /* Enrollment */
 
 typedef struct
@@ -280,6 +284,8 @@ typedef struct
   GPtrArray *pulled;       /* CcmEvent, pulled but not yet applied */
   GHashTable *desk_names;  /* device id → name, of their desks */
   char      *cookie;       /* the cookie after them */
+  char      *base;         /* the store's cookie when the first of them was asked for */
+  guint      overtaken;    /* pages another program applied first */
 } Round;
 
 static void
@@ -289,6 +295,7 @@ round_free (Round *round)
   g_clear_pointer (&round->pulled, g_ptr_array_unref);
   g_clear_pointer (&round->desk_names, g_hash_table_unref);
   g_free (round->cookie);
+  g_free (round->base);
   g_free (round);
 }
 
@@ -608,11 +615,13 @@ keep_desk_names (CcmSyncClient  *self,
 
 /* Rebases the store on the events pulled so far, in one transaction with
  * the cookie after them. After a new epoch, the same transaction first
- * drops what the old one confirmed: until then the desk keeps showing it. */
+ * drops what the old one confirmed: until then the desk keeps showing it.
+ * *overtaken: another program applied them first; nothing was done. */
 static gboolean
 apply_pulled (CcmSyncClient  *self,
               Round          *round,
               gboolean        last_page,
+              gboolean       *overtaken,
               GError        **error)
 {
   g_autoptr(GPtrArray) events = g_steal_pointer (&round->pulled);
@@ -620,23 +629,36 @@ apply_pulled (CcmSyncClient  *self,
   g_autofree char *cookie = g_steal_pointer (&round->cookie);
   g_autoptr(GPtrArray) results = NULL;
   g_autofree char *epoch = NULL;
+  g_autofree char *stored = NULL;
   gint64 position = 0;
 
   round->pulled = g_ptr_array_new_with_free_func ((GDestroyNotify) ccm_event_unref);
   round->desk_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  *overtaken = FALSE;
   if (cookie == NULL)
     return TRUE;
   if (!ccm_protocol_cookie_parse (cookie, &epoch, &position, error))
     return FALSE;
+
+  if (!ccm_store_begin (self->store, error))
+    return FALSE;
+  /* Another program syncing this store (the window and `contoso sync`)
+   * moved its cookie since these pages were asked for: it applied them, or
+   * more. They are dropped, and the results kept for the pages after. */
+  stored = ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
+  if (g_strcmp0 (stored, round->base) != 0)
+    {
+      g_debug ("Another program synced this store up to %s meanwhile; pulling from there",
+               stored != NULL ? stored : "the start");
+      ccm_store_rollback (self->store);
+      *overtaken = TRUE;
+      return TRUE;
+    }
   results = take_results (round, position, last_page);
 
   /* Nothing new but the cookie, and perhaps a desk's new name. */
   if (events->len == 0 && results->len == 0 && !round->starting_over)
     {
-      if (g_hash_table_size (desk_names) == 0)
-        return ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error);
-      if (!ccm_store_begin (self->store, error))
-        return FALSE;
       if (!ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error) ||
           !keep_desk_names (self, desk_names, error))
         goto fail;
@@ -645,8 +667,6 @@ apply_pulled (CcmSyncClient  *self,
 
   g_debug ("Rebasing on %u events and %u results, up to %s%s", events->len, results->len, cookie,
            round->starting_over ? ", from nothing" : "");
-  if (!ccm_store_begin (self->store, error))
-    return FALSE;
   if ((round->starting_over && !ccm_store_reset_confirmed (self->store, error)) ||
       !ccm_store_rebase (self->store, events, results, error) ||
       !ccm_store_set_meta (self->store, CCM_SYNC_META_COOKIE, cookie, error) ||
@@ -676,7 +696,7 @@ pull_cb (GObject      *source,
   JsonArray *events = NULL;
   JsonObject *desk_names = NULL;
   const char *cookie = NULL;
-  gboolean reset = FALSE, has_more = FALSE;
+  gboolean reset = FALSE, has_more = FALSE, overtaken = FALSE;
   gint64 last_seq = -1;
 
   body = ccm_sync_client_request_finish (self, result, NULL, &error);
@@ -747,9 +767,24 @@ pull_cb (GObject      *source,
   if (!add_page (round, events, desk_names, cookie, &error))
     goto invalid;
   if ((!has_more || round->pulled->len >= REBASE_EVENTS) &&
-      !apply_pulled (self, round, !has_more, &error))
+      !apply_pulled (self, round, !has_more, &overtaken, &error))
     goto fail;
 
+  if (overtaken)
+    {
+      if (++round->overtaken > MAX_OVERTAKEN)
+        {
+          g_task_return_new_error (task, CCM_SYNC_ERROR, CCM_SYNC_ERROR_INTERNAL,
+                                   _("Another program keeps syncing this store at the same time; "
+                                     "this one stops for now."));
+          return;
+        }
+      /* From what the store has now, in whatever epoch the other program
+       * left it (a new one is found again if not). */
+      round->starting_over = FALSE;
+      pull_next (g_steal_pointer (&task));
+      return;
+    }
   if (has_more)
     {
       pull_next (g_steal_pointer (&task));
@@ -781,6 +816,13 @@ pull_next (GTask *task)
       return;
     }
 
+  /* The first page of those to be applied together: the store's cookie
+   * now, which apply_pulled expects to find still there. */
+  if (round->cookie == NULL)
+    {
+      g_free (round->base);
+      round->base = ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
+    }
   if (cookie != NULL)
     json_object_set_string_member (body, "cookie", cookie);
   json_object_set_int_member (body, "limit", PULL_LIMIT);

@@ -648,6 +648,87 @@ test_offline_walk_up (Fixture       *f,
   g_assert_cmpstr (mine, ==, server);
 }
 
+/* Two programs syncing one desk's store at once (the window and `contoso
+ * sync --watch` on a headless desk): both ask for the same page of the
+ * server's events; the second to apply it finds the first already did and
+ * carries on from there, rather than failing on events it has. */
+typedef struct
+{
+  GAsyncResult *result;
+} Done;
+
+static void
+sync_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Done *done = user_data;
+
+  done->result = g_object_ref (result);
+}
+
+static void
+test_two_programs_one_store (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *org = store_path (f, "organizer.db");
+  g_autofree char *desk = store_path (f, "desk.db");
+  g_autoptr(CcmStore) first = NULL, second = NULL;
+  CcmSyncClient *clients[2];
+  Done done[2] = { { NULL }, { NULL } };
+  g_autofree char *server = NULL, *mine = NULL;
+
+  enroll_path (f, org, "organizer");
+  enroll_path (f, desk, "desk");
+  create_conference_with_quota (f, org, "10");
+  sync_path_ok (org);
+
+  first = open_store (desk);
+  second = open_store (desk);
+  clients[0] = ccm_sync_client_new (first);
+  clients[1] = ccm_sync_client_new (second);
+  /* Each has its token (a round starts with its pull at once then). */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (ccm_sync_client_sync (clients[i], &error));
+      g_assert_no_error (error);
+    }
+
+  /* News on the server, then both rounds at once, several times over. */
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autofree char *name = g_strdup_printf ("Workshop %u", round);
+
+      contoso_ok (f, org, "seat-type", "add", SLUG, name, "--price", "50", "--quota", "5");
+      sync_path_ok (org);
+      for (guint i = 0; i < 2; i++)
+        ccm_sync_client_sync_async (clients[i], NULL, sync_done_cb, &done[i]);
+      while (done[0].result == NULL || done[1].result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          gboolean ok = ccm_sync_client_sync_finish (clients[i], done[i].result, &error);
+
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_clear_object (&done[i].result);
+        }
+    }
+
+  for (guint i = 0; i < 2; i++)
+    client_free (clients[i]);
+  g_clear_object (&first);
+  g_clear_object (&second);
+  server = full_picture_of_server (f, SLUG);
+  mine = full_picture_of_path (desk, SLUG);
+  g_assert_cmpstr (mine, ==, server);
+  g_assert_nonnull (strstr (mine, "Workshop 2"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -667,6 +748,7 @@ main (int    argc,
   ADD ("/client/scenarios/double-admission", test_double_admission);
   ADD ("/client/scenarios/lost-race-refund", test_lost_race_refund);
   ADD ("/client/scenarios/offline-walk-up", test_offline_walk_up);
+  ADD ("/client/scenarios/two-programs-one-store", test_two_programs_one_store);
 
   return g_test_run ();
 }
