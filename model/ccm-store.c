@@ -779,49 +779,50 @@ ccm_store_mark_changed (CcmStore *self)
 
 /* Opening */
 
+/* Whether path exists, and a clear error for what SQLite would only call
+ * "unable to open": a folder, or a file this user may not read and write.
+ * No descriptor of the file is opened and closed here, nor anywhere but in
+ * SQLite: closing one releases every POSIX lock this process holds on the
+ * file, those of the store's other connections too (SQLite keeps its own
+ * descriptors open while a connection of the process needs them), and
+ * another program would then take the store for unused, checkpoint it and
+ * delete its log and shared index under them: the window's connection
+ * while an export opens its own, the command line's meanwhile. */
 static gboolean
-check_header (const char  *path,
-              gboolean    *exists,
-              GError     **error)
+check_path (const char  *path,
+            gboolean    *exists,
+            GError     **error)
 {
-  static const char magic[16] = "SQLite format 3";
-  char header[16];
-  int fd;
-  gssize n;
+  GStatBuf info;
+  int saved = 0;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
+  if (g_stat (path, &info) != 0)
     {
-      int saved = errno;
-
+      saved = errno;
       if (saved == ENOENT)
         {
           *exists = FALSE;
           return TRUE;
         }
+    }
+  else if (S_ISDIR (info.st_mode))
+    saved = EISDIR;
+  else if (g_access (path, R_OK | W_OK) != 0)
+    saved = errno;
+
+  if (saved != 0)
+    {
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
                    _("The store %s cannot be opened: %s."), path, g_strerror (saved));
       return FALSE;
     }
-
   *exists = TRUE;
-  n = read (fd, header, sizeof header);
-  close (fd);
-
-  /* An empty file is what an interrupted first start leaves: take it. */
-  if (n == 0)
-    return TRUE;
-
-  if (n != sizeof header || memcmp (header, magic, sizeof header) != 0)
-    {
-      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
-                   _("The file %s is not a Contoso Conference store (it is not an "
-                   "SQLite database); it was left untouched."), path);
-      return FALSE;
-    }
   return TRUE;
 }
 
+/* Created 0600 from the start: the store holds attendees' personal data.
+ * SQLite gives the -wal and -shm files the same mode. Never an existing
+ * file (O_EXCL): this descriptor is closed again (see check_path). */
 static gboolean
 create_file (const char  *path,
              GError     **error)
@@ -839,18 +840,58 @@ create_file (const char  *path,
       return FALSE;
     }
 
-  /* Created 0600 from the start: the store holds attendees' personal data.
-   * SQLite gives the -wal and -shm files the same mode. */
-  fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       int saved = errno;
 
+      /* Another program created it meanwhile: it is opened as it is. */
+      if (saved == EEXIST)
+        return TRUE;
       g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO,
                    _("The store %s cannot be created: %s."), path, g_strerror (saved));
       return FALSE;
     }
   close (fd);
+  return TRUE;
+}
+
+/* The file's first bytes, read through SQLite's own descriptor (see
+ * check_path) before any statement reads or writes it: a file that is not
+ * an SQLite database is refused untouched. An empty file is what an
+ * interrupted first start leaves: it is taken. */
+static gboolean
+check_header (CcmStore  *self,
+              GError   **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  sqlite3_file *file = NULL;
+  sqlite3_int64 size = 0;
+  char header[16];
+  int rc;
+
+  rc = sqlite3_file_control (self->db, "main", SQLITE_FCNTL_FILE_POINTER, &file);
+  if (rc == SQLITE_OK && (file == NULL || file->pMethods == NULL))
+    rc = SQLITE_CANTOPEN;
+  if (rc == SQLITE_OK)
+    rc = file->pMethods->xFileSize (file, &size);
+  if (rc == SQLITE_OK && size == 0)
+    return TRUE;
+  if (rc == SQLITE_OK && size >= (sqlite3_int64) sizeof header)
+    rc = file->pMethods->xRead (file, header, sizeof header, 0);
+  if (rc != SQLITE_OK)
+    {
+      ccm_store_set_sqlite_error (self, error, rc, "reading its header");
+      return FALSE;
+    }
+
+  if (size < (sqlite3_int64) sizeof header || memcmp (header, magic, sizeof header) != 0)
+    {
+      g_set_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_A_STORE,
+                   _("The file %s is not a Contoso Conference store (it is not an "
+                   "SQLite database); it was left untouched."), self->path);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -1038,7 +1079,7 @@ ccm_store_open (const char   *path,
   g_return_val_if_fail (registry != NULL, NULL);
   g_return_val_if_fail (CCM_IS_CLOCK (clock), NULL);
 
-  if (!check_header (path, &exists, error))
+  if (!check_path (path, &exists, error))
     return NULL;
   if (!exists && !create_file (path, error))
     return NULL;
@@ -1062,7 +1103,8 @@ ccm_store_open (const char   *path,
    * application) may hold a lock for a moment. */
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
-  if (!check_identity (self, error))
+  if (!check_header (self, error) ||
+      !check_identity (self, error))
     return NULL;
 
   if (g_chmod (path, 0600) != 0)

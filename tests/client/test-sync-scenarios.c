@@ -650,8 +650,9 @@ test_offline_walk_up (Fixture       *f,
 
 /* Two programs syncing one desk's store at once (the window and `contoso
  * sync --watch` on a headless desk): both ask for the same page of the
- * server's events; the second to apply it finds the first already did and
- * carries on from there, rather than failing on events it has. */
+ * server's events, and both send the desk's pending order; the second to
+ * apply the page finds the first already did and carries on from there,
+ * rather than failing on events it has. */
 typedef struct
 {
   GAsyncResult *result;
@@ -701,8 +702,13 @@ test_two_programs_one_store (Fixture       *f,
     {
       g_autofree char *name = g_strdup_printf ("Workshop %u", round);
 
+      g_autofree char *order_id = NULL;
+
       contoso_ok (f, org, "seat-type", "add", SLUG, name, "--price", "50", "--quota", "5");
       sync_path_ok (org);
+      /* And a command of the desk's own that both send. */
+      order_id = place (f, desk, "1");
+      g_assert_cmpint (pending_of (desk), ==, 1);
       for (guint i = 0; i < 2; i++)
         ccm_sync_client_sync_async (clients[i], NULL, sync_done_cb, &done[i]);
       while (done[0].result == NULL || done[1].result == NULL)
@@ -717,6 +723,8 @@ test_two_programs_one_store (Fixture       *f,
           g_assert_true (ok);
           g_clear_object (&done[i].result);
         }
+      g_assert_cmpint (pending_of (desk), ==, 0);
+      assert_order (second, order_id, "reserved", 1, FALSE);
     }
 
   for (guint i = 0; i < 2; i++)
@@ -727,6 +735,7 @@ test_two_programs_one_store (Fixture       *f,
   mine = full_picture_of_path (desk, SLUG);
   g_assert_cmpstr (mine, ==, server);
   g_assert_nonnull (strstr (mine, "Workshop 2"));
+  g_assert_cmpint (count_type (server, "OrderPlaced"), ==, 3);
 }
 
 int

@@ -801,6 +801,41 @@ kill_and_wait (GSubprocess *child)
   g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
 }
 
+/* A second connection of the same process opened and closed (in the
+ * window, an export's own) leaves the first one's locks in place: another
+ * program closing the store afterwards (the command line) does not take it
+ * for unused and delete its log and shared index under the first, whose
+ * commands would then be lost. */
+static void
+test_second_connection_keeps_locks (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+  g_autoptr(CcmOutcome) before = NULL, after = NULL;
+  g_autoptr(CcmCommand) first = test_increment_new ("mine-1", "mine", 1, 1);
+  g_autoptr(CcmCommand) last = test_increment_new ("mine-2", "mine", 1, 1);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  GInputStream *out;
+
+  before = run (f, first);
+  g_assert_finalize_object (open_store (f));
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  child = spawn_writer (f->path, 2, 0, &out);
+  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+
+  /* This connection's next command, and the other program's, all there. */
+  after = run (f, last);
+  reopen (f);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 1 + 2 * 3 + 1);
+  g_assert_cmpint (ccm_store_stream_version (f->store, "counter/mine", NULL), ==, 2);
+}
+
 static void
 test_sigkill_midstream (Fixture       *f,
                         gconstpointer  data)
@@ -1431,6 +1466,7 @@ main (int   argc,
   ADD ("/store/timers/slices", test_timer_slices);
   ADD ("/store/timers/not-lost-on-kill", test_timers_not_lost_on_kill);
   ADD ("/store/crash/sigkill-midstream", test_sigkill_midstream);
+  ADD ("/store/second-connection-keeps-locks", test_second_connection_keeps_locks);
   ADD ("/store/desk-names", test_desk_names);
   ADD ("/store/refuse/newer-schema", test_newer_schema_refused);
   ADD ("/store/refuse/not-sqlite", test_not_sqlite_refused);
