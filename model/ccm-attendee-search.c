@@ -90,12 +90,12 @@ count_keys (CcmStore    *store,
   return count;
 }
 
-static gboolean
-search_all (CcmStore    *store,
-            const char  *slug,
-            guint        limit,
-            JsonArray   *list,
-            GError     **error)
+/* The first limit attendees (0: all) in name order. */
+static sqlite3_stmt *
+prepare_all (CcmStore    *store,
+             const char  *slug,
+             guint        limit,
+             GError     **error)
 {
   sqlite3_stmt *stmt;
 
@@ -105,10 +105,41 @@ search_all (CcmStore    *store,
                             " WHERE conference = ?1 ORDER BY sort_key LIMIT ?2) m"
                             CCM_VIEWS_ATTENDEE_JOINS " ORDER BY m.sort_key", error);
   if (stmt == NULL)
-    return FALSE;
+    return NULL;
   sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
-  return collect (store, stmt, list, error);
+  return stmt;
+}
+
+static gboolean
+search_all (CcmStore    *store,
+            const char  *slug,
+            guint        limit,
+            JsonArray   *list,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = prepare_all (store, slug, limit, error);
+
+  return stmt != NULL && collect (store, stmt, list, error);
+}
+
+gboolean
+ccm_attendee_views_foreach (CcmStore         *store,
+                            const char       *slug,
+                            CcmViewsRowFunc   func,
+                            gpointer          user_data,
+                            GError          **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (!ccm_views_require_conference (store, slug, error) ||
+      (stmt = prepare_all (store, slug, 0, error)) == NULL)
+    return FALSE;
+  return ccm_views_walk (store, stmt, ccm_views_attendee_from_row, func, user_data,
+                         "listing attendees", error);
 }
 
 static gboolean

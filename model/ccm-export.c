@@ -6,7 +6,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "ccm-conference-views.h"
 #include "ccm-csv.h"
 #include "ccm-export.h"
 #include "ccm-json.h"
@@ -44,6 +43,41 @@ amount_text (gint64 cents)
   return ccm_money_format (cents, NULL, CCM_MONEY_PLAIN);
 }
 
+typedef struct
+{
+  GString    *out;
+  GHashTable *desk_names;   /* device id → the desk's name */
+} Export;
+
+static gboolean
+attendee_row (JsonObject  *a,
+              gpointer     user_data,
+              GError     **error)
+{
+  Export *export = user_data;
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  /* The desk's name, when a sync brought it: admissions per door. A name is
+   * typed by a person, so guarded like the others. */
+  const char *admitted_by = ccm_json_string (a, "admitted_by");
+  const char *desk_name = admitted_by != NULL ? g_hash_table_lookup (export->desk_names,
+                                                                     admitted_by)
+                                              : NULL;
+  char *desk = ccm_csv_text_guard (desk_name);
+  const char *row[] = {
+    text (a, "ticket_code"), typed (a, "first_name", keep), typed (a, "last_name", keep),
+    typed (a, "email", keep), typed (a, "seat_type", keep), text (a, "access_code"),
+    text (a, "status"),
+    ccm_json_bool (a, "admitted") ? "yes" : "no", text (a, "admitted_at"),
+    text (a, "admitted_by"), desk != NULL ? desk : desk_name != NULL ? desk_name : "",
+  };
+
+  g_ptr_array_add (keep, desk);
+  ccm_csv_append_record (export->out, row, G_N_ELEMENTS (row));
+  return TRUE;
+}
+
+/* Row by row (ccm_attendee_views_foreach): a conference of a hundred
+ * thousand attendees costs the text, not a list of them all. */
 char *
 ccm_export_attendees_csv (CcmStore    *store,
                           const char  *slug,
@@ -53,44 +87,41 @@ ccm_export_attendees_csv (CcmStore    *store,
     "ticket_code", "first_name", "last_name", "email", "seat_type", "access_code",
     "status", "admitted", "admitted_at", "admitted_by", "admitted_desk",
   };
-  g_autoptr(JsonObject) conference = NULL;
-  g_autoptr(JsonArray) attendees = NULL;
   g_autoptr(GHashTable) desk_names = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  Export export;
 
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
   g_return_val_if_fail (slug != NULL, NULL);
 
-  if ((conference = ccm_conference_views_get (store, slug, error)) == NULL ||
-      (attendees = ccm_attendee_views_search (store, slug, NULL, G_MAXINT32, error)) == NULL ||
-      (desk_names = ccm_store_list_desk_names (store, error)) == NULL)
+  if ((desk_names = ccm_store_list_desk_names (store, error)) == NULL)
     return NULL;
-
+  export = (Export) { out, desk_names };
   ccm_csv_append_record (out, header, G_N_ELEMENTS (header));
-  for (guint i = 0; i < json_array_get_length (attendees); i++)
-    {
-      JsonObject *a = json_array_get_object_element (attendees, i);
-      g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
-      /* The desk's name, when a sync brought it: admissions per door. A
-       * name is typed by a person, so guarded like the others. */
-      const char *admitted_by = ccm_json_string (a, "admitted_by");
-      const char *desk_name = admitted_by != NULL ? g_hash_table_lookup (desk_names, admitted_by)
-                                                  : NULL;
-      char *desk = ccm_csv_text_guard (desk_name);
-      const char *row[] = {
-        text (a, "ticket_code"), typed (a, "first_name", keep), typed (a, "last_name", keep),
-        typed (a, "email", keep), typed (a, "seat_type", keep), text (a, "access_code"),
-        text (a, "status"),
-        ccm_json_bool (a, "admitted") ? "yes" : "no", text (a, "admitted_at"),
-        text (a, "admitted_by"), desk != NULL ? desk : desk_name != NULL ? desk_name : "",
-      };
-
-      g_ptr_array_add (keep, desk);
-
-      G_STATIC_ASSERT (G_N_ELEMENTS (row) == G_N_ELEMENTS (header));
-      ccm_csv_append_record (out, row, G_N_ELEMENTS (row));
-    }
+  if (!ccm_attendee_views_foreach (store, slug, attendee_row, &export, error))
+    return NULL;
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+order_row (JsonObject  *o,
+           gpointer     user_data,
+           GError     **error)
+{
+  Export *export = user_data;
+  g_autofree char *total = amount_text (ccm_json_int (o, "total", 0));
+  g_autofree char *seats = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (o, "seats", 0));
+  g_autofree char *assigned = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               ccm_json_int (o, "attendees", 0));
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  const char *row[] = {
+    text (o, "access_code"), text (o, "status"), total, text (o, "currency"),
+    typed (o, "registrant", keep), typed (o, "email", keep), seats, assigned,
+    text (o, "placed_at"),
+  };
+
+  ccm_csv_append_record (export->out, row, G_N_ELEMENTS (row));
+  return TRUE;
 }
 
 char *
@@ -102,34 +133,14 @@ ccm_export_orders_csv (CcmStore    *store,
     "access_code", "status", "total", "currency", "registrant", "email", "seats",
     "attendees", "placed_at",
   };
-  g_autoptr(JsonObject) conference = NULL;
-  g_autoptr(JsonArray) orders = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  Export export = { out, NULL };
 
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
   g_return_val_if_fail (slug != NULL, NULL);
 
-  if ((conference = ccm_conference_views_get (store, slug, error)) == NULL ||
-      (orders = ccm_order_views_list (store, slug, NULL, 0, G_MAXINT32, error)) == NULL)
-    return NULL;
-
   ccm_csv_append_record (out, header, G_N_ELEMENTS (header));
-  for (guint i = 0; i < json_array_get_length (orders); i++)
-    {
-      JsonObject *o = json_array_get_object_element (orders, i);
-      g_autofree char *total = amount_text (ccm_json_int (o, "total", 0));
-      g_autofree char *seats = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_json_int (o, "seats", 0));
-      g_autofree char *assigned = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                   ccm_json_int (o, "attendees", 0));
-      g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
-      const char *row[] = {
-        text (o, "access_code"), text (o, "status"), total, text (o, "currency"),
-        typed (o, "registrant", keep), typed (o, "email", keep), seats, assigned,
-        text (o, "placed_at"),
-      };
-
-      G_STATIC_ASSERT (G_N_ELEMENTS (row) == G_N_ELEMENTS (header));
-      ccm_csv_append_record (out, row, G_N_ELEMENTS (row));
-    }
+  if (!ccm_order_views_foreach (store, slug, order_row, &export, error))
+    return NULL;
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "ccm-store.h"
+#include "ccm-order-views.h"
 
 G_BEGIN_DECLS
 
@@ -61,6 +62,14 @@ gboolean    ccm_views_done               (CcmStore      *store,
                                           int            rc,
                                           const char    *doing,
                                           GError       **error);
+/* Steps stmt to its end, handing func each row as from_row makes it. */
+gboolean    ccm_views_walk               (CcmStore         *store,
+                                          sqlite3_stmt     *stmt,
+                                          JsonObject     *(*from_row) (sqlite3_stmt *stmt),
+                                          CcmViewsRowFunc   func,
+                                          gpointer          user_data,
+                                          const char       *doing,
+                                          GError          **error);
 void        ccm_views_set_text           (JsonObject    *object,
                                           const char    *member,
                                           sqlite3_stmt  *stmt,

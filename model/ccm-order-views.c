@@ -915,20 +915,15 @@ collect_summaries (CcmStore      *store,
   return g_steal_pointer (&list);
 }
 
-JsonArray *
-ccm_order_views_list (CcmStore    *store,
-                      const char  *slug,
-                      const char  *status,
-                      guint        offset,
-                      guint        limit,
-                      GError     **error)
+static sqlite3_stmt *
+prepare_list (CcmStore    *store,
+              const char  *slug,
+              const char  *status,
+              guint        offset,
+              guint        limit,
+              GError     **error)
 {
   sqlite3_stmt *stmt;
-
-  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
-
-  if (!ccm_views_require_conference (store, slug, error))
-    return NULL;
 
   /* Two statements so each walks its own index backwards. */
   if (status != NULL)
@@ -950,7 +945,43 @@ ccm_order_views_list (CcmStore    *store,
     sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
   sqlite3_bind_int64 (stmt, 4, offset);
+  return stmt;
+}
+
+JsonArray *
+ccm_order_views_list (CcmStore    *store,
+                      const char  *slug,
+                      const char  *status,
+                      guint        offset,
+                      guint        limit,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+
+  if (!ccm_views_require_conference (store, slug, error) ||
+      (stmt = prepare_list (store, slug, status, offset, limit, error)) == NULL)
+    return NULL;
   return collect_summaries (store, stmt, error);
+}
+
+gboolean
+ccm_order_views_foreach (CcmStore         *store,
+                         const char       *slug,
+                         CcmViewsRowFunc   func,
+                         gpointer          user_data,
+                         GError          **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (!ccm_views_require_conference (store, slug, error) ||
+      (stmt = prepare_list (store, slug, NULL, 0, 0, error)) == NULL)
+    return FALSE;
+  return ccm_views_walk (store, stmt, summary_from_row, func, user_data, "listing orders", error);
 }
 
 JsonArray *

@@ -48,6 +48,23 @@ JsonArray  *ccm_order_views_list          (CcmStore     *store,
                                            guint         limit,
                                            GError      **error);
 
+/* Called with each row of a view walked whole (ccm_order_views_foreach,
+ * ccm_attendee_views_foreach), in the view's order; returning FALSE with
+ * error set stops the walk. The row lives for the call; the function must
+ * not read the view it is called from meanwhile. */
+typedef gboolean (*CcmViewsRowFunc) (JsonObject  *row,
+                                     gpointer     user_data,
+                                     GError     **error);
+
+/* Every order of a conference, as ccm_order_views_list gives them (newest
+ * first), one at a time: an export of a large conference holds a row in
+ * memory, not the whole list. */
+gboolean    ccm_order_views_foreach       (CcmStore         *store,
+                                           const char       *slug,
+                                           CcmViewsRowFunc   func,
+                                           gpointer          user_data,
+                                           GError          **error);
+
 /* The summaries (as ccm_order_views_list gives them) of the orders named,
  * in the order named; ids no order has are left out. */
 JsonArray  *ccm_order_views_summaries     (CcmStore           *store,
@@ -83,6 +100,14 @@ JsonArray  *ccm_attendee_views_search     (CcmStore     *store,
                                            const char   *query,
                                            guint         limit,
                                            GError      **error);
+
+/* Every attendee of a conference, as ccm_attendee_views_search lists them
+ * all, one at a time (see ccm_order_views_foreach). */
+gboolean    ccm_attendee_views_foreach    (CcmStore         *store,
+                                           const char       *slug,
+                                           CcmViewsRowFunc   func,
+                                           gpointer          user_data,
+                                           GError          **error);
 
 /* One ticket by code, as one element of the list above plus its conference. */
 JsonObject *ccm_attendee_views_get_ticket (CcmStore     *store,

@@ -266,6 +266,30 @@ ccm_views_done (CcmStore      *store,
   return FALSE;
 }
 
+gboolean
+ccm_views_walk (CcmStore         *store,
+                sqlite3_stmt     *stmt,
+                JsonObject     *(*from_row) (sqlite3_stmt *stmt),
+                CcmViewsRowFunc   func,
+                gpointer          user_data,
+                const char       *doing,
+                GError          **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonObject) row = from_row (stmt);
+
+      if (!func (row, user_data, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+    }
+  return ccm_views_done (store, stmt, rc, doing, error);
+}
+
 void
 ccm_views_set_text (JsonObject   *object,
                     const char   *member,

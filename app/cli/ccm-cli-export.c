@@ -84,7 +84,8 @@ run_export (CcmCli     *cli,
       fflush (stdout);
       return CCM_CLI_EXIT_OK;
     }
-  if (!g_file_set_contents (out, csv, -1, &error))
+  /* Names and e-mail addresses: for the owner's eyes, as the store is. */
+  if (!g_file_set_contents_full (out, csv, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     return ccm_cli_fail (cli, error);
 
   if (cli->json)

@@ -157,6 +157,13 @@ test_import_export_round_trip (Fixture       *f,
   export = run_json (f, "export", "attendees", "devcon", "--out", exported, NULL);
   /* Three seats of the sponsor's order (one unassigned) and three guests. */
   g_assert_cmpint (json_object_get_int_member (export, "rows"), ==, 6);
+  /* Names and e-mail addresses: private to their owner, as the store is. */
+  {
+    GStatBuf info;
+
+    g_assert_cmpint (g_stat (exported, &info), ==, 0);
+    g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+  }
   records = read_csv (exported);
   g_assert_cmpuint (records->len, ==, 7);
 

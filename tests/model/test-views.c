@@ -650,6 +650,29 @@ assert_finds (Fixture    *f,
 }
 
 /* Case- and accent-insensitive prefixes of names, e-mail and ticket code. */
+typedef struct
+{
+  GPtrArray *codes;       /* ticket codes, or order ids, walked */
+  guint      stop_after;
+} Walk;
+
+static gboolean
+walk_cb (JsonObject  *row,
+         gpointer     user_data,
+         GError     **error)
+{
+  Walk *walk = user_data;
+  const char *code = ccm_json_string (row, "ticket_code");
+
+  if (walk->codes->len == walk->stop_after)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Stopped");
+      return FALSE;
+    }
+  g_ptr_array_add (walk->codes, g_strdup (code != NULL ? code : ccm_json_string (row, "order_id")));
+  return TRUE;
+}
+
 static void
 test_search (Fixture       *f,
              gconstpointer  data)
@@ -703,6 +726,36 @@ test_search (Fixture       *f,
   g_assert_cmpstr (ccm_json_string (json_array_get_object_element (all, 3), "last_name"), ==,
                    "Smith");
   g_assert_cmpint (ccm_json_int (json_array_get_object_element (all, 4), "position", -1), ==, 4);
+
+  /* The same rows one at a time (exports), and a walk stopped midway. */
+  {
+    Walk walk = { g_ptr_array_new_with_free_func (g_free), G_MAXUINT };
+    g_autoptr(GPtrArray) seen = walk.codes;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (ccm_attendee_views_foreach (f->store, "conf", walk_cb, &walk, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (seen->len, ==, 5);
+    for (guint i = 0; i < seen->len; i++)
+      g_assert_cmpstr (g_ptr_array_index (seen, i), ==,
+                       ccm_json_string (json_array_get_object_element (all, i), "ticket_code"));
+
+    g_ptr_array_set_size (seen, 0);
+    walk.stop_after = 2;
+    g_assert_false (ccm_attendee_views_foreach (f->store, "conf", walk_cb, &walk, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpuint (seen->len, ==, 2);
+    g_clear_error (&error);
+
+    g_ptr_array_set_size (seen, 0);
+    walk.stop_after = G_MAXUINT;
+    g_assert_true (ccm_order_views_foreach (f->store, "conf", walk_cb, &walk, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (seen->len, ==, 1);
+    g_assert_false (ccm_order_views_foreach (f->store, "nope", walk_cb, &walk, &error));
+    g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND);
+  }
+  assert_finds (f, "jose", "García");
 
   /* A new name replaces the old words. */
   assign_seat (f, order_id, 0, "Josefina", "Ruiz", "jose.garcia@example.com");
