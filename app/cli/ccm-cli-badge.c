@@ -17,13 +17,25 @@
 #include "ccm-json.h"
 #include "ccm-order-views.h"
 
+/* A badge for each named seat of an order not cancelled. */
+static gboolean
+keep_named (JsonObject  *attendee,
+            gpointer     user_data,
+            GError     **error)
+{
+  if (ccm_json_string (attendee, "email") != NULL &&
+      g_strcmp0 (ccm_json_string (attendee, "status"), "cancelled") != 0)
+    json_array_add_object_element (user_data, json_object_ref (attendee));
+  return TRUE;
+}
+
 static JsonArray *
 badge_attendees (CcmStore    *store,
                  const char  *slug,
                  const char  *code,
                  GError     **error)
 {
-  g_autoptr(JsonArray) all = NULL;
+  g_autoptr(JsonArray) named = NULL;
   JsonArray *chosen;
 
   if (code != NULL)
@@ -42,18 +54,10 @@ badge_attendees (CcmStore    *store,
       return chosen;
     }
 
-  if ((all = ccm_attendee_views_search (store, slug, NULL, G_MAXINT32, error)) == NULL)
+  named = json_array_new ();
+  if (!ccm_attendee_views_foreach (store, slug, keep_named, named, error))
     return NULL;
-  chosen = json_array_new ();
-  for (guint i = 0; i < json_array_get_length (all); i++)
-    {
-      JsonObject *a = json_array_get_object_element (all, i);
-
-      if (ccm_json_string (a, "email") != NULL &&
-          g_strcmp0 (ccm_json_string (a, "status"), "cancelled") != 0)
-        json_array_add_object_element (chosen, json_object_ref (a));
-    }
-  return chosen;
+  return g_steal_pointer (&named);
 }
 
 static int
