@@ -84,6 +84,46 @@ row_free (Row *row)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Row, row_free)
 
+/* A seat as the import weighs it, from the attendee list or an order's
+ * view. The conference's seats are kept this way, their texts in one
+ * string chunk: a hundred thousand attendees as JSON objects took half a
+ * gigabyte for a partner's list of ten rows. */
+typedef struct
+{
+  const char *ticket_code;
+  const char *order_id;
+  const char *access_code;
+  const char *seat_type_id;
+  const char *seat_type;      /* its name */
+  const char *first_name;
+  const char *last_name;
+  const char *email;          /* NULL: nobody named */
+  gboolean    cancelled;
+  gint64      position;
+} Seat;
+
+/* The seat of an attendee (ccm_attendee_views_search's shape, or an order
+ * view's attendee with its order's id and access code), its texts borrowed. */
+static void
+seat_read (Seat        *seat,
+           JsonObject  *attendee,
+           const char  *order_id,
+           const char  *access_code)
+{
+  *seat = (Seat) {
+    .ticket_code = ccm_json_string (attendee, "ticket_code"),
+    .order_id = order_id != NULL ? order_id : ccm_json_string (attendee, "order_id"),
+    .access_code = access_code != NULL ? access_code : ccm_json_string (attendee, "access_code"),
+    .seat_type_id = ccm_json_string (attendee, "seat_type_id"),
+    .seat_type = ccm_json_string (attendee, "seat_type"),
+    .first_name = ccm_json_string (attendee, "first_name"),
+    .last_name = ccm_json_string (attendee, "last_name"),
+    .email = ccm_json_string (attendee, "email"),
+    .cancelled = g_strcmp0 (ccm_json_string (attendee, "status"), "cancelled") == 0,
+    .position = ccm_json_int (attendee, "position", 0),
+  };
+}
+
 typedef struct
 {
   CcmStore   *store;
@@ -91,9 +131,10 @@ typedef struct
   JsonObject *conference;
   int         columns[N_COLUMNS];  /* index in the record, or -1 */
   GHashTable *orders;              /* access code → order view (a JsonObject, or NULL: unknown) */
-  JsonArray  *attendees;           /* the conference's, loaded on first need */
-  GHashTable *by_ticket;           /* ticket code → attendee */
-  GHashTable *by_holder;           /* "email\tseat_type_id" → attendee, valid tickets only */
+  GPtrArray  *seats;               /* Seat*, the conference's, loaded on first need */
+  GStringChunk *texts;             /* the seats' texts */
+  GHashTable *by_ticket;           /* ticket code → Seat */
+  GHashTable *by_holder;           /* "email\tseat_type_id" → Seat, valid tickets only */
   GHashTable *seats_left;          /* seat_type_id → gint64* available */
   GHashTable *taken;               /* "order_id\tposition" → line */
   GHashTable *people;              /* "email\tseat_type_id\torder" → line */
@@ -113,7 +154,8 @@ import_clear (Import *im)
 {
   g_clear_pointer (&im->conference, json_object_unref);
   g_clear_pointer (&im->orders, g_hash_table_unref);
-  g_clear_pointer (&im->attendees, json_array_unref);
+  g_clear_pointer (&im->seats, g_ptr_array_unref);
+  g_clear_pointer (&im->texts, g_string_chunk_free);
   g_clear_pointer (&im->by_ticket, g_hash_table_unref);
   g_clear_pointer (&im->by_holder, g_hash_table_unref);
   g_clear_pointer (&im->seats_left, g_hash_table_unref);
@@ -238,33 +280,57 @@ find_seat_type (Import     *im,
   return NULL;
 }
 
+static const char *
+keep_text (Import     *im,
+           const char *text)
+{
+  return text != NULL ? g_string_chunk_insert_const (im->texts, text) : NULL;
+}
+
+static gboolean
+keep_seat (JsonObject  *attendee,
+           gpointer     user_data,
+           GError     **error)
+{
+  Import *im = user_data;
+  Seat *seat = g_new (Seat, 1);
+
+  seat_read (seat, attendee, NULL, NULL);
+  seat->ticket_code = keep_text (im, seat->ticket_code);
+  seat->order_id = keep_text (im, seat->order_id);
+  seat->access_code = keep_text (im, seat->access_code);
+  seat->seat_type_id = keep_text (im, seat->seat_type_id);
+  seat->seat_type = keep_text (im, seat->seat_type);
+  seat->first_name = keep_text (im, seat->first_name);
+  seat->last_name = keep_text (im, seat->last_name);
+  seat->email = keep_text (im, seat->email);
+  g_ptr_array_add (im->seats, seat);
+
+  g_hash_table_insert (im->by_ticket, (gpointer) seat->ticket_code, seat);
+  if (seat->email != NULL && !seat->cancelled)
+    {
+      g_autofree char *email = fold (seat->email);
+
+      g_hash_table_insert (im->by_holder, g_strdup_printf ("%s\t%s", email, seat->seat_type_id),
+                           seat);
+    }
+  return TRUE;
+}
+
+/* The conference's seats, one attendee at a time, and its seats left. */
 static gboolean
 load_attendees (Import  *im,
                 GError **error)
 {
   g_autoptr(JsonArray) seats = NULL;
 
-  if (im->attendees != NULL)
+  if (im->seats != NULL)
     return TRUE;
 
-  im->attendees = ccm_attendee_views_search (im->store, im->slug, NULL, G_MAXINT32, error);
-  if (im->attendees == NULL)
+  im->seats = g_ptr_array_new_with_free_func (g_free);
+  im->texts = g_string_chunk_new (64 * 1024);
+  if (!ccm_attendee_views_foreach (im->store, im->slug, keep_seat, im, error))
     return FALSE;
-  for (guint i = 0; i < json_array_get_length (im->attendees); i++)
-    {
-      JsonObject *a = json_array_get_object_element (im->attendees, i);
-
-      g_hash_table_insert (im->by_ticket, g_strdup (ccm_json_string (a, "ticket_code")), a);
-      if (ccm_json_string (a, "email") != NULL &&
-          g_strcmp0 (ccm_json_string (a, "status"), "cancelled") != 0)
-        {
-          g_autofree char *email = fold (ccm_json_string (a, "email"));
-
-          g_hash_table_insert (im->by_holder,
-                               g_strdup_printf ("%s\t%s", email,
-                                                ccm_json_string (a, "seat_type_id")), a);
-        }
-    }
 
   if ((seats = ccm_seat_views_list (im->store, im->slug, error)) == NULL)
     return FALSE;
@@ -305,47 +371,45 @@ find_order (Import      *im,
 }
 
 static gboolean
-same_names (JsonObject *attendee,
+same_names (const Seat *seat,
             Row        *row)
 {
-  return g_strcmp0 (ccm_json_string (attendee, "first_name") != NULL
-                    ? ccm_json_string (attendee, "first_name") : "", row->first_name) == 0 &&
-         g_strcmp0 (ccm_json_string (attendee, "last_name") != NULL
-                    ? ccm_json_string (attendee, "last_name") : "", row->last_name) == 0;
+  return g_strcmp0 (seat->first_name != NULL ? seat->first_name : "", row->first_name) == 0 &&
+         g_strcmp0 (seat->last_name != NULL ? seat->last_name : "", row->last_name) == 0;
 }
 
 /* The row says what the seat already says (an exported row read back). */
 static gboolean
-holds_seat (JsonObject *attendee,
+holds_seat (const Seat *seat,
             Row        *row)
 {
-  g_autofree char *holder = fold (ccm_json_string (attendee, "email"));
+  g_autofree char *holder = fold (seat->email);
   g_autofree char *email = fold (row->email);
 
-  if (ccm_json_string (attendee, "email") == NULL)
+  if (seat->email == NULL)
     return *email == '\0';
-  return g_str_equal (holder, email) && same_names (attendee, row);
+  return g_str_equal (holder, email) && same_names (seat, row);
 }
 
 /* The seat's current holder decides between assign, update and unchanged. */
 static void
 plan_seat (Row        *row,
-           JsonObject *attendee)
+           const Seat *seat)
 {
-  g_autofree char *holder = fold (ccm_json_string (attendee, "email"));
+  g_autofree char *holder = fold (seat->email);
   g_autofree char *email = fold (row->email);
 
   g_free (row->order_id);
   g_free (row->ticket_code);
   g_free (row->access_code);
-  row->order_id = g_strdup (ccm_json_string (attendee, "order_id"));
-  row->ticket_code = g_strdup (ccm_json_string (attendee, "ticket_code"));
-  row->access_code = g_strdup (ccm_json_string (attendee, "access_code"));
-  row->position = ccm_json_int (attendee, "position", 0);
-  if (ccm_json_string (attendee, "email") == NULL || !g_str_equal (holder, email))
+  row->order_id = g_strdup (seat->order_id);
+  row->ticket_code = g_strdup (seat->ticket_code);
+  row->access_code = g_strdup (seat->access_code);
+  row->position = seat->position;
+  if (seat->email == NULL || !g_str_equal (holder, email))
     row->action = ACTION_ASSIGN;
   else
-    row->action = same_names (attendee, row) ? ACTION_UNCHANGED : ACTION_UPDATE;
+    row->action = same_names (seat, row) ? ACTION_UNCHANGED : ACTION_UPDATE;
 }
 
 /* Marks the row's seat as given by this file; FALSE when an earlier row
@@ -374,34 +438,31 @@ plan_ticket (Import  *im,
              GError **error)
 {
   g_autofree char *code = ccm_ticket_code_normalize (row->ticket_code);
-  JsonObject *attendee;
+  Seat *seat;
 
   if (!load_attendees (im, error))
     {
       row_free (row);
       return FALSE;
     }
-  attendee = g_hash_table_lookup (im->by_ticket, code);
-  if (attendee == NULL)
+  seat = g_hash_table_lookup (im->by_ticket, code);
+  if (seat == NULL)
     refuse_printf (im, row->line, "ticket_code", _("there is no ticket %s in this conference."),
                    code);
-  else if (g_strcmp0 (ccm_json_string (attendee, "status"), "cancelled") == 0 &&
-           !holds_seat (attendee, row))
+  else if (seat->cancelled && !holds_seat (seat, row))
     refuse_printf (im, row->line, "ticket_code",
                    _("ticket %s belongs to order %s, which was cancelled."), code,
-                   ccm_json_string (attendee, "access_code"));
-  else if (g_strcmp0 (ccm_json_string (attendee, "seat_type_id"),
-                      ccm_json_string (row->seat_type, "seat_type_id")) != 0)
+                   seat->access_code);
+  else if (g_strcmp0 (seat->seat_type_id, ccm_json_string (row->seat_type, "seat_type_id")) != 0)
     refuse_printf (im, row->line, "seat_type", _("ticket %s is a “%s” seat, not “%s”."), code,
-                   ccm_json_string (attendee, "seat_type"),
-                   ccm_json_string (row->seat_type, "name"));
+                   seat->seat_type, ccm_json_string (row->seat_type, "name"));
   else if (*row->access_code != '\0' &&
-           g_ascii_strcasecmp (row->access_code, ccm_json_string (attendee, "access_code")) != 0)
+           g_ascii_strcasecmp (row->access_code, seat->access_code) != 0)
     refuse_printf (im, row->line, "access_code", _("ticket %s belongs to order %s, not %s."),
-                   code, ccm_json_string (attendee, "access_code"), row->access_code);
+                   code, seat->access_code, row->access_code);
   else
     {
-      plan_seat (row, attendee);
+      plan_seat (row, seat);
       if (take_seat (im, row))
         g_ptr_array_add (im->rows, row);
       else
@@ -424,6 +485,7 @@ plan_order_seat (Import  *im,
   JsonArray *attendees;
   JsonObject *held = NULL;
   JsonObject *free_seat = NULL;
+  Seat seat;
 
   if (!find_order (im, code, &order, error))
     {
@@ -478,11 +540,9 @@ plan_order_seat (Import  *im,
       return TRUE;
     }
 
-  /* The order view's attendees lack these; the seat needs them. */
-  json_object_set_string_member (held != NULL ? held : free_seat, "order_id",
-                                 ccm_json_string (order, "order_id"));
-  json_object_set_string_member (held != NULL ? held : free_seat, "access_code", code);
-  plan_seat (row, held != NULL ? held : free_seat);
+  /* The order view's attendees lack the order's id and code. */
+  seat_read (&seat, held != NULL ? held : free_seat, ccm_json_string (order, "order_id"), code);
+  plan_seat (row, &seat);
   take_seat (im, row);
   g_ptr_array_add (im->rows, row);
   return TRUE;
@@ -496,7 +556,7 @@ plan_guest (Import  *im,
   g_autofree char *email = fold (row->email);
   g_autofree char *key = NULL;
   const char *type_id = ccm_json_string (row->seat_type, "seat_type_id");
-  JsonObject *attendee;
+  Seat *seat;
   gint64 *left;
 
   if (!load_attendees (im, error))
@@ -506,10 +566,10 @@ plan_guest (Import  *im,
     }
 
   key = g_strdup_printf ("%s\t%s", email, type_id);
-  attendee = g_hash_table_lookup (im->by_holder, key);
-  if (attendee != NULL)
+  seat = g_hash_table_lookup (im->by_holder, key);
+  if (seat != NULL)
     {
-      plan_seat (row, attendee);
+      plan_seat (row, seat);
       if (take_seat (im, row))
         g_ptr_array_add (im->rows, row);
       else
@@ -569,14 +629,14 @@ plan_record (Import  *im,
       *row->last_name == '\0')
     {
       g_autofree char *code = ccm_ticket_code_normalize (row->ticket_code);
-      JsonObject *attendee;
+      Seat *seat;
 
       if (!load_attendees (im, error))
         return FALSE;
-      attendee = g_hash_table_lookup (im->by_ticket, code);
-      if (attendee != NULL && ccm_json_string (attendee, "email") == NULL)
+      seat = g_hash_table_lookup (im->by_ticket, code);
+      if (seat != NULL && seat->email == NULL)
         {
-          plan_seat (row, attendee);
+          plan_seat (row, seat);
           row->action = ACTION_UNCHANGED;
           g_ptr_array_add (im->rows, g_steal_pointer (&row));
           return TRUE;
@@ -795,7 +855,7 @@ ccm_import_attendees (CcmStore        *store,
   im.store = store;
   im.slug = slug;
   im.orders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, order_free);
-  im.by_ticket = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  im.by_ticket = g_hash_table_new (g_str_hash, g_str_equal);
   im.by_holder = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   im.seats_left = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   im.taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
