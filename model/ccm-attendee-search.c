@@ -19,6 +19,7 @@
 #define G_LOG_DOMAIN "ccm-attendee-search"
 
 #include "ccm-order-views.h"
+#include "ccm-json.h"
 #include "ccm-order-views-private.h"
 
 /* Above this many matching keys for its rarest word, a query walks the
@@ -255,4 +256,27 @@ ccm_attendee_views_search (CcmStore    *store,
   if (!search_range (store, slug, words, driver, limit, list, error))
     return NULL;
   return g_steal_pointer (&list);
+}
+
+static gboolean
+keep_named (JsonObject  *attendee,
+            gpointer     user_data,
+            GError     **error)
+{
+  if (ccm_json_string (attendee, "email") != NULL &&
+      g_strcmp0 (ccm_json_string (attendee, "status"), "cancelled") != 0)
+    json_array_add_object_element (user_data, json_object_ref (attendee));
+  return TRUE;
+}
+
+JsonArray *
+ccm_attendee_views_named (CcmStore    *store,
+                          const char  *slug,
+                          GError     **error)
+{
+  g_autoptr(JsonArray) named = json_array_new ();
+
+  if (!ccm_attendee_views_foreach (store, slug, keep_named, named, error))
+    return NULL;
+  return g_steal_pointer (&named);
 }

@@ -109,6 +109,12 @@ gboolean    ccm_attendee_views_foreach    (CcmStore         *store,
                                            gpointer          user_data,
                                            GError          **error);
 
+/* The attendees with a badge to print: every named seat of an order not
+ * cancelled, in name order (ccm_attendee_views_search's elements). */
+JsonArray  *ccm_attendee_views_named      (CcmStore         *store,
+                                           const char       *slug,
+                                           GError          **error);
+
 /* One ticket by code, as one element of the list above plus its conference. */
 JsonObject *ccm_attendee_views_get_ticket (CcmStore     *store,
                                            const char   *ticket_code,

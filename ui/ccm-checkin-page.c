@@ -1497,26 +1497,16 @@ print_all_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
-  g_autoptr(JsonArray) all = NULL;
-  g_autoptr(JsonArray) named = json_array_new ();
+  g_autoptr(JsonArray) named = NULL;
   g_autoptr(GError) error = NULL;
 
   if (self->slug == NULL)
     return;
-  all = ccm_attendee_views_search (ccm_context_get_store (self->context), self->slug, NULL,
-                                   G_MAXINT32, &error);
-  if (all == NULL)
+  named = ccm_attendee_views_named (ccm_context_get_store (self->context), self->slug, &error);
+  if (named == NULL)
     {
       ccm_ui_show_error (widget, error);
       return;
-    }
-  for (guint i = 0; i < json_array_get_length (all); i++)
-    {
-      JsonObject *a = json_array_get_object_element (all, i);
-
-      if (ccm_json_string (a, "email") != NULL &&
-          g_strcmp0 (ccm_json_string (a, "status"), "cancelled") != 0)
-        json_array_add_object_element (named, json_object_ref (a));
     }
   if (json_array_get_length (named) == 0)
     {

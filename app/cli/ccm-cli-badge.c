@@ -17,25 +17,12 @@
 #include "ccm-json.h"
 #include "ccm-order-views.h"
 
-/* A badge for each named seat of an order not cancelled. */
-static gboolean
-keep_named (JsonObject  *attendee,
-            gpointer     user_data,
-            GError     **error)
-{
-  if (ccm_json_string (attendee, "email") != NULL &&
-      g_strcmp0 (ccm_json_string (attendee, "status"), "cancelled") != 0)
-    json_array_add_object_element (user_data, json_object_ref (attendee));
-  return TRUE;
-}
-
 static JsonArray *
 badge_attendees (CcmStore    *store,
                  const char  *slug,
                  const char  *code,
                  GError     **error)
 {
-  g_autoptr(JsonArray) named = NULL;
   JsonArray *chosen;
 
   if (code != NULL)
@@ -54,10 +41,7 @@ badge_attendees (CcmStore    *store,
       return chosen;
     }
 
-  named = json_array_new ();
-  if (!ccm_attendee_views_foreach (store, slug, keep_named, named, error))
-    return NULL;
-  return g_steal_pointer (&named);
+  return ccm_attendee_views_named (store, slug, error);
 }
 
 static int
