@@ -13,6 +13,11 @@
  *       conference's seats stream (an event for every reservation) from
  *       the stored snapshot, and with the snapshots deleted, from the
  *       stream's first event
+ *   (d) the main menu's transfers on that conference: every attendee to
+ *       CSV, and an import's check (a dry run) of a partner's list of ten
+ *       guests and of that whole export read back; both walk the views
+ *       row by row (their peak memory is measured on the command line,
+ *       see the README)
  *
  * Usage: bench-domain [--orders N] [--attendees N] [--queries N] [--dir DIR]
  *
@@ -20,11 +25,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
 #include "ccm-assignments.h"
 #include "ccm-domain.h"
+#include "ccm-export.h"
 #include "ccm-id.h"
 #include "ccm-json.h"
 #include "ccm-order.h"
@@ -174,6 +181,52 @@ bench_cold_start (Bench *b)
            events, snapshot, folded, folded / snapshot);
 }
 
+/* Milliseconds of an import's check of data; its report's unchanged rows. */
+static double
+import_check_ms (Bench      *b,
+                 const char *data,
+                 gint64     *unchanged)
+{
+  g_autoptr(JsonObject) report = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  JsonArray *results;
+
+  report = ccm_import_attendees (b->store, SLUG, data, strlen (data), CCM_IMPORT_DRY_RUN, &error);
+  bench_must (report != NULL, error);
+  results = json_object_get_array_member (report, "results");
+  *unchanged = 0;
+  for (guint i = 0; results != NULL && i < json_array_get_length (results); i++)
+    if (g_strcmp0 (ccm_json_string (json_array_get_object_element (results, i), "action"),
+                   "unchanged") == 0)
+      (*unchanged)++;
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static void
+bench_transfer (Bench *b)
+{
+  g_autoptr(GString) partner = g_string_new ("email,first_name,last_name,seat_type\r\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 unchanged_few, unchanged_all;
+  double export_ms, few_ms, all_ms;
+
+  csv = ccm_export_attendees_csv (b->store, SLUG, &error);
+  bench_must (csv != NULL, error);
+  export_ms = (g_get_monotonic_time () - start) / 1000.0;
+
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf (partner, "guest%u@example.org,Guest,Number %u,Workshop\r\n", i, i);
+  few_ms = import_check_ms (b, partner->str, &unchanged_few);
+  all_ms = import_check_ms (b, csv, &unchanged_all);
+  g_print ("(d) export of %u attendees to CSV: %.0f ms (%.1f MB); an import's check of 10 rows: "
+           "%.0f ms, of the whole export read back: %.0f ms (%" G_GINT64_FORMAT
+           " rows unchanged)\n", b->person, export_ms, strlen (csv) / 1e6, few_ms, all_ms,
+           unchanged_all);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,6 +281,7 @@ main (int   argc,
   bench_search (&b, MAX (queries / 5, 1), short_query,
                 "    one- and two-letter prefixes");
   bench_cold_start (&b);
+  bench_transfer (&b);
 
   bench_close (&b, dir);
   g_free (base_dir);
