@@ -14,12 +14,17 @@
  *    stopping at the limit; a common word makes that walk short. The walk
  *    is bounded, and falls back to the range plan when it ends short.
  *
+ * A query of one word that is an order's access code (someone at the door
+ * with the order's confirmation and no ticket) lists that order's seats
+ * first, in seat order, then the other matches.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ccm-attendee-search"
 
 #include "ccm-order-views.h"
 #include "ccm-json.h"
+#include "ccm-order.h"
 #include "ccm-order-views-private.h"
 
 /* Above this many matching keys for its rarest word, a query walks the
@@ -206,6 +211,63 @@ search_in_order (CcmStore    *store,
   return collect (store, stmt, list, error);
 }
 
+/* The seats of the order of this conference whose access code word is, in
+ * seat order, up to limit; none when word is not one. */
+static gboolean
+search_order (CcmStore    *store,
+              const char  *slug,
+              const char  *word,
+              guint        limit,
+              JsonArray   *list,
+              GError     **error)
+{
+  g_autofree char *code = g_ascii_strup (word, -1);
+  sqlite3_stmt *stmt;
+
+  if (!ccm_access_code_is_valid (code))
+    return TRUE;
+  stmt = ccm_store_prepare (store,
+                            "SELECT " CCM_VIEWS_ATTENDEE_COLUMNS " FROM "
+                            "(SELECT s.ticket_code, s.position FROM order_views b "
+                            " JOIN attendee_views s ON s.order_id = b.order_id "
+                            " WHERE b.access_code = ?1 AND b.conference = ?2) m"
+                            CCM_VIEWS_ATTENDEE_JOINS " ORDER BY m.position LIMIT ?3", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, limit > 0 ? (gint64) limit : -1);
+  return collect (store, stmt, list, error);
+}
+
+/* others after list, leaving out the tickets already there, up to limit. */
+static void
+append_others (JsonArray *list,
+               JsonArray *others,
+               guint      limit)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    g_hash_table_add (listed, (gpointer) ccm_json_string (json_array_get_object_element (list, i),
+                                                         "ticket_code"));
+  for (guint i = 0; i < json_array_get_length (others); i++)
+    {
+      JsonObject *o = json_array_get_object_element (others, i);
+
+      if (limit > 0 && json_array_get_length (list) >= limit)
+        break;
+      if (!g_hash_table_contains (listed, ccm_json_string (o, "ticket_code")))
+        json_array_add_object_element (list, json_object_ref (o));
+    }
+}
+
+static JsonArray *search_words (CcmStore    *store,
+                                const char  *slug,
+                                GPtrArray   *words,
+                                guint        limit,
+                                GError     **error);
+
 JsonArray *
 ccm_attendee_views_search (CcmStore    *store,
                            const char  *slug,
@@ -215,8 +277,6 @@ ccm_attendee_views_search (CcmStore    *store,
 {
   g_autoptr(JsonArray) list = json_array_new ();
   g_autoptr(GPtrArray) words = NULL;
-  gint64 fewest = G_MAXINT64;
-  guint driver = 0;
 
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
 
@@ -228,6 +288,36 @@ ccm_attendee_views_search (CcmStore    *store,
     g_ptr_array_set_size (words, CCM_VIEWS_SEARCH_MAX_WORDS);
   if (words->len == 0)
     return search_all (store, slug, limit, list, error) ? g_steal_pointer (&list) : NULL;
+
+  if (words->len == 1)
+    {
+      g_autoptr(JsonArray) order = json_array_new ();
+      g_autoptr(JsonArray) others = NULL;
+
+      if (!search_order (store, slug, g_ptr_array_index (words, 0), limit, order, error))
+        return NULL;
+      if (json_array_get_length (order) > 0)
+        {
+          if ((others = search_words (store, slug, words, limit, error)) == NULL)
+            return NULL;
+          append_others (order, others, limit);
+          return g_steal_pointer (&order);
+        }
+    }
+  return search_words (store, slug, words, limit, error);
+}
+
+/* The matches of words, in name order (see the top of the file). */
+static JsonArray *
+search_words (CcmStore    *store,
+              const char  *slug,
+              GPtrArray   *words,
+              guint        limit,
+              GError     **error)
+{
+  g_autoptr(JsonArray) list = json_array_new ();
+  gint64 fewest = G_MAXINT64;
+  guint driver = 0;
 
   for (guint i = 0; i < words->len; i++)
     {

@@ -201,7 +201,8 @@ attendee_list (CcmCli  *cli,
   const GOptionEntry entries[] = {
     { "search", 0, 0, G_OPTION_ARG_STRING, &search,
       N_("Only attendees whose ticket code, name or e-mail address starts with TEXT "
-         "(any case, accents ignored)"), N_("TEXT") },
+         "(any case, accents ignored); an order’s access code lists its seats first"),
+      N_("TEXT") },
     { "limit", 0, 0, G_OPTION_ARG_STRING, &limit_text,
       N_("Print at most N attendees (default 100; 0 for all)"), N_("N") },
     G_OPTION_ENTRY_NULL

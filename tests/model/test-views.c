@@ -727,6 +727,22 @@ test_search (Fixture       *f,
                    "Smith");
   g_assert_cmpint (ccm_json_int (json_array_get_object_element (all, 4), "position", -1), ==, 4);
 
+  /* The order's access code, as on its confirmation, in any case: its
+   * seats first, in seat order. */
+  {
+    g_autofree char *lower = g_ascii_strdown (ccm_json_string (order, "access_code"), -1);
+    g_autoptr(JsonArray) seats = search (f, lower);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonArray) two = ccm_attendee_views_search (f->store, "conf", lower, 2, &error);
+
+    g_assert_cmpuint (json_array_get_length (seats), ==, 5);
+    for (guint i = 0; i < 5; i++)
+      g_assert_cmpstr (ccm_json_string (json_array_get_object_element (seats, i), "ticket_code"),
+                       ==, ticket_of (order, i));
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (two), ==, 2);
+  }
+
   /* The same rows one at a time (exports), and a walk stopped midway. */
   {
     Walk walk = { g_ptr_array_new_with_free_func (g_free), G_MAXUINT };

@@ -512,6 +512,25 @@ test_checkin_search (Fixture       *f,
   jose = ticket (f, f->jose);
   g_assert_true (ccm_json_bool (jose, "admitted"));
 
+  /* By the order's access code, as on its confirmation: its seats, in
+   * seat order. */
+  {
+    g_autoptr(JsonObject) seat = ticket (f, f->unassigned);
+    g_autofree char *code = g_ascii_strdown (ccm_json_string (seat, "access_code"), -1);
+    g_autoptr(JsonObject) own = ticket (f, f->jose);
+    gboolean jose_first = ccm_json_int (own, "position", 0) < ccm_json_int (seat, "position", 0);
+
+    g_clear_pointer (&matches, g_strfreev);
+    gtk_editable_set_text (GTK_EDITABLE (entry), code);
+    ui_test_iterate ();
+    matches = ccm_checkin_page_get_matches (f->page);
+    g_assert_cmpuint (g_strv_length (matches), ==, 2);
+    g_assert_cmpstr (matches[0], ==, jose_first ? f->jose : f->unassigned);
+    g_assert_cmpstr (matches[1], ==, jose_first ? f->unassigned : f->jose);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+    ui_test_iterate ();
+  }
+
   /* By e-mail prefix, and the list shows who is inside already. */
   g_clear_pointer (&matches, g_strfreev);
   gtk_editable_set_text (GTK_EDITABLE (entry), "ada.l@");
