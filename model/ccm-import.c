@@ -22,6 +22,7 @@
 #include "ccm-json.h"
 #include "ccm-order.h"
 #include "ccm-order-views.h"
+#include "ccm-order-views-private.h"
 
 typedef enum
 {
@@ -84,10 +85,16 @@ row_free (Row *row)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Row, row_free)
 
-/* A seat as the import weighs it, from the attendee list or an order's
- * view. The conference's seats are kept this way, their texts in one
- * string chunk: a hundred thousand attendees as JSON objects took half a
- * gigabyte for a partner's list of ten rows. */
+#define LOOKUPS_BEFORE_LOAD 2000
+
+/* A seat as the import weighs it, from the attendee views or an order's
+ * view, its texts in the import's string chunk.
+ *
+ * A partner's list names a handful of seats: each is looked up by itself
+ * (by ticket code, or by holder through the search words). A long file (an
+ * export read back) would make as many look-ups as rows: past
+ * LOOKUPS_BEFORE_LOAD the conference's seats are all loaded at once, row by
+ * row (as JSON objects, a hundred thousand of them took half a gigabyte). */
 typedef struct
 {
   const char *ticket_code;
@@ -131,10 +138,13 @@ typedef struct
   JsonObject *conference;
   int         columns[N_COLUMNS];  /* index in the record, or -1 */
   GHashTable *orders;              /* access code → order view (a JsonObject, or NULL: unknown) */
-  GPtrArray  *seats;               /* Seat*, the conference's, loaded on first need */
+  GPtrArray  *seats;               /* Seat*, those looked up or all of them */
   GStringChunk *texts;             /* the seats' texts */
+  gboolean    loaded;              /* every seat of the conference is in the tables */
+  guint       lookups;
   GHashTable *by_ticket;           /* ticket code → Seat */
-  GHashTable *by_holder;           /* "email\tseat_type_id" → Seat, valid tickets only */
+  GHashTable *by_holder;           /* "email\tseat_type_id" → Seat (the first by name), valid
+                                    * tickets only; complete once loaded */
   GHashTable *seats_left;          /* seat_type_id → gint64* available */
   GHashTable *taken;               /* "order_id\tposition" → line */
   GHashTable *people;              /* "email\tseat_type_id\torder" → line */
@@ -287,12 +297,10 @@ keep_text (Import     *im,
   return text != NULL ? g_string_chunk_insert_const (im->texts, text) : NULL;
 }
 
-static gboolean
-keep_seat (JsonObject  *attendee,
-           gpointer     user_data,
-           GError     **error)
+static Seat *
+keep_seat (Import     *im,
+           JsonObject *attendee)
 {
-  Import *im = user_data;
   Seat *seat = g_new (Seat, 1);
 
   seat_read (seat, attendee, NULL, NULL);
@@ -305,33 +313,160 @@ keep_seat (JsonObject  *attendee,
   seat->last_name = keep_text (im, seat->last_name);
   seat->email = keep_text (im, seat->email);
   g_ptr_array_add (im->seats, seat);
+  g_hash_table_replace (im->by_ticket, (gpointer) seat->ticket_code, seat);
+  return seat;
+}
 
-  g_hash_table_insert (im->by_ticket, (gpointer) seat->ticket_code, seat);
+static char *
+holder_key (const char *email,
+            const char *seat_type_id)
+{
+  g_autofree char *folded = fold (email);
+
+  return g_strdup_printf ("%s\t%s", folded, seat_type_id);
+}
+
+static gboolean
+load_seat (JsonObject  *attendee,
+           gpointer     user_data,
+           GError     **error)
+{
+  Import *im = user_data;
+  Seat *seat = keep_seat (im, attendee);
+
   if (seat->email != NULL && !seat->cancelled)
     {
-      g_autofree char *email = fold (seat->email);
+      g_autofree char *key = holder_key (seat->email, seat->seat_type_id);
 
-      g_hash_table_insert (im->by_holder, g_strdup_printf ("%s\t%s", email, seat->seat_type_id),
-                           seat);
+      if (!g_hash_table_contains (im->by_holder, key))
+        g_hash_table_insert (im->by_holder, g_steal_pointer (&key), seat);
     }
   return TRUE;
 }
 
-/* The conference's seats, one attendee at a time, and its seats left. */
+/* Every seat of the conference, one attendee at a time. */
 static gboolean
 load_attendees (Import  *im,
                 GError **error)
 {
-  g_autoptr(JsonArray) seats = NULL;
+  g_hash_table_remove_all (im->by_holder);
+  if (!ccm_attendee_views_foreach (im->store, im->slug, load_seat, im, error))
+    return FALSE;
+  im->loaded = TRUE;
+  return TRUE;
+}
 
-  if (im->seats != NULL)
+/* Whether the next look-up is one by itself; otherwise the seats are now
+ * all loaded. */
+static gboolean
+look_up_alone (Import   *im,
+               gboolean *alone,
+               GError  **error)
+{
+  *alone = !im->loaded && ++im->lookups <= LOOKUPS_BEFORE_LOAD;
+  return *alone || im->loaded || load_attendees (im, error);
+}
+
+/* The seat of this conference with that ticket code, or NULL. */
+static gboolean
+find_seat (Import      *im,
+           const char  *code,
+           Seat       **seat,
+           GError     **error)
+{
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean alone;
+
+  *seat = g_hash_table_lookup (im->by_ticket, code);
+  if (*seat != NULL)
     return TRUE;
+  if (!look_up_alone (im, &alone, error))
+    return FALSE;
+  if (!alone)
+    {
+      *seat = g_hash_table_lookup (im->by_ticket, code);
+      return TRUE;
+    }
 
-  im->seats = g_ptr_array_new_with_free_func (g_free);
-  im->texts = g_string_chunk_new (64 * 1024);
-  if (!ccm_attendee_views_foreach (im->store, im->slug, keep_seat, im, error))
+  ticket = ccm_attendee_views_get_ticket (im->store, code, &local_error);
+  if (ticket == NULL)
+    {
+      if (g_error_matches (local_error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (g_strcmp0 (ccm_json_string (ticket, "conference"), im->slug) == 0)
+    *seat = keep_seat (im, ticket);
+  return TRUE;
+}
+
+/* The first seat by name of that type whose holder has this e-mail
+ * address, on a ticket not cancelled; or NULL. One by itself: the seats
+ * that have the address among their search words (ccm_views_attendee_keys
+ * keeps it whole, folded further than here, so they include the holder's). */
+static gboolean
+find_holder (Import      *im,
+             const char  *email,
+             const char  *seat_type_id,
+             Seat       **seat,
+             GError     **error)
+{
+  g_autofree char *key = holder_key (email, seat_type_id);
+  g_autofree char *word = NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  gboolean alone;
+  int rc;
+
+  *seat = NULL;
+  if (!look_up_alone (im, &alone, error))
+    return FALSE;
+  if (!alone)
+    {
+      *seat = g_hash_table_lookup (im->by_holder, key);
+      return TRUE;
+    }
+
+  word = ccm_views_fold (email);
+  stmt = ccm_store_prepare (im->store,
+                            "SELECT ticket_code FROM attendee_words "
+                            "WHERE conference = ?1 AND word = ?2 ORDER BY sort_key", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, im->slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, word, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (codes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (!ccm_views_done (im->store, stmt, rc, "looking an attendee up", error))
     return FALSE;
 
+  for (guint i = 0; i < codes->len && *seat == NULL; i++)
+    {
+      Seat *candidate;
+      g_autofree char *candidate_key = NULL;
+
+      if (!find_seat (im, g_ptr_array_index (codes, i), &candidate, error))
+        return FALSE;
+      if (candidate == NULL || candidate->email == NULL || candidate->cancelled)
+        continue;
+      candidate_key = holder_key (candidate->email, candidate->seat_type_id);
+      if (g_str_equal (candidate_key, key))
+        *seat = candidate;
+    }
+  return TRUE;
+}
+
+/* The seats left per type, for guests' complimentary orders. */
+static gboolean
+load_seats_left (Import  *im,
+                 GError **error)
+{
+  g_autoptr(JsonArray) seats = NULL;
+
+  if (g_hash_table_size (im->seats_left) > 0)
+    return TRUE;
   if ((seats = ccm_seat_views_list (im->store, im->slug, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < json_array_get_length (seats); i++)
@@ -440,12 +575,11 @@ plan_ticket (Import  *im,
   g_autofree char *code = ccm_ticket_code_normalize (row->ticket_code);
   Seat *seat;
 
-  if (!load_attendees (im, error))
+  if (!find_seat (im, code, &seat, error))
     {
       row_free (row);
       return FALSE;
     }
-  seat = g_hash_table_lookup (im->by_ticket, code);
   if (seat == NULL)
     refuse_printf (im, row->line, "ticket_code", _("there is no ticket %s in this conference."),
                    code);
@@ -553,20 +687,15 @@ plan_guest (Import  *im,
             Row     *row,
             GError **error)
 {
-  g_autofree char *email = fold (row->email);
-  g_autofree char *key = NULL;
   const char *type_id = ccm_json_string (row->seat_type, "seat_type_id");
   Seat *seat;
   gint64 *left;
 
-  if (!load_attendees (im, error))
+  if (!find_holder (im, row->email, type_id, &seat, error) || !load_seats_left (im, error))
     {
       row_free (row);
       return FALSE;
     }
-
-  key = g_strdup_printf ("%s\t%s", email, type_id);
-  seat = g_hash_table_lookup (im->by_holder, key);
   if (seat != NULL)
     {
       plan_seat (row, seat);
@@ -631,9 +760,8 @@ plan_record (Import  *im,
       g_autofree char *code = ccm_ticket_code_normalize (row->ticket_code);
       Seat *seat;
 
-      if (!load_attendees (im, error))
+      if (!find_seat (im, code, &seat, error))
         return FALSE;
-      seat = g_hash_table_lookup (im->by_ticket, code);
       if (seat != NULL && seat->email == NULL)
         {
           plan_seat (row, seat);
@@ -858,6 +986,8 @@ ccm_import_attendees (CcmStore        *store,
   im.by_ticket = g_hash_table_new (g_str_hash, g_str_equal);
   im.by_holder = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   im.seats_left = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  im.seats = g_ptr_array_new_with_free_func (g_free);
+  im.texts = g_string_chunk_new (64 * 1024);
   im.taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   im.people = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   im.rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);

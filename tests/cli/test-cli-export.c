@@ -202,6 +202,36 @@ test_import_export_round_trip (Fixture       *f,
   g_assert_nonnull (strstr (reimport->out, "5 unchanged"));
   g_assert_cmpint (event_count (f), ==, events);
 
+  /* A long file: past 2000 look-ups the import loads the conference's seats
+   * at once, and the rows after that are weighed the same: 2100 tickets
+   * nobody issued, then the partner's list (seats of an order, guests). */
+  {
+    g_autofree char *long_path = path_in_data ("long.csv");
+    g_auto(GStrv) partner_lines = g_strsplit (text, "\r\n", -1);
+    g_autoptr(GString) lines = g_string_new (NULL);
+    g_autoptr(JsonObject) long_report = NULL;
+    g_autoptr(Run) r = NULL;
+    JsonArray *results;
+
+    g_string_append_printf (lines, "%s,Ticket\r\n", partner_lines[0]);
+    for (guint i = 0; i < 2100; i++)
+      g_string_append_printf (lines, ",nobody%u@example.org,Nobody,Known,Full pass,,ZZZZ%08u\r\n",
+                              i, i);
+    for (guint i = 1; partner_lines[i] != NULL && *partner_lines[i] != '\0'; i++)
+      g_string_append_printf (lines, "%s,\r\n", partner_lines[i]);
+    write_text (long_path, lines->str);
+    r = run (f, "--json", "import", "attendees", "devcon", long_path, "--dry-run", NULL);
+    g_assert_cmpint (r->status, ==, 1);
+    long_report = parse_object (r->out);
+    g_assert_cmpint (json_object_get_int_member (long_report, "refused_count"), ==, 2100);
+    g_assert_cmpint (json_object_get_int_member (long_report, "accepted"), ==, 5);
+    results = json_object_get_array_member (long_report, "results");
+    for (guint i = 0; i < json_array_get_length (results); i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i),
+                                                      "action"), ==, "unchanged");
+    g_assert_cmpint (event_count (f), ==, events);
+  }
+
   second_export = run (f, "export", "attendees", "devcon", "--out", exported_again, NULL);
   assert_ok (second_export);
   g_file_get_contents (exported, &first_text, NULL, NULL);
