@@ -28,7 +28,13 @@ struct _CcmSeatTypesPage
   GtkListBox  *list;
   GtkWidget   *waitlist_group;
   GtkListBox  *waitlist;
+  GHashTable  *waitlist_all;   /* seat type ids whose whole waitlist is shown */
 };
+
+/* People listed per seat type's waitlist until asked for all: a sold-out
+ * conference may have thousands waiting, and a row each took a quarter of
+ * a gigabyte and seconds at every change. */
+#define WAITLIST_SHOWN 10
 
 G_DEFINE_FINAL_TYPE (CcmSeatTypesPage, ccm_seat_types_page, GTK_TYPE_WIDGET)
 
@@ -407,14 +413,56 @@ take_off_clicked_cb (GtkButton        *button,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+show_all_clicked_cb (GtkButton        *button,
+                     CcmSeatTypesPage *self)
+{
+  g_hash_table_add (self->waitlist_all,
+                    g_strdup (g_object_get_data (G_OBJECT (button), "seat-type-id")));
+  ccm_seat_types_page_refresh (self);
+}
+
+/* "N more waiting for “Type”" and a button that lists them all. */
+static GtkWidget *
+more_row_new (CcmSeatTypesPage *self,
+              const char       *seat_type_id,
+              const char       *seat_type,
+              guint             more)
+{
+  /* TRANSLATORS: %u people, %s a seat type */
+  g_autofree char *title = g_strdup_printf (g_dngettext (NULL, "%u more for “%s”",
+                                                         "%u more for “%s”", more),
+                                            more, seat_type);
+  /* TRANSLATORS: %s is a seat type */
+  g_autofree char *label = g_strdup_printf (_("Show everyone on the waitlist for “%s”"), seat_type);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Show _All"));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, label);
+  ccm_ui_set_accessible_label (button, label);
+  g_object_set_data_full (G_OBJECT (button), "seat-type-id", g_strdup (seat_type_id), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (show_all_clicked_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+  g_object_set_data (G_OBJECT (row), "show-all", button);
+  return row;
+}
+
 /* The waitlist: who is waiting, for what, in order, and whose freed seats
- * are held for them until when. Returns how many wait per seat type id. */
+ * are held for them until when; the first WAITLIST_SHOWN of each seat type
+ * unless all were asked for. Returns how many wait per seat type id. */
 static GHashTable *
 fill_waitlist (CcmSeatTypesPage *self)
 {
   g_autoptr(JsonArray) entries = ccm_waitlist_views_list (ccm_context_get_store (self->context),
                                                           self->slug, NULL);
   GHashTable *waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) hidden = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) hidden_types = g_ptr_array_new ();   /* JsonObject, in order */
   gboolean may_take_off = ccm_context_may (self->context, "LeaveWaitlist");
   guint n = 0;
 
@@ -463,6 +511,19 @@ fill_waitlist (CcmSeatTypesPage *self)
       else
         continue;   /* left: nothing more to do for them */
 
+      if (!g_hash_table_contains (self->waitlist_all, seat_type_id) &&
+          GPOINTER_TO_UINT (g_hash_table_lookup (listed, seat_type_id)) >= WAITLIST_SHOWN)
+        {
+          guint more = GPOINTER_TO_UINT (g_hash_table_lookup (hidden, seat_type_id));
+
+          if (more == 0)
+            g_ptr_array_add (hidden_types, o);
+          g_hash_table_insert (hidden, (gpointer) seat_type_id, GUINT_TO_POINTER (more + 1));
+          continue;
+        }
+      g_hash_table_insert (listed, (gpointer) seat_type_id,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (listed, seat_type_id)) + 1));
+
       row = adw_action_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), who);
@@ -485,6 +546,15 @@ fill_waitlist (CcmSeatTypesPage *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       gtk_list_box_append (self->waitlist, row);
       n++;
+    }
+  for (guint i = 0; i < hidden_types->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (hidden_types, i);
+      const char *seat_type_id = ccm_json_string (o, "seat_type_id");
+
+      gtk_list_box_append (self->waitlist,
+                           more_row_new (self, seat_type_id, ccm_json_string (o, "seat_type"),
+                                         GPOINTER_TO_UINT (g_hash_table_lookup (hidden, seat_type_id))));
     }
   gtk_widget_set_visible (self->waitlist_group, n > 0);
   return waiting;
@@ -620,6 +690,7 @@ ccm_seat_types_page_dispose (GObject *object)
   ccm_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->context);
   g_clear_pointer (&self->slug, g_free);
+  g_clear_pointer (&self->waitlist_all, g_hash_table_unref);
   G_OBJECT_CLASS (ccm_seat_types_page_parent_class)->dispose (object);
 }
 
@@ -644,6 +715,7 @@ static void
 ccm_seat_types_page_init (CcmSeatTypesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->waitlist_all = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 void
@@ -666,6 +738,7 @@ ccm_seat_types_page_set_conference (CcmSeatTypesPage *self,
 
   g_free (self->slug);
   self->slug = g_strdup (slug);
+  g_hash_table_remove_all (self->waitlist_all);
   ccm_refresh_now_or_when_shown (self->refresh);
 }
 

@@ -10,6 +10,7 @@
 #include "ui-test-utils.h"
 #include "ccm-conference-dialog.h"
 #include "ccm-conference-views.h"
+#include "ccm-id.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
 #include "ccm-seats.h"
@@ -735,6 +736,68 @@ test_registration_partial (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (seat_types, CCM_TYPE_SEAT_TYPES_PAGE,
                                                          "waitlist_group")));
   g_assert_cmpint (seats (f, "Workshop", "available"), ==, 2);
+}
+
+/* A long waitlist: the first ten of a seat type are listed, then a row
+ * "N more" whose Show All lists everyone. */
+static void
+test_waitlist_long (Fixture       *f,
+                    gconstpointer  data)
+{
+  CcmSeatTypesPage *seat_types;
+  g_autoptr(JsonArray) types = NULL;
+  const char *workshop = NULL;
+  GtkWidget *waitlist, *row;
+  guint rows = 0;
+
+  set_up_conference (f);
+  g_free (reserve (f, "Workshop", 2));
+  types = ccm_seat_views_list (ccm_context_get_store (f->context), "devcon", NULL);
+  for (guint i = 0; i < json_array_get_length (types); i++)
+    if (g_strcmp0 (ccm_json_string (json_array_get_object_element (types, i), "name"), "Workshop") == 0)
+      workshop = ccm_json_string (json_array_get_object_element (types, i), "seat_type_id");
+  g_assert_nonnull (workshop);
+  for (guint i = 0; i < 13; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CcmOutcome) outcome = NULL;
+      g_autofree char *entry_id = ccm_id_new (g_get_real_time ());
+      g_autofree char *email = g_strdup_printf ("waiter%u@example.org", i);
+      JsonObject *args = json_object_new ();
+
+      json_object_set_string_member (args, "conference", "devcon");
+      json_object_set_string_member (args, "entry_id", entry_id);
+      json_object_set_string_member (args, "seat_type", workshop);
+      json_object_set_int_member (args, "quantity", 1);
+      json_object_set_string_member (args, "email", email);
+      json_object_set_string_member (args, "first_name", "Wai");
+      json_object_set_string_member (args, "last_name", "Ter");
+      outcome = ccm_context_submit (f->context, "JoinWaitlist", args, &error);
+      g_assert_no_error (error);
+    }
+
+  ccm_window_show_page (f->window, "seat-types");
+  ui_test_iterate ();
+  seat_types = ccm_window_get_seat_types_page (f->window);
+  waitlist = ui_test_child (seat_types, CCM_TYPE_SEAT_TYPES_PAGE, "waitlist");
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (ccm_seat_types_page_get_row (seat_types, 1))),
+                                   "· 13 waiting"));
+  for (row = gtk_widget_get_first_child (waitlist); row != NULL; row = gtk_widget_get_next_sibling (row))
+    rows++;
+  g_assert_cmpuint (rows, ==, 11);
+  row = gtk_widget_get_last_child (waitlist);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "3 more for “Workshop”");
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_prev_sibling (row))),
+                                   "· 9 ahead"));
+
+  ui_test_click (g_object_get_data (G_OBJECT (row), "show-all"));
+  ui_test_iterate ();
+  rows = 0;
+  for (row = gtk_widget_get_first_child (waitlist); row != NULL; row = gtk_widget_get_next_sibling (row))
+    rows++;
+  g_assert_cmpuint (rows, ==, 13);
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_last_child (waitlist))),
+                                   "· 12 ahead"));
 }
 
 /* Opens the order in the list and takes it up where it stopped; returns
@@ -1699,6 +1762,7 @@ main (int    argc,
   ADD ("/ui/registration/seats-keyboard", test_registration_seats_keyboard);
   ADD ("/ui/registration/closed", test_registration_closed);
   ADD ("/ui/registration/partial-reservation", test_registration_partial);
+  ADD ("/ui/seat-types/waitlist-long", test_waitlist_long);
   ADD ("/ui/orders/cancel", test_orders_cancel);
   ADD ("/ui/orders/resume", test_orders_resume);
   ADD ("/ui/orders/search-filter", test_orders_search_filter);
