@@ -39,11 +39,8 @@ collect (CcmStore      *store,
          JsonArray     *list,
          GError       **error)
 {
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    json_array_add_object_element (list, ccm_views_attendee_from_row (stmt));
-  return ccm_views_done (store, stmt, rc, "searching attendees", error);
+  return ccm_views_collect (store, stmt, ccm_views_attendee_from_row, list,
+                            "searching attendees", error);
 }
 
 static void
@@ -346,6 +343,31 @@ search_words (CcmStore    *store,
   if (!search_range (store, slug, words, driver, limit, list, error))
     return NULL;
   return g_steal_pointer (&list);
+}
+
+GPtrArray *
+ccm_attendee_views_codes_with_key (CcmStore    *store,
+                                   const char  *slug,
+                                   const char  *key,
+                                   GError     **error)
+{
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *word = ccm_views_fold (key);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT ticket_code FROM attendee_words "
+                            "WHERE conference = ?1 AND word = ?2 ORDER BY sort_key", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, word, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (codes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (!ccm_views_done (store, stmt, rc, "looking an attendee up", error))
+    return NULL;
+  return g_steal_pointer (&codes);
 }
 
 static gboolean

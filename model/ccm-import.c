@@ -414,11 +414,8 @@ find_holder (Import      *im,
              GError     **error)
 {
   g_autofree char *key = holder_key (email, seat_type_id);
-  g_autofree char *word = NULL;
-  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) codes = NULL;
   gboolean alone;
-  int rc;
 
   *seat = NULL;
   if (!look_up_alone (im, &alone, error))
@@ -429,17 +426,7 @@ find_holder (Import      *im,
       return TRUE;
     }
 
-  word = ccm_views_fold (email);
-  stmt = ccm_store_prepare (im->store,
-                            "SELECT ticket_code FROM attendee_words "
-                            "WHERE conference = ?1 AND word = ?2 ORDER BY sort_key", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, im->slug, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, word, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (codes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  if (!ccm_views_done (im->store, stmt, rc, "looking an attendee up", error))
+  if ((codes = ccm_attendee_views_codes_with_key (im->store, im->slug, email, error)) == NULL)
     return FALSE;
 
   for (guint i = 0; i < codes->len && *seat == NULL; i++)

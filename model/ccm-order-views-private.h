@@ -62,6 +62,21 @@ gboolean    ccm_views_done               (CcmStore      *store,
                                           int            rc,
                                           const char    *doing,
                                           GError       **error);
+/* Ticket codes of the conference with key among their search keys (the
+ * ticket code, name words, e-mail address; folded here as they are), in
+ * name order. */
+GPtrArray  *ccm_attendee_views_codes_with_key (CcmStore    *store,
+                                               const char  *slug,
+                                               const char  *key,
+                                               GError     **error);
+
+/* Appends to list each row of stmt as from_row makes it, to its end. */
+gboolean    ccm_views_collect            (CcmStore         *store,
+                                          sqlite3_stmt     *stmt,
+                                          JsonObject     *(*from_row) (sqlite3_stmt *stmt),
+                                          JsonArray        *list,
+                                          const char       *doing,
+                                          GError          **error);
 /* Steps stmt to its end, handing func each row as from_row makes it. */
 gboolean    ccm_views_walk               (CcmStore         *store,
                                           sqlite3_stmt     *stmt,

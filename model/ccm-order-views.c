@@ -906,11 +906,8 @@ collect_summaries (CcmStore      *store,
                    GError       **error)
 {
   g_autoptr(JsonArray) list = json_array_new ();
-  int rc;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    json_array_add_object_element (list, summary_from_row (stmt));
-  if (!ccm_views_done (store, stmt, rc, "listing orders", error))
+  if (!ccm_views_collect (store, stmt, summary_from_row, list, "listing orders", error))
     return NULL;
   return g_steal_pointer (&list);
 }

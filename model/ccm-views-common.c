@@ -290,6 +290,26 @@ ccm_views_walk (CcmStore         *store,
   return ccm_views_done (store, stmt, rc, doing, error);
 }
 
+static gboolean
+append_row (JsonObject  *row,
+            gpointer     list,
+            GError     **error)
+{
+  json_array_add_object_element (list, json_object_ref (row));
+  return TRUE;
+}
+
+gboolean
+ccm_views_collect (CcmStore         *store,
+                   sqlite3_stmt     *stmt,
+                   JsonObject     *(*from_row) (sqlite3_stmt *stmt),
+                   JsonArray        *list,
+                   const char       *doing,
+                   GError          **error)
+{
+  return ccm_views_walk (store, stmt, from_row, append_row, list, doing, error);
+}
+
 void
 ccm_views_set_text (JsonObject   *object,
                     const char   *member,

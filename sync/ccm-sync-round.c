@@ -806,9 +806,7 @@ pull_next (GTask *task)
   CcmSyncClient *self = g_task_get_source_object (task);
   g_autoptr(JsonObject) body = json_object_new ();
   Round *round = g_task_get_task_data (task);
-  g_autofree char *cookie = round->cookie != NULL ? g_strdup (round->cookie)
-                           : round->starting_over ? NULL
-                           : ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
+  const char *cookie;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -816,13 +814,14 @@ pull_next (GTask *task)
       return;
     }
 
-  /* The first page of those to be applied together: the store's cookie
-   * now, which apply_pulled expects to find still there. */
+  /* The first page of those to be applied together starts from the
+   * store's cookie, which apply_pulled expects to find still there. */
   if (round->cookie == NULL)
     {
       g_free (round->base);
       round->base = ccm_sync_client_dup_meta (self, CCM_SYNC_META_COOKIE);
     }
+  cookie = round->cookie != NULL ? round->cookie : round->starting_over ? NULL : round->base;
   if (cookie != NULL)
     json_object_set_string_member (body, "cookie", cookie);
   json_object_set_int_member (body, "limit", PULL_LIMIT);

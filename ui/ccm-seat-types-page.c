@@ -451,6 +451,82 @@ more_row_new (CcmSeatTypesPage *self,
   return row;
 }
 
+/* One person's row: who, for what, where in line or until when seats are
+ * held for them, and Take Off when this desk may. */
+static GtkWidget *
+waitlist_row_new (CcmSeatTypesPage *self,
+                  JsonObject       *o,
+                  gboolean          may_take_off)
+{
+  const char *status = ccm_json_string (o, "status");
+  guint seats = (guint) ccm_json_int (o, "quantity", 0);
+  g_autofree char *name = ccm_ui_full_name (ccm_json_string (o, "first_name"),
+                                            ccm_json_string (o, "last_name"));
+  g_autofree char *count = g_strdup_printf (g_dngettext (NULL, "%u seat", "%u seats", seats), seats);
+  g_autofree char *state = NULL;
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row;
+  const char *who = name != NULL ? name : ccm_json_string (o, "email");
+  const char *until = ccm_json_string (o, "hold_until");
+  gint64 until_us;
+  g_autofree char *at = until != NULL && ccm_time_parse (until, &until_us)
+                          ? ccm_ui_format_time (until_us) : NULL;
+  guint held = (guint) ccm_json_int (o, "promoted", 0);
+
+  if (g_strcmp0 (status, "waiting") == 0)
+    {
+      guint ahead = (guint) ccm_json_int (o, "position", 0);
+      g_autofree char *place = ahead == 0 ? g_strdup (_("next in line"))
+        /* TRANSLATORS: how many people wait before this one */
+        : g_strdup_printf (g_dngettext (NULL, "%u ahead", "%u ahead", ahead), ahead);
+
+      /* Some of their seats came free already, the rest still waited for. */
+      state = held > 0 && at != NULL
+        /* TRANSLATORS: seats held, a time, then the place in line */
+        ? g_strdup_printf (g_dngettext (NULL, "%u held for them until %s, %s",
+                                        "%u held for them until %s, %s", held), held, at, place)
+        : g_steal_pointer (&place);
+    }
+  else
+    state = at != NULL
+      /* TRANSLATORS: %s is a time */
+      ? g_strdup_printf (_("seats held for them until %s"), at)
+      : g_strdup (_("seats offered"));
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), who);
+  if (may_take_off)
+    {
+      /* TRANSLATORS: %s is a person's name or e-mail address */
+      g_autofree char *label = g_strdup_printf (_("Take %s off the waitlist"), who);
+      GtkWidget *take_off = icon_button ("list-remove-symbolic", label);
+
+      g_object_set_data_full (G_OBJECT (take_off), "entry-id",
+                              g_strdup (ccm_json_string (o, "entry_id")), g_free);
+      g_object_set_data_full (G_OBJECT (take_off), "name", g_strdup (who), g_free);
+      g_signal_connect (take_off, "clicked", G_CALLBACK (take_off_clicked_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), take_off);
+      g_object_set_data (G_OBJECT (row), "take-off", take_off);
+    }
+  /* TRANSLATORS: seat type · number of seats · e-mail · where in line */
+  subtitle = g_strdup_printf (_("%s · %s · %s · %s"), ccm_json_string (o, "seat_type"), count,
+                              ccm_json_string (o, "email"), state);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+/* Adds one to a count kept per seat type id (a borrowed key). */
+static guint
+count_up (GHashTable *counts,
+          const char *seat_type_id)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, seat_type_id)) + 1;
+
+  g_hash_table_insert (counts, (gpointer) seat_type_id, GUINT_TO_POINTER (n));
+  return n;
+}
+
 /* The waitlist: who is waiting, for what, in order, and whose freed seats
  * are held for them until when; the first WAITLIST_SHOWN of each seat type
  * unless all were asked for. Returns how many wait per seat type id. */
@@ -472,79 +548,22 @@ fill_waitlist (CcmSeatTypesPage *self)
       JsonObject *o = json_array_get_object_element (entries, i);
       const char *status = ccm_json_string (o, "status");
       const char *seat_type_id = ccm_json_string (o, "seat_type_id");
-      guint seats = (guint) ccm_json_int (o, "quantity", 0);
-      g_autofree char *name = ccm_ui_full_name (ccm_json_string (o, "first_name"),
-                                                ccm_json_string (o, "last_name"));
-      g_autofree char *count = g_strdup_printf (g_dngettext (NULL, "%u seat", "%u seats", seats), seats);
-      g_autofree char *state = NULL;
-      g_autofree char *subtitle = NULL;
-      GtkWidget *row;
-
-      const char *who = name != NULL ? name : ccm_json_string (o, "email");
-      const char *until = ccm_json_string (o, "hold_until");
-      gint64 until_us;
-      g_autofree char *at = until != NULL && ccm_time_parse (until, &until_us)
-                              ? ccm_ui_format_time (until_us) : NULL;
-      guint held = (guint) ccm_json_int (o, "promoted", 0);
 
       if (g_strcmp0 (status, "waiting") == 0)
-        {
-          guint ahead = (guint) ccm_json_int (o, "position", 0);
-          g_autofree char *place = ahead == 0 ? g_strdup (_("next in line"))
-            /* TRANSLATORS: how many people wait before this one */
-            : g_strdup_printf (g_dngettext (NULL, "%u ahead", "%u ahead", ahead), ahead);
-
-          g_hash_table_replace (waiting, g_strdup (seat_type_id),
-                                GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (waiting, seat_type_id)) + 1));
-          /* Some of their seats came free already, the rest still waited for. */
-          state = held > 0 && at != NULL
-            /* TRANSLATORS: seats held, a time, then the place in line */
-            ? g_strdup_printf (g_dngettext (NULL, "%u held for them until %s, %s",
-                                            "%u held for them until %s, %s", held), held, at, place)
-            : g_steal_pointer (&place);
-        }
-      else if (g_strcmp0 (status, "promoted") == 0)
-        state = at != NULL
-          /* TRANSLATORS: %s is a time */
-          ? g_strdup_printf (_("seats held for them until %s"), at)
-          : g_strdup (_("seats offered"));
-      else
+        g_hash_table_replace (waiting, g_strdup (seat_type_id),
+                              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (waiting, seat_type_id)) + 1));
+      else if (g_strcmp0 (status, "promoted") != 0)
         continue;   /* left: nothing more to do for them */
 
       if (!g_hash_table_contains (self->waitlist_all, seat_type_id) &&
           GPOINTER_TO_UINT (g_hash_table_lookup (listed, seat_type_id)) >= WAITLIST_SHOWN)
         {
-          guint more = GPOINTER_TO_UINT (g_hash_table_lookup (hidden, seat_type_id));
-
-          if (more == 0)
+          if (count_up (hidden, seat_type_id) == 1)
             g_ptr_array_add (hidden_types, o);
-          g_hash_table_insert (hidden, (gpointer) seat_type_id, GUINT_TO_POINTER (more + 1));
           continue;
         }
-      g_hash_table_insert (listed, (gpointer) seat_type_id,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (listed, seat_type_id)) + 1));
-
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), who);
-      if (may_take_off)
-        {
-          /* TRANSLATORS: %s is a person's name or e-mail address */
-          g_autofree char *label = g_strdup_printf (_("Take %s off the waitlist"), who);
-          GtkWidget *take_off = icon_button ("list-remove-symbolic", label);
-
-          g_object_set_data_full (G_OBJECT (take_off), "entry-id",
-                                  g_strdup (ccm_json_string (o, "entry_id")), g_free);
-          g_object_set_data_full (G_OBJECT (take_off), "name", g_strdup (who), g_free);
-          g_signal_connect (take_off, "clicked", G_CALLBACK (take_off_clicked_cb), self);
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row), take_off);
-          g_object_set_data (G_OBJECT (row), "take-off", take_off);
-        }
-      /* TRANSLATORS: seat type · number of seats · e-mail · where in line */
-      subtitle = g_strdup_printf (_("%s · %s · %s · %s"), ccm_json_string (o, "seat_type"), count,
-                                  ccm_json_string (o, "email"), state);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (self->waitlist, row);
+      count_up (listed, seat_type_id);
+      gtk_list_box_append (self->waitlist, waitlist_row_new (self, o, may_take_off));
       n++;
     }
   for (guint i = 0; i < hidden_types->len; i++)
