@@ -181,7 +181,7 @@ snapshot_horizontal (CcmBarChart *self,
           x += w;
           sum += MAX (bar->values[s], 0);
         }
-      total = g_strdup_printf ("%.0f", sum);
+      total = g_strdup_printf ("%'.0f", sum);
       draw_text (self, snapshot, total, x + 6, y + ROW_HEIGHT / 2.0f, -1, 0.6, FALSE);
     }
   draw_legend (self, snapshot, self->bars->len * ROW_HEIGHT + 4);
@@ -218,7 +218,7 @@ snapshot_vertical (CcmBarChart *self,
       append_bar (snapshot, &color, x, 20 + plot_h - h, w, h);
       if (bar->values[0] > 0 && slot >= 22)
         {
-          g_autofree char *value = g_strdup_printf ("%.0f", bar->values[0]);
+          g_autofree char *value = g_strdup_printf ("%'.0f", bar->values[0]);
           draw_text (self, snapshot, value, x, 20 + plot_h - h - 9, -1, 0.7, FALSE);
         }
       if (i % label_every == 0)
@@ -275,7 +275,7 @@ update_description (CcmBarChart *self)
 
       g_string_append_printf (text, "%s%s:", i > 0 ? "; " : "", bar->label);
       for (guint s = 0; s < n_series (self); s++)
-        g_string_append_printf (text, " %s%s%s%.0f", s > 0 ? ", " : "",
+        g_string_append_printf (text, " %s%s%s%'.0f", s > 0 ? ", " : "",
                                 self->series != NULL ? self->series[s] : "",
                                 self->series != NULL ? " " : "", bar->values[s]);
     }

@@ -383,11 +383,11 @@ count_row_new (const char *name,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *title = gtk_label_new (name);
-  g_autofree char *figures = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
+  g_autofree char *figures = g_strdup_printf ("%'" G_GINT64_FORMAT " / %'" G_GINT64_FORMAT,
                                               admitted, expected);
   GtkWidget *count = gtk_label_new (figures);
   GtkWidget *bar = gtk_level_bar_new_for_interval (0, MAX (expected, 1));
-  g_autofree char *description = g_strdup_printf (_("%s: %lld of %lld admitted"), name,
+  g_autofree char *description = g_strdup_printf (_("%s: %'lld of %'lld admitted"), name,
                                                   (long long) admitted, (long long) expected);
 
   gtk_widget_set_margin_top (box, 9);
@@ -430,9 +430,9 @@ refresh_counts (CcmCheckinPage *self)
       return;
     }
 
-  total = g_strdup_printf ("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
+  total = g_strdup_printf ("%'" G_GINT64_FORMAT " / %'" G_GINT64_FORMAT,
                            ccm_json_int (stats, "admitted", 0), ccm_json_int (stats, "expected", 0));
-  inside = g_strdup_printf (g_dngettext (NULL, "%lld inside now", "%lld inside now",
+  inside = g_strdup_printf (g_dngettext (NULL, "%'lld inside now", "%'lld inside now",
                                          ccm_json_int (stats, "inside", 0)),
                             (long long) ccm_json_int (stats, "inside", 0));
   gtk_label_set_text (self->total_label, total);

@@ -84,15 +84,15 @@ ccm_event_describe (const CcmEvent *event)
     {
       gint64 n = count_seats (p);
       /* TRANSLATORS: an order's history */
-      return g_strdup_printf (ngettext ("Placed: %lld seat", "Placed: %lld seats",
+      return g_strdup_printf (ngettext ("Placed: %'lld seat", "Placed: %'lld seats",
                                            (gulong) n), (long long) n);
     }
   if (g_str_equal (type, "OrderUpdated"))
     {
       gint64 n = count_seats (p);
       /* TRANSLATORS: an order's history */
-      return g_strdup_printf (ngettext ("Changed to %lld seat",
-                                           "Changed to %lld seats", (gulong) n), (long long) n);
+      return g_strdup_printf (ngettext ("Changed to %'lld seat",
+                                           "Changed to %'lld seats", (gulong) n), (long long) n);
     }
   if (g_str_equal (type, "OrderTotalsCalculated"))
     {

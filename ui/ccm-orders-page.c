@@ -156,7 +156,7 @@ fill_cell (GtkListItem  *item,
                                    ? ccm_order_row_get_registrant (row) : "—");
       break;
     case COLUMN_SEATS:
-      text = g_strdup_printf ("%" G_GINT64_FORMAT, ccm_order_row_get_seats (row));
+      text = ccm_ui_format_count (ccm_order_row_get_seats (row));
       gtk_label_set_text (label, text);
       break;
     case COLUMN_TOTAL:
@@ -745,11 +745,11 @@ show_detail (CcmOrdersPage *self)
 
       if (ccm_json_int (line, "requested", 0) != ccm_json_int (line, "quantity", 0))
         /* TRANSLATORS: 2 of 3 asked × 199.00 EUR */
-        subtitle = g_strdup_printf (_("%lld of %lld asked × %s"),
+        subtitle = g_strdup_printf (_("%'lld of %'lld asked × %s"),
                                     (long long) ccm_json_int (line, "quantity", 0),
                                     (long long) ccm_json_int (line, "requested", 0), unit);
       else
-        subtitle = g_strdup_printf ("%" G_GINT64_FORMAT " × %s", ccm_json_int (line, "quantity", 0), unit);
+        subtitle = g_strdup_printf ("%'" G_GINT64_FORMAT " × %s", ccm_json_int (line, "quantity", 0), unit);
       add_row (group, ccm_json_string (line, "name"), subtitle, line_total);
     }
 

@@ -48,7 +48,7 @@ static void
 set_count (GtkLabel *label,
            gint64    value)
 {
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  g_autofree char *text = ccm_ui_format_count (value);
 
   gtk_label_set_text (label, text);
 }

@@ -234,7 +234,7 @@ add_allotment_row (CcmPreferencesWindow *self,
   title = g_strdup_printf ("%s — %s", seat_type_name (conference, ccm_json_string (allotment, "seat_type")),
                            ccm_json_string (conference, "name"));
   /* TRANSLATORS: an allotment: "7 of 10 left, until Mar 1 18:00" */
-  subtitle = g_strdup_printf (_("%lld of %lld left, until %s"),
+  subtitle = g_strdup_printf (_("%'lld of %'lld left, until %s"),
                               (long long) ccm_json_int (allotment, "remaining", 0),
                               (long long) ccm_json_int (allotment, "granted", 0), until);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);

@@ -252,7 +252,7 @@ refresh_choose (CcmRegistrationPage *self)
 
       if (available > 0)
         /* TRANSLATORS: price · how many seats are left */
-        subtitle = g_strdup_printf (ngettext ("%s · %lld seat left", "%s · %lld seats left",
+        subtitle = g_strdup_printf (ngettext ("%s · %'lld seat left", "%s · %'lld seats left",
                                               (gulong) MIN (available, G_MAXLONG)),
                                     price, (long long) available);
       else
@@ -269,8 +269,8 @@ refresh_choose (CcmRegistrationPage *self)
 
           if (own > 0)
             {
-              char *more = g_strdup_printf (ngettext ("%s · %lld guaranteed from this desk’s allotment",
-                                                      "%s · %lld guaranteed from this desk’s allotment",
+              char *more = g_strdup_printf (ngettext ("%s · %'lld guaranteed from this desk’s allotment",
+                                                      "%s · %'lld guaranteed from this desk’s allotment",
                                                       (gulong) MIN (own, G_MAXLONG)),
                                             subtitle, (long long) own);
               g_free (subtitle);
@@ -537,7 +537,7 @@ refresh_reserved (CcmRegistrationPage *self)
     {
       JsonObject *line = json_array_get_object_element (lines, i);
       g_autofree char *line_total = ccm_ui_format_money (ccm_json_int (line, "line_total", 0), currency);
-      g_autofree char *title = g_strdup_printf ("%" G_GINT64_FORMAT " × %s",
+      g_autofree char *title = g_strdup_printf ("%'" G_GINT64_FORMAT " × %s",
                                                 ccm_json_int (line, "quantity", 0),
                                                 ccm_json_string (line, "name"));
       GtkWidget *label = gtk_label_new (line_total);
@@ -563,9 +563,9 @@ refresh_reserved (CcmRegistrationPage *self)
       !ccm_json_bool (self->order, "partial_accepted"))
     {
       g_autofree char *text = g_strdup_printf (
-        ngettext ("Only %lld of the %lld seat asked for could be reserved. Accept them, "
+        ngettext ("Only %'lld of the %'lld seat asked for could be reserved. Accept them, "
                   "or change the order.",
-                  "Only %lld of the %lld seats asked for could be reserved. Accept them, "
+                  "Only %'lld of the %'lld seats asked for could be reserved. Accept them, "
                   "or change the order.",
                   (gulong) MIN (asked, G_MAXLONG)),
         (long long) got, (long long) asked);

@@ -430,8 +430,8 @@ more_row_new (CcmSeatTypesPage *self,
               guint             more)
 {
   /* TRANSLATORS: %u people, %s a seat type */
-  g_autofree char *title = g_strdup_printf (g_dngettext (NULL, "%u more for “%s”",
-                                                         "%u more for “%s”", more),
+  g_autofree char *title = g_strdup_printf (g_dngettext (NULL, "%'u more for “%s”",
+                                                         "%'u more for “%s”", more),
                                             more, seat_type);
   /* TRANSLATORS: %s is a seat type */
   g_autofree char *label = g_strdup_printf (_("Show everyone on the waitlist for “%s”"), seat_type);
@@ -462,7 +462,7 @@ waitlist_row_new (CcmSeatTypesPage *self,
   guint seats = (guint) ccm_json_int (o, "quantity", 0);
   g_autofree char *name = ccm_ui_full_name (ccm_json_string (o, "first_name"),
                                             ccm_json_string (o, "last_name"));
-  g_autofree char *count = g_strdup_printf (g_dngettext (NULL, "%u seat", "%u seats", seats), seats);
+  g_autofree char *count = g_strdup_printf (g_dngettext (NULL, "%'u seat", "%'u seats", seats), seats);
   g_autofree char *state = NULL;
   g_autofree char *subtitle = NULL;
   GtkWidget *row;
@@ -478,13 +478,13 @@ waitlist_row_new (CcmSeatTypesPage *self,
       guint ahead = (guint) ccm_json_int (o, "position", 0);
       g_autofree char *place = ahead == 0 ? g_strdup (_("next in line"))
         /* TRANSLATORS: how many people wait before this one */
-        : g_strdup_printf (g_dngettext (NULL, "%u ahead", "%u ahead", ahead), ahead);
+        : g_strdup_printf (g_dngettext (NULL, "%'u ahead", "%'u ahead", ahead), ahead);
 
       /* Some of their seats came free already, the rest still waited for. */
       state = held > 0 && at != NULL
         /* TRANSLATORS: seats held, a time, then the place in line */
-        ? g_strdup_printf (g_dngettext (NULL, "%u held for them until %s, %s",
-                                        "%u held for them until %s, %s", held), held, at, place)
+        ? g_strdup_printf (g_dngettext (NULL, "%'u held for them until %s, %s",
+                                        "%'u held for them until %s, %s", held), held, at, place)
         : g_steal_pointer (&place);
     }
   else
@@ -633,7 +633,7 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
 
       if (seat != NULL)
         /* TRANSLATORS: price · quota · sold · held · available */
-        subtitle = g_strdup_printf (_("%s · quota %lld · %lld sold · %lld held · %lld available"),
+        subtitle = g_strdup_printf (_("%s · quota %'lld · %'lld sold · %'lld held · %'lld available"),
                                     price, (long long) ccm_json_int (o, "quota", 0),
                                     (long long) ccm_json_int (seat, "sold", 0),
                                     (long long) ccm_json_int (seat, "reserved", 0),
@@ -643,11 +643,11 @@ ccm_seat_types_page_refresh (CcmSeatTypesPage *self)
           g_autofree char *plain = g_steal_pointer (&subtitle);
 
           /* TRANSLATORS: the seat type's figures, then how many people wait for it */
-          subtitle = g_strdup_printf (g_dngettext (NULL, "%s · %u waiting", "%s · %u waiting", n_waiting),
+          subtitle = g_strdup_printf (g_dngettext (NULL, "%s · %'u waiting", "%s · %'u waiting", n_waiting),
                                       plain, n_waiting);
         }
       else if (seat == NULL)
-        subtitle = g_strdup_printf (_("%s · quota %lld"), price,
+        subtitle = g_strdup_printf (_("%s · quota %'lld"), price,
                                     (long long) ccm_json_int (o, "quota", 0));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ccm_json_string (o, "name"));

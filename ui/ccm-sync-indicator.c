@@ -175,12 +175,12 @@ update (CcmSyncIndicator *self)
   gtk_label_set_text (self->message_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
 
-  pending_text = g_strdup_printf ("%" G_GINT64_FORMAT, pending);
+  pending_text = ccm_ui_format_count (pending);
   gtk_label_set_text (self->pending_badge, pending_text);
   gtk_widget_set_visible (GTK_WIDGET (self->pending_badge), pending > 0);
   {
     g_autofree char *commands =
-      g_strdup_printf (ngettext ("%lld change", "%lld changes", (gulong) MIN (pending, G_MAXLONG)),
+      g_strdup_printf (ngettext ("%'lld change", "%'lld changes", (gulong) MIN (pending, G_MAXLONG)),
                        (long long) pending);
     gtk_label_set_text (self->pending_label, commands);
   }
@@ -221,8 +221,8 @@ update (CcmSyncIndicator *self)
   /* What a screen reader says for the button, and its tooltip. */
   g_free (self->description);
   if (pending > 0)
-    self->description = g_strdup_printf (ngettext ("Sync: %s, %lld change waiting to be sent",
-                                                   "Sync: %s, %lld changes waiting to be sent",
+    self->description = g_strdup_printf (ngettext ("Sync: %s, %'lld change waiting to be sent",
+                                                   "Sync: %s, %'lld changes waiting to be sent",
                                                    (gulong) MIN (pending, G_MAXLONG)),
                                          word, (long long) pending);
   else if (connected)

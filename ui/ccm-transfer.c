@@ -387,8 +387,8 @@ imported_cb (GObject      *source,
       return;
     }
   accepted = (guint) ccm_json_int (report, "accepted", 0);
-  text = g_strdup_printf (g_dngettext (NULL, "%u person from “%s” has a seat",
-                                       "%u people from “%s” have seats", accepted),
+  text = g_strdup_printf (g_dngettext (NULL, "%'u person from “%s” has a seat",
+                                       "%'u people from “%s” have seats", accepted),
                           accepted, transfer->name);
   toast (transfer, text);
 }
@@ -438,18 +438,18 @@ show_refused (Transfer   *transfer,
   if (n_refused > MAX_LISTED)
     {
       g_string_append_c (body, '\n');
-      g_string_append_printf (body, g_dngettext (NULL, "and %u more line", "and %u more lines",
+      g_string_append_printf (body, g_dngettext (NULL, "and %'u more line", "and %'u more lines",
                                                  n_refused - MAX_LISTED),
                               n_refused - MAX_LISTED);
     }
-  heading = g_strdup_printf (g_dngettext (NULL, "%u row of “%s” cannot be imported",
-                                          "%u rows of “%s” cannot be imported", n_refused),
+  heading = g_strdup_printf (g_dngettext (NULL, "%'u row of “%s” cannot be imported",
+                                          "%'u rows of “%s” cannot be imported", n_refused),
                              n_refused, transfer->name);
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent_of (transfer), heading, body->str));
   if (accepted > 0)
     {
       g_autofree char *label = g_strdup_printf (g_dngettext (NULL, "_Import the Other Row",
-                                                             "_Import the Other %u Rows", accepted),
+                                                             "_Import the Other %'u Rows", accepted),
                                                 accepted);
 
       adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), NULL);

@@ -81,6 +81,13 @@ ccm_ui_format_money (gint64      cents,
   return ccm_money_format (cents, currency, CCM_MONEY_LOCALIZED);
 }
 
+char *
+ccm_ui_format_count (gint64 count)
+{
+  /* The ' flag groups as LC_NUMERIC says (nothing in C). */
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
+}
+
 /* "12", "12.5", "12.50" or "12,50" → cents; FALSE on anything else. */
 gboolean
 ccm_ui_parse_money (const char *text,

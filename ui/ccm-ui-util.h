@@ -25,6 +25,10 @@ gint64       ccm_json_item_get_int      (CcmJsonItem  *self,
 /* As the locale writes numbers: "120,818.50 USD" in en_US. */
 char        *ccm_ui_format_money        (gint64        cents,
                                          const char   *currency);
+/* A count as the locale groups its digits: "124,392" in en_US, "124.392"
+ * in de_DE, "124392" in C. For people reading it, never for an entry to
+ * read back. */
+char        *ccm_ui_format_count        (gint64        count);
 gboolean     ccm_ui_parse_money         (const char   *text,
                                          gint64       *cents);
 char        *ccm_ui_format_date_range   (const char   *start_date,

@@ -54,3 +54,21 @@ test_server_spawnv (GSubprocessLauncher  *launcher,
   *url = g_strdup (line + strlen (LISTENING));
   return g_steal_pointer (&server);
 }
+
+void
+test_compile_locale (const char *dir,
+                     const char *name)
+{
+  g_autofree char *input = g_strndup (name, strcspn (name, "."));
+  g_autofree char *output = g_build_filename (dir, name, NULL);
+  const char *argv[] = { "localedef", "-c", "-i", input, "-f", "UTF-8", output, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  /* localedef exits 1 on warnings about the sources it still compiled. */
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, NULL, &error))
+    g_error ("localedef could not run (the package locales provides it): %s", error->message);
+  if (!g_file_test (output, G_FILE_TEST_IS_DIR))
+    g_error ("localedef made no locale %s: %s", name, err);
+}

@@ -23,4 +23,10 @@ GSubprocess         *test_server_spawnv  (GSubprocessLauncher  *launcher,
                                           char                **url,
                                           GError              **error);
 
+/* Compiles the locale NAME (say en_US.UTF-8) from the system's locale
+ * sources (the package locales) into DIR, where LOCPATH makes setlocale
+ * look; the test fails if it cannot. */
+void                 test_compile_locale (const char           *dir,
+                                          const char           *name);
+
 G_END_DECLS

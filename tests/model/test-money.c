@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "ccm-money.h"
+#include "test-spawn.h"
 
 static void
 assert_money (gint64         cents,
@@ -49,26 +50,6 @@ test_localized_in_c (void)
   assert_money (G_MININT64, NULL, CCM_MONEY_LOCALIZED, "-92233720368547758.08");
 }
 
-/* Compiles `name` (say en_US.UTF-8) from the system's locale sources into
- * `dir`, where LOCPATH makes setlocale look. */
-static void
-compile_locale (const char *dir,
-                const char *name)
-{
-  g_autofree char *input = g_strndup (name, strcspn (name, "."));
-  g_autofree char *output = g_build_filename (dir, name, NULL);
-  const char *argv[] = { "localedef", "-c", "-i", input, "-f", "UTF-8", output, NULL };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-
-  /* localedef exits 1 on warnings about the sources it still compiled. */
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, NULL, &err, NULL, &error))
-    g_error ("localedef could not run (the package locales provides it): %s", error->message);
-  if (!g_file_test (output, G_FILE_TEST_IS_DIR))
-    g_error ("localedef made no locale %s: %s", name, err);
-}
-
 static void
 test_localized (void)
 {
@@ -91,10 +72,10 @@ test_localized (void)
   };
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  compile_locale (dir, "en_US.UTF-8");
-  compile_locale (dir, "de_DE.UTF-8");
-  compile_locale (dir, "fr_FR.UTF-8");
-  compile_locale (dir, "en_IN.UTF-8");
+  test_compile_locale (dir, "en_US.UTF-8");
+  test_compile_locale (dir, "de_DE.UTF-8");
+  test_compile_locale (dir, "fr_FR.UTF-8");
+  test_compile_locale (dir, "en_IN.UTF-8");
   g_setenv ("LOCPATH", dir, TRUE);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

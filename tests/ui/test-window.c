@@ -19,6 +19,7 @@
 #include "ccm-bar-chart.h"
 #include "ccm-window-private.h"
 #include "test-fixtures.h"
+#include "test-spawn.h"
 
 typedef struct
 {
@@ -1331,6 +1332,48 @@ test_overview_narrow (Fixture       *f,
   g_assert_cmpint (narrow, >, one_line);
 }
 
+/* Counts read as the locale writes numbers, in the window (the overview's
+ * tiles, a seat type's row); the editor's quota stays plain, for
+ * reading back. */
+static void
+test_counts_grouped (Fixture       *f,
+                     gconstpointer  data)
+{
+  CcmSeatTypesPage *page = ccm_window_get_seat_types_page (f->window);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "locales", NULL);
+  GtkWidget *editor;
+  const char *subtitle;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  test_compile_locale (dir, "en_US.UTF-8");
+  test_compile_locale (dir, "de_DE.UTF-8");
+  g_setenv ("LOCPATH", dir, TRUE);
+  set_up_conference (f);
+
+  g_assert_nonnull (setlocale (LC_NUMERIC, "en_US.UTF-8"));
+  ccm_window_show_page (f->window, "seat-types");
+  set_quota (page, 0, "12500");
+  g_assert_cmpstr (overview_label (f, "available_label"), ==, "12,502");
+  subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (ccm_seat_types_page_get_row (page, 0)));
+  g_assert_nonnull (strstr (subtitle, "quota 12,500 · 0 sold · 0 held · 12,500 available"));
+
+  ui_test_click (g_object_get_data (G_OBJECT (ccm_seat_types_page_get_row (page, 0)), "edit"));
+  editor = ccm_seat_types_page_get_editor (page);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ccm_seat_type_editor_get_entry (editor, "quota"))),
+                   ==, "12500");
+  gtk_window_destroy (GTK_WINDOW (editor));
+  ui_test_iterate ();
+
+  g_assert_nonnull (setlocale (LC_NUMERIC, "de_DE.UTF-8"));
+  set_quota (page, 0, "25000");
+  g_assert_cmpstr (overview_label (f, "available_label"), ==, "25.002");
+
+  setlocale (LC_NUMERIC, "C.UTF-8");
+  g_unsetenv ("LOCPATH");
+  set_quota (page, 0, "12500");
+  g_assert_cmpstr (overview_label (f, "available_label"), ==, "12502");
+}
+
 /* An order opened from elsewhere is selected in the list and scrolled to,
  * and stays selected when orders land above it; one the search leaves out
  * is not selected. */
@@ -1773,6 +1816,7 @@ main (int    argc,
   ADD ("/ui/attention/refused-command", test_attention_refused);
   ADD ("/ui/orders/open-selects", test_orders_open_selects);
   ADD ("/ui/overview/narrow", test_overview_narrow);
+  ADD ("/ui/window/counts-grouped", test_counts_grouped);
   ADD ("/ui/window/page-keys", test_page_keys);
   ADD ("/ui/window/export-import", test_export_import);
   ADD ("/ui/window/narrow", test_window_narrow);
