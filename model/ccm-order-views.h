@@ -132,6 +132,13 @@ JsonObject *ccm_checkin_views_stats       (CcmStore     *store,
 JsonArray  *ccm_waitlist_views_list       (CcmStore     *store,
                                            const char   *slug,
                                            GError      **error);
+/* The entries of ccm_waitlist_views_list whose first name, last name or
+ * e-mail address hold every word of query, case and accents aside ("jose"
+ * finds José), each with its place in the whole queue. */
+JsonArray  *ccm_waitlist_views_search     (CcmStore     *store,
+                                           const char   *slug,
+                                           const char   *query,
+                                           GError      **error);
 
 /* What needs a person: payments after expiry, amount mismatches, refunds
  * due, double admissions, admissions of cancelled orders or unknown tickets:

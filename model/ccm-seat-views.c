@@ -13,6 +13,8 @@
  */
 #define G_LOG_DOMAIN "ccm-seat-views"
 
+#include <string.h>
+
 #include "ccm-order-views.h"
 #include "ccm-order-views-private.h"
 #include "ccm-errors.h"
@@ -630,10 +632,40 @@ ccm_seat_views_list (CcmStore    *store,
   return g_steal_pointer (&list);
 }
 
-JsonArray *
-ccm_waitlist_views_list (CcmStore    *store,
-                         const char  *slug,
-                         GError     **error)
+/* A text column, "" for NULL. */
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? text : "";
+}
+
+/* Whether every (folded) word is in the folded names or e-mail address of
+ * the waitlist row at stmt. */
+static gboolean
+waitlist_entry_matches (sqlite3_stmt *stmt,
+                        GPtrArray    *words)
+{
+  g_autofree char *text = g_strdup_printf ("%s %s %s", column_text (stmt, 5),
+                                           column_text (stmt, 6), column_text (stmt, 4));
+  g_autofree char *folded = ccm_views_fold (text);
+
+  for (guint i = 0; i < words->len; i++)
+    if (strstr (folded, g_ptr_array_index (words, i)) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* The waitlist in order, only the entries whose names or address hold
+ * every one of words when words is not NULL; places in line counted over
+ * the whole queue. */
+static JsonArray *
+waitlist_walk (CcmStore    *store,
+               const char  *slug,
+               GPtrArray   *words,
+               GError     **error)
 {
   g_autoptr(JsonArray) list = json_array_new ();
   g_autoptr(GHashTable) queue_lengths = g_hash_table_new_full (g_str_hash, g_str_equal,
@@ -658,10 +690,18 @@ ccm_waitlist_views_list (CcmStore    *store,
   sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      JsonObject *o = json_object_new ();
+      JsonObject *o;
       const char *seat_type = (const char *) sqlite3_column_text (stmt, 1);
       const char *status = (const char *) sqlite3_column_text (stmt, 7);
+      guint ahead = GPOINTER_TO_UINT (g_hash_table_lookup (queue_lengths, seat_type));
 
+      /* The place in its seat type's queue, from 0, while still waiting. */
+      if (g_strcmp0 (status, "waiting") == 0)
+        g_hash_table_replace (queue_lengths, g_strdup (seat_type), GUINT_TO_POINTER (ahead + 1));
+      if (words != NULL && !waitlist_entry_matches (stmt, words))
+        continue;
+
+      o = json_object_new ();
       ccm_views_set_text (o, "entry_id", stmt, 0);
       ccm_views_set_text (o, "seat_type_id", stmt, 1);
       ccm_views_set_text (o, "seat_type", stmt, 2);
@@ -669,14 +709,8 @@ ccm_waitlist_views_list (CcmStore    *store,
       ccm_views_set_text (o, "email", stmt, 4);
       ccm_views_set_text (o, "first_name", stmt, 5);
       ccm_views_set_text (o, "last_name", stmt, 6);
-      /* The place in its seat type's queue, from 0, while still waiting. */
       if (g_strcmp0 (status, "waiting") == 0)
-        {
-          guint ahead = GPOINTER_TO_UINT (g_hash_table_lookup (queue_lengths, seat_type));
-
-          json_object_set_int_member (o, "position", ahead);
-          g_hash_table_replace (queue_lengths, g_strdup (seat_type), GUINT_TO_POINTER (ahead + 1));
-        }
+        json_object_set_int_member (o, "position", ahead);
       else
         json_object_set_null_member (o, "position");
       json_object_set_string_member (o, "status", status);
@@ -690,4 +724,23 @@ ccm_waitlist_views_list (CcmStore    *store,
   if (!ccm_views_done (store, stmt, rc, "listing the waitlist", error))
     return NULL;
   return g_steal_pointer (&list);
+}
+
+JsonArray *
+ccm_waitlist_views_list (CcmStore    *store,
+                         const char  *slug,
+                         GError     **error)
+{
+  return waitlist_walk (store, slug, NULL, error);
+}
+
+JsonArray *
+ccm_waitlist_views_search (CcmStore    *store,
+                           const char  *slug,
+                           const char  *query,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) words = ccm_views_query_words (query);
+
+  return waitlist_walk (store, slug, words, error);
 }

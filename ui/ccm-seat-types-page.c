@@ -27,6 +27,7 @@ struct _CcmSeatTypesPage
   GtkStack    *stack;
   GtkListBox  *list;
   GtkWidget   *waitlist_group;
+  GtkEditable *waitlist_search;
   GtkListBox  *waitlist;
   GHashTable  *waitlist_all;   /* seat type ids whose whole waitlist is shown */
 };
@@ -35,6 +36,8 @@ struct _CcmSeatTypesPage
  * conference may have thousands waiting, and a row each took a quarter of
  * a gigabyte and seconds at every change. */
 #define WAITLIST_SHOWN 10
+/* People listed for a search of the waitlist, in line order. */
+#define WAITLIST_FOUND 50
 
 G_DEFINE_FINAL_TYPE (CcmSeatTypesPage, ccm_seat_types_page, GTK_TYPE_WIDGET)
 
@@ -527,9 +530,79 @@ count_up (GHashTable *counts,
   return n;
 }
 
+/* A row that only says something. */
+static GtkWidget *
+note_row_new (const char *title,
+              const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_add_css_class (row, "dim-label");
+  return row;
+}
+
+/* Still in line, or seats held for them: not those who left. */
+static gboolean
+still_waiting (JsonObject *entry)
+{
+  const char *status = ccm_json_string (entry, "status");
+
+  return g_strcmp0 (status, "waiting") == 0 || g_strcmp0 (status, "promoted") == 0;
+}
+
+/* The people a search of the waitlist finds, the first WAITLIST_FOUND of
+ * them, then how many more or that nobody matches. */
+static void
+fill_waitlist_found (CcmSeatTypesPage *self,
+                     const char       *query,
+                     gboolean          may_take_off)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) found = ccm_waitlist_views_search (ccm_context_get_store (self->context),
+                                                          self->slug, query, &error);
+  guint n = 0, more = 0;
+
+  if (found == NULL)
+    {
+      g_debug ("Waitlist search: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (found); i++)
+    {
+      JsonObject *o = json_array_get_object_element (found, i);
+
+      if (!still_waiting (o))
+        continue;
+      if (n++ < WAITLIST_FOUND)
+        gtk_list_box_append (self->waitlist, waitlist_row_new (self, o, may_take_off));
+      else
+        more++;
+    }
+  if (n == 0)
+    {
+      /* TRANSLATORS: %s is what was typed in the waitlist's search */
+      g_autofree char *title = g_strdup_printf (_("No one on the waitlist matches “%s”"), query);
+
+      gtk_list_box_append (self->waitlist, note_row_new (title, NULL));
+    }
+  else if (more > 0)
+    {
+      g_autofree char *title = g_strdup_printf (g_dngettext (NULL, "%'u more found", "%'u more found", more),
+                                                more);
+
+      gtk_list_box_append (self->waitlist,
+                           note_row_new (title, _("Type more of a name or an address to find fewer.")));
+    }
+}
+
 /* The waitlist: who is waiting, for what, in order, and whose freed seats
  * are held for them until when; the first WAITLIST_SHOWN of each seat type
- * unless all were asked for. Returns how many wait per seat type id. */
+ * unless all were asked for, or those the search finds. Returns how many
+ * wait per seat type id. */
 static GHashTable *
 fill_waitlist (CcmSeatTypesPage *self)
 {
@@ -540,21 +613,24 @@ fill_waitlist (CcmSeatTypesPage *self)
   g_autoptr(GHashTable) hidden = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) hidden_types = g_ptr_array_new ();   /* JsonObject, in order */
   gboolean may_take_off = ccm_context_may (self->context, "LeaveWaitlist");
+  g_autofree char *query = g_strstrip (g_strdup (gtk_editable_get_text (self->waitlist_search)));
+  gboolean searching = *query != '\0';
   guint n = 0;
 
   ccm_ui_clear_box (GTK_WIDGET (self->waitlist));
   for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
     {
       JsonObject *o = json_array_get_object_element (entries, i);
-      const char *status = ccm_json_string (o, "status");
       const char *seat_type_id = ccm_json_string (o, "seat_type_id");
 
-      if (g_strcmp0 (status, "waiting") == 0)
+      if (!still_waiting (o))
+        continue;   /* left: nothing more to do for them */
+      n++;
+      if (g_strcmp0 (ccm_json_string (o, "status"), "waiting") == 0)
         g_hash_table_replace (waiting, g_strdup (seat_type_id),
                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (waiting, seat_type_id)) + 1));
-      else if (g_strcmp0 (status, "promoted") != 0)
-        continue;   /* left: nothing more to do for them */
-
+      if (searching)
+        continue;
       if (!g_hash_table_contains (self->waitlist_all, seat_type_id) &&
           GPOINTER_TO_UINT (g_hash_table_lookup (listed, seat_type_id)) >= WAITLIST_SHOWN)
         {
@@ -564,7 +640,6 @@ fill_waitlist (CcmSeatTypesPage *self)
         }
       count_up (listed, seat_type_id);
       gtk_list_box_append (self->waitlist, waitlist_row_new (self, o, may_take_off));
-      n++;
     }
   for (guint i = 0; i < hidden_types->len; i++)
     {
@@ -575,8 +650,25 @@ fill_waitlist (CcmSeatTypesPage *self)
                            more_row_new (self, seat_type_id, ccm_json_string (o, "seat_type"),
                                          GPOINTER_TO_UINT (g_hash_table_lookup (hidden, seat_type_id))));
     }
+  if (searching)
+    fill_waitlist_found (self, query, may_take_off);
+  /* The search is for a waitlist longer than a glance. */
+  gtk_widget_set_visible (GTK_WIDGET (self->waitlist_search), searching || n > WAITLIST_SHOWN);
   gtk_widget_set_visible (self->waitlist_group, n > 0);
   return waiting;
+}
+
+static void
+waitlist_search_changed_cb (CcmSeatTypesPage *self)
+{
+  if (self->context != NULL && self->slug != NULL)
+    g_hash_table_unref (fill_waitlist (self));
+}
+
+static void
+waitlist_stop_search_cb (CcmSeatTypesPage *self)
+{
+  gtk_editable_set_text (self->waitlist_search, "");
 }
 
 void
@@ -727,6 +819,9 @@ ccm_seat_types_page_class_init (CcmSeatTypesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmSeatTypesPage, list);
   gtk_widget_class_bind_template_child (widget_class, CcmSeatTypesPage, waitlist_group);
   gtk_widget_class_bind_template_child (widget_class, CcmSeatTypesPage, waitlist);
+  gtk_widget_class_bind_template_child (widget_class, CcmSeatTypesPage, waitlist_search);
+  gtk_widget_class_bind_template_callback (widget_class, waitlist_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, waitlist_stop_search_cb);
   gtk_widget_class_install_action (widget_class, "seat-types.add", NULL, add_action);
 }
 
@@ -758,6 +853,7 @@ ccm_seat_types_page_set_conference (CcmSeatTypesPage *self,
   g_free (self->slug);
   self->slug = g_strdup (slug);
   g_hash_table_remove_all (self->waitlist_all);
+  gtk_editable_set_text (self->waitlist_search, "");
   ccm_refresh_now_or_when_shown (self->refresh);
 }
 

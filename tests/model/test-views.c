@@ -1311,6 +1311,71 @@ test_waitlist (Fixture       *f,
   assert_seats (f, f->tutorial, 2, 0, 2, 0);
 }
 
+/* JoinWaitlist for one seat of the tutorial at "conf"; last may be NULL. */
+static void
+join_waitlist (Fixture    *f,
+               const char *email,
+               const char *first,
+               const char *last)
+{
+  g_autofree char *entry_id = new_id (f);
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "conference", "conf");
+  json_object_set_string_member (args, "entry_id", entry_id);
+  json_object_set_string_member (args, "seat_type", f->tutorial);
+  json_object_set_int_member (args, "quantity", 1);
+  json_object_set_string_member (args, "email", email);
+  json_object_set_string_member (args, "first_name", first);
+  if (last != NULL)
+    json_object_set_string_member (args, "last_name", last);
+  run_ok (f, "JoinWaitlist", args);
+}
+
+/* Finds people on the waitlist by parts of their names or address, case
+ * and accents aside, each with its place in the whole queue. */
+static void
+test_waitlist_search (Fixture       *f,
+                      gconstpointer  data)
+{
+  struct { const char *query; const char *emails; } cases[] = {
+    { "jos", "jose@example.org" },
+    { "JOSÉ nguyen", "jose@example.org" },
+    { "wal ter", "walt@example.com" },
+    { "example.org", "jose@example.org ana@example.org" },
+    { "ana", "ana@example.org" },
+    { "walt josé", "" },
+    { "", "jose@example.org walt@example.com ana@example.org" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) found = NULL;
+
+  given_conference (f, "conf");
+  g_free (place_order (f, "conf", f->tutorial, 4, NULL, 0, NULL));
+  join_waitlist (f, "jose@example.org", "José", "Nguyễn");
+  join_waitlist (f, "walt@example.com", "Walt", "Waiter");
+  join_waitlist (f, "ana@example.org", "Ana", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonArray) list = ccm_waitlist_views_search (f->store, "conf", cases[i].query, &error);
+      g_autoptr(GString) emails = g_string_new (NULL);
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < json_array_get_length (list); j++)
+        g_string_append_printf (emails, "%s%s", j > 0 ? " " : "",
+                                ccm_json_string (json_array_get_object_element (list, j), "email"));
+      g_assert_cmpstr (emails->str, ==, cases[i].emails);
+    }
+
+  /* Ana is third in line, whoever else the search leaves out. */
+  found = ccm_waitlist_views_search (f->store, "conf", "ANA", &error);
+  g_assert_cmpint (ccm_json_int (json_array_get_object_element (found, 0), "position", -1), ==, 2);
+
+  g_assert_null (ccm_waitlist_views_search (f->store, "nowhere", "ana", &error));
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND);
+}
+
 static void
 test_not_found (Fixture       *f,
                 gconstpointer  data)
@@ -1698,6 +1763,7 @@ main (int   argc,
   ADD ("/model/views/attention/amount-mismatch", test_amount_mismatch);
   ADD ("/model/views/attention/resolve", test_resolve);
   ADD ("/model/views/waitlist/promotion", test_waitlist);
+  ADD ("/model/views/waitlist/search", test_waitlist_search);
   ADD ("/model/views/rebuild/identical", test_rebuild_identical);
   ADD ("/model/views/attention/field-conflict", test_field_conflict);
   ADD ("/model/views/attention/rejected-command", test_rejected_command);

@@ -748,7 +748,7 @@ test_waitlist_long (Fixture       *f,
   CcmSeatTypesPage *seat_types;
   g_autoptr(JsonArray) types = NULL;
   const char *workshop = NULL;
-  GtkWidget *waitlist, *row;
+  GtkWidget *waitlist, *row, *search;
   guint rows = 0;
 
   set_up_conference (f);
@@ -799,6 +799,34 @@ test_waitlist_long (Fixture       *f,
   g_assert_cmpuint (rows, ==, 13);
   g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_last_child (waitlist))),
                                    "· 12 ahead"));
+
+  /* A search finds people by address or name, each with its place in the
+   * whole line; one that finds nobody says so; cleared, the list is back. */
+  search = ui_test_child (seat_types, CCM_TYPE_SEAT_TYPES_PAGE, "waitlist_search");
+  g_assert_true (gtk_widget_get_visible (search));
+  gtk_editable_set_text (GTK_EDITABLE (search), " WAITER1@ ");
+  g_signal_emit_by_name (search, "search-changed");
+  ui_test_iterate ();
+  g_assert_cmpuint (ui_test_count_children (waitlist), ==, 1);
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_first_child (waitlist))),
+                                   "waiter1@example.org · 1 ahead"));
+  gtk_editable_set_text (GTK_EDITABLE (search), "waiter1 ter");
+  g_signal_emit_by_name (search, "search-changed");
+  ui_test_iterate ();
+  g_assert_cmpuint (ui_test_count_children (waitlist), ==, 4);   /* 1, 10, 11, 12 */
+  g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_last_child (waitlist))),
+                                   "· 12 ahead"));
+  gtk_editable_set_text (GTK_EDITABLE (search), "nobody");
+  g_signal_emit_by_name (search, "search-changed");
+  ui_test_iterate ();
+  g_assert_cmpuint (ui_test_count_children (waitlist), ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (gtk_widget_get_first_child (waitlist))),
+                   ==, "No one on the waitlist matches “nobody”");
+  g_signal_emit_by_name (search, "stop-search");
+  g_signal_emit_by_name (search, "search-changed");
+  ui_test_iterate ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search)), ==, "");
+  g_assert_cmpuint (ui_test_count_children (waitlist), ==, 13);
 }
 
 /* Opens the order in the list and takes it up where it stopped; returns
