@@ -129,6 +129,9 @@ static const char schema[] =
   "CREATE INDEX checkin_scans_ticket ON checkin_scans (ticket_code, position);"
   COUNTS_SCHEMA;
 
+static gboolean refold_attendees (CcmStore  *store,
+                                  GError   **error);
+
 static const CcmProjectionUpgrade upgrades[] = {
   /* The counts, from the tickets the store holds. */
   { 2, COUNTS_SCHEMA
@@ -137,8 +140,10 @@ static const CcmProjectionUpgrade upgrades[] = {
        "  GROUP BY conference, seat_type_id;" },
   /* The counts had an index of their own before they were kept: one
    * B-tree less to write at each admission. */
-  { 3, "DROP INDEX IF EXISTS attendee_views_counts;" },
-  { 0, NULL }
+  { 3, "DROP INDEX IF EXISTS attendee_views_counts;", NULL },
+  /* Folding learnt the letters typed without their stroke. */
+  { 4, NULL, refold_attendees },
+  { 0, NULL, NULL }
 };
 
 /* Search keys */
@@ -245,6 +250,102 @@ unnamed_keys (CcmStore    *store,
   return keys_text (keys);
 }
 
+/* The search keys and sort key of a seat as the projection writes them:
+ * its names when it was assigned (an e-mail address is), else its order's
+ * registrant. FALSE on a storage error. */
+static gboolean
+attendee_keys (CcmStore    *store,
+               const char  *order_id,
+               const char  *first,
+               const char  *last,
+               const char  *email,
+               const char  *code,
+               char       **text,
+               char       **sort_key,
+               GError     **error)
+{
+  *sort_key = sort_key_for (first, last, email, code);
+  if (email != NULL)
+    {
+      g_autoptr(GPtrArray) keys = ccm_views_attendee_keys (first, last, email, code);
+
+      *text = keys_text (keys);
+    }
+  else if ((*text = unnamed_keys (store, order_id, code, error)) == NULL)
+    {
+      g_clear_pointer (sort_key, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Version 4 to 5: every seat's keys folded again, written only where they
+ * changed (names with ø, ł, æ…), their words with them. */
+static gboolean
+refold_attendees (CcmStore  *store,
+                  GError   **error)
+{
+  /* ticket_code, conference, old keys, old sort key, new keys, new sort key */
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT ticket_code, conference, order_id, first_name, last_name, email, "
+                            "search_keys, sort_key FROM attendee_views", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *code = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *text = NULL;
+      g_autofree char *sort_key = NULL;
+
+      if (!attendee_keys (store, (const char *) sqlite3_column_text (stmt, 2),
+                          (const char *) sqlite3_column_text (stmt, 3),
+                          (const char *) sqlite3_column_text (stmt, 4),
+                          (const char *) sqlite3_column_text (stmt, 5), code, &text, &sort_key,
+                          error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      if (g_strcmp0 (text, (const char *) sqlite3_column_text (stmt, 6)) == 0 &&
+          g_strcmp0 (sort_key, (const char *) sqlite3_column_text (stmt, 7)) == 0)
+        continue;
+      g_ptr_array_add (changed, g_strdup (code));
+      g_ptr_array_add (changed, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      g_ptr_array_add (changed, g_strdup ((const char *) sqlite3_column_text (stmt, 6)));
+      g_ptr_array_add (changed, g_strdup ((const char *) sqlite3_column_text (stmt, 7)));
+      g_ptr_array_add (changed, g_steal_pointer (&text));
+      g_ptr_array_add (changed, g_steal_pointer (&sort_key));
+    }
+  if (!ccm_views_done (store, stmt, rc, "reading the attendees", error))
+    return FALSE;
+
+  for (guint i = 0; i < changed->len; i += 6)
+    {
+      const char *code = g_ptr_array_index (changed, i);
+      const char *conference = g_ptr_array_index (changed, i + 1);
+
+      stmt = ccm_store_prepare (store,
+                                "UPDATE attendee_views SET search_keys = ?2, sort_key = ?3 "
+                                "WHERE ticket_code = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      ccm_views_bind_text (stmt, 1, code);
+      ccm_views_bind_text (stmt, 2, g_ptr_array_index (changed, i + 4));
+      ccm_views_bind_text (stmt, 3, g_ptr_array_index (changed, i + 5));
+      if (!ccm_store_step_done (store, stmt, error) ||
+          !change_words (store, conference, code, g_ptr_array_index (changed, i + 2),
+                         g_ptr_array_index (changed, i + 3), FALSE, error) ||
+          !change_words (store, conference, code, g_ptr_array_index (changed, i + 4),
+                         g_ptr_array_index (changed, i + 5), TRUE, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Assignment stream */
 
 static gboolean
@@ -311,7 +412,7 @@ project_attendee (CcmStore        *store,
   const char *last = assigned ? ccm_json_string (p, "last_name") : NULL;
   const char *email = assigned ? ccm_json_string (p, "email") : NULL;
   g_autofree char *text = NULL;
-  g_autofree char *sort_key = sort_key_for (first, last, email, code);
+  g_autofree char *sort_key = NULL;
   g_autofree char *conference = NULL;
   g_autofree char *order_id = NULL;
   g_autofree char *old_text = NULL;
@@ -338,13 +439,7 @@ project_attendee (CcmStore        *store,
   if (conference == NULL)
     return TRUE;
 
-  if (email != NULL)
-    {
-      g_autoptr(GPtrArray) keys = ccm_views_attendee_keys (first, last, email, code);
-
-      text = keys_text (keys);
-    }
-  else if ((text = unnamed_keys (store, order_id, code, error)) == NULL)
+  if (!attendee_keys (store, order_id, first, last, email, code, &text, &sort_key, error))
     return FALSE;
 
   stmt = ccm_store_prepare (store,
@@ -569,8 +664,9 @@ attendee_views_apply (CcmStore        *store,
 const CcmProjection ccm_attendee_views_projection = {
   .name = "attendee-views",
   /* 2: unnamed seats are found by their order's registrant; 3: the
-   * check-in counts kept by triggers; 4: without the counts' old index. */
-  .version = 4,
+   * check-in counts kept by triggers; 4: without the counts' old index;
+   * 5: keys folded with the letters typed without their stroke (ø, ł…). */
+  .version = 5,
   .schema = schema,
   .tables = tables,
   .upgrades = upgrades,

@@ -580,9 +580,75 @@ order_views_apply (CcmStore        *store,
   return TRUE;
 }
 
+/* Version 2 to 3: every order's keys folded again, written only where
+ * they changed (names with ø, ł, æ…). */
+static gboolean
+refold_orders (CcmStore  *store,
+               GError   **error)
+{
+  /* order_id, email key, search key */
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = ccm_store_prepare (store,
+                            "SELECT order_id, access_code, email, first_name, last_name, "
+                            "email_key, search_key FROM order_views", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *email = (const char *) sqlite3_column_text (stmt, 2);
+      g_autofree char *code = g_ascii_strdown ((const char *) sqlite3_column_text (stmt, 1), -1);
+      g_autofree char *names = ccm_order_views_search_key (NULL, email,
+                                                           (const char *) sqlite3_column_text (stmt, 3),
+                                                           (const char *) sqlite3_column_text (stmt, 4));
+      /* No address: the key stays as the registrant left it. */
+      char *email_key = email != NULL ? ccm_views_fold (email)
+                                      : g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      char *search_key = g_strconcat ("\x1f", code, names, NULL);
+
+      if (g_strcmp0 (email_key, (const char *) sqlite3_column_text (stmt, 5)) == 0 &&
+          g_strcmp0 (search_key, (const char *) sqlite3_column_text (stmt, 6)) == 0)
+        {
+          g_free (email_key);
+          g_free (search_key);
+          continue;
+        }
+      g_ptr_array_add (changed, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (changed, email_key);
+      g_ptr_array_add (changed, search_key);
+    }
+  if (!ccm_views_done (store, stmt, rc, "reading the orders", error))
+    return FALSE;
+
+  for (guint i = 0; i < changed->len; i += 3)
+    {
+      stmt = ccm_store_prepare (store,
+                                "UPDATE order_views SET email_key = ?2, search_key = ?3 "
+                                "WHERE order_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      ccm_views_bind_text (stmt, 1, g_ptr_array_index (changed, i));
+      ccm_views_bind_text (stmt, 2, g_ptr_array_index (changed, i + 1));
+      ccm_views_bind_text (stmt, 3, g_ptr_array_index (changed, i + 2));
+      if (!ccm_store_step_done (store, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const CcmProjectionUpgrade upgrades[] = {
+  /* Folding learnt the letters typed without their stroke. */
+  { 2, NULL, refold_orders },
+  { 0, NULL, NULL }
+};
+
 const CcmProjection ccm_order_views_projection = {
   .name = "order-views",
-  .version = 2,
+  /* 3: keys folded with the letters typed without their stroke (ø, ł…). */
+  .version = 3,
+  .upgrades = upgrades,
   .schema = schema,
   .tables = tables,
   .apply = order_views_apply,

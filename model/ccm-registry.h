@@ -52,12 +52,15 @@ typedef struct
   CcmDecideFunc       decide;
 } CcmCommandHandler;
 
-/* SQL that brings a projection's tables of version `from` to version
- * from + 1 in place. */
+/* What brings a projection's tables of version `from` to version from + 1
+ * in place: SQL, or a function (run inside the store's transaction) when
+ * the rows must be recomputed with the projection's own code. */
 typedef struct
 {
   int         from;
   const char *sql;
+  gboolean  (*run) (CcmStore  *store,
+                    GError   **error);
 } CcmProjectionUpgrade;
 
 typedef struct
@@ -67,7 +70,7 @@ typedef struct
   const char        *schema;     /* CREATE … statements */
   const char *const *tables;     /* what to drop, NULL-terminated */
   /* Steps from older versions to this one, without a replay (which takes
-   * half a minute on a store of 100 000 orders), ended by { 0, NULL }; a
+   * half a minute on a store of 100 000 orders), ended by { 0, NULL, NULL }; a
    * store whose version no chain of steps leads from is replayed. NULL:
    * every older version is replayed. */
   const CcmProjectionUpgrade *upgrades;

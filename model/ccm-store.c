@@ -2562,7 +2562,8 @@ upgrade_from (const CcmProjection *projection,
 {
   if (projection->upgrades == NULL)
     return NULL;
-  for (const CcmProjectionUpgrade *step = projection->upgrades; step->sql != NULL; step++)
+  for (const CcmProjectionUpgrade *step = projection->upgrades;
+       step->sql != NULL || step->run != NULL; step++)
     if (step->from == from)
       return step;
   return NULL;
@@ -2620,9 +2621,11 @@ ensure_projections (CcmStore  *self,
 
       for (gint64 v = g_array_index (versions, gint64, i); v < projection->version; v++)
         {
+          const CcmProjectionUpgrade *step = upgrade_from (projection, v);
+
           g_debug ("Upgrading the read model %s from version %" G_GINT64_FORMAT,
                    projection->name, v);
-          if (!ccm_store_exec (self, upgrade_from (projection, v)->sql, error))
+          if (step->sql != NULL ? !ccm_store_exec (self, step->sql, error) : !step->run (self, error))
             goto fail;
         }
       if (!set_projection_version (self, projection, error))

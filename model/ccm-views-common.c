@@ -22,10 +22,43 @@ is_ascii (const char *text)
   return TRUE;
 }
 
+/* Letters that keep their stroke or ligature through decomposition, as
+ * they are typed on a keyboard without them: "Søren" is found by "soren",
+ * "Łukasz" by "lukasz". Case folding comes first, so lower case only. */
+static const struct
+{
+  gunichar    letter;
+  const char *typed;
+} typed_as[] = {
+  { 0x00E6, "ae" },   /* æ */
+  { 0x00F0, "d" },    /* ð */
+  { 0x00F8, "o" },    /* ø */
+  { 0x00FE, "th" },   /* þ */
+  { 0x0111, "d" },    /* đ */
+  { 0x0127, "h" },    /* ħ */
+  { 0x0131, "i" },    /* ı */
+  { 0x0142, "l" },    /* ł */
+  { 0x0153, "oe" },   /* œ */
+  { 0x0167, "t" },    /* ŧ */
+  { 0x0180, "b" },    /* ƀ */
+  { 0x01B6, "z" },    /* ƶ */
+};
+
+static const char *
+typed_form (gunichar c)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (typed_as); i++)
+    if (typed_as[i].letter == c)
+      return typed_as[i].typed;
+  return NULL;
+}
+
 /* Compatibility decomposition (ligatures, full-width letters), case folding,
- * then every combining mark dropped. ASCII, the usual case, takes a shortcut
- * to the same result. Folding must never depend on the locale: the keys are
- * stored, and a rebuild elsewhere must give the same bytes. */
+ * then every combining mark dropped and the letters of typed_as written as
+ * typed. ASCII, the usual case, takes a shortcut to the same result.
+ * Folding must never depend on the locale: the keys are stored, and a
+ * rebuild elsewhere must give the same bytes (a change to it is a new
+ * version of every read model that stores folded keys). */
 char *
 ccm_views_fold (const char *text)
 {
@@ -55,7 +88,10 @@ ccm_views_fold (const char *text)
         case G_UNICODE_ENCLOSING_MARK:
           break;
         default:
-          g_string_append_unichar (out, c);
+          if (typed_form (c) != NULL)
+            g_string_append (out, typed_form (c));
+          else
+            g_string_append_unichar (out, c);
         }
     }
   return g_string_free (out, FALSE);
