@@ -12,8 +12,8 @@
  * this projection replays on its own), and such a seat's keys are the
  * registrant's until a name is assigned to it, and again after it is
  * unassigned.
- * checkin_scans keeps every admission and exit as it was recorded, keyed by
- * the event's position.
+ * checkin_scans keeps every admission, exit and undone admission as it was
+ * recorded, keyed by the event's position.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -629,6 +629,38 @@ project_scan (CcmStore        *store,
   return ccm_store_step_done (store, stmt, error);
 }
 
+/* An admission taken back: one admission fewer, inside as before it, and
+ * no admission time once none is left. */
+static gboolean
+project_undo (CcmStore        *store,
+              const CcmEvent  *event,
+              GError         **error)
+{
+  JsonObject *p = event->payload;
+  const char *flag = ccm_json_string (p, "undone_flag");
+  sqlite3_stmt *stmt;
+
+  if (!record_scan (store, event, "undo", error))
+    return FALSE;
+  /* An admission that did not count is not counted back. */
+  if (g_strcmp0 (flag, CCM_CHECKIN_FLAG_UNKNOWN_TICKET) == 0 ||
+      g_strcmp0 (flag, CCM_CHECKIN_FLAG_WRONG_CONFERENCE) == 0)
+    return TRUE;
+
+  stmt = ccm_store_prepare (store,
+                            "UPDATE attendee_views SET admissions = max (admissions - 1, 0), "
+                            "inside = ?2, "
+                            "admitted_at = CASE WHEN admissions > 1 THEN admitted_at END, "
+                            "admitted_hour = CASE WHEN admissions > 1 THEN admitted_hour END, "
+                            "admitted_by = CASE WHEN admissions > 1 THEN admitted_by END "
+                            "WHERE ticket_code = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  ccm_views_bind_text (stmt, 1, ccm_json_string (p, "ticket_code"));
+  sqlite3_bind_int (stmt, 2, ccm_json_bool (p, "inside_before"));
+  return ccm_store_step_done (store, stmt, error);
+}
+
 static gboolean
 attendee_views_apply (CcmStore        *store,
                       const CcmEvent  *event,
@@ -658,6 +690,8 @@ attendee_views_apply (CcmStore        *store,
     return project_scan (store, event, TRUE, error);
   if (g_str_equal (type, "TicketExited"))
     return project_scan (store, event, FALSE, error);
+  if (g_str_equal (type, "TicketAdmissionUndone"))
+    return project_undo (store, event, error);
   return TRUE;
 }
 

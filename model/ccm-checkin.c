@@ -15,6 +15,11 @@
  * command, which knows every ticket, then records it unflagged. A malformed
  * code is a typo, not a fact about a ticket, and is refused.
  *
+ * An admission recorded by mistake (the wrong one of two people with the
+ * same name, picked from a search) is undone by another fact,
+ * TicketAdmissionUndone, while it is still the ticket's last scan: the
+ * holder is then as before it, and the next admission counts as theirs.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "ccm-checkin"
@@ -41,6 +46,7 @@ ticket_free_state (gpointer data)
   g_free (state->conference);
   g_free (state->seat_type);
   g_free (state->entered_by);
+  g_free (state->last_flag);
   g_free (state);
 }
 
@@ -71,6 +77,10 @@ ticket_evolve (gpointer        data,
       const char *desk = ccm_json_string (p, "device_id");
 
       state->admissions++;
+      state->last_admission_open = TRUE;
+      state->inside_before_last = state->inside;
+      g_free (state->last_flag);
+      state->last_flag = g_strdup (ccm_json_string (p, "flag"));
       /* A double admission does not change who let the holder in. */
       if (!state->inside)
         {
@@ -84,6 +94,16 @@ ticket_evolve (gpointer        data,
     {
       state->exits++;
       state->inside = FALSE;
+      state->last_admission_open = FALSE;
+    }
+  else if (g_str_equal (event->type, "TicketAdmissionUndone"))
+    {
+      if (state->admissions > 0)
+        state->admissions--;
+      state->inside = ccm_json_bool (p, "inside_before");
+      state->last_admission_open = FALSE;
+      if (!state->inside)
+        g_clear_pointer (&state->entered_by, g_free);
     }
 }
 
@@ -226,17 +246,53 @@ decide_exit (gconstpointer      data,
   return TRUE;
 }
 
+/* Takes back the ticket's last admission, while nothing was scanned after
+ * it: the holder is as before it (outside, or still inside after a double
+ * admission). */
+static gboolean
+decide_undo_admission (gconstpointer      data,
+                       const CcmCommand  *command,
+                       CcmDecideContext  *ctx,
+                       GError           **error)
+{
+  const CcmTicketState *state = data;
+  JsonObject *p;
+
+  if ((p = scan_payload (state, command, ctx, error)) == NULL)
+    return FALSE;
+  if (!state->last_admission_open)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code",
+                            state->admissions == 0
+                            ? _("Ticket %s has no admission to undo.")
+                            : _("The last admission of ticket %s cannot be undone: the ticket "
+                                "was scanned again after it, or it was undone already."),
+                            ccm_json_string (p, "ticket_code"));
+      json_object_unref (p);
+      return FALSE;
+    }
+  json_object_set_int_member (p, "admission", state->admissions);
+  json_object_set_boolean_member (p, "inside_before", state->inside_before_last);
+  ccm_json_set_string_or_null (p, "undone_flag", state->last_flag);
+  ccm_decide_context_emit (ctx, "TicketAdmissionUndone", p);
+  json_object_set_int_member (ccm_decide_context_get_result (ctx), "admission", state->admissions);
+  return TRUE;
+}
+
 static const CcmCommandHandler checkin_commands[] = {
   { "AdmitTicket", &ccm_ticket_aggregate, ticket_stream_for, decide_admit },
   { "ExitTicket", &ccm_ticket_aggregate, ticket_stream_for, decide_exit },
+  { "UndoAdmission", &ccm_ticket_aggregate, ticket_stream_for, decide_undo_admission },
 };
 
 /* A scan records the ticket and the desk, not the person. */
 static const CcmPersonalData checkin_personal[] = {
   { CCM_RECORD_COMMAND, "AdmitTicket", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_COMMAND, "ExitTicket", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "UndoAdmission", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "TicketAdmitted", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "TicketExited", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "TicketAdmissionUndone", CCM_NO_PERSONAL_DATA, NULL },
 };
 
 void

@@ -30,6 +30,11 @@ typedef struct
   guint     exits;
   char     *entered_by;  /* the desk and device time of the admission that */
   gint64    entered_at;  /* let the holder in, while inside */
+  /* The ticket's last scan was an admission, not undone: it may be undone
+   * (UndoAdmission), which puts back whether the holder was inside. */
+  gboolean  last_admission_open;
+  gboolean  inside_before_last;
+  char     *last_flag;   /* that admission's flag, or NULL */
 } CcmTicketState;
 
 extern const CcmAggregate ccm_ticket_aggregate;

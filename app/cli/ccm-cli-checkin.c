@@ -1,11 +1,12 @@
-/* ccm-cli-checkin.c — `contoso checkin CODE [--exit] [--reentry]`, and
+/* ccm-cli-checkin.c — `contoso checkin CODE [--exit|--undo] [--reentry]`, and
  * `contoso checkin list|stats SLUG`
  *
  * A scan is a fact (DESIGN §3.4): it is recorded whatever the ticket's
  * state, and what was odd about it (already inside, cancelled order,
  * unknown ticket…) is flagged and goes to the attention list. So every
  * recorded scan exits 0 and says plainly what the desk should do; only a
- * code that cannot be a ticket code at all is refused.
+ * code that cannot be a ticket code at all is refused. --undo takes back
+ * the ticket's last admission while nothing was scanned after it.
  *
  * "list" and "stats" cannot be ticket codes (those have 12 characters), so
  * `checkin` stays a leaf verb and hands those two words to subverbs.
@@ -73,6 +74,12 @@ print_verdict (const char *code,
 
   if (g_str_equal (word, "admitted"))
     g_print (_("ADMITTED: ticket %s%s.\n"), code, holder);
+  else if (g_str_equal (word, "undone"))
+    g_print (ticket != NULL && ccm_json_bool (ticket, "inside")
+             ? _("UNDONE: the last admission of ticket %s%s was taken back; the one before "
+                 "stands.\n")
+             : _("UNDONE: the admission of ticket %s%s was taken back; they are not inside.\n"),
+             code, holder);
   else if (g_str_equal (word, "exited"))
     g_print (_("EXITED: ticket %s%s.\n"), code, holder);
   else if (g_str_equal (word, "already-admitted"))
@@ -331,6 +338,7 @@ ccm_cli_checkin_run (CcmCli  *cli,
   g_autofree char *slug = NULL;
   g_autofree char *code = NULL;
   gboolean exiting = FALSE;
+  gboolean undoing = FALSE;
   gboolean reentry = FALSE;
   const char *word;
   JsonObject *args;
@@ -340,6 +348,8 @@ ccm_cli_checkin_run (CcmCli  *cli,
   int index = 0;
   const GOptionEntry entries[] = {
     { "exit", 0, 0, G_OPTION_ARG_NONE, &exiting, N_("Record the attendee going out"), NULL },
+    { "undo", 0, 0, G_OPTION_ARG_NONE, &undoing,
+      N_("Take back the ticket’s last admission, recorded by mistake"), NULL },
     { "reentry", 0, 0, G_OPTION_ARG_NONE, &reentry,
       N_("Let an attendee who went out come back in without a flag"), NULL },
     { "conference", 0, 0, G_OPTION_ARG_STRING, &slug,
@@ -370,6 +380,12 @@ ccm_cli_checkin_run (CcmCli  *cli,
       ccm_cli_set_usage_error (&error, _("--reentry applies to admissions, not to --exit"));
       return ccm_cli_fail (cli, error);
     }
+  if (undoing && (exiting || reentry))
+    {
+      ccm_cli_set_usage_error (&error, _("--undo takes back an admission: it goes with neither "
+                                         "--exit nor --reentry"));
+      return ccm_cli_fail (cli, error);
+    }
   if (slug != NULL && !ccm_cli_check_conference (cli, slug, &error))
     return ccm_cli_fail (cli, error);
 
@@ -377,13 +393,14 @@ ccm_cli_checkin_run (CcmCli  *cli,
   json_object_set_string_member (args, "ticket_code", argv[1]);
   if (slug != NULL)
     json_object_set_string_member (args, "conference", slug);
-  if (!exiting)
+  if (!exiting && !undoing)
     json_object_set_boolean_member (args, "allow_reentry", reentry);
-  outcome = ccm_cli_execute (cli, exiting ? "ExitTicket" : "AdmitTicket", args, &error);
+  outcome = ccm_cli_execute (cli, undoing ? "UndoAdmission" : exiting ? "ExitTicket" : "AdmitTicket",
+                            args, &error);
   if (outcome == NULL)
     return ccm_cli_fail (cli, error);
 
-  word = verdict (ccm_json_string (outcome->result, "flag"), exiting);
+  word = undoing ? "undone" : verdict (ccm_json_string (outcome->result, "flag"), exiting);
   code = ccm_ticket_code_normalize (argv[1]);
   store = ccm_cli_get_store (cli, NULL);
   /* An unknown ticket has no row; that is the answer, not an error. */

@@ -130,6 +130,7 @@ test_walk (Fixture       *f,
   g_autoptr(Run) human = NULL;
   g_autoptr(Run) admit = NULL;
   g_autoptr(Run) again = NULL;
+  g_autoptr(Run) undone = NULL;
   g_autoptr(Run) list = NULL;
   g_autoptr(JsonObject) seats = NULL;
   g_autofree char *code0 = NULL;
@@ -209,6 +210,20 @@ test_walk (Fixture       *f,
   assert_ok (again);
   g_assert_true (g_str_has_prefix (again->out, "ALREADY ADMITTED"));
   g_assert_true (attention_has (f, "ticket_code", code0));
+
+  /* The double admission taken back: the first stands, and is no longer
+   * the ticket's last scan, so it is not taken back in turn. */
+  undone = run (f, "checkin", code0, "--undo", NULL);
+  assert_ok (undone);
+  g_assert_nonnull (strstr (undone->out, "the one before stands"));
+  g_clear_pointer (&undone, run_free);
+  undone = run (f, "checkin", code0, "--undo", NULL);
+  g_assert_cmpint (undone->status, ==, 1);
+  g_assert_nonnull (strstr (undone->err, "cannot be undone"));
+  g_clear_pointer (&undone, run_free);
+  undone = run (f, "checkin", code1, "--undo", NULL);
+  g_assert_cmpint (undone->status, ==, 1);
+  g_assert_nonnull (strstr (undone->err, "no admission to undo"));
 
   list = run (f, "--json", "order", "list", "devcon", NULL);
   assert_ok (list);
@@ -498,6 +513,7 @@ test_bad_input (Fixture       *f,
     { { "attendee", "assign", "CONFIRMED", "0" }, 2, "--email" },
     { { "checkin", "!!" }, 1, "ticket code" },
     { { "checkin", "ABC", "--exit", "--reentry" }, 2, "--reentry" },
+    { { "checkin", "ABC", "--undo", "--exit" }, 2, "--undo" },
     { { "waitlist", "join", "devcon", "Workshop=1", "--email", "a@example.com" }, 1,
       "not sold out" },
     { { "waitlist", "join", "devcon", "Nope=1", "--email", "a@example.com" }, 1, "Nope" },

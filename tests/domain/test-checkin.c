@@ -119,6 +119,57 @@ test_exit_and_reentry (void)
   dt_world_free (world);
 }
 
+/* The last admission taken back while nothing was scanned after it: the
+ * holder is as before (outside, or inside after a double admission); the
+ * next admission is a first one again. */
+static void
+test_undo_admission (void)
+{
+  DtWorld *world = given_tickets ();
+  g_autofree char *code = dt_code ("TKA", 0);
+  g_autofree char *other = dt_code ("TKA", 1);
+
+  /* Nothing to undo yet. */
+  g_assert_false (scan (world, "UndoAdmission", code));
+  dt_assert_rejected (world, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code");
+  g_assert_nonnull (strstr (dt_error (world)->message, "no admission to undo"));
+
+  scan (world, "AdmitTicket", code);
+  g_assert_true (scan (world, "UndoAdmission", code));
+  dt_assert_events (world, "TicketAdmissionUndone", NULL);
+  g_assert_cmpint (ccm_json_int (dt_payload (world, 0), "admission", 0), ==, 1);
+  g_assert_false (ccm_json_bool (dt_payload (world, 0), "inside_before"));
+  g_assert_null (ccm_json_string (dt_payload (world, 0), "undone_flag"));
+  g_assert_null (ccm_json_string (dt_payload (world, 0), "flag"));
+  /* Once only. */
+  g_assert_false (scan (world, "UndoAdmission", code));
+  dt_assert_rejected (world, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code");
+
+  /* Admitted again: a first admission, not a re-entry or a double. */
+  scan (world, "AdmitTicket", code);
+  g_assert_null (flag (world));
+  g_assert_false (ccm_json_bool (dt_payload (world, 0), "reentry"));
+  g_assert_cmpint (ccm_json_int (dt_payload (world, 0), "admission", 0), ==, 1);
+
+  /* A double admission undone leaves the holder inside. */
+  scan (world, "AdmitTicket", code);
+  g_assert_cmpstr (flag (world), ==, CCM_CHECKIN_FLAG_ALREADY_ADMITTED);
+  g_assert_true (scan (world, "UndoAdmission", code));
+  g_assert_true (ccm_json_bool (dt_payload (world, 0), "inside_before"));
+  g_assert_cmpstr (ccm_json_string (dt_payload (world, 0), "undone_flag"), ==,
+                   CCM_CHECKIN_FLAG_ALREADY_ADMITTED);
+  scan (world, "ExitTicket", code);
+  g_assert_null (flag (world));
+
+  /* An exit after the admission: too late to undo it. */
+  scan (world, "AdmitTicket", other);
+  scan (world, "ExitTicket", other);
+  g_assert_false (scan (world, "UndoAdmission", other));
+  dt_assert_rejected (world, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code");
+  g_assert_nonnull (strstr (dt_error (world)->message, "scanned again after it"));
+  dt_world_free (world);
+}
+
 static void
 test_cancelled_order (void)
 {
@@ -177,6 +228,7 @@ main (int   argc,
   g_test_add_func ("/domain/checkin/already-admitted", test_already_admitted);
   g_test_add_func ("/domain/checkin/exit-and-reentry", test_exit_and_reentry);
   g_test_add_func ("/domain/checkin/cancelled-order", test_cancelled_order);
+  g_test_add_func ("/domain/checkin/undo-admission", test_undo_admission);
   g_test_add_func ("/domain/checkin/unknown-ticket", test_unknown_ticket);
   g_test_add_func ("/domain/checkin/wrong-conference", test_wrong_conference);
 

@@ -988,6 +988,65 @@ assert_counts_kept (Fixture *f,
   g_assert_cmpint (ccm_json_int (stats, "expected", -1), ==, expected);
 }
 
+/* UndoAdmission for ticket_code at "conf". */
+static JsonObject *
+undo_admission (Fixture    *f,
+                const char *ticket_code)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "ticket_code", ticket_code);
+  json_object_set_string_member (args, "conference", "conf");
+  return run (f, "UndoAdmission", args);
+}
+
+/* An admission undone: the ticket is as before it in the views and the
+ * counts, and a rebuild agrees. */
+static void
+test_checkin_undo (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 2, NULL, 0, "rita@example.com");
+  g_free (pay (f, order_id, 39800));
+  order = get_order (f, order_id);
+
+  json_object_unref (admit (f, ticket_of (order, 0), "conf"));
+  json_object_unref (undo_admission (f, ticket_of (order, 0)));
+  assert_counts_kept (f, 2);
+  ticket = ccm_attendee_views_get_ticket (f->store, ticket_of (order, 0), &error);
+  g_assert_no_error (error);
+  g_assert_false (ccm_json_bool (ticket, "admitted"));
+  g_assert_false (ccm_json_bool (ticket, "inside"));
+  g_assert_null (ccm_json_string (ticket, "admitted_at"));
+  g_clear_pointer (&ticket, json_object_unref);
+
+  /* In, double, the double undone: still inside, since the first. */
+  json_object_unref (admit (f, ticket_of (order, 1), "conf"));
+  json_object_unref (admit (f, ticket_of (order, 1), "conf"));
+  json_object_unref (undo_admission (f, ticket_of (order, 1)));
+  ticket = ccm_attendee_views_get_ticket (f->store, ticket_of (order, 1), &error);
+  g_assert_true (ccm_json_bool (ticket, "inside"));
+  g_assert_nonnull (ccm_json_string (ticket, "admitted_at"));
+  before = counts_text (f, "SELECT seat_type_id, expected, admitted, inside FROM checkin_counts "
+                           "WHERE conference = 'conf'");
+  g_assert_true (g_str_has_suffix (before, " 2 1 1\n"));
+  assert_counts_kept (f, 2);
+
+  g_assert_true (ccm_store_rebuild (f->store, &error));
+  g_assert_no_error (error);
+  after = counts_text (f, "SELECT seat_type_id, expected, admitted, inside FROM checkin_counts "
+                          "WHERE conference = 'conf'");
+  g_assert_cmpstr (after, ==, before);
+}
+
 static void
 test_checkin_counts (Fixture       *f,
                      gconstpointer  data)
@@ -1855,6 +1914,7 @@ main (int   argc,
   ADD ("/model/views/waitlist/search", test_waitlist_search);
   ADD ("/model/views/search/typed-letters", test_search_typed_letters);
   ADD ("/model/views/search/refold-upgrade", test_refold_upgrade);
+  ADD ("/model/views/checkin/undo", test_checkin_undo);
   ADD ("/model/views/rebuild/identical", test_rebuild_identical);
   ADD ("/model/views/attention/field-conflict", test_field_conflict);
   ADD ("/model/views/attention/rejected-command", test_rejected_command);
