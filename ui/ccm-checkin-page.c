@@ -98,6 +98,7 @@ struct _CcmCheckinPage
   GtkLabel       *result_name;
   GtkLabel       *result_detail;
   GtkWidget      *print_button;
+  GtkWidget      *undo_button;
   GtkLabel       *matches_label;
   GtkListBox     *match_list;
   GtkLabel       *total_label;
@@ -725,6 +726,10 @@ show_result (CcmCheckinPage *self,
   gtk_widget_set_visible (self->print_button,
                           code != NULL && (g_str_equal (word, "admitted") ||
                                            g_str_equal (word, "already-admitted")));
+  /* The desk's own clean admission, just made, can be taken back. */
+  gtk_widget_set_visible (self->undo_button,
+                          code != NULL && g_str_equal (word, "admitted") &&
+                          ccm_context_may (self->context, "UndoAdmission"));
 
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     if (parts[i] != NULL)
@@ -949,6 +954,20 @@ finish_scan (CcmCheckinPage *self)
   queue_focus (self);
 }
 
+/* What every scan at this desk says: the ticket, the conference the desk
+ * admits to and the desk's clock. */
+static JsonObject *
+scan_args (CcmCheckinPage *self,
+           const char     *code)
+{
+  JsonObject *args = json_object_new ();
+
+  json_object_set_string_member (args, "ticket_code", code);
+  json_object_set_string_member (args, "conference", self->slug);
+  json_object_set_int_member (args, "device_time", ccm_clock_now (ccm_context_get_clock (self->context)));
+  return args;
+}
+
 static void
 scan (CcmCheckinPage *self,
       const char     *code,
@@ -985,10 +1004,7 @@ scan (CcmCheckinPage *self,
       return;
     }
 
-  args = json_object_new ();
-  json_object_set_string_member (args, "ticket_code", code);
-  json_object_set_string_member (args, "conference", self->slug);
-  json_object_set_int_member (args, "device_time", ccm_clock_now (ccm_context_get_clock (self->context)));
+  args = scan_args (self, code);
   if (!exiting)
     json_object_set_boolean_member (args, "allow_reentry", reentry);
   outcome = ccm_context_submit (self->context, exiting ? "ExitTicket" : "AdmitTicket", args, &error);
@@ -1452,6 +1468,41 @@ print_badge_action (GtkWidget  *widget,
   print_ticket_badge (self, self->result_code, TRUE);
 }
 
+/* Takes back the admission just shown (the wrong one of two namesakes was
+ * picked): the ticket is not admitted any more, and says so. */
+static void
+undo_admission_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
+  g_autofree char *code = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *detail = NULL;
+
+  if (self->result_code == NULL || !gtk_widget_get_visible (self->undo_button))
+    return;
+  code = g_strdup (self->result_code);
+  outcome = ccm_context_submit (self->context, "UndoAdmission", scan_args (self, code), &error);
+  if (outcome == NULL)
+    {
+      show_result (self, "error", STYLE_BAD, "dialog-error-symbolic", _("NOT UNDONE"), NULL, NULL,
+                   error->message, code);
+      queue_focus (self);
+      return;
+    }
+  ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), code, NULL);
+  who = who_text (ticket);
+  detail = g_strdup_printf (_("Ticket %s is not admitted any more. Scan it again to let its holder "
+                              "in."), code);
+  show_result (self, "undone", STYLE_NEUTRAL, "edit-undo-symbolic", _("ADMISSION UNDONE"), NULL,
+               who, detail, code);
+  queue_focus (self);
+}
+
 /* A ticket's badge through the print dialog (a badge the printer did not
  * print, from its toast). */
 static void
@@ -1544,6 +1595,15 @@ entry_key_pressed_cb (CcmCheckinPage        *self,
     case GDK_KEY_Down:
     case GDK_KEY_KP_Down:
       move_selection (self, 1);
+      return TRUE;
+    case GDK_KEY_z:
+    case GDK_KEY_Z:
+      /* Ctrl+Z with nothing typed takes back the admission shown; with
+       * text, it is the entry's own undo. */
+      if (state != GDK_CONTROL_MASK || gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] != '\0' ||
+          !gtk_widget_get_visible (self->undo_button))
+        return FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "checkin.undo-admission", NULL);
       return TRUE;
     case GDK_KEY_Escape:
       if (gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] == '\0')
@@ -1707,6 +1767,7 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_install_action (widget_class, "checkin.print-missed", NULL, print_missed_action);
   gtk_widget_class_install_action (widget_class, "checkin.forget-missed", NULL, forget_missed_action);
   gtk_widget_class_install_action (widget_class, "checkin.print-ticket", "s", print_ticket_action);
+  gtk_widget_class_install_action (widget_class, "checkin.undo-admission", NULL, undo_admission_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "checkin.print-badge", NULL);
   ccm_ui_ensure_resources ();
@@ -1737,6 +1798,7 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_name);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, result_detail);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, undo_button);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, sounds_check);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, badges_check);
   gtk_widget_class_bind_template_child (widget_class, CcmCheckinPage, matches_label);

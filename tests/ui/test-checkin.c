@@ -681,6 +681,62 @@ test_checkin_keys (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 }
 
+/* The wrong one of two namesakes let in from a search: Ctrl+Z (or the
+ * button) takes the admission back, the counts follow, and the right one
+ * is let in. */
+static void
+test_checkin_undo (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *entry = child (f, "entry");
+  g_auto(GStrv) matches = NULL;
+  g_autoptr(JsonObject) wrong = NULL;
+  g_autoptr(JsonObject) right = NULL;
+
+  assign (f, f->jose_order, 1, "Josefa", "Alba", "josefa@example.org");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "jos");
+  ui_test_iterate ();
+  matches = ccm_checkin_page_get_matches (f->page);
+  g_assert_cmpuint (g_strv_length (matches), ==, 2);
+  g_assert_true (press (f, GDK_KEY_2, GDK_ALT_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  g_assert_true (gtk_widget_get_visible (child (f, "undo_button")));
+  g_assert_cmpstr (label (f, "total_label"), ==, "1 / 3");
+
+  /* Typed text: Ctrl+Z is the entry's. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "x");
+  g_assert_false (press (f, GDK_KEY_z, GDK_CONTROL_MASK));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+
+  g_assert_true (press (f, GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "undone");
+  g_assert_cmpstr (label (f, "result_title"), ==, "ADMISSION UNDONE");
+  g_assert_false (gtk_widget_get_visible (child (f, "undo_button")));
+  g_assert_false (gtk_widget_get_visible (child (f, "print_button")));
+  wrong = ticket (f, matches[1]);
+  g_assert_false (ccm_json_bool (wrong, "admitted"));
+  g_assert_cmpstr (label (f, "total_label"), ==, "0 / 3");
+  g_assert_cmpstr (label (f, "inside_label"), ==, "0 inside now");
+  /* Nothing more to take back. */
+  g_assert_false (press (f, GDK_KEY_z, GDK_CONTROL_MASK));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "jos");
+  ui_test_iterate ();
+  g_assert_true (press (f, GDK_KEY_1, GDK_ALT_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
+  right = ticket (f, matches[0]);
+  g_assert_true (ccm_json_bool (right, "admitted"));
+
+  /* The button does the same. */
+  ui_test_click (child (f, "undo_button"));
+  ui_test_iterate ();
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "undone");
+  g_clear_pointer (&right, json_object_unref);
+  right = ticket (f, matches[0]);
+  g_assert_false (ccm_json_bool (right, "admitted"));
+}
+
 static void
 test_checkin_offline (Fixture       *f,
                       gconstpointer  data)
@@ -1384,6 +1440,7 @@ main (int    argc,
   ADD ("/ui/checkin/badge-printer", test_checkin_badge_printer);
   ADD ("/ui/checkin/badge-printer-cups", test_checkin_badge_printer_cups);
   ADD ("/ui/checkin/keys", test_checkin_keys);
+  ADD ("/ui/checkin/undo", test_checkin_undo);
   ADD ("/ui/checkin/offline", test_checkin_offline);
   ADD ("/ui/checkin/viewer-looks-up", test_checkin_viewer_looks_up);
 #undef ADD
