@@ -349,6 +349,76 @@ assert_counts (const char *path,
 }
 
 /* Two door desks admit the same ticket offline. */
+/* Two doors offline; the second lets in the wrong person with the same
+ * ticket and takes it back at once. Synced, the server re-runs the undo
+ * after the first door's admission: the holder stays inside, counted once,
+ * and nothing is refused. */
+static void
+test_undo_admission (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *org = store_path (f, "organizer.db");
+  g_autofree char *a = store_path (f, "door-a.db");
+  g_autofree char *b = store_path (f, "door-b.db");
+  g_autofree char *order_id = NULL, *ticket = NULL;
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(CcmStore) server_store = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  guint admitted = 0, undone = 0;
+
+  enroll_path (f, org, "admin");
+  enroll_path (f, a, "checkin");
+  enroll_path (f, b, "checkin");
+  create_conference_with_quota (f, org, "10");
+  order_id = place (f, org, "1");
+  pay (f, org, order_id);
+  sync_path_ok (org);
+  {
+    g_autoptr(CcmStore) store = open_store (org);
+
+    order = order_of (store, order_id);
+    ticket = g_strdup (ccm_json_string (json_array_get_object_element (json_object_get_array_member (order, "attendees"), 0),
+                                        "ticket_code"));
+  }
+  sync_path_ok (a);
+  sync_path_ok (b);
+
+  contoso_ok (f, a, "checkin", ticket);
+  contoso_ok (f, b, "checkin", ticket);
+  contoso_ok (f, b, "checkin", ticket, "--undo");
+  assert_counts (b, 1, 0, 0);
+  g_assert_cmpint (pending_of (b), ==, 2);
+
+  sync_path_ok (a);
+  sync_path_ok (b);
+  sync_path_ok (a);
+  assert_counts (a, 1, 1, 1);
+  assert_counts (b, 1, 1, 1);
+  g_assert_cmpint (pending_of (b), ==, 0);
+
+  server_store = open_server_store (f);
+  events = ccm_store_read_all (server_store, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+
+      if (g_str_equal (event->type, "TicketAdmitted"))
+        admitted++;
+      else if (g_str_equal (event->type, "TicketAdmissionUndone"))
+        {
+          undone++;
+          /* On the server the undone admission was the double one. */
+          g_assert_true (ccm_json_bool (event->payload, "inside_before"));
+          g_assert_cmpstr (ccm_json_string (event->payload, "undone_flag"), ==,
+                           CCM_CHECKIN_FLAG_ALREADY_ADMITTED);
+        }
+    }
+  g_assert_cmpuint (admitted, ==, 2);
+  g_assert_cmpuint (undone, ==, 1);
+}
+
 static void
 test_double_admission (Fixture       *f,
                        gconstpointer  data)
@@ -755,6 +825,7 @@ main (int    argc,
 
   ADD ("/client/scenarios/three-desks", test_three_desks);
   ADD ("/client/scenarios/double-admission", test_double_admission);
+  ADD ("/client/scenarios/undo-admission", test_undo_admission);
   ADD ("/client/scenarios/lost-race-refund", test_lost_race_refund);
   ADD ("/client/scenarios/offline-walk-up", test_offline_walk_up);
   ADD ("/client/scenarios/two-programs-one-store", test_two_programs_one_store);
