@@ -6,9 +6,11 @@
  * admission or exit. Each row also names its event by stream and version
  * (the item key of ccm-attention.c); the resolutions, fed by the
  * "attention/<slug>" streams, are kept by that key in a table of their own,
- * so an item and its resolution may arrive in either order. The row keeps what the event said; the message is
- * written when the list is read, in the reader's language, so the stored
- * rows never depend on the locale of whoever projected them.
+ * so an item and its resolution may arrive in either order. The row keeps
+ * what the event said; the message is written when the list is read, in the
+ * reader's language, so the stored rows never depend on the locale of
+ * whoever projected them. A flagged admission taken back at the desk
+ * (TicketAdmissionUndone) takes its row with it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -185,6 +187,29 @@ mark_item (CcmStore        *store,
   return ccm_store_step_done (store, stmt, error);
 }
 
+/* A flagged admission taken back at the desk (the second door of two that
+ * let the same ticket in offline, say): no one was let in twice, and its
+ * item goes. */
+static gboolean
+drop_undone (CcmStore        *store,
+             const CcmEvent  *event,
+             GError         **error)
+{
+  JsonObject *p = event->payload;
+  g_autofree char *item = NULL;
+  sqlite3_stmt *stmt;
+
+  if (ccm_json_string (p, "undone_flag") == NULL || !json_object_has_member (p, "undone_version"))
+    return TRUE;
+  item = g_strdup_printf ("%s#%" G_GINT64_FORMAT, event->stream_id,
+                          ccm_json_int (p, "undone_version", 0));
+  stmt = ccm_store_prepare (store, "DELETE FROM attention_items WHERE item = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, item, -1, SQLITE_STATIC);
+  return ccm_store_step_done (store, stmt, error);
+}
+
 static gboolean
 attention_views_apply (CcmStore        *store,
                        const CcmEvent  *event,
@@ -203,6 +228,8 @@ attention_views_apply (CcmStore        *store,
     {
       const char *flag = ccm_json_string (event->payload, "flag");
 
+      if (g_str_equal (type, "TicketAdmissionUndone"))
+        return drop_undone (store, event, error);
       if (flag == NULL)
         return TRUE;
       if (g_str_equal (type, "TicketAdmitted"))

@@ -79,6 +79,7 @@ ticket_evolve (gpointer        data,
       state->admissions++;
       state->last_admission_open = TRUE;
       state->inside_before_last = state->inside;
+      state->last_admission_version = event->stream_version;
       g_free (state->last_flag);
       state->last_flag = g_strdup (ccm_json_string (p, "flag"));
       /* A double admission does not change who let the holder in. */
@@ -274,6 +275,8 @@ decide_undo_admission (gconstpointer      data,
   json_object_set_int_member (p, "admission", state->admissions);
   json_object_set_boolean_member (p, "inside_before", state->inside_before_last);
   ccm_json_set_string_or_null (p, "undone_flag", state->last_flag);
+  /* Which event it takes back: a flagged one is an attention item by it. */
+  json_object_set_int_member (p, "undone_version", state->last_admission_version);
   ccm_decide_context_emit (ctx, "TicketAdmissionUndone", p);
   json_object_set_int_member (ccm_decide_context_get_result (ctx), "admission", state->admissions);
   return TRUE;

@@ -35,6 +35,7 @@ typedef struct
   gboolean  last_admission_open;
   gboolean  inside_before_last;
   char     *last_flag;   /* that admission's flag, or NULL */
+  gint64    last_admission_version;   /* its place in the ticket's stream */
 } CcmTicketState;
 
 extern const CcmAggregate ccm_ticket_aggregate;

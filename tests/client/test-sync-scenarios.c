@@ -417,6 +417,16 @@ test_undo_admission (Fixture       *f,
     }
   g_assert_cmpuint (admitted, ==, 2);
   g_assert_cmpuint (undone, ==, 1);
+
+  /* The double admission the server saw was taken back: nothing for the
+   * attention list on either door. */
+  {
+    g_autoptr(JsonArray) attention_a = contoso_array (f, a, "attention", "list", SLUG);
+    g_autoptr(JsonArray) attention_b = contoso_array (f, b, "attention", "list", SLUG);
+
+    g_assert_false (has_item (attention_a, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
+    g_assert_false (has_item (attention_b, CCM_CHECKIN_FLAG_ALREADY_ADMITTED, "ticket_code", ticket));
+  }
 }
 
 static void

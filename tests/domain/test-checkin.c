@@ -158,6 +158,8 @@ test_undo_admission (void)
   g_assert_true (ccm_json_bool (dt_payload (world, 0), "inside_before"));
   g_assert_cmpstr (ccm_json_string (dt_payload (world, 0), "undone_flag"), ==,
                    CCM_CHECKIN_FLAG_ALREADY_ADMITTED);
+  /* Issued, in, undone, in, in again: the fifth event is taken back. */
+  g_assert_cmpint (ccm_json_int (dt_payload (world, 0), "undone_version", 0), ==, 5);
   scan (world, "ExitTicket", code);
   g_assert_null (flag (world));
 
