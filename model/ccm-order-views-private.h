@@ -23,7 +23,8 @@ extern const CcmProjection ccm_attendee_views_projection;
 extern const CcmProjection ccm_attention_views_projection;
 
 /* Search text: lower case, compatibility forms and accents gone ("José" and
- * "JOSE" both give "jose"). Never NULL. */
+ * "JOSE" both give "jose"), and the letters that keep a stroke written as
+ * typed without it ("Søren" gives "soren", "Æ" "ae"). Never NULL. */
 char       *ccm_views_fold               (const char    *text);
 /* The words a query is split into, folded, longest first. */
 GPtrArray  *ccm_views_query_words        (const char    *query);
