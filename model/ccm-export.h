@@ -59,15 +59,19 @@ typedef enum
   CCM_IMPORT_NONE          = 0,
   CCM_IMPORT_DRY_RUN       = 1 << 0,  /* check every row, write nothing */
   CCM_IMPORT_SKIP_REFUSED  = 1 << 1,  /* write the accepted rows even when some are refused */
+  CCM_IMPORT_NO_RESULTS    = 1 << 2,  /* counts only, no result per row: a long list's
+                                       * report stays small */
 } CcmImportFlags;
 
 /* Imports data into the conference slug. Returns the report, or NULL with
  * error when the file as a whole cannot be used (no such conference, a
  * required column missing) or the store failed (nothing was written):
  *   {conference, rows, accepted, refused_count, written (bool), events,
+ *    counts {assigned, updated, unchanged, complimentary},
  *    results [{line, email, action ("assigned"|"updated"|"unchanged"|
  *              "complimentary"), access_code, ticket_code, position}],
  *    refused [{line, reason, field}]}
+ * (results left out with CCM_IMPORT_NO_RESULTS).
  * "field" is the column at fault, or null for the CSV itself. Actions of
  * rows that were not written say what would have been done. */
 JsonObject *ccm_import_attendees     (CcmStore        *store,

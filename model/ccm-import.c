@@ -955,6 +955,7 @@ ccm_import_attendees (CcmStore        *store,
   g_autoptr(GError) csv_error = NULL;
   JsonObject *report;
   JsonArray *results;
+  JsonObject *counts;
   Import im = { 0, };
   CcmCsvStatus status;
   gboolean write, written = FALSE;
@@ -1064,10 +1065,23 @@ ccm_import_attendees (CcmStore        *store,
   json_object_set_boolean_member (report, "written", written);
   json_object_set_int_member (report, "events",
                               written ? ccm_store_get_last_position (store) - before : 0);
-  results = json_array_new ();
+  counts = json_object_new ();
+  for (guint a = 0; a < G_N_ELEMENTS (action_names); a++)
+    json_object_set_int_member (counts, action_names[a], 0);
   for (guint i = 0; i < im.rows->len; i++)
-    json_array_add_object_element (results, row_to_json (g_ptr_array_index (im.rows, i)));
-  json_object_set_array_member (report, "results", results);
+    {
+      const char *action = action_names[((Row *) g_ptr_array_index (im.rows, i))->action];
+
+      json_object_set_int_member (counts, action, json_object_get_int_member (counts, action) + 1);
+    }
+  json_object_set_object_member (report, "counts", counts);
+  if (!(flags & CCM_IMPORT_NO_RESULTS))
+    {
+      results = json_array_new ();
+      for (guint i = 0; i < im.rows->len; i++)
+        json_array_add_object_element (results, row_to_json (g_ptr_array_index (im.rows, i)));
+      json_object_set_array_member (report, "results", results);
+    }
   json_object_set_array_member (report, "refused", sorted_refused (im.refused));
   import_clear (&im);
   return report;

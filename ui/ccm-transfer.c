@@ -362,8 +362,10 @@ import_thread (GTask        *task,
     }
   store = ccm_store_open (job->store_path, job->registry, job->clock, &error);
   if (store != NULL)
+    /* The window says how many and which were refused, never each row. */
     report = ccm_import_attendees (store, job->slug, g_bytes_get_data (job->data, NULL),
-                                   g_bytes_get_size (job->data), job->flags, &error);
+                                   g_bytes_get_size (job->data), job->flags | CCM_IMPORT_NO_RESULTS,
+                                   &error);
   if (report == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else

@@ -175,14 +175,7 @@ static guint
 count_action (JsonObject *report,
               const char *action)
 {
-  JsonArray *results = json_object_get_array_member (report, "results");
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (results); i++)
-    if (g_strcmp0 (ccm_json_string (json_array_get_object_element (results, i), "action"),
-                   action) == 0)
-      n++;
-  return n;
+  return (guint) ccm_json_int (json_object_get_object_member (report, "counts"), action, 0);
 }
 
 static int
@@ -215,6 +208,9 @@ import_attendees (CcmCli  *cli,
     flags |= CCM_IMPORT_DRY_RUN;
   if (skip_refused)
     flags |= CCM_IMPORT_SKIP_REFUSED;
+  /* A person reads counts; a program may want every row's result. */
+  if (!cli->json)
+    flags |= CCM_IMPORT_NO_RESULTS;
 
   if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
       !ccm_cli_check_conference (cli, argv[1], &error) ||

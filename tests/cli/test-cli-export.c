@@ -153,6 +153,27 @@ test_import_export_round_trip (Fixture       *f,
   g_assert_true (json_object_get_boolean_member (report, "written"));
   g_assert_cmpint (event_count (f), >, events);
   g_assert_cmpint (json_object_get_int_member (report, "events"), ==, event_count (f) - events);
+  /* The counts per action are the rows' results tallied. */
+  {
+    static const char *const actions[] = { "assigned", "updated", "unchanged", "complimentary" };
+    JsonObject *counts = json_object_get_object_member (report, "counts");
+    JsonArray *results = json_object_get_array_member (report, "results");
+    gint64 total = 0;
+
+    g_assert_nonnull (counts);
+    for (guint a = 0; a < G_N_ELEMENTS (actions); a++)
+      {
+        gint64 n = 0;
+
+        for (guint i = 0; i < json_array_get_length (results); i++)
+          n += g_strcmp0 (json_object_get_string_member (json_array_get_object_element (results, i),
+                                                         "action"), actions[a]) == 0;
+        g_assert_cmpint (json_object_get_int_member (counts, actions[a]), ==, n);
+        total += n;
+      }
+    g_assert_cmpint (total, ==, 5);
+    g_assert_cmpint (json_object_get_int_member (counts, "complimentary"), >, 0);
+  }
 
   export = run_json (f, "export", "attendees", "devcon", "--out", exported, NULL);
   /* Three seats of the sponsor's order (one unassigned) and three guests. */
