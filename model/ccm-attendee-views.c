@@ -12,8 +12,8 @@
  * this projection replays on its own), and such a seat's keys are the
  * registrant's until a name is assigned to it, and again after it is
  * unassigned.
- * checkin_scans keeps every admission, exit and undone admission as it was
- * recorded, keyed by the event's position.
+ * checkin_scans keeps every admission and exit, and every one taken back,
+ * as it was recorded, keyed by the event's position.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -629,31 +629,39 @@ project_scan (CcmStore        *store,
   return ccm_store_step_done (store, stmt, error);
 }
 
-/* An admission taken back: one admission fewer, inside as before it, and
- * no admission time once none is left. */
+/* A scan taken back. An admission: one fewer, inside as before it, and no
+ * admission time once none is left. An exit: one fewer, inside as before
+ * it. */
 static gboolean
 project_undo (CcmStore        *store,
               const CcmEvent  *event,
+              gboolean         exit,
               GError         **error)
 {
   JsonObject *p = event->payload;
   const char *flag = ccm_json_string (p, "undone_flag");
   sqlite3_stmt *stmt;
 
-  if (!record_scan (store, event, "undo", error))
+  if (!record_scan (store, event, exit ? "undo-exit" : "undo", error))
     return FALSE;
-  /* An admission that did not count is not counted back. */
+  /* A scan that did not count (project_scan) is not counted back. */
   if (g_strcmp0 (flag, CCM_CHECKIN_FLAG_UNKNOWN_TICKET) == 0 ||
-      g_strcmp0 (flag, CCM_CHECKIN_FLAG_WRONG_CONFERENCE) == 0)
+      g_strcmp0 (flag, CCM_CHECKIN_FLAG_WRONG_CONFERENCE) == 0 ||
+      g_strcmp0 (flag, CCM_CHECKIN_FLAG_NOT_INSIDE) == 0)
     return TRUE;
 
-  stmt = ccm_store_prepare (store,
-                            "UPDATE attendee_views SET admissions = max (admissions - 1, 0), "
-                            "inside = ?2, "
-                            "admitted_at = CASE WHEN admissions > 1 THEN admitted_at END, "
-                            "admitted_hour = CASE WHEN admissions > 1 THEN admitted_hour END, "
-                            "admitted_by = CASE WHEN admissions > 1 THEN admitted_by END "
-                            "WHERE ticket_code = ?1", error);
+  if (exit)
+    stmt = ccm_store_prepare (store,
+                              "UPDATE attendee_views SET exits = max (exits - 1, 0), inside = ?2 "
+                              "WHERE ticket_code = ?1", error);
+  else
+    stmt = ccm_store_prepare (store,
+                              "UPDATE attendee_views SET admissions = max (admissions - 1, 0), "
+                              "inside = ?2, "
+                              "admitted_at = CASE WHEN admissions > 1 THEN admitted_at END, "
+                              "admitted_hour = CASE WHEN admissions > 1 THEN admitted_hour END, "
+                              "admitted_by = CASE WHEN admissions > 1 THEN admitted_by END "
+                              "WHERE ticket_code = ?1", error);
   if (stmt == NULL)
     return FALSE;
   ccm_views_bind_text (stmt, 1, ccm_json_string (p, "ticket_code"));
@@ -691,7 +699,9 @@ attendee_views_apply (CcmStore        *store,
   if (g_str_equal (type, "TicketExited"))
     return project_scan (store, event, FALSE, error);
   if (g_str_equal (type, "TicketAdmissionUndone"))
-    return project_undo (store, event, error);
+    return project_undo (store, event, FALSE, error);
+  if (g_str_equal (type, "TicketExitUndone"))
+    return project_undo (store, event, TRUE, error);
   return TRUE;
 }
 

@@ -9,8 +9,8 @@
  * so an item and its resolution may arrive in either order. The row keeps
  * what the event said; the message is written when the list is read, in the
  * reader's language, so the stored rows never depend on the locale of
- * whoever projected them. A flagged admission taken back at the desk
- * (TicketAdmissionUndone) takes its row with it.
+ * whoever projected them. A flagged scan taken back at the desk
+ * (TicketAdmissionUndone, TicketExitUndone) takes its row with it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -187,9 +187,9 @@ mark_item (CcmStore        *store,
   return ccm_store_step_done (store, stmt, error);
 }
 
-/* A flagged admission taken back at the desk (the second door of two that
- * let the same ticket in offline, say): no one was let in twice, and its
- * item goes. */
+/* A flagged scan taken back at the desk (the second door of two that let
+ * the same ticket in offline, say, or an exit scanned by mistake): it did
+ * not happen, and its item goes. */
 static gboolean
 drop_undone (CcmStore        *store,
              const CcmEvent  *event,
@@ -228,7 +228,7 @@ attention_views_apply (CcmStore        *store,
     {
       const char *flag = ccm_json_string (event->payload, "flag");
 
-      if (g_str_equal (type, "TicketAdmissionUndone"))
+      if (g_str_equal (type, "TicketAdmissionUndone") || g_str_equal (type, "TicketExitUndone"))
         return drop_undone (store, event, error);
       if (flag == NULL)
         return TRUE;

@@ -19,6 +19,7 @@
  * same name, picked from a search) is undone by another fact,
  * TicketAdmissionUndone, while it is still the ticket's last scan: the
  * holder is then as before it, and the next admission counts as theirs.
+ * So is an exit (Exit Scans left on): TicketExitUndone.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,6 +51,19 @@ ticket_free_state (gpointer data)
   g_free (state);
 }
 
+/* A scan as the one that may be taken back next. */
+static void
+remember_scan (CcmTicketState *state,
+               const CcmEvent *event,
+               CcmTicketScan   scan)
+{
+  state->last_scan = scan;
+  state->inside_before_last = state->inside;
+  state->last_scan_version = event->stream_version;
+  g_free (state->last_flag);
+  state->last_flag = g_strdup (ccm_json_string (event->payload, "flag"));
+}
+
 static void
 ticket_evolve (gpointer        data,
                const CcmEvent *event)
@@ -77,11 +91,7 @@ ticket_evolve (gpointer        data,
       const char *desk = ccm_json_string (p, "device_id");
 
       state->admissions++;
-      state->last_admission_open = TRUE;
-      state->inside_before_last = state->inside;
-      state->last_admission_version = event->stream_version;
-      g_free (state->last_flag);
-      state->last_flag = g_strdup (ccm_json_string (p, "flag"));
+      remember_scan (state, event, CCM_TICKET_SCAN_ADMISSION);
       /* A double admission does not change who let the holder in. */
       if (!state->inside)
         {
@@ -93,16 +103,19 @@ ticket_evolve (gpointer        data,
     }
   else if (g_str_equal (event->type, "TicketExited"))
     {
+      remember_scan (state, event, CCM_TICKET_SCAN_EXIT);
       state->exits++;
       state->inside = FALSE;
-      state->last_admission_open = FALSE;
     }
-  else if (g_str_equal (event->type, "TicketAdmissionUndone"))
+  else if (g_str_equal (event->type, "TicketAdmissionUndone") ||
+           g_str_equal (event->type, "TicketExitUndone"))
     {
-      if (state->admissions > 0)
-        state->admissions--;
+      guint *count = g_str_equal (event->type, "TicketExitUndone") ? &state->exits : &state->admissions;
+
+      if (*count > 0)
+        (*count)--;
       state->inside = ccm_json_bool (p, "inside_before");
-      state->last_admission_open = FALSE;
+      state->last_scan = CCM_TICKET_SCAN_NONE;
       if (!state->inside)
         g_clear_pointer (&state->entered_by, g_free);
     }
@@ -247,45 +260,73 @@ decide_exit (gconstpointer      data,
   return TRUE;
 }
 
-/* Takes back the ticket's last admission, while nothing was scanned after
- * it: the holder is as before it (outside, or still inside after a double
- * admission). */
+/* Takes back the ticket's last scan, an admission or an exit as the
+ * command says, while nothing was scanned after it: the holder is as before
+ * it (outside, or still inside after a double admission; inside again after
+ * an exit). */
+static gboolean
+decide_undo (const CcmTicketState  *state,
+             const CcmCommand      *command,
+             CcmDecideContext      *ctx,
+             CcmTicketScan          scan,
+             GError               **error)
+{
+  gboolean exit = scan == CCM_TICKET_SCAN_EXIT;
+  JsonObject *p;
+
+  if ((p = scan_payload (state, command, ctx, error)) == NULL)
+    return FALSE;
+  if (state->last_scan != scan)
+    {
+      const char *code = ccm_json_string (p, "ticket_code");
+
+      if ((exit ? state->exits : state->admissions) == 0)
+        ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code",
+                              exit ? _("Ticket %s has no exit to undo.")
+                                   : _("Ticket %s has no admission to undo."), code);
+      else
+        ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code",
+                              exit ? _("The last exit of ticket %s cannot be undone: the ticket "
+                                       "was scanned again after it, or it was undone already.")
+                                   : _("The last admission of ticket %s cannot be undone: the ticket "
+                                       "was scanned again after it, or it was undone already."),
+                              code);
+      json_object_unref (p);
+      return FALSE;
+    }
+  json_object_set_int_member (p, exit ? "exit" : "admission", exit ? state->exits : state->admissions);
+  json_object_set_boolean_member (p, "inside_before", state->inside_before_last);
+  ccm_json_set_string_or_null (p, "undone_flag", state->last_flag);
+  /* Which event it takes back: a flagged one is an attention item by it. */
+  json_object_set_int_member (p, "undone_version", state->last_scan_version);
+  ccm_decide_context_emit (ctx, exit ? "TicketExitUndone" : "TicketAdmissionUndone", p);
+  json_object_set_boolean_member (ccm_decide_context_get_result (ctx), "inside", state->inside_before_last);
+  return TRUE;
+}
+
 static gboolean
 decide_undo_admission (gconstpointer      data,
                        const CcmCommand  *command,
                        CcmDecideContext  *ctx,
                        GError           **error)
 {
-  const CcmTicketState *state = data;
-  JsonObject *p;
+  return decide_undo (data, command, ctx, CCM_TICKET_SCAN_ADMISSION, error);
+}
 
-  if ((p = scan_payload (state, command, ctx, error)) == NULL)
-    return FALSE;
-  if (!state->last_admission_open)
-    {
-      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code",
-                            state->admissions == 0
-                            ? _("Ticket %s has no admission to undo.")
-                            : _("The last admission of ticket %s cannot be undone: the ticket "
-                                "was scanned again after it, or it was undone already."),
-                            ccm_json_string (p, "ticket_code"));
-      json_object_unref (p);
-      return FALSE;
-    }
-  json_object_set_int_member (p, "admission", state->admissions);
-  json_object_set_boolean_member (p, "inside_before", state->inside_before_last);
-  ccm_json_set_string_or_null (p, "undone_flag", state->last_flag);
-  /* Which event it takes back: a flagged one is an attention item by it. */
-  json_object_set_int_member (p, "undone_version", state->last_admission_version);
-  ccm_decide_context_emit (ctx, "TicketAdmissionUndone", p);
-  json_object_set_int_member (ccm_decide_context_get_result (ctx), "admission", state->admissions);
-  return TRUE;
+static gboolean
+decide_undo_exit (gconstpointer      data,
+                  const CcmCommand  *command,
+                  CcmDecideContext  *ctx,
+                  GError           **error)
+{
+  return decide_undo (data, command, ctx, CCM_TICKET_SCAN_EXIT, error);
 }
 
 static const CcmCommandHandler checkin_commands[] = {
   { "AdmitTicket", &ccm_ticket_aggregate, ticket_stream_for, decide_admit },
   { "ExitTicket", &ccm_ticket_aggregate, ticket_stream_for, decide_exit },
   { "UndoAdmission", &ccm_ticket_aggregate, ticket_stream_for, decide_undo_admission },
+  { "UndoExit", &ccm_ticket_aggregate, ticket_stream_for, decide_undo_exit },
 };
 
 /* A scan records the ticket and the desk, not the person. */
@@ -293,9 +334,11 @@ static const CcmPersonalData checkin_personal[] = {
   { CCM_RECORD_COMMAND, "AdmitTicket", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_COMMAND, "ExitTicket", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_COMMAND, "UndoAdmission", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_COMMAND, "UndoExit", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "TicketAdmitted", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "TicketExited", CCM_NO_PERSONAL_DATA, NULL },
   { CCM_RECORD_EVENT, "TicketAdmissionUndone", CCM_NO_PERSONAL_DATA, NULL },
+  { CCM_RECORD_EVENT, "TicketExitUndone", CCM_NO_PERSONAL_DATA, NULL },
 };
 
 void

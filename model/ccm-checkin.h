@@ -16,6 +16,14 @@ G_BEGIN_DECLS
 #define CCM_CHECKIN_FLAG_REENTRY           "reentry_not_allowed"
 #define CCM_CHECKIN_FLAG_NOT_INSIDE        "not_inside"
 
+/* The ticket's last scan, while it may still be taken back. */
+typedef enum
+{
+  CCM_TICKET_SCAN_NONE,
+  CCM_TICKET_SCAN_ADMISSION,
+  CCM_TICKET_SCAN_EXIT,
+} CcmTicketScan;
+
 typedef struct
 {
   gboolean  issued;
@@ -30,12 +38,12 @@ typedef struct
   guint     exits;
   char     *entered_by;  /* the desk and device time of the admission that */
   gint64    entered_at;  /* let the holder in, while inside */
-  /* The ticket's last scan was an admission, not undone: it may be undone
-   * (UndoAdmission), which puts back whether the holder was inside. */
-  gboolean  last_admission_open;
+  /* The ticket's last scan, not undone: it may be undone (UndoAdmission,
+   * UndoExit), which puts back whether the holder was inside. */
+  CcmTicketScan last_scan;
   gboolean  inside_before_last;
-  char     *last_flag;   /* that admission's flag, or NULL */
-  gint64    last_admission_version;   /* its place in the ticket's stream */
+  char     *last_flag;   /* that scan's flag, or NULL */
+  gint64    last_scan_version;   /* its place in the ticket's stream */
 } CcmTicketState;
 
 extern const CcmAggregate ccm_ticket_aggregate;

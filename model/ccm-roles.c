@@ -61,7 +61,7 @@ static const char *const desk_commands[] = {
   "CancelOrder", "RejectOrder",
   "InitiatePayment", "CompletePayment", "RejectPayment",
   "AssignSeat", "UnassignSeat",
-  "AdmitTicket", "ExitTicket", "UndoAdmission",
+  "AdmitTicket", "ExitTicket", "UndoAdmission", "UndoExit",
   "JoinWaitlist", "LeaveWaitlist",
   "RequestAllotment", "ReturnAllotment",
   "ResolveAttention", "ReopenAttention",
@@ -69,7 +69,7 @@ static const char *const desk_commands[] = {
 };
 
 static const char *const checkin_commands[] = {
-  "AdmitTicket", "ExitTicket", "UndoAdmission",
+  "AdmitTicket", "ExitTicket", "UndoAdmission", "UndoExit",
   NULL
 };
 

@@ -726,10 +726,20 @@ show_result (CcmCheckinPage *self,
   gtk_widget_set_visible (self->print_button,
                           code != NULL && (g_str_equal (word, "admitted") ||
                                            g_str_equal (word, "already-admitted")));
-  /* The desk's own clean admission, just made, can be taken back. */
-  gtk_widget_set_visible (self->undo_button,
-                          code != NULL && g_str_equal (word, "admitted") &&
-                          ccm_context_may (self->context, "UndoAdmission"));
+  /* The desk's own clean admission, or its exit (clean, or of someone who
+   * was not inside: Exit Scans left on), just made, can be taken back. */
+  if (code != NULL && g_str_equal (word, "admitted"))
+    {
+      gtk_button_set_label (GTK_BUTTON (self->undo_button), _("_Undo Admission (Ctrl+Z)"));
+      gtk_widget_set_visible (self->undo_button, ccm_context_may (self->context, "UndoAdmission"));
+    }
+  else if (code != NULL && (g_str_equal (word, "exited") || g_str_equal (word, "not-inside")))
+    {
+      gtk_button_set_label (GTK_BUTTON (self->undo_button), _("_Undo Exit (Ctrl+Z)"));
+      gtk_widget_set_visible (self->undo_button, ccm_context_may (self->context, "UndoExit"));
+    }
+  else
+    gtk_widget_set_visible (self->undo_button, FALSE);
 
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
     if (parts[i] != NULL)
@@ -1468,12 +1478,13 @@ print_badge_action (GtkWidget  *widget,
   print_ticket_badge (self, self->result_code, TRUE);
 }
 
-/* Takes back the admission just shown (the wrong one of two namesakes was
- * picked): the ticket is not admitted any more, and says so. */
+/* Takes back the admission or exit just shown (the wrong one of two
+ * namesakes was picked; Exit Scans was left on): the ticket is as before
+ * it, and the panel says so. */
 static void
-undo_admission_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+undo_scan_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
 {
   CcmCheckinPage *self = CCM_CHECKIN_PAGE (widget);
   g_autofree char *code = NULL;
@@ -1482,11 +1493,14 @@ undo_admission_action (GtkWidget  *widget,
   g_autoptr(JsonObject) ticket = NULL;
   g_autofree char *who = NULL;
   g_autofree char *detail = NULL;
+  gboolean exit;
 
   if (self->result_code == NULL || !gtk_widget_get_visible (self->undo_button))
     return;
   code = g_strdup (self->result_code);
-  outcome = ccm_context_submit (self->context, "UndoAdmission", scan_args (self, code), &error);
+  exit = !g_str_equal (self->result, "admitted");
+  outcome = ccm_context_submit (self->context, exit ? "UndoExit" : "UndoAdmission",
+                                scan_args (self, code), &error);
   if (outcome == NULL)
     {
       show_result (self, "error", STYLE_BAD, "dialog-error-symbolic", _("NOT UNDONE"), NULL, NULL,
@@ -1496,10 +1510,22 @@ undo_admission_action (GtkWidget  *widget,
     }
   ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), code, NULL);
   who = who_text (ticket);
-  detail = g_strdup_printf (_("Ticket %s is not admitted any more. Scan it again to let its holder "
-                              "in."), code);
-  show_result (self, "undone", STYLE_NEUTRAL, "edit-undo-symbolic", _("ADMISSION UNDONE"), NULL,
-               who, detail, code);
+  if (!exit)
+    {
+      detail = g_strdup_printf (_("Ticket %s is not admitted any more. Scan it again to let its "
+                                  "holder in."), code);
+      show_result (self, "undone", STYLE_NEUTRAL, "edit-undo-symbolic", _("ADMISSION UNDONE"), NULL,
+                   who, detail, code);
+    }
+  else
+    {
+      detail = ccm_json_bool (outcome->result, "inside")
+        ? g_strdup_printf (_("Ticket %s counts as inside again."), code)
+        : g_strdup_printf (_("Ticket %s was not inside, and is not. Scan it again, with Exit Scans "
+                             "off, to let its holder in."), code);
+      show_result (self, "exit-undone", STYLE_NEUTRAL, "edit-undo-symbolic", _("EXIT UNDONE"), NULL,
+                   who, detail, code);
+    }
   queue_focus (self);
 }
 
@@ -1598,12 +1624,12 @@ entry_key_pressed_cb (CcmCheckinPage        *self,
       return TRUE;
     case GDK_KEY_z:
     case GDK_KEY_Z:
-      /* Ctrl+Z with nothing typed takes back the admission shown; with
-       * text, it is the entry's own undo. */
+      /* Ctrl+Z with nothing typed takes back the scan shown; with text,
+       * it is the entry's own undo. */
       if (state != GDK_CONTROL_MASK || gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] != '\0' ||
           !gtk_widget_get_visible (self->undo_button))
         return FALSE;
-      gtk_widget_activate_action (GTK_WIDGET (self), "checkin.undo-admission", NULL);
+      gtk_widget_activate_action (GTK_WIDGET (self), "checkin.undo-scan", NULL);
       return TRUE;
     case GDK_KEY_Escape:
       if (gtk_editable_get_text (GTK_EDITABLE (self->entry))[0] == '\0')
@@ -1767,7 +1793,7 @@ ccm_checkin_page_class_init (CcmCheckinPageClass *klass)
   gtk_widget_class_install_action (widget_class, "checkin.print-missed", NULL, print_missed_action);
   gtk_widget_class_install_action (widget_class, "checkin.forget-missed", NULL, forget_missed_action);
   gtk_widget_class_install_action (widget_class, "checkin.print-ticket", "s", print_ticket_action);
-  gtk_widget_class_install_action (widget_class, "checkin.undo-admission", NULL, undo_admission_action);
+  gtk_widget_class_install_action (widget_class, "checkin.undo-scan", NULL, undo_scan_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "checkin.print-badge", NULL);
   ccm_ui_ensure_resources ();

@@ -6,7 +6,8 @@
  * unknown ticket…) is flagged and goes to the attention list. So every
  * recorded scan exits 0 and says plainly what the desk should do; only a
  * code that cannot be a ticket code at all is refused. --undo takes back
- * the ticket's last admission while nothing was scanned after it.
+ * the ticket's last admission (with --exit, its last exit) while nothing
+ * was scanned after it.
  *
  * "list" and "stats" cannot be ticket codes (those have 12 characters), so
  * `checkin` stays a leaf verb and hands those two words to subverbs.
@@ -74,6 +75,11 @@ print_verdict (const char *code,
 
   if (g_str_equal (word, "admitted"))
     g_print (_("ADMITTED: ticket %s%s.\n"), code, holder);
+  else if (g_str_equal (word, "exit-undone"))
+    g_print (ticket != NULL && ccm_json_bool (ticket, "inside")
+             ? _("UNDONE: the exit of ticket %s%s was taken back; they count as inside.\n")
+             : _("UNDONE: the exit of ticket %s%s was taken back.\n"),
+             code, holder);
   else if (g_str_equal (word, "undone"))
     g_print (ticket != NULL && ccm_json_bool (ticket, "inside")
              ? _("UNDONE: the last admission of ticket %s%s was taken back; the one before "
@@ -349,7 +355,8 @@ ccm_cli_checkin_run (CcmCli  *cli,
   const GOptionEntry entries[] = {
     { "exit", 0, 0, G_OPTION_ARG_NONE, &exiting, N_("Record the attendee going out"), NULL },
     { "undo", 0, 0, G_OPTION_ARG_NONE, &undoing,
-      N_("Take back the ticket’s last admission, recorded by mistake"), NULL },
+      N_("Take back the ticket’s last admission (with --exit, its last exit), recorded by mistake"),
+      NULL },
     { "reentry", 0, 0, G_OPTION_ARG_NONE, &reentry,
       N_("Let an attendee who went out come back in without a flag"), NULL },
     { "conference", 0, 0, G_OPTION_ARG_STRING, &slug,
@@ -380,10 +387,9 @@ ccm_cli_checkin_run (CcmCli  *cli,
       ccm_cli_set_usage_error (&error, _("--reentry applies to admissions, not to --exit"));
       return ccm_cli_fail (cli, error);
     }
-  if (undoing && (exiting || reentry))
+  if (undoing && reentry)
     {
-      ccm_cli_set_usage_error (&error, _("--undo takes back an admission: it goes with neither "
-                                         "--exit nor --reentry"));
+      ccm_cli_set_usage_error (&error, _("--undo takes back a scan: it does not go with --reentry"));
       return ccm_cli_fail (cli, error);
     }
   if (slug != NULL && !ccm_cli_check_conference (cli, slug, &error))
@@ -395,12 +401,14 @@ ccm_cli_checkin_run (CcmCli  *cli,
     json_object_set_string_member (args, "conference", slug);
   if (!exiting && !undoing)
     json_object_set_boolean_member (args, "allow_reentry", reentry);
-  outcome = ccm_cli_execute (cli, undoing ? "UndoAdmission" : exiting ? "ExitTicket" : "AdmitTicket",
+  outcome = ccm_cli_execute (cli, undoing ? (exiting ? "UndoExit" : "UndoAdmission")
+                                          : (exiting ? "ExitTicket" : "AdmitTicket"),
                             args, &error);
   if (outcome == NULL)
     return ccm_cli_fail (cli, error);
 
-  word = undoing ? "undone" : verdict (ccm_json_string (outcome->result, "flag"), exiting);
+  word = undoing ? (exiting ? "exit-undone" : "undone")
+                 : verdict (ccm_json_string (outcome->result, "flag"), exiting);
   code = ccm_ticket_code_normalize (argv[1]);
   store = ccm_cli_get_store (cli, NULL);
   /* An unknown ticket has no row; that is the answer, not an error. */

@@ -224,6 +224,20 @@ test_walk (Fixture       *f,
   undone = run (f, "checkin", code1, "--undo", NULL);
   g_assert_cmpint (undone->status, ==, 1);
   g_assert_nonnull (strstr (undone->err, "no admission to undo"));
+  g_clear_pointer (&undone, run_free);
+
+  /* An exit scanned by mistake: taken back, the holder counts as inside. */
+  g_clear_pointer (&again, run_free);
+  again = run (f, "checkin", code0, "--exit", NULL);
+  assert_ok (again);
+  g_assert_true (g_str_has_prefix (again->out, "EXITED"));
+  undone = run (f, "checkin", code0, "--undo", "--exit", NULL);
+  assert_ok (undone);
+  g_assert_nonnull (strstr (undone->out, "they count as inside"));
+  g_clear_pointer (&undone, run_free);
+  undone = run (f, "checkin", code0, "--undo", "--exit", NULL);
+  g_assert_cmpint (undone->status, ==, 1);
+  g_assert_nonnull (strstr (undone->err, "no exit to undo"));
 
   list = run (f, "--json", "order", "list", "devcon", NULL);
   assert_ok (list);
@@ -513,7 +527,7 @@ test_bad_input (Fixture       *f,
     { { "attendee", "assign", "CONFIRMED", "0" }, 2, "--email" },
     { { "checkin", "!!" }, 1, "ticket code" },
     { { "checkin", "ABC", "--exit", "--reentry" }, 2, "--reentry" },
-    { { "checkin", "ABC", "--undo", "--exit" }, 2, "--undo" },
+    { { "checkin", "ABC", "--undo", "--reentry" }, 2, "--undo" },
     { { "waitlist", "join", "devcon", "Workshop=1", "--email", "a@example.com" }, 1,
       "not sold out" },
     { { "waitlist", "join", "devcon", "Nope=1", "--email", "a@example.com" }, 1, "Nope" },

@@ -172,6 +172,46 @@ test_undo_admission (void)
   dt_world_free (world);
 }
 
+/* An exit taken back: the holder is inside again, and the next exit is an
+ * exit, not a flagged one; an exit of someone not inside, undone, leaves
+ * them outside. An undo of the other kind of scan is refused. */
+static void
+test_undo_exit (void)
+{
+  DtWorld *world = given_tickets ();
+  g_autofree char *code = dt_code ("TKA", 0);
+  g_autofree char *other = dt_code ("TKA", 1);
+
+  scan (world, "AdmitTicket", code);
+  g_assert_false (scan (world, "UndoExit", code));
+  dt_assert_rejected (world, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code");
+  g_assert_nonnull (strstr (dt_error (world)->message, "no exit to undo"));
+
+  scan (world, "ExitTicket", code);
+  g_assert_false (scan (world, "UndoAdmission", code));
+  dt_assert_rejected (world, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code");
+  g_assert_true (scan (world, "UndoExit", code));
+  dt_assert_events (world, "TicketExitUndone", NULL);
+  g_assert_true (ccm_json_bool (dt_payload (world, 0), "inside_before"));
+  g_assert_cmpint (ccm_json_int (dt_payload (world, 0), "exit", 0), ==, 1);
+  g_assert_cmpint (ccm_json_int (dt_payload (world, 0), "undone_version", 0), ==, 3);
+  /* Inside again: a second admission would be a double one. */
+  scan (world, "AdmitTicket", code);
+  g_assert_cmpstr (flag (world), ==, CCM_CHECKIN_FLAG_ALREADY_ADMITTED);
+
+  /* Exit Scans left on as someone arrives: flagged, then taken back. */
+  scan (world, "ExitTicket", other);
+  g_assert_cmpstr (flag (world), ==, CCM_CHECKIN_FLAG_NOT_INSIDE);
+  g_assert_true (scan (world, "UndoExit", other));
+  g_assert_false (ccm_json_bool (dt_payload (world, 0), "inside_before"));
+  g_assert_cmpstr (ccm_json_string (dt_payload (world, 0), "undone_flag"), ==,
+                   CCM_CHECKIN_FLAG_NOT_INSIDE);
+  scan (world, "AdmitTicket", other);
+  g_assert_null (flag (world));
+  g_assert_false (ccm_json_bool (dt_payload (world, 0), "reentry"));
+  dt_world_free (world);
+}
+
 static void
 test_cancelled_order (void)
 {
@@ -231,6 +271,7 @@ main (int   argc,
   g_test_add_func ("/domain/checkin/exit-and-reentry", test_exit_and_reentry);
   g_test_add_func ("/domain/checkin/cancelled-order", test_cancelled_order);
   g_test_add_func ("/domain/checkin/undo-admission", test_undo_admission);
+  g_test_add_func ("/domain/checkin/undo-exit", test_undo_exit);
   g_test_add_func ("/domain/checkin/unknown-ticket", test_unknown_ticket);
   g_test_add_func ("/domain/checkin/wrong-conference", test_wrong_conference);
 

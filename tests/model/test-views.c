@@ -1040,6 +1040,29 @@ test_checkin_undo (Fixture       *f,
   g_assert_true (g_str_has_suffix (before, " 2 1 1\n"));
   assert_counts_kept (f, 2);
 
+  /* Out by mistake and the exit taken back: inside again. */
+  {
+    JsonObject *args = json_object_new ();
+
+    json_object_set_string_member (args, "ticket_code", ticket_of (order, 1));
+    json_object_set_string_member (args, "conference", "conf");
+    json_object_unref (run (f, "ExitTicket", args));
+    g_clear_pointer (&ticket, json_object_unref);
+    ticket = ccm_attendee_views_get_ticket (f->store, ticket_of (order, 1), &error);
+    g_assert_false (ccm_json_bool (ticket, "inside"));
+    args = json_object_new ();
+    json_object_set_string_member (args, "ticket_code", ticket_of (order, 1));
+    json_object_set_string_member (args, "conference", "conf");
+    json_object_unref (run (f, "UndoExit", args));
+    g_clear_pointer (&ticket, json_object_unref);
+    ticket = ccm_attendee_views_get_ticket (f->store, ticket_of (order, 1), &error);
+    g_assert_true (ccm_json_bool (ticket, "inside"));
+  }
+  g_clear_pointer (&before, g_free);
+  before = counts_text (f, "SELECT seat_type_id, expected, admitted, inside FROM checkin_counts "
+                           "WHERE conference = 'conf'");
+  g_assert_true (g_str_has_suffix (before, " 2 1 1\n"));
+
   g_assert_true (ccm_store_rebuild (f->store, &error));
   g_assert_no_error (error);
   after = counts_text (f, "SELECT seat_type_id, expected, admitted, inside FROM checkin_counts "

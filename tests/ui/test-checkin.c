@@ -728,13 +728,38 @@ test_checkin_undo (Fixture       *f,
   right = ticket (f, matches[0]);
   g_assert_true (ccm_json_bool (right, "admitted"));
 
-  /* The button does the same. */
+  /* Out by mistake: the exit is taken back, inside again. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), matches[0]);
+  g_assert_true (press (f, GDK_KEY_Return, GDK_SHIFT_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exited");
+  g_assert_cmpstr (label (f, "inside_label"), ==, "0 inside now");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (child (f, "undo_button"))), ==,
+                   "_Undo Exit (Ctrl+Z)");
+  g_assert_true (press (f, GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exit-undone");
+  g_assert_cmpstr (label (f, "result_title"), ==, "EXIT UNDONE");
+  g_assert_cmpstr (label (f, "inside_label"), ==, "1 inside now");
+
+  /* Exit Scans left on as someone arrives: the flagged exit taken back
+   * leaves nothing for the attention list. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), matches[1]);
+  g_assert_true (press (f, GDK_KEY_Return, GDK_SHIFT_MASK));
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "not-inside");
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention + 1);
+  ui_test_click (child (f, "undo_button"));
+  ui_test_iterate ();
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "exit-undone");
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, f->attention);
+
+  /* The button takes back an admission too. */
+  type_and_enter (f, matches[1]);
+  g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "admitted");
   ui_test_click (child (f, "undo_button"));
   ui_test_iterate ();
   g_assert_cmpstr (ccm_checkin_page_get_result (f->page), ==, "undone");
-  g_clear_pointer (&right, json_object_unref);
-  right = ticket (f, matches[0]);
-  g_assert_false (ccm_json_bool (right, "admitted"));
+  g_clear_pointer (&wrong, json_object_unref);
+  wrong = ticket (f, matches[1]);
+  g_assert_false (ccm_json_bool (wrong, "admitted"));
 }
 
 static void
