@@ -271,7 +271,7 @@ decide_undo (const CcmTicketState  *state,
              CcmTicketScan          scan,
              GError               **error)
 {
-  gboolean exit = scan == CCM_TICKET_SCAN_EXIT;
+  gboolean is_exit = scan == CCM_TICKET_SCAN_EXIT;
   JsonObject *p;
 
   if ((p = scan_payload (state, command, ctx, error)) == NULL)
@@ -280,26 +280,28 @@ decide_undo (const CcmTicketState  *state,
     {
       const char *code = ccm_json_string (p, "ticket_code");
 
-      if ((exit ? state->exits : state->admissions) == 0)
+      if ((is_exit ? state->exits : state->admissions) == 0)
         ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code",
-                              exit ? _("Ticket %s has no exit to undo.")
-                                   : _("Ticket %s has no admission to undo."), code);
+                              is_exit ? _("Ticket %s has no exit to undo.")
+                                      : _("Ticket %s has no admission to undo."), code);
       else
         ccm_domain_error_set (error, CCM_DOMAIN_ERROR_CONFLICT, "ticket_code",
-                              exit ? _("The last exit of ticket %s cannot be undone: the ticket "
-                                       "was scanned again after it, or it was undone already.")
-                                   : _("The last admission of ticket %s cannot be undone: the ticket "
-                                       "was scanned again after it, or it was undone already."),
+                              is_exit
+                              ? _("The last exit of ticket %s cannot be undone: the ticket was "
+                                  "scanned again after it, or it was undone already.")
+                              : _("The last admission of ticket %s cannot be undone: the ticket "
+                                  "was scanned again after it, or it was undone already."),
                               code);
       json_object_unref (p);
       return FALSE;
     }
-  json_object_set_int_member (p, exit ? "exit" : "admission", exit ? state->exits : state->admissions);
+  json_object_set_int_member (p, is_exit ? "exit" : "admission",
+                              is_exit ? state->exits : state->admissions);
   json_object_set_boolean_member (p, "inside_before", state->inside_before_last);
   ccm_json_set_string_or_null (p, "undone_flag", state->last_flag);
   /* Which event it takes back: a flagged one is an attention item by it. */
   json_object_set_int_member (p, "undone_version", state->last_scan_version);
-  ccm_decide_context_emit (ctx, exit ? "TicketExitUndone" : "TicketAdmissionUndone", p);
+  ccm_decide_context_emit (ctx, is_exit ? "TicketExitUndone" : "TicketAdmissionUndone", p);
   json_object_set_boolean_member (ccm_decide_context_get_result (ctx), "inside", state->inside_before_last);
   return TRUE;
 }

@@ -1493,13 +1493,13 @@ undo_scan_action (GtkWidget  *widget,
   g_autoptr(JsonObject) ticket = NULL;
   g_autofree char *who = NULL;
   g_autofree char *detail = NULL;
-  gboolean exit;
+  gboolean is_exit;
 
   if (self->result_code == NULL || !gtk_widget_get_visible (self->undo_button))
     return;
   code = g_strdup (self->result_code);
-  exit = !g_str_equal (self->result, "admitted");
-  outcome = ccm_context_submit (self->context, exit ? "UndoExit" : "UndoAdmission",
+  is_exit = !g_str_equal (self->result, "admitted");
+  outcome = ccm_context_submit (self->context, is_exit ? "UndoExit" : "UndoAdmission",
                                 scan_args (self, code), &error);
   if (outcome == NULL)
     {
@@ -1510,7 +1510,7 @@ undo_scan_action (GtkWidget  *widget,
     }
   ticket = ccm_attendee_views_get_ticket (ccm_context_get_store (self->context), code, NULL);
   who = who_text (ticket);
-  if (!exit)
+  if (!is_exit)
     {
       detail = g_strdup_printf (_("Ticket %s is not admitted any more. Scan it again to let its "
                                   "holder in."), code);
