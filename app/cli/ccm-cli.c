@@ -38,7 +38,7 @@ static const CcmCliVerb toplevel_verbs[] = {
     N_("COMMAND"), NULL, NULL, ccm_cli_order_verbs },
   { "attendee", N_("Assign the seats of confirmed orders and list attendees"),
     N_("COMMAND"), NULL, NULL, ccm_cli_attendee_verbs },
-  { "checkin", N_("Admit a ticket at the door, or record its exit"),
+  { "checkin", N_("Admit a ticket at the door, record its exit, or take either back"),
     N_("CODE | list SLUG | stats SLUG"),
     N_("CODE is the ticket code (spaces and dashes are ignored). Every scan is recorded; "
        "a ticket already inside, of a cancelled order or unknown is flagged and goes to "
