@@ -587,6 +587,17 @@ record_scan (CcmStore        *store,
 
 /* Every admission is a fact about the ticket, flagged or not, except one at
  * another conference's door: that one says nothing about this conference. */
+/* Whether a scan with this flag moves the ticket's admissions, exits and
+ * place: not one of a ticket unknown here or of another conference, nor
+ * the exit of someone who was not inside. */
+static gboolean
+scan_counts (const char *flag)
+{
+  return g_strcmp0 (flag, CCM_CHECKIN_FLAG_UNKNOWN_TICKET) != 0 &&
+         g_strcmp0 (flag, CCM_CHECKIN_FLAG_WRONG_CONFERENCE) != 0 &&
+         g_strcmp0 (flag, CCM_CHECKIN_FLAG_NOT_INSIDE) != 0;
+}
+
 static gboolean
 project_scan (CcmStore        *store,
               const CcmEvent  *event,
@@ -600,10 +611,7 @@ project_scan (CcmStore        *store,
 
   if (!record_scan (store, event, admitted ? "admit" : "exit", error))
     return FALSE;
-
-  if (g_strcmp0 (flag, CCM_CHECKIN_FLAG_UNKNOWN_TICKET) == 0 ||
-      g_strcmp0 (flag, CCM_CHECKIN_FLAG_WRONG_CONFERENCE) == 0 ||
-      g_strcmp0 (flag, CCM_CHECKIN_FLAG_NOT_INSIDE) == 0)
+  if (!scan_counts (flag))
     return TRUE;
 
   if (admitted)
@@ -644,10 +652,8 @@ project_undo (CcmStore        *store,
 
   if (!record_scan (store, event, exit ? "undo-exit" : "undo", error))
     return FALSE;
-  /* A scan that did not count (project_scan) is not counted back. */
-  if (g_strcmp0 (flag, CCM_CHECKIN_FLAG_UNKNOWN_TICKET) == 0 ||
-      g_strcmp0 (flag, CCM_CHECKIN_FLAG_WRONG_CONFERENCE) == 0 ||
-      g_strcmp0 (flag, CCM_CHECKIN_FLAG_NOT_INSIDE) == 0)
+  /* A scan that did not count is not counted back. */
+  if (!scan_counts (flag))
     return TRUE;
 
   if (exit)

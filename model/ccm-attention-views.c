@@ -201,8 +201,7 @@ drop_undone (CcmStore        *store,
 
   if (ccm_json_string (p, "undone_flag") == NULL || !json_object_has_member (p, "undone_version"))
     return TRUE;
-  item = g_strdup_printf ("%s#%" G_GINT64_FORMAT, event->stream_id,
-                          ccm_json_int (p, "undone_version", 0));
+  item = ccm_attention_item_key_at (event->stream_id, ccm_json_int (p, "undone_version", 0));
   stmt = ccm_store_prepare (store, "DELETE FROM attention_items WHERE item = ?", error);
   if (stmt == NULL)
     return FALSE;

@@ -73,11 +73,20 @@ ccm_attention_stream (const char *slug)
 }
 
 char *
+ccm_attention_item_key_at (const char *stream_id,
+                           gint64      version)
+{
+  g_return_val_if_fail (stream_id != NULL, NULL);
+
+  return g_strdup_printf ("%s#%" G_GINT64_FORMAT, stream_id, version);
+}
+
+char *
 ccm_attention_item_key (const CcmEvent *event)
 {
-  g_return_val_if_fail (event != NULL && event->stream_id != NULL, NULL);
+  g_return_val_if_fail (event != NULL, NULL);
 
-  return g_strdup_printf ("%s#%" G_GINT64_FORMAT, event->stream_id, event->stream_version);
+  return ccm_attention_item_key_at (event->stream_id, event->stream_version);
 }
 
 static char *

@@ -956,6 +956,7 @@ ccm_import_attendees (CcmStore        *store,
   JsonObject *report;
   JsonArray *results;
   JsonObject *counts;
+  guint n_action[G_N_ELEMENTS (action_names)] = { 0 };
   Import im = { 0, };
   CcmCsvStatus status;
   gboolean write, written = FALSE;
@@ -1065,15 +1066,11 @@ ccm_import_attendees (CcmStore        *store,
   json_object_set_boolean_member (report, "written", written);
   json_object_set_int_member (report, "events",
                               written ? ccm_store_get_last_position (store) - before : 0);
+  for (guint i = 0; i < im.rows->len; i++)
+    n_action[((Row *) g_ptr_array_index (im.rows, i))->action]++;
   counts = json_object_new ();
   for (guint a = 0; a < G_N_ELEMENTS (action_names); a++)
-    json_object_set_int_member (counts, action_names[a], 0);
-  for (guint i = 0; i < im.rows->len; i++)
-    {
-      const char *action = action_names[((Row *) g_ptr_array_index (im.rows, i))->action];
-
-      json_object_set_int_member (counts, action, json_object_get_int_member (counts, action) + 1);
-    }
+    json_object_set_int_member (counts, action_names[a], n_action[a]);
   json_object_set_object_member (report, "counts", counts);
   if (!(flags & CCM_IMPORT_NO_RESULTS))
     {
