@@ -521,7 +521,86 @@ ccm_attention_views_list (CcmStore    *store,
                           const char  *slug,
                           GError     **error)
 {
-  return ccm_attention_views_newest (store, slug, 0, error);
+  return ccm_attention_views_newest (store, slug, NULL, 0, error);
+}
+
+/* Every kind an item can be of, with what a list of them is called. */
+static const struct
+{
+  const char *kind;
+  const char *label;
+} kind_labels[] = {
+  { KIND_REFUND_DUE, N_("Refunds due") },
+  { KIND_PAYMENT_AFTER_EXPIRY, N_("Paid after expiry") },
+  { KIND_AMOUNT_MISMATCH, N_("Amount mismatches") },
+  { CCM_CHECKIN_FLAG_ALREADY_ADMITTED, N_("Admitted twice") },
+  { CCM_CHECKIN_FLAG_CANCELLED_ORDER, N_("Tickets of cancelled orders") },
+  { CCM_CHECKIN_FLAG_UNKNOWN_TICKET, N_("Unknown tickets") },
+  { CCM_CHECKIN_FLAG_WRONG_CONFERENCE, N_("Tickets of other conferences") },
+  { CCM_CHECKIN_FLAG_REENTRY, N_("Re-entries not allowed") },
+  { CCM_CHECKIN_FLAG_NOT_INSIDE, N_("Exits of people not inside") },
+  { KIND_FIELD_CONFLICT, N_("Changes that crossed") },
+  { KIND_REJECTED_COMMAND, N_("Refused by the server") },
+};
+
+const char *
+ccm_attention_views_kind_label (const char *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_labels); i++)
+    if (g_strcmp0 (kind, kind_labels[i].kind) == 0)
+      return _(kind_labels[i].label);
+  return NULL;
+}
+
+char *
+ccm_attention_views_kind_names (void)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kind_labels); i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", kind_labels[i].kind);
+  return g_string_free (names, FALSE);
+}
+
+JsonArray *
+ccm_attention_views_kinds (CcmStore    *store,
+                           const char  *slug,
+                           GError     **error)
+{
+  g_autoptr(JsonArray) kinds = json_array_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), NULL);
+
+  if (slug != NULL && !ccm_views_require_conference (store, slug, error))
+    return NULL;
+  stmt = ccm_store_prepare (store,
+                            "SELECT kind, sum (open), count (*) FROM ("
+                            "  SELECT a.kind AS kind, r.item IS NULL AS open "
+                            "  FROM attention_items a LEFT JOIN attention_resolutions r ON r.item = a.item "
+                            "  WHERE ?1 IS NULL OR a.conference = ?1 "
+                            "  UNION ALL "
+                            "  SELECT '" KIND_REJECTED_COMMAND "', r.item IS NULL "
+                            "  FROM command_log c LEFT JOIN attention_resolutions r ON r.item = " REFUSED_KEY " "
+                            "  WHERE c.status = 'rejected' AND (?1 IS NULL OR " REFUSED_CONFERENCE " = ?1)) "
+                            "GROUP BY kind ORDER BY sum (open) DESC, count (*) DESC, kind",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  ccm_views_bind_text (stmt, 1, slug);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      JsonObject *o = json_object_new ();
+
+      ccm_views_set_text (o, "kind", stmt, 0);
+      json_object_set_int_member (o, "open", sqlite3_column_int64 (stmt, 1));
+      json_object_set_int_member (o, "total", sqlite3_column_int64 (stmt, 2));
+      json_array_add_object_element (kinds, o);
+    }
+  if (!ccm_views_done (store, stmt, rc, "counting the attention list's kinds", error))
+    return NULL;
+  return g_steal_pointer (&kinds);
 }
 
 gint64
@@ -587,6 +666,7 @@ item_from_row (CcmStore     *store,
 JsonArray *
 ccm_attention_views_newest (CcmStore    *store,
                             const char  *slug,
+                            const char  *kind,
                             guint        limit,
                             GError     **error)
 {
@@ -601,15 +681,18 @@ ccm_attention_views_newest (CcmStore    *store,
     return NULL;
   /* What still needs someone first, then what was resolved, newest first. */
   stmt = ccm_store_prepare (store,
-                            "SELECT " ITEM_COLUMNS " WHERE ?1 IS NULL OR a.conference = ?1 "
+                            "SELECT " ITEM_COLUMNS " WHERE (?1 IS NULL OR a.conference = ?1) "
+                            "AND (?3 IS NULL OR a.kind = ?3) "
                             "ORDER BY r.item IS NOT NULL, a.id DESC LIMIT ?2", error);
   if (stmt == NULL)
     return NULL;
   ccm_views_bind_text (stmt, 1, slug);
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+  ccm_views_bind_text (stmt, 3, kind);
 
   /* A refused command first: it is this device's own work undone. */
-  if (!list_refused (store, slug, list, refused_resolved, error))
+  if ((kind == NULL || g_str_equal (kind, KIND_REJECTED_COMMAND)) &&
+      !list_refused (store, slug, list, refused_resolved, error))
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     json_array_add_object_element (list, item_from_row (store, stmt));

@@ -150,11 +150,24 @@ JsonArray  *ccm_waitlist_views_search     (CcmStore     *store,
 JsonArray  *ccm_attention_views_list      (CcmStore     *store,
                                            const char   *slug,
                                            GError      **error);
-/* The same, at most limit items (the newest). */
+/* The same, at most limit items (the newest; 0: all), only those of `kind`
+ * unless it is NULL. */
 JsonArray  *ccm_attention_views_newest    (CcmStore     *store,
                                            const char   *slug,
+                                           const char   *kind,
                                            guint         limit,
                                            GError      **error);
+/* The kinds of item the list holds, [{kind, open, total}]: how many of
+ * each still need someone and how many there are, resolved included; the
+ * most open first. slug NULL for all. */
+JsonArray  *ccm_attention_views_kinds     (CcmStore     *store,
+                                           const char   *slug,
+                                           GError      **error);
+/* What a list of items of `kind` is called ("Refunds due"), translated;
+ * NULL for a kind there is not. */
+const char *ccm_attention_views_kind_label (const char  *kind);
+/* Every kind by its name, comma-separated, for a message. */
+char       *ccm_attention_views_kind_names (void);
 /* One item of the list, by its item key or its id; NOT_FOUND if none. */
 JsonObject *ccm_attention_views_get       (CcmStore     *store,
                                            const char   *ref,

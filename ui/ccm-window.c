@@ -30,6 +30,10 @@ struct _CcmWindow
   GtkWidget            *attention_dialog;  /* weak */
   guint                 n_attention;
   gboolean              attention_stale;
+  char                 *attention_kind;    /* the list shows only this kind; NULL: all */
+  GPtrArray            *attention_kinds;   /* the kind of each of attention_kind_dropdown's
+                                            * entries, NULL for the first, "all" */
+  gboolean              listing_kinds;
   guint                 reload_id;
   gboolean              narrow;
   guint                 narrow_id;
@@ -57,6 +61,7 @@ struct _CcmWindow
   AdwViewStackPage     *attention_stack_page;
   GtkStack             *attention_stack;
   AdwPreferencesGroup  *attention_group;
+  GtkDropDown          *attention_kind_dropdown;
   GtkListBox           *attention_list;
   AdwPreferencesGroup  *resolved_group;
   GtkListBox           *resolved_list;
@@ -162,6 +167,83 @@ attention_shown (CcmWindow *self)
   return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "attention") == 0;
 }
 
+/* The kinds the conference's list holds, in the dropdown that picks one:
+ * "All kinds (6,331)", then each kind with how many of it are open, the
+ * most first. The kind picked stays offered while it has none left open,
+ * so the list does not change under a person reading it. Returns how many
+ * open items the list shown covers, kind or all. */
+static gint64
+list_attention_kinds (CcmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) kinds = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *all = ccm_ui_format_count (self->n_attention);
+  GListModel *model = gtk_drop_down_get_model (self->attention_kind_dropdown);
+  gboolean same, found = self->attention_kind == NULL;
+  gint64 open = self->n_attention;
+  guint selected = 0;
+
+  if (self->slug != NULL)
+    kinds = ccm_attention_views_kinds (ccm_context_get_store (self->context), self->slug, &error);
+  if (error != NULL)
+    g_debug ("Attention list: %s", error->message);
+
+  /* TRANSLATORS: the attention list's filter: every item, and how many are open */
+  g_ptr_array_add (labels, g_strdup_printf (_("All kinds (%s)"), all));
+  g_ptr_array_add (names, NULL);
+  for (guint i = 0; kinds != NULL && i < json_array_get_length (kinds); i++)
+    {
+      JsonObject *k = json_array_get_object_element (kinds, i);
+      const char *kind = ccm_json_string (k, "kind");
+      const char *label = ccm_attention_views_kind_label (kind);
+      g_autofree char *count = ccm_ui_format_count (ccm_json_int (k, "open", 0));
+
+      if (g_strcmp0 (kind, self->attention_kind) == 0)
+        {
+          found = TRUE;
+          selected = labels->len;
+          open = ccm_json_int (k, "open", 0);
+        }
+      /* TRANSLATORS: a kind of attention item ("Refunds due") and how many are open */
+      g_ptr_array_add (labels, g_strdup_printf (_("%s (%s)"), label != NULL ? label : kind, count));
+      g_ptr_array_add (names, g_strdup (kind));
+    }
+  if (!found)
+    {
+      const char *label = ccm_attention_views_kind_label (self->attention_kind);
+
+      selected = labels->len;
+      open = 0;
+      g_ptr_array_add (labels, g_strdup_printf (_("%s (%s)"),
+                                                label != NULL ? label : self->attention_kind, "0"));
+      g_ptr_array_add (names, g_strdup (self->attention_kind));
+    }
+
+  /* A model made anew closes the dropdown's popover: only when it changed. */
+  same = model != NULL && g_list_model_get_n_items (model) == labels->len;
+  for (guint i = 0; same && i < labels->len; i++)
+    same = g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i),
+                        g_ptr_array_index (labels, i));
+  if (!same)
+    {
+      g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+
+      for (guint i = 0; i < labels->len; i++)
+        gtk_string_list_append (list, g_ptr_array_index (labels, i));
+      self->listing_kinds = TRUE;
+      gtk_drop_down_set_model (self->attention_kind_dropdown, G_LIST_MODEL (list));
+      gtk_drop_down_set_selected (self->attention_kind_dropdown, selected);
+      self->listing_kinds = FALSE;
+    }
+  g_ptr_array_unref (self->attention_kinds);
+  self->attention_kinds = g_steal_pointer (&names);
+  /* One kind alone needs no choosing. */
+  gtk_widget_set_visible (GTK_WIDGET (self->attention_kind_dropdown), self->attention_kinds->len > 2);
+  return open;
+}
+
 /* The count (the page's badge) always; the rows only while the page is
  * shown, or when it is next shown: a few hundred rows of text cost more
  * to lay out than everything else in the first frame. */
@@ -170,9 +252,10 @@ refresh_attention (CcmWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = NULL;
+  g_autofree char *description = NULL;
   gboolean can_mark;
   guint n_open = 0;
-  gint64 n = 0;
+  gint64 n = 0, open;
 
   if (self->slug != NULL)
     n = ccm_attention_views_count (ccm_context_get_store (self->context), self->slug, &error);
@@ -188,12 +271,13 @@ refresh_attention (CcmWindow *self)
       return;
     }
 
+  open = list_attention_kinds (self);
   ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
   ccm_ui_clear_box (GTK_WIDGET (self->resolved_list));
   can_mark = ccm_context_may (self->context, "ResolveAttention");
   if (self->slug != NULL)
     items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
-                                        MAX_ATTENTION_ROWS, &error);
+                                        self->attention_kind, MAX_ATTENTION_ROWS, &error);
   if (error != NULL)
     g_debug ("Attention list: %s", error->message);
   /* What needs someone, newest first, then what was dealt with; a few
@@ -212,13 +296,38 @@ refresh_attention (CcmWindow *self)
         }
     }
   gtk_widget_set_visible (GTK_WIDGET (self->attention_list), n_open > 0);
+  if (n_open > 0 && open > n_open)
+    {
+      g_autofree char *shown = ccm_ui_format_count (n_open);
+      g_autofree char *of = ccm_ui_format_count (open);
+
+      description = g_strdup_printf (self->attention_kind == NULL && self->attention_kinds->len > 2
+                                     ? _("The newest %s of %s are shown; choose a kind to see "
+                                         "others.")
+                                     : _("The newest %s of %s are shown; older ones follow as "
+                                         "these are resolved."), shown, of);
+    }
   adw_preferences_group_set_description (self->attention_group,
-                                         n_open > 0 ? _("Each item says what happened and what to do about it.")
-                                                    : _("Nothing needs attention now."));
+                                         description != NULL ? description
+                                         : n_open > 0 ? _("Each item says what happened and what to do about it.")
+                                                      : _("Nothing needs attention now."));
   gtk_widget_set_visible (GTK_WIDGET (self->resolved_group),
                           items != NULL && json_array_get_length (items) > n_open);
   gtk_stack_set_visible_child_name (self->attention_stack,
-                                    items != NULL && json_array_get_length (items) > 0 ? "list" : "empty");
+                                    (items != NULL && json_array_get_length (items) > 0) ||
+                                    self->attention_kind != NULL ? "list" : "empty");
+}
+
+static void
+attention_kind_cb (CcmWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->attention_kind_dropdown);
+
+  if (self->listing_kinds || selected >= self->attention_kinds->len)
+    return;
+  g_free (self->attention_kind);
+  self->attention_kind = g_strdup (g_ptr_array_index (self->attention_kinds, selected));
+  refresh_attention (self);
 }
 
 static void
@@ -353,6 +462,7 @@ set_conference (CcmWindow  *self,
       ccm_orders_page_set_conference (self->orders_page, slug);
       ccm_registration_page_set_conference (self->registration_page, slug);
       ccm_checkin_page_set_conference (self->checkin_page, slug);
+      g_clear_pointer (&self->attention_kind, g_free);
     }
 
   gtk_stack_set_visible_child_name (self->content_stack, slug != NULL ? "pages" : "empty");
@@ -673,6 +783,8 @@ ccm_window_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_pointer (&self->slug, g_free);
   g_clear_pointer (&self->transfer_file, g_free);
+  g_clear_pointer (&self->attention_kind, g_free);
+  g_clear_pointer (&self->attention_kinds, g_ptr_array_unref);
   G_OBJECT_CLASS (ccm_window_parent_class)->finalize (object);
 }
 
@@ -765,6 +877,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_stack);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_group);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_list);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolved_group);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolved_list);
 
@@ -887,6 +1000,9 @@ ccm_window_init (CcmWindow *self)
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked_cb), self);
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self);
   g_signal_connect_after (self, "realize", G_CALLBACK (window_realize_cb), NULL);
+  self->attention_kinds = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect_swapped (self->attention_kind_dropdown, "notify::selected",
+                            G_CALLBACK (attention_kind_cb), self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-conference", FALSE);
 }

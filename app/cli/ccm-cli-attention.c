@@ -28,6 +28,7 @@ attention_list (CcmCli  *cli,
   g_autoptr(JsonArray) all = NULL;
   g_autoptr(JsonArray) list = json_array_new ();
   g_autoptr(CcmCliTable) table = NULL;
+  g_autofree char *kind = NULL;
   gboolean resolved = FALSE;
   const char *slug;
   CcmStore *store;
@@ -35,16 +36,26 @@ attention_list (CcmCli  *cli,
   const GOptionEntry entries[] = {
     { "resolved", 0, 0, G_OPTION_ARG_NONE, &resolved,
       N_("Also list the items marked resolved, after the others"), NULL },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+      N_("Only items of KIND (refund_due, already_admitted, …: the KIND column)"), N_("KIND") },
     G_OPTION_ENTRY_NULL
   };
 
   if (!ccm_cli_parse (cli, entries, 0, 1, &argc, &argv, &status))
     return status;
   slug = argc > 1 ? argv[1] : NULL;
+  if (kind != NULL && ccm_attention_views_kind_label (kind) == NULL)
+    {
+      g_autofree char *names = ccm_attention_views_kind_names ();
+
+      ccm_cli_set_usage_error (&error, _("--kind “%s” is not a kind of item; the kinds are %s"),
+                               kind, names);
+      return ccm_cli_fail (cli, error);
+    }
 
   if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
       (slug != NULL && !ccm_cli_check_conference (cli, slug, &error)) ||
-      (all = ccm_attention_views_list (store, slug, &error)) == NULL)
+      (all = ccm_attention_views_newest (store, slug, kind, 0, &error)) == NULL)
     return ccm_cli_fail (cli, error);
   for (guint i = 0; i < json_array_get_length (all); i++)
     {
