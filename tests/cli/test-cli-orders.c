@@ -351,6 +351,16 @@ test_cancel_refund (Fixture       *f,
     g_assert_nonnull (strstr (list->out, json_object_get_string_member (order, "access_code")));
     id = g_strndup (strchr (list->out, '\n') + 1, strspn (strchr (list->out, '\n') + 1, "0123456789"));
     g_assert_cmpuint (strlen (id), >, 0);
+    /* One kind at a time. */
+    {
+      g_autoptr(Run) refunds = run (f, "attention", "list", "devcon", "--kind", "refund_due", NULL);
+      g_autoptr(Run) twice = run (f, "attention", "list", "devcon", "--kind", "already_admitted", NULL);
+
+      assert_ok (refunds);
+      g_assert_cmpstr (refunds->out, ==, list->out);
+      assert_ok (twice);
+      g_assert_nonnull (strstr (twice->out, "Nothing needs attention."));
+    }
 
     resolve = run (f, "--json", "attention", "resolve", id, "--note", "Paid back in cash", NULL);
     assert_ok (resolve);
@@ -535,6 +545,7 @@ test_bad_input (Fixture       *f,
     { { "attention", "resolve", "12345" }, 1, "12345" },
     { { "attention", "resolve" }, 2, "ID" },
     { { "attention", "reopen", "order/x#1", "--note", "x" }, 2, "--note" },
+    { { "attention", "list", "devcon", "--kind", "refunds" }, 2, "“refunds” is not a kind" },
     { { "demo", "--orders", "0" }, 2, "--orders" },
     { { "demo", "--slug", "devcon" }, 1, "devcon" },
   };

@@ -1838,6 +1838,112 @@ test_field_conflict (Fixture       *f,
 }
 
 /* A command the server refused shows on the device that issued it. */
+/* Kind by kind: how many of each are open and in all, the most open
+ * first, and the list of one kind alone, refused commands included. */
+static void
+test_attention_kinds (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *order_id = NULL;
+  g_autofree char *command_id = new_id (f);
+  g_autoptr(JsonObject) order = NULL;
+  g_autoptr(JsonArray) kinds = NULL;
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  g_autoptr(CcmCommand) command = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_unknown = NULL;
+  JsonObject *args = json_object_new ();
+  JsonObject *k;
+
+  g_assert_true (ccm_store_enroll (f->store, &error));
+  given_conference (f, "conf");
+  order_id = place_order (f, "conf", f->general, 1, NULL, 0, "rita@example.com");
+  g_free (pay (f, order_id, 19900));
+  order = get_order (f, order_id);
+  json_object_unref (admit (f, ticket_of (order, 0), "conf"));
+  json_object_unref (admit (f, ticket_of (order, 0), "conf"));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *unknown = ccm_ticket_code_new ();
+
+      json_object_unref (admit (f, unknown, "conf"));
+    }
+  json_object_set_string_member (args, "slug", "conf");
+  json_object_set_string_member (args, "tagline", "Offline edit");
+  command = ccm_command_new ("UpdateConference", command_id, args);
+  outcome = ccm_store_submit (f->store, command, &error);
+  g_assert_no_error (error);
+  test_reject_command (f->store, ccm_json_int (outcome->result, "seq", 0), "Not allowed.");
+
+  kinds = ccm_attention_views_kinds (f->store, "conf", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (kinds), ==, 3);
+  k = json_array_get_object_element (kinds, 0);
+  g_assert_cmpstr (ccm_json_string (k, "kind"), ==, "unknown_ticket");
+  g_assert_cmpint (ccm_json_int (k, "open", -1), ==, 3);
+  g_assert_cmpint (ccm_json_int (k, "total", -1), ==, 3);
+  /* One of each: by name. */
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (kinds, 1), "kind"), ==,
+                   "already_admitted");
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (kinds, 2), "kind"), ==,
+                   "rejected_command");
+  g_assert_cmpstr (ccm_attention_views_kind_label ("unknown_ticket"), ==, "Unknown tickets");
+  g_assert_cmpstr (ccm_attention_views_kind_label ("rejected_command"), ==, "Refused by the server");
+  g_assert_null (ccm_attention_views_kind_label ("no_such_kind"));
+  g_assert_null (ccm_attention_views_kind_label (NULL));
+
+  list = ccm_attention_views_newest (f->store, "conf", "unknown_ticket", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 3);
+  g_assert_cmpuint (count_kind (list, "unknown_ticket"), ==, 3);
+  first_unknown = g_strdup (ccm_json_string (json_array_get_object_element (list, 0), "item"));
+  g_clear_pointer (&list, json_array_unref);
+  list = ccm_attention_views_newest (f->store, "conf", "rejected_command", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (list, 0), "kind"), ==,
+                   "rejected_command");
+  g_clear_pointer (&list, json_array_unref);
+  list = ccm_attention_views_newest (f->store, "conf", "refund_due", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 0);
+  g_clear_pointer (&list, json_array_unref);
+  /* At most `limit`, the newest. */
+  list = ccm_attention_views_newest (f->store, "conf", "unknown_ticket", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (list, 0), "item"), ==, first_unknown);
+  g_clear_pointer (&list, json_array_unref);
+
+  /* A resolved item still counts in the total, not as open; its kind
+   * falls behind the kinds with more open. */
+  g_assert_cmpint (resolve (f, "ResolveAttention", first_unknown, "Staff badge"), ==, 1);
+  g_clear_pointer (&kinds, json_array_unref);
+  kinds = ccm_attention_views_kinds (f->store, "conf", &error);
+  g_assert_no_error (error);
+  k = json_array_get_object_element (kinds, 0);
+  g_assert_cmpstr (ccm_json_string (k, "kind"), ==, "unknown_ticket");
+  g_assert_cmpint (ccm_json_int (k, "open", -1), ==, 2);
+  g_assert_cmpint (ccm_json_int (k, "total", -1), ==, 3);
+  list = ccm_attention_views_newest (f->store, "conf", "unknown_ticket", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (list), ==, 3);
+  g_assert_true (ccm_json_bool (json_array_get_object_element (list, 2), "resolved"));
+  g_assert_cmpstr (ccm_json_string (json_array_get_object_element (list, 2), "item"), ==, first_unknown);
+
+  /* Another conference's list has none of them. */
+  given_conference (f, "other");
+  g_clear_pointer (&kinds, json_array_unref);
+  kinds = ccm_attention_views_kinds (f->store, "other", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (kinds), ==, 0);
+  g_clear_pointer (&kinds, json_array_unref);
+  kinds = ccm_attention_views_kinds (f->store, "nowhere", &error);
+  g_assert_error (error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_NOT_FOUND);
+  g_assert_null (kinds);
+}
+
 static void
 test_rejected_command (Fixture       *f,
                        gconstpointer  data)
@@ -1941,6 +2047,7 @@ main (int   argc,
   ADD ("/model/views/rebuild/identical", test_rebuild_identical);
   ADD ("/model/views/attention/field-conflict", test_field_conflict);
   ADD ("/model/views/attention/rejected-command", test_rejected_command);
+  ADD ("/model/views/attention/kinds", test_attention_kinds);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "ccm-seats.h"
 #include "ccm-store.h"
 #include "ccm-sync-indicator.h"
+#include "ccm-assignments.h"
 #include "ccm-bar-chart.h"
 #include "ccm-window-private.h"
 #include "test-fixtures.h"
@@ -1225,6 +1226,94 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
+static const char *
+dropdown_text (GtkWidget *dropdown,
+               guint      position)
+{
+  return gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))),
+                                     position);
+}
+
+/* A list longer than the page shows says so, and a dropdown shows one kind
+ * at a time, each with how many are open; the kind chosen stays chosen
+ * when none of it is left open. */
+static void
+test_attention_kinds (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
+  GtkWidget *resolved = ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_list");
+  GtkWidget *dropdown = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_kind_dropdown");
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (ui_test_child (f->window, CCM_TYPE_WINDOW,
+                                                                     "attention_group"));
+  CcmStore *store = ccm_context_get_store (f->context);
+  g_autofree char *order_id = NULL;
+  g_autoptr(GError) error = NULL;
+  CcmOrdersPage *page;
+
+  order_id = show_paid_order (f, &page);
+  cancel_shown_order (page);
+  ccm_window_show_page (f->window, "attention");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  /* One kind alone: nothing to choose. */
+  g_assert_cmpuint (ui_test_count_children (list), ==, 1);
+  g_assert_false (gtk_widget_get_visible (dropdown));
+
+  g_assert_true (ccm_store_begin (store, &error));
+  for (guint i = 0; i < 205; i++)
+    {
+      g_autoptr(CcmOutcome) outcome = NULL;
+      g_autofree char *code = ccm_ticket_code_new ();
+      JsonObject *args = json_object_new ();
+
+      json_object_set_string_member (args, "ticket_code", code);
+      json_object_set_string_member (args, "conference", "devcon");
+      outcome = ccm_context_submit (f->context, "AdmitTicket", args, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (ccm_store_commit (store, &error));
+  ui_test_iterate ();
+
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 206);
+  g_assert_true (gtk_widget_get_visible (dropdown));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), ==, 3);
+  g_assert_cmpstr (dropdown_text (dropdown, 0), ==, "All kinds (206)");
+  g_assert_cmpstr (dropdown_text (dropdown, 1), ==, "Unknown tickets (205)");
+  g_assert_cmpstr (dropdown_text (dropdown, 2), ==, "Refunds due (1)");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 0);
+  g_assert_cmpuint (ui_test_count_children (list), ==, 200);
+  g_assert_cmpstr (adw_preferences_group_get_description (group), ==,
+                   "The newest 200 of 206 are shown; choose a kind to see others.");
+
+  /* The refund, which the newest 200 left out. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
+  ui_test_iterate ();
+  g_assert_cmpuint (ui_test_count_children (list), ==, 1);
+  g_assert_nonnull (ui_test_find_button (list, "_Open Order"));
+  g_assert_cmpstr (adw_preferences_group_get_description (group), ==,
+                   "Each item says what happened and what to do about it.");
+
+  /* Resolved, it stays in view under its kind, now none open. */
+  ui_test_click (ui_test_find_button (list, "_Resolve…"));
+  ui_test_iterate ();
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ccm_window_get_attention_dialog (f->window)),
+                               "resolve");
+  ui_test_iterate ();
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 205);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 2);
+  g_assert_cmpstr (dropdown_text (dropdown, 2), ==, "Refunds due (0)");
+  g_assert_false (gtk_widget_get_visible (list));
+  g_assert_cmpuint (ui_test_count_children (resolved), ==, 1);
+
+  /* One kind, still more than the page shows. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1);
+  ui_test_iterate ();
+  g_assert_cmpuint (ui_test_count_children (list), ==, 200);
+  g_assert_cmpstr (adw_preferences_group_get_description (group), ==,
+                   "The newest 200 of 205 are shown; older ones follow as these are resolved.");
+  g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
+}
+
 /* Alt+digit takes the keyboard to the page it shows: the focus leaves
  * the switcher (or wherever it was) for the page's first control, and
  * stays put when the page is the one shown already. */
@@ -1840,6 +1929,7 @@ main (int    argc,
   ADD ("/ui/orders/history", test_orders_history);
   ADD ("/ui/orders/pending-sync", test_orders_pending_sync);
   ADD ("/ui/attention/resolve", test_attention_resolve);
+  ADD ("/ui/attention/kinds", test_attention_kinds);
   ADD ("/ui/window/role-checkin", test_role_checkin);
   ADD ("/ui/attention/refused-command", test_attention_refused);
   ADD ("/ui/orders/open-selects", test_orders_open_selects);
