@@ -23,6 +23,10 @@ GtkWidget           *ccm_window_get_conference_dialog (CcmWindow *self);
 guint                ccm_window_count_attention       (CcmWindow *self);
 /* The "Mark as Resolved?" dialog while it is open. */
 GtkWidget           *ccm_window_get_attention_dialog  (CcmWindow *self);
+/* The dropdown that picks the attention list's kind of item. */
+GtkWidget           *ccm_window_get_attention_kind_dropdown (CcmWindow *self);
+/* The button that shows more of the attention list. */
+GtkWidget           *ccm_window_get_attention_more_button (CcmWindow *self);
 /* Whether the rows' buttons are stacked for a narrow window. */
 gboolean             ccm_window_get_narrow            (CcmWindow *self);
 /* The file the exports and the import use, instead of asking (NULL: ask). */

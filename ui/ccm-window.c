@@ -31,6 +31,9 @@ struct _CcmWindow
   guint                 n_attention;
   gboolean              attention_stale;
   char                 *attention_kind;    /* the list shows only this kind; NULL: all */
+  guint                 attention_limit;   /* how many items it shows at most */
+  gint64                attention_open;    /* how many of its kind are open */
+  gint64                attention_total;   /* and how many there are, resolved included */
   GPtrArray            *attention_kinds;   /* the kind of each of attention_kind_dropdown's
                                             * entries, NULL for the first, "all" */
   gboolean              listing_kinds;
@@ -65,11 +68,13 @@ struct _CcmWindow
   GtkListBox           *attention_list;
   AdwPreferencesGroup  *resolved_group;
   GtkListBox           *resolved_list;
+  GtkWidget            *attention_more_button;
 };
 
 G_DEFINE_FINAL_TYPE (CcmWindow, ccm_window, ADW_TYPE_APPLICATION_WINDOW)
 
-#define MAX_ATTENTION_ROWS 200
+/* The attention rows made at once, and added by each "Show More". */
+#define ATTENTION_ROWS 30
 
 enum {
   PROP_0,
@@ -171,9 +176,10 @@ attention_shown (CcmWindow *self)
  * "All kinds (6,331)", then each kind with how many of it are open, the
  * most first. The kind picked stays offered while it has none left open,
  * so the list does not change under a person reading it. Returns how many
- * open items the list shown covers, kind or all. */
+ * items the list shown covers, kind or all, open in *open. */
 static gint64
-list_attention_kinds (CcmWindow *self)
+list_attention_kinds (CcmWindow *self,
+                      gint64    *open)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) kinds = NULL;
@@ -182,8 +188,10 @@ list_attention_kinds (CcmWindow *self)
   g_autofree char *all = ccm_ui_format_count (self->n_attention);
   GListModel *model = gtk_drop_down_get_model (self->attention_kind_dropdown);
   gboolean same, found = self->attention_kind == NULL;
-  gint64 open = self->n_attention;
+  gint64 total = 0, kind_total = 0;
   guint selected = 0;
+
+  *open = self->n_attention;
 
   if (self->slug != NULL)
     kinds = ccm_attention_views_kinds (ccm_context_get_store (self->context), self->slug, &error);
@@ -200,11 +208,13 @@ list_attention_kinds (CcmWindow *self)
       const char *label = ccm_attention_views_kind_label (kind);
       g_autofree char *count = ccm_ui_format_count (ccm_json_int (k, "open", 0));
 
+      total += ccm_json_int (k, "total", 0);
       if (g_strcmp0 (kind, self->attention_kind) == 0)
         {
           found = TRUE;
           selected = labels->len;
-          open = ccm_json_int (k, "open", 0);
+          *open = ccm_json_int (k, "open", 0);
+          kind_total = ccm_json_int (k, "total", 0);
         }
       /* TRANSLATORS: a kind of attention item ("Refunds due") and how many are open */
       g_ptr_array_add (labels, g_strdup_printf (_("%s (%s)"), label != NULL ? label : kind, count));
@@ -215,7 +225,7 @@ list_attention_kinds (CcmWindow *self)
       const char *label = ccm_attention_views_kind_label (self->attention_kind);
 
       selected = labels->len;
-      open = 0;
+      *open = 0;
       g_ptr_array_add (labels, g_strdup_printf (_("%s (%s)"),
                                                 label != NULL ? label : self->attention_kind, "0"));
       g_ptr_array_add (names, g_strdup (self->attention_kind));
@@ -241,21 +251,91 @@ list_attention_kinds (CcmWindow *self)
   self->attention_kinds = g_steal_pointer (&names);
   /* One kind alone needs no choosing. */
   gtk_widget_set_visible (GTK_WIDGET (self->attention_kind_dropdown), self->attention_kinds->len > 2);
-  return open;
+  return self->attention_kind != NULL ? kind_total : total;
+}
+
+/* The rows of items[from…]: those still open in the list of what needs
+ * someone, the resolved in theirs. Returns how many were open. */
+static guint
+append_attention_rows (CcmWindow *self,
+                       JsonArray *items,
+                       guint      from)
+{
+  gboolean can_mark = ccm_context_may (self->context, "ResolveAttention");
+  guint n_open = 0;
+
+  for (guint i = from; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (ccm_json_bool (item, "resolved"))
+        gtk_list_box_append (self->resolved_list, ccm_attention_row_new (item, can_mark, self->narrow));
+      else
+        {
+          gtk_list_box_append (self->attention_list,
+                               ccm_attention_row_new (item, can_mark, self->narrow));
+          n_open++;
+        }
+    }
+  return n_open;
 }
 
 /* The count (the page's badge) always; the rows only while the page is
  * shown, or when it is next shown: a few hundred rows of text cost more
  * to lay out than everything else in the first frame. */
+static guint
+ui_count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += GTK_IS_LIST_BOX_ROW (child);
+  return n;
+}
+
+static void
+show_attention_counts (CcmWindow *self,
+                       gint64     open,
+                       gint64     total)
+{
+  guint n_open = ui_count_rows (self->attention_list);
+  guint n_resolved = ui_count_rows (self->resolved_list);
+  g_autofree char *description = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->attention_list), n_open > 0);
+  if (n_open > 0 && open > n_open)
+    {
+      g_autofree char *shown = ccm_ui_format_count (n_open);
+      g_autofree char *of = ccm_ui_format_count (open);
+
+      description = g_strdup_printf (self->attention_kind == NULL && self->attention_kinds->len > 2
+                                     ? _("The newest %s of %s are shown; choose a kind, or show "
+                                         "more at the end.")
+                                     : _("The newest %s of %s are shown; more at the end."),
+                                     shown, of);
+    }
+  adw_preferences_group_set_description (self->attention_group,
+                                         description != NULL ? description
+                                         : n_open > 0 ? _("Each item says what happened and what to do about it.")
+                                                      : _("Nothing needs attention now."));
+  gtk_widget_set_visible (GTK_WIDGET (self->resolved_group), n_resolved > 0);
+  gtk_widget_set_visible (self->attention_more_button, total > n_open + n_resolved);
+  gtk_stack_set_visible_child_name (self->attention_stack,
+                                    n_open + n_resolved > 0 || self->attention_kind != NULL
+                                    ? "list" : "empty");
+}
+
+/* The count (the page's badge) always; the rows only while the page is
+ * shown, or when it is next shown: rows of wrapped text take long to lay
+ * out (about 10 ms each), so the newest few are made, and more at the
+ * end of the list when asked for. */
 static void
 refresh_attention (CcmWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = NULL;
-  g_autofree char *description = NULL;
-  gboolean can_mark;
-  guint n_open = 0;
-  gint64 n = 0, open;
+  gint64 n = 0, open, total;
 
   if (self->slug != NULL)
     n = ccm_attention_views_count (ccm_context_get_store (self->context), self->slug, &error);
@@ -271,51 +351,50 @@ refresh_attention (CcmWindow *self)
       return;
     }
 
-  open = list_attention_kinds (self);
+  total = list_attention_kinds (self, &open);
   ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
   ccm_ui_clear_box (GTK_WIDGET (self->resolved_list));
-  can_mark = ccm_context_may (self->context, "ResolveAttention");
   if (self->slug != NULL)
     items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
-                                        self->attention_kind, MAX_ATTENTION_ROWS, &error);
+                                        self->attention_kind, self->attention_limit, &error);
   if (error != NULL)
     g_debug ("Attention list: %s", error->message);
-  /* What needs someone, newest first, then what was dealt with; a few
-   * hundred rows are what a person reads. */
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
+  /* What needs someone, newest first, then what was dealt with. */
+  append_attention_rows (self, items, 0);
+  self->attention_total = total;
+  self->attention_open = open;
+  show_attention_counts (self, open, total);
+}
 
-      if (ccm_json_bool (item, "resolved"))
-        gtk_list_box_append (self->resolved_list, ccm_attention_row_new (item, can_mark, self->narrow));
-      else
-        {
-          gtk_list_box_append (self->attention_list,
-                               ccm_attention_row_new (item, can_mark, self->narrow));
-          n_open++;
-        }
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->attention_list), n_open > 0);
-  if (n_open > 0 && open > n_open)
-    {
-      g_autofree char *shown = ccm_ui_format_count (n_open);
-      g_autofree char *of = ccm_ui_format_count (open);
+/* The next rows after those shown, in the order the list gives them; the
+ * keyboard goes on from the first of them. */
+static void
+more_attention_cb (CcmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  guint n_open = ui_count_rows (self->attention_list);
+  guint n_resolved = ui_count_rows (self->resolved_list);
+  GtkListBoxRow *first_new = NULL;
 
-      description = g_strdup_printf (self->attention_kind == NULL && self->attention_kinds->len > 2
-                                     ? _("The newest %s of %s are shown; choose a kind to see "
-                                         "others.")
-                                     : _("The newest %s of %s are shown; older ones follow as "
-                                         "these are resolved."), shown, of);
+  self->attention_limit = n_open + n_resolved + ATTENTION_ROWS;
+  if (self->slug != NULL)
+    items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
+                                        self->attention_kind, self->attention_limit, &error);
+  if (error != NULL)
+    g_debug ("Attention list: %s", error->message);
+  if (items != NULL && json_array_get_length (items) > n_open + n_resolved)
+    {
+      gboolean resolved = ccm_json_bool (json_array_get_object_element (items, n_open + n_resolved),
+                                         "resolved");
+
+      append_attention_rows (self, items, n_open + n_resolved);
+      first_new = resolved ? gtk_list_box_get_row_at_index (self->resolved_list, (int) n_resolved)
+                           : gtk_list_box_get_row_at_index (self->attention_list, (int) n_open);
     }
-  adw_preferences_group_set_description (self->attention_group,
-                                         description != NULL ? description
-                                         : n_open > 0 ? _("Each item says what happened and what to do about it.")
-                                                      : _("Nothing needs attention now."));
-  gtk_widget_set_visible (GTK_WIDGET (self->resolved_group),
-                          items != NULL && json_array_get_length (items) > n_open);
-  gtk_stack_set_visible_child_name (self->attention_stack,
-                                    (items != NULL && json_array_get_length (items) > 0) ||
-                                    self->attention_kind != NULL ? "list" : "empty");
+  show_attention_counts (self, self->attention_open, self->attention_total);
+  if (first_new != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (first_new));
 }
 
 static void
@@ -327,6 +406,7 @@ attention_kind_cb (CcmWindow *self)
     return;
   g_free (self->attention_kind);
   self->attention_kind = g_strdup (g_ptr_array_index (self->attention_kinds, selected));
+  self->attention_limit = ATTENTION_ROWS;
   refresh_attention (self);
 }
 
@@ -463,6 +543,7 @@ set_conference (CcmWindow  *self,
       ccm_registration_page_set_conference (self->registration_page, slug);
       ccm_checkin_page_set_conference (self->checkin_page, slug);
       g_clear_pointer (&self->attention_kind, g_free);
+      self->attention_limit = ATTENTION_ROWS;
     }
 
   gtk_stack_set_visible_child_name (self->content_stack, slug != NULL ? "pages" : "empty");
@@ -878,6 +959,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_group);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_list);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_more_button);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolved_group);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolved_list);
 
@@ -967,6 +1049,20 @@ window_realize_cb (CcmWindow *self)
                            G_CALLBACK (surface_layout_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 }
 
+GtkWidget *
+ccm_window_get_attention_kind_dropdown (CcmWindow *self)
+{
+  g_return_val_if_fail (CCM_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->attention_kind_dropdown);
+}
+
+GtkWidget *
+ccm_window_get_attention_more_button (CcmWindow *self)
+{
+  g_return_val_if_fail (CCM_IS_WINDOW (self), NULL);
+  return self->attention_more_button;
+}
+
 gboolean
 ccm_window_get_narrow (CcmWindow *self)
 {
@@ -1001,6 +1097,9 @@ ccm_window_init (CcmWindow *self)
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self);
   g_signal_connect_after (self, "realize", G_CALLBACK (window_realize_cb), NULL);
   self->attention_kinds = g_ptr_array_new_with_free_func (g_free);
+  self->attention_limit = ATTENTION_ROWS;
+  g_signal_connect_swapped (self->attention_more_button, "clicked",
+                            G_CALLBACK (more_attention_cb), self);
   g_signal_connect_swapped (self->attention_kind_dropdown, "notify::selected",
                             G_CALLBACK (attention_kind_cb), self);
 

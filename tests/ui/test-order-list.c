@@ -276,7 +276,7 @@ test_attention_on_show (Fixture       *f,
 
   ccm_window_show_page (f->window, "attention");
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
-  g_assert_cmpuint (ui_test_count_children (list), ==, MIN (n, 200));
+  g_assert_cmpuint (ui_test_count_children (list), ==, MIN (n, 30));
 }
 
 /* An access code typed and entered at once (before the entry says its

@@ -1234,9 +1234,9 @@ dropdown_text (GtkWidget *dropdown,
                                      position);
 }
 
-/* A list longer than the page shows says so, and a dropdown shows one kind
- * at a time, each with how many are open; the kind chosen stays chosen
- * when none of it is left open. */
+/* A list longer than the page shows says so and shows more at its end, and
+ * a dropdown shows one kind at a time, each with how many are open; the
+ * kind chosen stays chosen when none of it is left open. */
 static void
 test_attention_kinds (Fixture       *f,
                       gconstpointer  data)
@@ -1244,6 +1244,7 @@ test_attention_kinds (Fixture       *f,
   GtkWidget *list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
   GtkWidget *resolved = ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_list");
   GtkWidget *dropdown = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_kind_dropdown");
+  GtkWidget *more = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_more_button");
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (ui_test_child (f->window, CCM_TYPE_WINDOW,
                                                                      "attention_group"));
   CcmStore *store = ccm_context_get_store (f->context);
@@ -1281,17 +1282,27 @@ test_attention_kinds (Fixture       *f,
   g_assert_cmpstr (dropdown_text (dropdown, 1), ==, "Unknown tickets (205)");
   g_assert_cmpstr (dropdown_text (dropdown, 2), ==, "Refunds due (1)");
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 0);
-  g_assert_cmpuint (ui_test_count_children (list), ==, 200);
+  g_assert_cmpuint (ui_test_count_children (list), ==, 30);
   g_assert_cmpstr (adw_preferences_group_get_description (group), ==,
-                   "The newest 200 of 206 are shown; choose a kind to see others.");
+                   "The newest 30 of 206 are shown; choose a kind, or show more at the end.");
+  g_assert_true (gtk_widget_get_visible (more));
+  /* The next 30, the keyboard at the first of them. */
+  gtk_widget_grab_focus (more);
+  ui_test_click (more);
+  ui_test_iterate ();
+  g_assert_cmpuint (ui_test_count_children (list), ==, 60);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 30))));
+  g_assert_cmpstr (adw_preferences_group_get_description (group), ==,
+                   "The newest 60 of 206 are shown; choose a kind, or show more at the end.");
 
-  /* The refund, which the newest 200 left out. */
+  /* The refund, which the newest 60 left out. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
   ui_test_iterate ();
   g_assert_cmpuint (ui_test_count_children (list), ==, 1);
   g_assert_nonnull (ui_test_find_button (list, "_Open Order"));
   g_assert_cmpstr (adw_preferences_group_get_description (group), ==,
                    "Each item says what happened and what to do about it.");
+  g_assert_false (gtk_widget_get_visible (more));
 
   /* Resolved, it stays in view under its kind, now none open. */
   ui_test_click (ui_test_find_button (list, "_Resolve…"));
@@ -1304,14 +1315,25 @@ test_attention_kinds (Fixture       *f,
   g_assert_cmpstr (dropdown_text (dropdown, 2), ==, "Refunds due (0)");
   g_assert_false (gtk_widget_get_visible (list));
   g_assert_cmpuint (ui_test_count_children (resolved), ==, 1);
+  g_assert_false (gtk_widget_get_visible (more));
 
-  /* One kind, still more than the page shows. */
+  /* One kind, still more than the page shows, to its end. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1);
   ui_test_iterate ();
-  g_assert_cmpuint (ui_test_count_children (list), ==, 200);
+  g_assert_cmpuint (ui_test_count_children (list), ==, 30);
   g_assert_cmpstr (adw_preferences_group_get_description (group), ==,
-                   "The newest 200 of 205 are shown; older ones follow as these are resolved.");
+                   "The newest 30 of 205 are shown; more at the end.");
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
+  for (guint i = 0; i < 6; i++)
+    {
+      g_assert_true (gtk_widget_get_visible (more));
+      ui_test_click (more);
+      ui_test_iterate ();
+    }
+  g_assert_cmpuint (ui_test_count_children (list), ==, 205);
+  g_assert_false (gtk_widget_get_visible (more));
+  g_assert_cmpstr (adw_preferences_group_get_description (group), ==,
+                   "Each item says what happened and what to do about it.");
 }
 
 /* Alt+digit takes the keyboard to the page it shows: the focus leaves
@@ -1431,22 +1453,35 @@ test_window_narrow (Fixture       *f,
   g_assert_cmpint (buttons_orientation (attention), ==, GTK_ORIENTATION_HORIZONTAL);
 }
 
-/* The revenue tile, two to a row in the window's narrowest content column
- * (360 pixels): a large sum goes onto a second line instead of being cut
- * off. */
+/* A large revenue in a narrow window (German grouping, long): the figure
+ * is never broken inside, only the currency may go under it; when two
+ * tiles do not fit side by side, they go one to a row. */
 static void
 test_overview_narrow (Fixture       *f,
                       gconstpointer  data)
 {
   GtkWidget *revenue = overview_child (f, "revenue_label");
-  int min_width = 0, one_line = 0, narrow = 0;
+  GtkWidget *tile = gtk_widget_get_ancestor (revenue, GTK_TYPE_FLOW_BOX_CHILD);
+  GtkWidget *tiles = gtk_widget_get_ancestor (revenue, GTK_TYPE_FLOW_BOX);
+  PangoLayout *layout;
+  int min_width = 0, figure = 0, one_line = 0, at_min = 0, tile_min = 0, tiles_min = 0;
 
-  gtk_label_set_text (GTK_LABEL (revenue), "1234567.89 EUR");
+  gtk_label_set_text (GTK_LABEL (revenue), "36.702.507,00 USD");
+  layout = gtk_widget_create_pango_layout (revenue, "36.702.507,00");
+  pango_layout_get_pixel_size (layout, &figure, NULL);
+  g_object_unref (layout);
+
   gtk_widget_measure (revenue, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
-  g_assert_cmpint (min_width, <=, 150);
+  g_assert_cmpint (min_width, >=, figure);
   gtk_widget_measure (revenue, GTK_ORIENTATION_VERTICAL, -1, &one_line, NULL, NULL, NULL);
-  gtk_widget_measure (revenue, GTK_ORIENTATION_VERTICAL, 150, &narrow, NULL, NULL, NULL);
-  g_assert_cmpint (narrow, >, one_line);
+  gtk_widget_measure (revenue, GTK_ORIENTATION_VERTICAL, min_width, &at_min, NULL, NULL, NULL);
+  g_assert_cmpint (at_min, >, one_line);
+  g_assert_cmpint (at_min, <, 3 * one_line);
+
+  gtk_widget_measure (tile, GTK_ORIENTATION_HORIZONTAL, -1, &tile_min, NULL, NULL, NULL);
+  gtk_widget_measure (tiles, GTK_ORIENTATION_HORIZONTAL, -1, &tiles_min, NULL, NULL, NULL);
+  g_assert_cmpint (tiles_min, <, 2 * tile_min);
+  g_assert_cmpuint (gtk_flow_box_get_max_children_per_line (GTK_FLOW_BOX (tiles)), ==, 2);
 }
 
 /* Counts read as the locale writes numbers, in the window (the overview's
