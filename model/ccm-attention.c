@@ -100,23 +100,76 @@ attention_stream_for (const CcmCommand  *command,
   return ccm_attention_stream (slug);
 }
 
-/* The item the command names, checked; NULL with the error set. */
-static const char *
-read_item (const CcmCommand  *command,
-           GError           **error)
+static gboolean
+check_item (const char  *item,
+            const char  *field,
+            GError     **error)
 {
-  const char *item = NULL;
-
-  if (!ccm_json_get_string (command->args, "item", TRUE, &item, error))
-    return NULL;
   if (*item == '\0' || g_utf8_strlen (item, -1) > ITEM_MAX || strchr (item, '#') == NULL)
     {
-      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "item",
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, field,
                             _("“%s” does not name an attention item; list them with "
                               "“contoso attention list”."), item);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The items the command names, checked, each once, in the order given:
+ * "item", one, or "items", a list of 1 to CCM_ATTENTION_ITEMS_MAX (a list
+ * marked at once: every refund of a cancelled conference paid back). NULL
+ * with the error set. */
+static GPtrArray *
+read_items (const CcmCommand  *command,
+            GError           **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *list = NULL;
+  const char *item = NULL;
+
+  if (!ccm_json_get_string (command->args, "item", FALSE, &item, error) ||
+      !ccm_json_get_array (command->args, "items", FALSE, &list, error))
+    return NULL;
+  if ((item == NULL) == (list == NULL))
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "item",
+                            _("Name the attention item (item), or a list of them (items), "
+                              "not both."));
       return NULL;
     }
-  return item;
+  if (item != NULL)
+    {
+      if (!check_item (item, "item", error))
+        return NULL;
+      g_ptr_array_add (items, (gpointer) item);
+      return g_steal_pointer (&items);
+    }
+
+  if (json_array_get_length (list) == 0 || json_array_get_length (list) > CCM_ATTENTION_ITEMS_MAX)
+    {
+      ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "items",
+                            _("A list of attention items holds 1 to %d of them, not %u."),
+                            CCM_ATTENTION_ITEMS_MAX, json_array_get_length (list));
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          ccm_domain_error_set (error, CCM_DOMAIN_ERROR_INVALID, "items",
+                                _("Element %u of the list of attention items is not text."), i + 1);
+          return NULL;
+        }
+      item = json_node_get_string (node);
+      if (!check_item (item, "items", error))
+        return NULL;
+      if (g_hash_table_add (seen, (gpointer) item))
+        g_ptr_array_add (items, (gpointer) item);
+    }
+  return g_steal_pointer (&items);
 }
 
 static gboolean
@@ -159,10 +212,10 @@ decide_resolve (gconstpointer      data,
                 GError           **error)
 {
   const CcmAttentionState *state = data;
-  const char *item, *note = NULL;
-  JsonObject *p;
+  g_autoptr(GPtrArray) items = NULL;
+  const char *note = NULL;
 
-  if ((item = read_item (command, error)) == NULL ||
+  if ((items = read_items (command, error)) == NULL ||
       !ccm_json_get_string (command->args, "note", FALSE, &note, error) ||
       !require_conference (command, ctx, error))
     return FALSE;
@@ -173,11 +226,17 @@ decide_resolve (gconstpointer      data,
       return FALSE;
     }
 
-  if (g_hash_table_contains (state->resolved, item))
-    return TRUE;
-  p = mark_payload (command, item);
-  ccm_json_set_string_or_null (p, "note", note != NULL && *note != '\0' ? note : NULL);
-  ccm_decide_context_emit (ctx, "AttentionResolved", p);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *item = g_ptr_array_index (items, i);
+      JsonObject *p;
+
+      if (g_hash_table_contains (state->resolved, item))
+        continue;
+      p = mark_payload (command, item);
+      ccm_json_set_string_or_null (p, "note", note != NULL && *note != '\0' ? note : NULL);
+      ccm_decide_context_emit (ctx, "AttentionResolved", p);
+    }
   return TRUE;
 }
 
@@ -189,14 +248,15 @@ decide_reopen (gconstpointer      data,
                GError           **error)
 {
   const CcmAttentionState *state = data;
-  const char *item;
+  g_autoptr(GPtrArray) items = NULL;
 
-  if ((item = read_item (command, error)) == NULL ||
+  if ((items = read_items (command, error)) == NULL ||
       !require_conference (command, ctx, error))
     return FALSE;
-  if (!g_hash_table_contains (state->resolved, item))
-    return TRUE;
-  ccm_decide_context_emit (ctx, "AttentionReopened", mark_payload (command, item));
+  for (guint i = 0; i < items->len; i++)
+    if (g_hash_table_contains (state->resolved, g_ptr_array_index (items, i)))
+      ccm_decide_context_emit (ctx, "AttentionReopened",
+                               mark_payload (command, g_ptr_array_index (items, i)));
   return TRUE;
 }
 
@@ -217,6 +277,47 @@ static const CcmPersonalData attention_personal[] = {
   { CCM_RECORD_EVENT, "AttentionResolved", note_fields, NULL },
   { CCM_RECORD_EVENT, "AttentionReopened", CCM_NO_PERSONAL_DATA, NULL },
 };
+
+gint64
+ccm_attention_mark_items (CcmStore            *store,
+                          const char          *type,
+                          const char          *slug,
+                          GPtrArray           *items,
+                          const char          *note,
+                          CcmAttentionSubmit   submit,
+                          gpointer             user_data,
+                          GError             **error)
+{
+  gint64 changed = 0;
+
+  g_return_val_if_fail (CCM_IS_STORE (store), -1);
+  g_return_val_if_fail (items != NULL, -1);
+
+  if (!ccm_store_begin (store, error))
+    return -1;
+  for (guint i = 0; i < items->len; i += CCM_ATTENTION_ITEMS_MAX)
+    {
+      g_autoptr(CcmOutcome) outcome = NULL;
+      JsonObject *args = json_object_new ();
+      JsonArray *list = json_array_new ();
+
+      for (guint j = i; j < MIN (items->len, i + CCM_ATTENTION_ITEMS_MAX); j++)
+        json_array_add_string_element (list, g_ptr_array_index (items, j));
+      json_object_set_string_member (args, "conference", slug);
+      json_object_set_array_member (args, "items", list);
+      if (note != NULL && *note != '\0')
+        json_object_set_string_member (args, "note", note);
+      if ((outcome = submit (user_data, type, args, error)) == NULL)
+        {
+          ccm_store_rollback (store);
+          return -1;
+        }
+      changed += outcome->n_events;
+    }
+  if (!ccm_store_commit (store, error))
+    return -1;
+  return changed;
+}
 
 void
 ccm_attention_register (CcmRegistry *registry)

@@ -163,6 +163,12 @@ JsonArray  *ccm_attention_views_newest    (CcmStore     *store,
 JsonArray  *ccm_attention_views_kinds     (CcmStore     *store,
                                            const char   *slug,
                                            GError      **error);
+/* The keys of the items of `kind` still open in conference `slug`, the
+ * newest first: what ResolveAttention's "items" names. */
+GPtrArray  *ccm_attention_views_open_items (CcmStore    *store,
+                                            const char  *slug,
+                                            const char  *kind,
+                                            GError     **error);
 /* What a list of items of `kind` is called ("Refunds due"), translated;
  * NULL for a kind there is not. */
 const char *ccm_attention_views_kind_label (const char  *kind);

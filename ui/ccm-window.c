@@ -34,6 +34,8 @@ struct _CcmWindow
   guint                 attention_limit;   /* how many items it shows at most */
   gint64                attention_open;    /* how many of its kind are open */
   gint64                attention_total;   /* and how many there are, resolved included */
+  GPtrArray            *bulk_items;        /* the items "Mark All Resolved" marked last */
+  char                 *bulk_conference;   /* and their conference, for the toast's Undo */
   GPtrArray            *attention_kinds;   /* the kind of each of attention_kind_dropdown's
                                             * entries, NULL for the first, "all" */
   gboolean              listing_kinds;
@@ -69,6 +71,7 @@ struct _CcmWindow
   AdwPreferencesGroup  *resolved_group;
   GtkListBox           *resolved_list;
   GtkWidget            *attention_more_button;
+  GtkWidget            *resolve_kind_button;
 };
 
 G_DEFINE_FINAL_TYPE (CcmWindow, ccm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -321,6 +324,11 @@ show_attention_counts (CcmWindow *self,
                                                       : _("Nothing needs attention now."));
   gtk_widget_set_visible (GTK_WIDGET (self->resolved_group), n_resolved > 0);
   gtk_widget_set_visible (self->attention_more_button, total > n_open + n_resolved);
+  /* Items of one kind, dealt with in one go: every refund of a cancelled
+   * conference paid back. */
+  gtk_widget_set_visible (self->resolve_kind_button,
+                          self->attention_kind != NULL && open > 1 &&
+                          ccm_context_may (self->context, "ResolveAttention"));
   gtk_stack_set_visible_child_name (self->attention_stack,
                                     n_open + n_resolved > 0 || self->attention_kind != NULL
                                     ? "list" : "empty");
@@ -454,6 +462,43 @@ mark_attention (CcmWindow  *self,
   ccm_window_add_toast (self, toast);
 }
 
+/* "Mark as Resolved?": what the item is, and a note of what was done,
+ * which may stay empty ("note" of the dialog's data). */
+static GtkWidget *
+resolve_dialog_new (CcmWindow  *self,
+                    const char *heading,
+                    const char *body,
+                    const char *resolve_label)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  GtkWidget *note = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (note), _("What was done (optional)"));
+  gtk_entry_set_activates_default (GTK_ENTRY (note), TRUE);
+  gtk_entry_set_max_length (GTK_ENTRY (note), CCM_ATTENTION_NOTE_MAX);
+  ccm_ui_set_accessible_label (note, _("What was done"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), note);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "resolve", resolve_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "resolve",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "resolve");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "note", note);
+  return dialog;
+}
+
+static void
+resolve_dialog_present (CcmWindow *self,
+                        GtkWidget *dialog)
+{
+  g_set_weak_pointer (&self->attention_dialog, dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (g_object_get_data (G_OBJECT (dialog), "note"));
+}
+
 static void
 resolve_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
@@ -476,7 +521,7 @@ resolve_attention_action (GtkWidget  *widget,
   const char *item = g_variant_get_string (parameter, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) found = NULL;
-  GtkWidget *dialog, *note;
+  GtkWidget *dialog;
 
   found = ccm_attention_views_get (ccm_context_get_store (self->context), item, &error);
   if (found == NULL)
@@ -485,28 +530,128 @@ resolve_attention_action (GtkWidget  *widget,
       return;
     }
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Mark as Resolved?"),
-                                   ccm_json_string (found, "message"));
-  note = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (note), _("What was done (optional)"));
-  gtk_entry_set_activates_default (GTK_ENTRY (note), TRUE);
-  gtk_entry_set_max_length (GTK_ENTRY (note), CCM_ATTENTION_NOTE_MAX);
-  ccm_ui_set_accessible_label (note, _("What was done"));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), note);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "resolve", _("_Mark Resolved"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "resolve",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "resolve");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = resolve_dialog_new (self, _("Mark as Resolved?"), ccm_json_string (found, "message"),
+                               _("_Mark Resolved"));
   g_object_set_data_full (G_OBJECT (dialog), "item", g_strdup (item), g_free);
-  g_object_set_data (G_OBJECT (dialog), "note", note);
   g_signal_connect_object (dialog, "response", G_CALLBACK (resolve_response_cb), self, 0);
-  g_set_weak_pointer (&self->attention_dialog, dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (note);
+  resolve_dialog_present (self, dialog);
+}
+
+static CcmOutcome *
+submit_cb (gpointer     user_data,
+           const char  *type,
+           JsonObject  *args,
+           GError     **error)
+{
+  return ccm_context_submit (CCM_CONTEXT (user_data), type, args, error);
+}
+
+/* Marks `items` of conference `slug` resolved or reopened (`type`), all or none. */
+static gboolean
+mark_attention_items (CcmWindow   *self,
+                      const char  *type,
+                      const char  *slug,
+                      GPtrArray   *items,
+                      const char  *note,
+                      GError     **error)
+{
+  return ccm_attention_mark_items (ccm_context_get_store (self->context), type, slug, items, note,
+                                   submit_cb, self->context, error) >= 0;
+}
+
+static void
+resolve_kind_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          CcmWindow        *self)
+{
+  GPtrArray *items = g_object_get_data (G_OBJECT (dialog), "items");
+  const char *slug = g_object_get_data (G_OBJECT (dialog), "conference");
+  GtkEditable *note = g_object_get_data (G_OBJECT (dialog), "note");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (g_strcmp0 (response, "resolve") != 0)
+    return;
+  if (!mark_attention_items (self, "ResolveAttention", slug, items, gtk_editable_get_text (note),
+                             &error))
+    {
+      ccm_ui_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+  g_clear_pointer (&self->bulk_items, g_ptr_array_unref);
+  self->bulk_items = g_ptr_array_ref (items);
+  g_free (self->bulk_conference);
+  self->bulk_conference = g_strdup (slug);
+  count = ccm_ui_format_count (items->len);
+  text = g_strdup_printf (g_dngettext (NULL, "%s item marked resolved", "%s items marked resolved",
+                                       items->len), count);
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.reopen-bulk");
+  ccm_window_add_toast (self, toast);
+}
+
+/* Every open item of the kind the list shows, with one note. */
+static void
+resolve_kind_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CcmWindow *self = CCM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  const char *label;
+  GtkWidget *dialog;
+
+  if (self->slug == NULL || self->attention_kind == NULL)
+    return;
+  items = ccm_attention_views_open_items (ccm_context_get_store (self->context), self->slug,
+                                          self->attention_kind, &error);
+  if (items == NULL)
+    {
+      ccm_ui_show_error (widget, error);
+      return;
+    }
+  if (items->len == 0)
+    return;
+
+  count = ccm_ui_format_count (items->len);
+  heading = g_strdup_printf (g_dngettext (NULL, "Mark %s Item Resolved?", "Mark %s Items Resolved?",
+                                          items->len), count);
+  label = ccm_attention_views_kind_label (self->attention_kind);
+  /* TRANSLATORS: %s is a kind of attention item, such as "Refunds due" */
+  body = g_strdup_printf (_("Every open item of “%s” in this conference is marked resolved, with "
+                            "the note below. Each can be reopened."),
+                          label != NULL ? label : self->attention_kind);
+  dialog = resolve_dialog_new (self, heading, body, _("_Mark All Resolved"));
+  g_object_set_data_full (G_OBJECT (dialog), "items", g_steal_pointer (&items),
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "conference", g_strdup (self->slug), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (resolve_kind_response_cb), self, 0);
+  resolve_dialog_present (self, dialog);
+}
+
+static void
+reopen_bulk_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CcmWindow *self = CCM_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = g_steal_pointer (&self->bulk_items);
+  g_autofree char *slug = g_steal_pointer (&self->bulk_conference);
+
+  if (items == NULL)
+    return;
+  if (!mark_attention_items (self, "ReopenAttention", slug, items, NULL, &error))
+    ccm_ui_show_error (widget, error);
+  else
+    ccm_window_add_toast (self, adw_toast_new (_("Reopened")));
 }
 
 static void
@@ -866,6 +1011,8 @@ ccm_window_finalize (GObject *object)
   g_clear_pointer (&self->transfer_file, g_free);
   g_clear_pointer (&self->attention_kind, g_free);
   g_clear_pointer (&self->attention_kinds, g_ptr_array_unref);
+  g_clear_pointer (&self->bulk_items, g_ptr_array_unref);
+  g_clear_pointer (&self->bulk_conference, g_free);
   G_OBJECT_CLASS (ccm_window_parent_class)->finalize (object);
 }
 
@@ -960,6 +1107,7 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_list);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, attention_more_button);
+  gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolve_kind_button);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolved_group);
   gtk_widget_class_bind_template_child (widget_class, CcmWindow, resolved_list);
 
@@ -970,6 +1118,8 @@ ccm_window_class_init (CcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.resume-order", "s", resume_order_action);
   gtk_widget_class_install_action (widget_class, "win.resolve-attention", "s", resolve_attention_action);
   gtk_widget_class_install_action (widget_class, "win.reopen-attention", "s", reopen_attention_action);
+  gtk_widget_class_install_action (widget_class, "win.resolve-kind", NULL, resolve_kind_action);
+  gtk_widget_class_install_action (widget_class, "win.reopen-bulk", NULL, reopen_bulk_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.export-attendees", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-orders", NULL, export_action);

@@ -9,6 +9,7 @@
  */
 #define G_LOG_DOMAIN "ccm-cli"
 
+#include "ccm-attention.h"
 #include "ccm-cli-private.h"
 #include "ccm-json.h"
 #include "ccm-order-views.h"
@@ -172,6 +173,75 @@ attention_mark (CcmCli   *cli,
   return CCM_CLI_EXIT_OK;
 }
 
+static CcmOutcome *
+execute_cb (gpointer     user_data,
+            const char  *type,
+            JsonObject  *args,
+            GError     **error)
+{
+  return ccm_cli_execute (user_data, type, args, error);
+}
+
+/* Every open item of one kind of a conference, with one note. */
+static int
+attention_resolve_all (CcmCli  *cli,
+                       int      argc,
+                       char   **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *note = NULL;
+  const char *slug, *label;
+  CcmStore *store;
+  gint64 changed;
+  int status;
+  const GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+      N_("The kind of item (the KIND column of “contoso attention list”), required"), N_("KIND") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note,
+      N_("What was done about them, kept with each mark"), N_("TEXT") },
+    G_OPTION_ENTRY_NULL
+  };
+
+  if (!ccm_cli_parse (cli, entries, 1, 1, &argc, &argv, &status))
+    return status;
+  slug = argv[1];
+  if (kind == NULL || (label = ccm_attention_views_kind_label (kind)) == NULL)
+    {
+      g_autofree char *names = ccm_attention_views_kind_names ();
+
+      if (kind == NULL)
+        ccm_cli_set_usage_error (&error, _("The option --kind is required; the kinds are %s"), names);
+      else
+        ccm_cli_set_usage_error (&error, _("--kind “%s” is not a kind of item; the kinds are %s"),
+                                 kind, names);
+      return ccm_cli_fail (cli, error);
+    }
+  if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
+      !ccm_cli_check_conference (cli, slug, &error) ||
+      (items = ccm_attention_views_open_items (store, slug, kind, &error)) == NULL ||
+      (changed = ccm_attention_mark_items (store, "ResolveAttention", slug, items, note,
+                                           execute_cb, cli, &error)) < 0)
+    return ccm_cli_fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonObject) o = json_object_new ();
+
+      json_object_set_string_member (o, "conference", slug);
+      json_object_set_string_member (o, "kind", kind);
+      json_object_set_int_member (o, "resolved", changed);
+      ccm_cli_print_json_object (o);
+      return CCM_CLI_EXIT_OK;
+    }
+  /* TRANSLATORS: how many items of a kind ("Refunds due") were marked, in which conference */
+  g_print (g_dngettext (NULL, "Resolved %lld item of “%s” in %s.\n",
+                        "Resolved %lld items of “%s” in %s.\n", (gulong) changed),
+           (long long) changed, label, slug);
+  return CCM_CLI_EXIT_OK;
+}
+
 static int
 attention_resolve (CcmCli  *cli,
                    int      argc,
@@ -194,6 +264,9 @@ const CcmCliVerb ccm_cli_attention_verbs[] = {
   { "resolve", N_("Mark an item of the list as dealt with, by the ID the list shows"),
     N_("ID"), N_("The mark reaches every device of the conference with its next sync; "
                  "“contoso attention reopen ID” takes it back."), attention_resolve, NULL },
+  { "resolve-all", N_("Mark every open item of one kind of a conference as dealt with"),
+    N_("SLUG"), N_("--kind names the kind, as the KIND column of “contoso attention list” shows it; "
+                   "“contoso attention reopen ID” takes one mark back."), attention_resolve_all, NULL },
   { "reopen", N_("Take back an item’s resolved mark"),
     N_("ID"), NULL, attention_reopen, NULL },
   { NULL }

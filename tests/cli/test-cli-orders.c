@@ -385,6 +385,25 @@ test_cancel_refund (Fixture       *f,
     g_assert_nonnull (strstr (reopen->out, "Reopened"));
     g_assert_true (attention_has (f, "order_id", order_id));
   }
+
+  /* Every refund due at once, with one note; none left the second time. */
+  {
+    g_autoptr(Run) all = run (f, "attention", "resolve-all", "devcon", "--kind", "refund_due",
+                              "--note", "Refunds run", NULL);
+    g_autoptr(Run) again = run (f, "--json", "attention", "resolve-all", "devcon", "--kind",
+                                "refund_due", NULL);
+    g_autoptr(Run) shown = NULL;
+    g_autoptr(JsonObject) result = NULL;
+
+    assert_ok (all);
+    g_assert_cmpstr (all->out, ==, "Resolved 1 item of “Refunds due” in devcon.\n");
+    g_assert_false (attention_has (f, "order_id", order_id));
+    assert_ok (again);
+    result = parse_object (again->out);
+    g_assert_cmpint (json_object_get_int_member (result, "resolved"), ==, 0);
+    shown = run (f, "attention", "list", "--resolved", "devcon", NULL);
+    g_assert_nonnull (strstr (shown->out, "RESOLVED (Refunds run)"));
+  }
 }
 
 static void
@@ -546,6 +565,8 @@ test_bad_input (Fixture       *f,
     { { "attention", "resolve" }, 2, "ID" },
     { { "attention", "reopen", "order/x#1", "--note", "x" }, 2, "--note" },
     { { "attention", "list", "devcon", "--kind", "refunds" }, 2, "“refunds” is not a kind" },
+    { { "attention", "resolve-all", "devcon" }, 2, "--kind is required" },
+    { { "attention", "resolve-all", "nope", "--kind", "refund_due" }, 1, "nope" },
     { { "demo", "--orders", "0" }, 2, "--orders" },
     { { "demo", "--slug", "devcon" }, 1, "devcon" },
   };

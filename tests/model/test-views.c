@@ -1944,6 +1944,136 @@ test_attention_kinds (Fixture       *f,
   g_assert_null (kinds);
 }
 
+/* ResolveAttention and ReopenAttention with args `args` (conference
+ * "conf" added); the outcome, or NULL with *error set. */
+static CcmOutcome *
+mark_many (Fixture     *f,
+           const char  *type,
+           JsonObject  *args,
+           GError     **error)
+{
+  g_autofree char *command_id = new_id (f);
+  g_autoptr(CcmCommand) command = NULL;
+
+  json_object_set_string_member (args, "conference", "conf");
+  command = ccm_command_new (type, command_id, args);
+  return ccm_store_execute (f->store, command, error);
+}
+
+static JsonArray *
+strings (const char *first,
+         ...)
+{
+  JsonArray *list = json_array_new ();
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *s = first; s != NULL; s = va_arg (ap, const char *))
+    json_array_add_string_element (list, s);
+  va_end (ap);
+  return list;
+}
+
+/* Many items marked by one command ("items"): each once, those resolved
+ * already left as they are; the list is checked whole before anything is
+ * written. */
+static void
+test_attention_many (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JsonArray) list = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcmOutcome) outcome = NULL;
+  JsonObject *args;
+  gint64 events;
+  char *keys[4];
+
+  given_conference (f, "conf");
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *unknown = ccm_ticket_code_new ();
+
+      json_object_unref (admit (f, unknown, "conf"));
+    }
+  open = ccm_attention_views_open_items (f->store, "conf", "unknown_ticket", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    keys[i] = g_strdup (g_ptr_array_index (open, i));
+  g_assert_cmpint (resolve (f, "ResolveAttention", keys[3], "Known"), ==, 1);
+
+  /* Three open, one twice, one resolved already: two events. */
+  args = json_object_new ();
+  json_object_set_array_member (args, "items", strings (keys[0], keys[1], keys[0], keys[3], NULL));
+  json_object_set_string_member (args, "note", "Staff badges");
+  outcome = mark_many (f, "ResolveAttention", args, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome->n_events, ==, 2);
+  g_clear_pointer (&outcome, ccm_outcome_free);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 1);
+  g_clear_pointer (&open, g_ptr_array_unref);
+  open = ccm_attention_views_open_items (f->store, "conf", "unknown_ticket", &error);
+  g_assert_cmpuint (open->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (open, 0), ==, keys[2]);
+  list = attention (f);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *item = json_array_get_object_element (list, i);
+
+      if (g_str_equal (ccm_json_string (item, "item"), keys[0]) ||
+          g_str_equal (ccm_json_string (item, "item"), keys[1]))
+        g_assert_cmpstr (ccm_json_string (item, "resolution_note"), ==, "Staff badges");
+    }
+
+  /* Reopened by a list too: only those resolved. */
+  args = json_object_new ();
+  json_object_set_array_member (args, "items", strings (keys[0], keys[1], keys[2], NULL));
+  outcome = mark_many (f, "ReopenAttention", args, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (outcome->n_events, ==, 2);
+  g_clear_pointer (&outcome, ccm_outcome_free);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 3);
+
+  /* Refused whole, nothing written: both item and items, neither, an
+   * empty list, one too long, an element not text, a key that names
+   * nothing. */
+  events = ccm_store_count_events (f->store);
+  {
+    struct { const char *field; JsonArray *items; gboolean item; } cases[] = {
+      { "item", strings (keys[0], NULL), TRUE },
+      { "item", NULL, FALSE },
+      { "items", json_array_new (), FALSE },
+      { "items", NULL, FALSE },
+      { "items", strings (keys[0], NULL), FALSE },
+      { "items", strings (keys[0], "no-such-item", NULL), FALSE },
+    };
+
+    cases[3].items = json_array_new ();
+    for (guint i = 0; i <= CCM_ATTENTION_ITEMS_MAX; i++)
+      json_array_add_string_element (cases[3].items, keys[0]);
+    json_array_add_int_element (cases[4].items, 12);
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(GError) local_error = NULL;
+
+        args = json_object_new ();
+        if (cases[i].items != NULL)
+          json_object_set_array_member (args, "items", cases[i].items);
+        if (cases[i].item)
+          json_object_set_string_member (args, "item", keys[1]);
+        outcome = mark_many (f, "ResolveAttention", args, &local_error);
+        g_assert_null (outcome);
+        g_assert_error (local_error, CCM_DOMAIN_ERROR, CCM_DOMAIN_ERROR_INVALID);
+        g_assert_cmpstr (ccm_domain_error_get_field (local_error), ==, cases[i].field);
+      }
+  }
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, events);
+  for (guint i = 0; i < 4; i++)
+    g_free (keys[i]);
+}
+
 static void
 test_rejected_command (Fixture       *f,
                        gconstpointer  data)
@@ -2048,6 +2178,7 @@ main (int   argc,
   ADD ("/model/views/attention/field-conflict", test_field_conflict);
   ADD ("/model/views/attention/rejected-command", test_rejected_command);
   ADD ("/model/views/attention/kinds", test_attention_kinds);
+  ADD ("/model/views/attention/many", test_attention_many);
 
   return g_test_run ();
 }

@@ -1336,6 +1336,82 @@ test_attention_kinds (Fixture       *f,
                    "Each item says what happened and what to do about it.");
 }
 
+/* Every open item of one kind marked resolved at once, with one note, and
+ * taken back by the toast's Undo. */
+static void
+test_attention_resolve_kind (Fixture       *f,
+                             gconstpointer  data)
+{
+  GtkWidget *list = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_list");
+  GtkWidget *resolved = ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_list");
+  GtkWidget *dropdown = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_kind_dropdown");
+  GtkWidget *button = ui_test_child (f->window, CCM_TYPE_WINDOW, "resolve_kind_button");
+  g_autofree char *order_id = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) items = NULL;
+  AdwMessageDialog *dialog;
+  CcmOrdersPage *page;
+
+  order_id = show_paid_order (f, &page);
+  cancel_shown_order (page);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CcmOutcome) outcome = NULL;
+      g_autofree char *code = ccm_ticket_code_new ();
+      JsonObject *args = json_object_new ();
+
+      json_object_set_string_member (args, "ticket_code", code);
+      json_object_set_string_member (args, "conference", "devcon");
+      outcome = ccm_context_submit (f->context, "AdmitTicket", args, &error);
+      g_assert_no_error (error);
+    }
+  ccm_window_show_page (f->window, "attention");
+  ui_test_wait_for_frame (GTK_WIDGET (f->window));
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 4);
+  /* Not for every kind at once. */
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_cmpstr (dropdown_text (dropdown, 1), ==, "Unknown tickets (3)");
+  g_assert_cmpstr (dropdown_text (dropdown, 2), ==, "Refunds due (1)");
+  /* Nor for one item alone: its own button does it. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
+  ui_test_iterate ();
+  g_assert_false (gtk_widget_get_visible (button));
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1);
+  ui_test_iterate ();
+  g_assert_true (gtk_widget_get_visible (button));
+  ui_test_click (button);
+  ui_test_iterate ();
+  dialog = ADW_MESSAGE_DIALOG (ccm_window_get_attention_dialog (f->window));
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Mark 3 Items Resolved?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“Unknown tickets”"));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "Staff badges");
+  adw_message_dialog_response (dialog, "resolve");
+  ui_test_iterate ();
+
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 1);
+  /* Still chosen, behind the kinds with more open. */
+  g_assert_cmpstr (dropdown_text (dropdown, 2), ==, "Unknown tickets (0)");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 2);
+  g_assert_false (gtk_widget_get_visible (list));
+  g_assert_cmpuint (ui_test_count_children (resolved), ==, 3);
+  g_assert_false (gtk_widget_get_visible (button));
+  items = ccm_attention_views_newest (ccm_context_get_store (f->context), "devcon", "unknown_ticket",
+                                      0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_assert_cmpstr (ccm_json_string (json_array_get_object_element (items, i), "resolution_note"),
+                     ==, "Staff badges");
+
+  /* The toast's Undo. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reopen-bulk", NULL));
+  ui_test_iterate ();
+  g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 4);
+  g_assert_cmpuint (ui_test_count_children (list), ==, 3);
+  g_assert_true (gtk_widget_get_visible (button));
+}
+
 /* Alt+digit takes the keyboard to the page it shows: the focus leaves
  * the switcher (or wherever it was) for the page's first control, and
  * stays put when the page is the one shown already. */
@@ -1965,6 +2041,7 @@ main (int    argc,
   ADD ("/ui/orders/pending-sync", test_orders_pending_sync);
   ADD ("/ui/attention/resolve", test_attention_resolve);
   ADD ("/ui/attention/kinds", test_attention_kinds);
+  ADD ("/ui/attention/resolve-kind", test_attention_resolve_kind);
   ADD ("/ui/window/role-checkin", test_role_checkin);
   ADD ("/ui/attention/refused-command", test_attention_refused);
   ADD ("/ui/orders/open-selects", test_orders_open_selects);
