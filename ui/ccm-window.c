@@ -36,6 +36,7 @@ struct _CcmWindow
   gint64                attention_total;   /* and how many there are, resolved included */
   GPtrArray            *bulk_items;        /* the items "Mark All Resolved" marked last */
   char                 *bulk_conference;   /* and their conference, for the toast's Undo */
+  GHashTable           *shown_items;       /* the keys of the items the rows show */
   GPtrArray            *attention_kinds;   /* the kind of each of attention_kind_dropdown's
                                             * entries, NULL for the first, "all" */
   gboolean              listing_kinds;
@@ -257,37 +258,31 @@ list_attention_kinds (CcmWindow *self,
   return self->attention_kind != NULL ? kind_total : total;
 }
 
-/* The rows of items[from…]: those still open in the list of what needs
- * someone, the resolved in theirs. Returns how many were open. */
-static guint
+/* The rows of the items not shown yet: those still open in the list of
+ * what needs someone, the resolved in theirs. */
+static void
 append_attention_rows (CcmWindow *self,
-                       JsonArray *items,
-                       guint      from)
+                       JsonArray *items)
 {
   gboolean can_mark = ccm_context_may (self->context, "ResolveAttention");
-  guint n_open = 0;
 
-  for (guint i = from; items != NULL && i < json_array_get_length (items); i++)
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);
+      const char *key = ccm_json_string (item, "item");
+
+      if (key != NULL && !g_hash_table_add (self->shown_items, g_strdup (key)))
+        continue;
 
       if (ccm_json_bool (item, "resolved"))
         gtk_list_box_append (self->resolved_list, ccm_attention_row_new (item, can_mark, self->narrow));
       else
-        {
-          gtk_list_box_append (self->attention_list,
-                               ccm_attention_row_new (item, can_mark, self->narrow));
-          n_open++;
-        }
+        gtk_list_box_append (self->attention_list, ccm_attention_row_new (item, can_mark, self->narrow));
     }
-  return n_open;
 }
 
-/* The count (the page's badge) always; the rows only while the page is
- * shown, or when it is next shown: a few hundred rows of text cost more
- * to lay out than everything else in the first frame. */
 static guint
-ui_count_rows (GtkListBox *list)
+count_rows (GtkListBox *list)
 {
   guint n = 0;
 
@@ -302,8 +297,8 @@ show_attention_counts (CcmWindow *self,
                        gint64     open,
                        gint64     total)
 {
-  guint n_open = ui_count_rows (self->attention_list);
-  guint n_resolved = ui_count_rows (self->resolved_list);
+  guint n_open = count_rows (self->attention_list);
+  guint n_resolved = count_rows (self->resolved_list);
   g_autofree char *description = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->attention_list), n_open > 0);
@@ -362,45 +357,42 @@ refresh_attention (CcmWindow *self)
   total = list_attention_kinds (self, &open);
   ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
   ccm_ui_clear_box (GTK_WIDGET (self->resolved_list));
+  g_hash_table_remove_all (self->shown_items);
   if (self->slug != NULL)
     items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
                                         self->attention_kind, self->attention_limit, &error);
   if (error != NULL)
     g_debug ("Attention list: %s", error->message);
   /* What needs someone, newest first, then what was dealt with. */
-  append_attention_rows (self, items, 0);
+  append_attention_rows (self, items);
   self->attention_total = total;
   self->attention_open = open;
   show_attention_counts (self, open, total);
 }
 
-/* The next rows after those shown, in the order the list gives them; the
- * keyboard goes on from the first of them. */
+/* The next rows after those shown, in the order the list gives them (the
+ * rows shown stay as they are: made anew, they would all be laid out
+ * again); the keyboard goes on from the first of them. */
 static void
 more_attention_cb (CcmWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = NULL;
-  guint n_open = ui_count_rows (self->attention_list);
-  guint n_resolved = ui_count_rows (self->resolved_list);
-  GtkListBoxRow *first_new = NULL;
+  guint n_open = count_rows (self->attention_list);
+  guint n_resolved = count_rows (self->resolved_list);
+  GtkListBoxRow *first_new;
 
-  self->attention_limit = n_open + n_resolved + ATTENTION_ROWS;
+  self->attention_limit += ATTENTION_ROWS;
   if (self->slug != NULL)
     items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
                                         self->attention_kind, self->attention_limit, &error);
   if (error != NULL)
     g_debug ("Attention list: %s", error->message);
-  if (items != NULL && json_array_get_length (items) > n_open + n_resolved)
-    {
-      gboolean resolved = ccm_json_bool (json_array_get_object_element (items, n_open + n_resolved),
-                                         "resolved");
-
-      append_attention_rows (self, items, n_open + n_resolved);
-      first_new = resolved ? gtk_list_box_get_row_at_index (self->resolved_list, (int) n_resolved)
-                           : gtk_list_box_get_row_at_index (self->attention_list, (int) n_open);
-    }
+  append_attention_rows (self, items);
   show_attention_counts (self, self->attention_open, self->attention_total);
+  first_new = gtk_list_box_get_row_at_index (self->attention_list, (int) n_open);
+  if (first_new == NULL)
+    first_new = gtk_list_box_get_row_at_index (self->resolved_list, (int) n_resolved);
   if (first_new != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (first_new));
 }
@@ -1011,6 +1003,7 @@ ccm_window_finalize (GObject *object)
   g_clear_pointer (&self->transfer_file, g_free);
   g_clear_pointer (&self->attention_kind, g_free);
   g_clear_pointer (&self->attention_kinds, g_ptr_array_unref);
+  g_clear_pointer (&self->shown_items, g_hash_table_unref);
   g_clear_pointer (&self->bulk_items, g_ptr_array_unref);
   g_clear_pointer (&self->bulk_conference, g_free);
   G_OBJECT_CLASS (ccm_window_parent_class)->finalize (object);
@@ -1247,6 +1240,7 @@ ccm_window_init (CcmWindow *self)
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self);
   g_signal_connect_after (self, "realize", G_CALLBACK (window_realize_cb), NULL);
   self->attention_kinds = g_ptr_array_new_with_free_func (g_free);
+  self->shown_items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attention_limit = ATTENTION_ROWS;
   g_signal_connect_swapped (self->attention_more_button, "clicked",
                             G_CALLBACK (more_attention_cb), self);
