@@ -2074,6 +2074,83 @@ test_attention_many (Fixture       *f,
     g_free (keys[i]);
 }
 
+typedef struct
+{
+  Fixture *f;
+  guint    calls;
+  guint    fail_at;   /* the call that fails, 0: none */
+} MarkCalls;
+
+static CcmOutcome *
+counting_submit (gpointer     user_data,
+                 const char  *type,
+                 JsonObject  *args,
+                 GError     **error)
+{
+  MarkCalls *calls = user_data;
+  g_autofree char *command_id = new_id (calls->f);
+  g_autoptr(CcmCommand) command = ccm_command_new (type, command_id, args);
+
+  if (++calls->calls == calls->fail_at)
+    {
+      g_set_error_literal (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO, "Disk full");
+      return NULL;
+    }
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (args, "items")), <=,
+                    CCM_ATTENTION_ITEMS_MAX);
+  return ccm_store_submit (calls->f->store, command, error);
+}
+
+/* More items than one command takes: commands of CCM_ATTENTION_ITEMS_MAX,
+ * all in one transaction, so a failure in the second leaves the first
+ * unwritten too. */
+static void
+test_attention_mark_items (Fixture       *f,
+                           gconstpointer  data)
+{
+  const guint n = CCM_ATTENTION_ITEMS_MAX + 5;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GError) error = NULL;
+  MarkCalls calls = { f, 0, 2 };
+  gint64 events;
+
+  given_conference (f, "conf");
+  g_assert_true (ccm_store_begin (f->store, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *unknown = ccm_ticket_code_new ();
+
+      json_object_unref (admit (f, unknown, "conf"));
+    }
+  g_assert_true (ccm_store_commit (f->store, &error));
+  open = ccm_attention_views_open_items (f->store, "conf", "unknown_ticket", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, n);
+
+  events = ccm_store_count_events (f->store);
+  g_assert_cmpint (ccm_attention_mark_items (f->store, "ResolveAttention", "conf", open, "Badges",
+                                             counting_submit, &calls, &error), ==, -1);
+  g_assert_error (error, CCM_STORE_ERROR, CCM_STORE_ERROR_IO);
+  g_clear_error (&error);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, events);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, n);
+
+  calls.calls = 0;
+  calls.fail_at = 0;
+  g_assert_cmpint (ccm_attention_mark_items (f->store, "ResolveAttention", "conf", open, "Badges",
+                                             counting_submit, &calls, &error), ==, n);
+  g_assert_no_error (error);
+  g_assert_cmpuint (calls.calls, ==, 2);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, 0);
+  /* Again: nothing left to change. */
+  calls.calls = 0;
+  g_assert_cmpint (ccm_attention_mark_items (f->store, "ResolveAttention", "conf", open, NULL,
+                                             counting_submit, &calls, &error), ==, 0);
+  g_assert_cmpint (ccm_attention_mark_items (f->store, "ReopenAttention", "conf", open, NULL,
+                                             counting_submit, &calls, &error), ==, n);
+  g_assert_cmpint (ccm_attention_views_count (f->store, "conf", NULL), ==, n);
+}
+
 static void
 test_rejected_command (Fixture       *f,
                        gconstpointer  data)
@@ -2179,6 +2256,7 @@ main (int   argc,
   ADD ("/model/views/attention/rejected-command", test_rejected_command);
   ADD ("/model/views/attention/kinds", test_attention_kinds);
   ADD ("/model/views/attention/many", test_attention_many);
+  ADD ("/model/views/attention/mark-items", test_attention_mark_items);
 
   return g_test_run ();
 }
