@@ -183,10 +183,9 @@ attention_shown (CcmWindow *self)
  * items the list shown covers, kind or all, open in *open. */
 static gint64
 list_attention_kinds (CcmWindow *self,
+                      JsonArray *kinds,
                       gint64    *open)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonArray) kinds = NULL;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *all = ccm_ui_format_count (self->n_attention);
@@ -196,11 +195,6 @@ list_attention_kinds (CcmWindow *self,
   guint selected = 0;
 
   *open = self->n_attention;
-
-  if (self->slug != NULL)
-    kinds = ccm_attention_views_kinds (ccm_context_get_store (self->context), self->slug, &error);
-  if (error != NULL)
-    g_debug ("Attention list: %s", error->message);
 
   /* TRANSLATORS: the attention list's filter: every item, and how many are open */
   g_ptr_array_add (labels, g_strdup_printf (_("All kinds (%s)"), all));
@@ -338,10 +332,21 @@ refresh_attention (CcmWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = NULL;
+  g_autoptr(JsonArray) kinds = NULL;
+  CcmStore *store = ccm_context_get_store (self->context);
   gint64 n = 0, open, total;
 
-  if (self->slug != NULL)
-    n = ccm_attention_views_count (ccm_context_get_store (self->context), self->slug, &error);
+  /* Shown, the page counts its items kind by kind, which adds up to the
+   * badge's count; hidden, only that count is needed. */
+  if (self->slug != NULL && attention_shown (self))
+    kinds = ccm_attention_views_kinds (store, self->slug, &error);
+  else if (self->slug != NULL)
+    n = ccm_attention_views_count (store, self->slug, &error);
+  if (error != NULL)
+    g_debug ("Attention list: %s", error->message);
+  g_clear_error (&error);
+  for (guint i = 0; kinds != NULL && i < json_array_get_length (kinds); i++)
+    n += ccm_json_int (json_array_get_object_element (kinds, i), "open", 0);
   self->n_attention = n > 0 ? (guint) n : 0;
   adw_view_stack_page_set_badge_number (self->attention_stack_page, self->n_attention);
   adw_view_stack_page_set_needs_attention (self->attention_stack_page, self->n_attention > 0);
@@ -354,13 +359,13 @@ refresh_attention (CcmWindow *self)
       return;
     }
 
-  total = list_attention_kinds (self, &open);
+  total = list_attention_kinds (self, kinds, &open);
   ccm_ui_clear_box (GTK_WIDGET (self->attention_list));
   ccm_ui_clear_box (GTK_WIDGET (self->resolved_list));
   g_hash_table_remove_all (self->shown_items);
   if (self->slug != NULL)
-    items = ccm_attention_views_newest (ccm_context_get_store (self->context), self->slug,
-                                        self->attention_kind, self->attention_limit, &error);
+    items = ccm_attention_views_newest (store, self->slug, self->attention_kind,
+                                        self->attention_limit, &error);
   if (error != NULL)
     g_debug ("Attention list: %s", error->message);
   /* What needs someone, newest first, then what was dealt with. */
@@ -410,6 +415,22 @@ attention_kind_cb (CcmWindow *self)
   refresh_attention (self);
 }
 
+/* A toast whose Undo runs `action` (with `target`, NULL for none). */
+static void
+add_undo_toast (CcmWindow  *self,
+                const char *text,
+                const char *action,
+                GVariant   *target)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, action);
+  if (target != NULL)
+    adw_toast_set_action_target_value (toast, target);
+  ccm_window_add_toast (self, toast);
+}
+
 static void
 mark_attention (CcmWindow  *self,
                 const char *type,
@@ -420,7 +441,6 @@ mark_attention (CcmWindow  *self,
   g_autoptr(CcmOutcome) outcome = NULL;
   g_autoptr(JsonObject) found = NULL;
   JsonObject *args;
-  AdwToast *toast;
 
   /* The item's own conference: a toast's Undo may come after another
    * conference was chosen. */
@@ -447,11 +467,7 @@ mark_attention (CcmWindow  *self,
       ccm_window_add_toast (self, adw_toast_new (_("Reopened")));
       return;
     }
-  toast = adw_toast_new (_("Marked resolved"));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.reopen-attention");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (item));
-  ccm_window_add_toast (self, toast);
+  add_undo_toast (self, _("Marked resolved"), "win.reopen-attention", g_variant_new_string (item));
 }
 
 /* "Mark as Resolved?": what the item is, and a note of what was done,
@@ -562,7 +578,6 @@ resolve_kind_response_cb (AdwMessageDialog *dialog,
   g_autoptr(GError) error = NULL;
   g_autofree char *count = NULL;
   g_autofree char *text = NULL;
-  AdwToast *toast;
 
   if (g_strcmp0 (response, "resolve") != 0)
     return;
@@ -579,10 +594,7 @@ resolve_kind_response_cb (AdwMessageDialog *dialog,
   count = ccm_ui_format_count (items->len);
   text = g_strdup_printf (g_dngettext (NULL, "%s item marked resolved", "%s items marked resolved",
                                        items->len), count);
-  toast = adw_toast_new (text);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.reopen-bulk");
-  ccm_window_add_toast (self, toast);
+  add_undo_toast (self, text, "win.reopen-bulk", NULL);
 }
 
 /* Every open item of the kind the list shows, with one note. */

@@ -20,6 +20,26 @@ nonnull (const char *text)
   return text != NULL ? text : "";
 }
 
+/* --kind: known, and given when `required`; FALSE with a usage error that
+ * names every kind. */
+static gboolean
+check_kind (const char  *kind,
+            gboolean     required,
+            GError     **error)
+{
+  g_autofree char *names = NULL;
+
+  if (kind == NULL ? !required : ccm_attention_views_kind_label (kind) != NULL)
+    return TRUE;
+  names = ccm_attention_views_kind_names ();
+  if (kind == NULL)
+    ccm_cli_set_usage_error (error, _("The option --kind is required; the kinds are %s"), names);
+  else
+    ccm_cli_set_usage_error (error, _("--kind “%s” is not a kind of item; the kinds are %s"),
+                             kind, names);
+  return FALSE;
+}
+
 static int
 attention_list (CcmCli  *cli,
                 int      argc,
@@ -45,14 +65,8 @@ attention_list (CcmCli  *cli,
   if (!ccm_cli_parse (cli, entries, 0, 1, &argc, &argv, &status))
     return status;
   slug = argc > 1 ? argv[1] : NULL;
-  if (kind != NULL && ccm_attention_views_kind_label (kind) == NULL)
-    {
-      g_autofree char *names = ccm_attention_views_kind_names ();
-
-      ccm_cli_set_usage_error (&error, _("--kind “%s” is not a kind of item; the kinds are %s"),
-                               kind, names);
-      return ccm_cli_fail (cli, error);
-    }
+  if (!check_kind (kind, FALSE, &error))
+    return ccm_cli_fail (cli, error);
 
   if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
       (slug != NULL && !ccm_cli_check_conference (cli, slug, &error)) ||
@@ -207,17 +221,9 @@ attention_resolve_all (CcmCli  *cli,
   if (!ccm_cli_parse (cli, entries, 1, 1, &argc, &argv, &status))
     return status;
   slug = argv[1];
-  if (kind == NULL || (label = ccm_attention_views_kind_label (kind)) == NULL)
-    {
-      g_autofree char *names = ccm_attention_views_kind_names ();
-
-      if (kind == NULL)
-        ccm_cli_set_usage_error (&error, _("The option --kind is required; the kinds are %s"), names);
-      else
-        ccm_cli_set_usage_error (&error, _("--kind “%s” is not a kind of item; the kinds are %s"),
-                                 kind, names);
-      return ccm_cli_fail (cli, error);
-    }
+  if (!check_kind (kind, TRUE, &error))
+    return ccm_cli_fail (cli, error);
+  label = ccm_attention_views_kind_label (kind);
   if ((store = ccm_cli_get_store (cli, &error)) == NULL ||
       !ccm_cli_check_conference (cli, slug, &error) ||
       (items = ccm_attention_views_open_items (store, slug, kind, &error)) == NULL ||

@@ -1226,6 +1226,30 @@ test_attention_resolve (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (ui_test_child (f->window, CCM_TYPE_WINDOW, "resolved_group")));
 }
 
+/* `n` tickets no order issued admitted at "devcon", in one transaction:
+ * as many attention items. */
+static void
+admit_unknown (Fixture *f,
+               guint    n)
+{
+  CcmStore *store = ccm_context_get_store (f->context);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ccm_store_begin (store, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcmOutcome) outcome = NULL;
+      g_autofree char *code = ccm_ticket_code_new ();
+      JsonObject *args = json_object_new ();
+
+      json_object_set_string_member (args, "ticket_code", code);
+      json_object_set_string_member (args, "conference", "devcon");
+      outcome = ccm_context_submit (f->context, "AdmitTicket", args, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (ccm_store_commit (store, &error));
+}
+
 static const char *
 dropdown_text (GtkWidget *dropdown,
                guint      position)
@@ -1247,9 +1271,7 @@ test_attention_kinds (Fixture       *f,
   GtkWidget *more = ui_test_child (f->window, CCM_TYPE_WINDOW, "attention_more_button");
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (ui_test_child (f->window, CCM_TYPE_WINDOW,
                                                                      "attention_group"));
-  CcmStore *store = ccm_context_get_store (f->context);
   g_autofree char *order_id = NULL;
-  g_autoptr(GError) error = NULL;
   CcmOrdersPage *page;
 
   order_id = show_paid_order (f, &page);
@@ -1260,19 +1282,7 @@ test_attention_kinds (Fixture       *f,
   g_assert_cmpuint (ui_test_count_children (list), ==, 1);
   g_assert_false (gtk_widget_get_visible (dropdown));
 
-  g_assert_true (ccm_store_begin (store, &error));
-  for (guint i = 0; i < 205; i++)
-    {
-      g_autoptr(CcmOutcome) outcome = NULL;
-      g_autofree char *code = ccm_ticket_code_new ();
-      JsonObject *args = json_object_new ();
-
-      json_object_set_string_member (args, "ticket_code", code);
-      json_object_set_string_member (args, "conference", "devcon");
-      outcome = ccm_context_submit (f->context, "AdmitTicket", args, &error);
-      g_assert_no_error (error);
-    }
-  g_assert_true (ccm_store_commit (store, &error));
+  admit_unknown (f, 205);
   ui_test_iterate ();
 
   g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 206);
@@ -1354,17 +1364,7 @@ test_attention_resolve_kind (Fixture       *f,
 
   order_id = show_paid_order (f, &page);
   cancel_shown_order (page);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autoptr(CcmOutcome) outcome = NULL;
-      g_autofree char *code = ccm_ticket_code_new ();
-      JsonObject *args = json_object_new ();
-
-      json_object_set_string_member (args, "ticket_code", code);
-      json_object_set_string_member (args, "conference", "devcon");
-      outcome = ccm_context_submit (f->context, "AdmitTicket", args, &error);
-      g_assert_no_error (error);
-    }
+  admit_unknown (f, 3);
   ccm_window_show_page (f->window, "attention");
   ui_test_wait_for_frame (GTK_WIDGET (f->window));
   g_assert_cmpuint (ccm_window_count_attention (f->window), ==, 4);
