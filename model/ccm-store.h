@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The schema this program writes; a store with a higher one is refused. */
-#define CCM_STORE_SCHEMA_VERSION 5
+#define CCM_STORE_SCHEMA_VERSION 6
 
 #define CCM_TYPE_STORE (ccm_store_get_type ())
 G_DECLARE_FINAL_TYPE (CcmStore, ccm_store, CCM, STORE, GObject)

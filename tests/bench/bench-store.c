@@ -248,15 +248,16 @@ run_schema_writes (CcmStore *store,
 
   begin = prepare_or_die (db, "BEGIN IMMEDIATE");
   commit = prepare_or_die (db, "COMMIT");
-  seen = prepare_or_die (db, "SELECT outcome FROM commands WHERE command_id = ?");
+  seen = prepare_or_die (db, "SELECT first_position, last_position, events, result "
+                              "FROM commands WHERE command_id = ?");
   version = prepare_or_die (db, "SELECT max(stream_version) FROM events WHERE stream_id = ?");
   event = prepare_or_die (db, "INSERT INTO events (stream_id, stream_version, type, schema_version, "
                               "payload, command_id, correlation_id, device_id, recorded_at) "
                               "VALUES (?1, ?2, 'ConferenceUpdated', 1, ?3, ?4, ?4, ?5, ?6)");
   view = prepare_or_die (db, "UPDATE conferences SET tagline = ?1, updated_at = ?2, version = ?3 "
                              "WHERE slug = ?4");
-  outcome = prepare_or_die (db, "INSERT INTO commands (command_id, type, outcome, recorded_at) "
-                                "VALUES (?, 'UpdateConference', ?, ?)");
+  outcome = prepare_or_die (db, "INSERT INTO commands (command_id, first_position, last_position, "
+                                "events) VALUES (?1, ?2, ?2, 1)");
   log = prepare_or_die (db, "INSERT INTO command_log (command_id, type, command, status, outcome, "
                             "issued_at) VALUES (?, 'UpdateConference', ?, 'applied', ?, ?)");
 
@@ -288,8 +289,7 @@ run_schema_writes (CcmStore *store,
       sqlite3_bind_text (view, 4, row->slug, -1, SQLITE_STATIC);
       step_or_die (db, view);
       sqlite3_bind_text (outcome, 1, row->command_id, -1, SQLITE_STATIC);
-      sqlite3_bind_text (outcome, 2, row->outcome, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (outcome, 3, now);
+      sqlite3_bind_int64 (outcome, 2, sqlite3_last_insert_rowid (db));
       step_or_die (db, outcome);
       sqlite3_bind_text (log, 1, row->command_id, -1, SQLITE_STATIC);
       sqlite3_bind_text (log, 2, row->command, -1, SQLITE_STATIC);

@@ -202,6 +202,21 @@ test_expected_version (Fixture       *f,
   g_assert_cmpint (ccm_store_count_events (f->store), ==, 2);
 }
 
+/* Turns the idempotency records back into schema 5's shape (the outcome
+ * as JSON text, with the command's type and time) and marks the store as
+ * of that schema, as a store written before schema 6 is. */
+static const char downgrade_to_v5[] =
+  "CREATE TABLE commands_v5 ("
+  "  command_id TEXT PRIMARY KEY, type TEXT NOT NULL, outcome TEXT NOT NULL,"
+  "  recorded_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "INSERT INTO commands_v5 SELECT command_id, 'Increment',"
+  "  json_object ('first_position', first_position, 'last_position', last_position,"
+  "               'events', events, 'result', json (coalesce (result, '{}'))), 1"
+  "  FROM commands;"
+  "DROP TABLE commands;"
+  "ALTER TABLE commands_v5 RENAME TO commands;"
+  "PRAGMA user_version = 5;";
+
 static void
 test_idempotent_command (Fixture       *f,
                          gconstpointer  data)
@@ -230,6 +245,43 @@ test_idempotent_command (Fixture       *f,
   second = run (f, command);
   g_assert_true (second->duplicate);
   g_assert_cmpint (ccm_store_count_events (f->store), ==, 2);
+}
+
+/* Schema 6 keeps an outcome as numbers: a store of schema 5 is migrated
+ * with every command id kept, a repeat still answered by its first outcome,
+ * and a record whose text is not JSON kept as known (nothing runs twice). */
+static void
+test_idempotent_migrated (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(CcmCommand) command = test_increment_new ("cmd-1", "a", 5, 2);
+  g_autoptr(CcmCommand) broken = test_increment_new ("cmd-broken", "b", 1, 1);
+  g_autoptr(CcmOutcome) first = NULL;
+  g_autoptr(CcmOutcome) second = NULL;
+  g_autoptr(CcmOutcome) third = NULL;
+
+  first = run (f, command);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM commands WHERE result IS NOT NULL"), ==, 1);
+  g_assert_cmpint (sqlite3_exec (ccm_store_get_db (f->store), downgrade_to_v5, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (ccm_store_get_db (f->store),
+                                 "INSERT INTO commands VALUES ('cmd-broken', 'Increment', 'not json', 1)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  reopen (f);
+  g_assert_cmpint (ccm_store_get_schema_version (f->store), ==, 6);
+  g_assert_cmpint (test_query_int (f->store, "SELECT count(*) FROM commands"), ==, 2);
+
+  second = run (f, command);
+  g_assert_true (second->duplicate);
+  g_assert_cmpint (second->first_position, ==, first->first_position);
+  g_assert_cmpint (second->last_position, ==, first->last_position);
+  g_assert_cmpuint (second->n_events, ==, 2);
+  g_assert_cmpint (ccm_json_int (second->result, "value", 0), ==, 10);
+
+  third = run (f, broken);
+  g_assert_true (third->duplicate);
+  g_assert_cmpuint (third->n_events, ==, 0);
+  g_assert_cmpint (ccm_store_count_events (f->store), ==, 2);
+  g_assert_cmpint (test_counter_value (f->store, "b"), ==, -1);  /* never counted */
 }
 
 static void
@@ -959,6 +1011,8 @@ test_desk_names (Fixture       *f,
 
   /* Kept across a reopen, even from a store of the schema before them. */
   g_assert_true (ccm_store_set_desk_name (f->store, desk, "Hall B", &error));
+  g_assert_cmpint (sqlite3_exec (ccm_store_get_db (f->store), downgrade_to_v5, NULL, NULL, NULL),
+                   ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (ccm_store_get_db (f->store),
                                  "DROP TABLE desk_names; PRAGMA user_version = 4",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
@@ -1452,6 +1506,7 @@ main (int   argc,
   ADD ("/store/append-read", test_append_read);
   ADD ("/store/expected-version", test_expected_version);
   ADD ("/store/idempotent-command", test_idempotent_command);
+  ADD ("/store/idempotent-migrated", test_idempotent_migrated);
   ADD ("/store/rejection-leaves-no-trace", test_rejection_leaves_no_trace);
   ADD ("/store/unrepresentable-refused", test_unrepresentable_refused);
   ADD ("/store/projection-same-transaction", test_projection_same_transaction);
