@@ -273,6 +273,12 @@ ccm_wal_vfs_name (void)
     {
       int rc;
 
+      /* The process's first use of SQLite, so before it initializes: no
+       * count of its memory, which nothing reads and which took a global
+       * lock around each of its allocations (about 150 per command, as
+       * Debian's SQLite has no lookaside to serve them). Refused, and
+       * harmless, if something else in the process initialized it first. */
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
       parent = sqlite3_vfs_find (NULL);
       g_assert (parent != NULL);
       wal_vfs = *parent;
