@@ -176,11 +176,32 @@ attention_shown (CcmWindow *self)
   return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "attention") == 0;
 }
 
+typedef struct
+{
+  JsonObject *kind;
+  guint       place;   /* in the dropdown before; G_MAXUINT: new there */
+  guint       order;   /* in the store's answer: the most open first */
+} KindPlace;
+
+static int
+compare_kind_places (gconstpointer a,
+                     gconstpointer b)
+{
+  const KindPlace *x = a, *y = b;
+
+  if (x->place != y->place)
+    return x->place < y->place ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
 /* The kinds the conference's list holds, in the dropdown that picks one:
  * "All kinds (6,331)", then each kind with how many of it are open, the
- * most first. The kind picked stays offered while it has none left open,
- * so the list does not change under a person reading it. Returns how many
- * items the list shown covers, kind or all, open in *open. */
+ * most first when the dropdown first appears for the conference; after that
+ * each kind keeps its place while the counts change (a kind newly listed
+ * comes last), so that what a person is about to pick does not move. The kind picked stays
+ * offered while it has none left open, so the list does not change under a
+ * person reading it. Returns how many items the list shown covers, kind or
+ * all, open in *open. */
 static gint64
 list_attention_kinds (CcmWindow *self,
                       JsonArray *kinds,
@@ -188,6 +209,7 @@ list_attention_kinds (CcmWindow *self,
 {
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) places = g_array_new (FALSE, FALSE, sizeof (KindPlace));
   g_autofree char *all = ccm_ui_format_count (self->n_attention);
   GListModel *model = gtk_drop_down_get_model (self->attention_kind_dropdown);
   gboolean same, found = self->attention_kind == NULL;
@@ -196,12 +218,25 @@ list_attention_kinds (CcmWindow *self,
 
   *open = self->n_attention;
 
+  for (guint i = 0; kinds != NULL && i < json_array_get_length (kinds); i++)
+    {
+      KindPlace place = { json_array_get_object_element (kinds, i), G_MAXUINT, i };
+      const char *kind = ccm_json_string (place.kind, "kind");
+
+      /* Places kept only from a dropdown that was shown (two kinds or more). */
+      for (guint j = 1; self->attention_kinds->len > 2 && j < self->attention_kinds->len; j++)
+        if (g_strcmp0 (g_ptr_array_index (self->attention_kinds, j), kind) == 0)
+          place.place = j;
+      g_array_append_val (places, place);
+    }
+  g_array_sort (places, compare_kind_places);
+
   /* TRANSLATORS: the attention list's filter: every item, and how many are open */
   g_ptr_array_add (labels, g_strdup_printf (_("All kinds (%s)"), all));
   g_ptr_array_add (names, NULL);
-  for (guint i = 0; kinds != NULL && i < json_array_get_length (kinds); i++)
+  for (guint i = 0; i < places->len; i++)
     {
-      JsonObject *k = json_array_get_object_element (kinds, i);
+      JsonObject *k = g_array_index (places, KindPlace, i).kind;
       const char *kind = ccm_json_string (k, "kind");
       const char *label = ccm_attention_views_kind_label (kind);
       g_autofree char *count = ccm_ui_format_count (ccm_json_int (k, "open", 0));
@@ -692,6 +727,8 @@ set_conference (CcmWindow  *self,
       ccm_registration_page_set_conference (self->registration_page, slug);
       ccm_checkin_page_set_conference (self->checkin_page, slug);
       g_clear_pointer (&self->attention_kind, g_free);
+      /* Its kinds are listed the most open first again. */
+      g_ptr_array_set_size (self->attention_kinds, 0);
       self->attention_limit = ATTENTION_ROWS;
     }
 
