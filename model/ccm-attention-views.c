@@ -570,6 +570,7 @@ ccm_attention_views_open_items (CcmStore    *store,
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
+  gboolean refused;
   int rc;
 
   g_return_val_if_fail (CCM_IS_STORE (store), NULL);
@@ -578,30 +579,24 @@ ccm_attention_views_open_items (CcmStore    *store,
 
   if (!ccm_views_require_conference (store, slug, error))
     return NULL;
-  if (g_str_equal (kind, KIND_REJECTED_COMMAND))
-    {
-      stmt = ccm_store_prepare (store,
-                                "SELECT " REFUSED_KEY " FROM command_log c "
-                                "WHERE c.status = 'rejected' AND " REFUSED_CONFERENCE " = ?1 "
-                                "AND NOT EXISTS (SELECT 1 FROM attention_resolutions r "
-                                "                WHERE r.item = " REFUSED_KEY ") "
-                                "ORDER BY c.seq DESC", error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
-    }
-  else
-    {
-      stmt = ccm_store_prepare (store,
-                                "SELECT a.item FROM attention_items a "
-                                "WHERE a.conference = ?1 AND a.kind = ?2 AND NOT EXISTS "
-                                "(SELECT 1 FROM attention_resolutions r WHERE r.item = a.item) "
-                                "ORDER BY a.id DESC", error);
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
-    }
+  refused = g_str_equal (kind, KIND_REJECTED_COMMAND);
+  stmt = ccm_store_prepare (store,
+                            refused
+                            ? "SELECT " REFUSED_KEY " FROM command_log c "
+                              "WHERE c.status = 'rejected' AND " REFUSED_CONFERENCE " = ?1 "
+                              "AND NOT EXISTS (SELECT 1 FROM attention_resolutions r "
+                              "                WHERE r.item = " REFUSED_KEY ") "
+                              "ORDER BY c.seq DESC"
+                            : "SELECT a.item FROM attention_items a "
+                              "WHERE a.conference = ?1 AND a.kind = ?2 AND NOT EXISTS "
+                              "(SELECT 1 FROM attention_resolutions r WHERE r.item = a.item) "
+                              "ORDER BY a.id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, slug, -1, SQLITE_STATIC);
+  /* The refused commands are one kind of their own: no kind to match. */
+  if (!refused)
+    sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (items, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   if (!ccm_views_done (store, stmt, rc, "listing open attention items", error))

@@ -198,10 +198,10 @@ compare_kind_places (gconstpointer a,
  * "All kinds (6,331)", then each kind with how many of it are open, the
  * most first when the dropdown first appears for the conference; after that
  * each kind keeps its place while the counts change (a kind newly listed
- * comes last), so that what a person is about to pick does not move. The kind picked stays
- * offered while it has none left open, so the list does not change under a
- * person reading it. Returns how many items the list shown covers, kind or
- * all, open in *open. */
+ * comes last), so that what a person is about to pick does not move. The
+ * kind picked stays offered while it has none left open, so the list does
+ * not change under a person reading it. Returns how many items the list
+ * shown covers, kind or all, open in *open. */
 static gint64
 list_attention_kinds (CcmWindow *self,
                       JsonArray *kinds,
@@ -226,7 +226,10 @@ list_attention_kinds (CcmWindow *self,
       /* Places kept only from a dropdown that was shown (two kinds or more). */
       for (guint j = 1; self->attention_kinds->len > 2 && j < self->attention_kinds->len; j++)
         if (g_strcmp0 (g_ptr_array_index (self->attention_kinds, j), kind) == 0)
-          place.place = j;
+          {
+            place.place = j;
+            break;
+          }
       g_array_append_val (places, place);
     }
   g_array_sort (places, compare_kind_places);
