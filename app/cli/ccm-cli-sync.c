@@ -269,8 +269,10 @@ sync_status (CcmCli  *cli,
       g_autofree char *wiped_at = format_time (ccm_store_get_wiped_at (store));
       g_autofree char *pending = g_strdup_printf ("%" G_GINT64_FORMAT,
                                                   ccm_sync_client_get_pending (client));
-      g_autofree char *offset = g_strdup_printf (_("%+.3f s"),
-                                                 ccm_sync_client_get_server_offset (client) / 1e6);
+      gint64 offset_us = ccm_sync_client_get_server_offset (client);
+      /* In whole milliseconds first: a few microseconds behind read +0.000, not -0.000. */
+      gint64 offset_ms = (offset_us + (offset_us < 0 ? -500 : 500)) / 1000;
+      g_autofree char *offset = g_strdup_printf (_("%+.3f s"), offset_ms / 1000.0);
       const char *server = ccm_sync_client_get_server_url (client);
       g_autoptr(CcmCliTable) table = ccm_cli_table_new (2);
 

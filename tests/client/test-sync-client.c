@@ -970,6 +970,28 @@ test_cli_status (Fixture       *f,
   run = contoso (f, a, "sync", "status", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->out, "Pending commands    0"));
+
+  /* The offset in whole milliseconds, rounded: a server a few microseconds
+   * behind reads +0.000, not -0.000. */
+  {
+    const struct { gint64 us; const char *text; } offsets[] = {
+      { -200, "Server time offset  +0.000 s" },
+      { -1500, "Server time offset  -0.002 s" },
+      { 1499, "Server time offset  +0.001 s" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (offsets); i++)
+      {
+        g_autoptr(CcmStore) store = open_store (a);
+
+        g_assert_true (ccm_store_set_meta_int (store, CCM_SYNC_META_OFFSET, offsets[i].us, NULL));
+        g_clear_object (&store);
+        g_clear_pointer (&run, run_free);
+        run = contoso (f, a, "sync", "status", NULL);
+        g_assert_cmpint (run->status, ==, 0);
+        g_assert_nonnull (strstr (run->out, offsets[i].text));
+      }
+  }
   g_clear_pointer (&run, run_free);
   run = contoso (f, a, "sync", "--help", NULL);
   g_assert_cmpint (run->status, ==, 0);
