@@ -448,10 +448,15 @@ ccm_cli_sync_run (CcmCli  *cli,
       ccm_cli_print_json_object (o);
     }
   else
-    g_print (_("Synced with %s: %lld commands confirmed, %lld pending.\n"),
-             ccm_sync_client_get_server_url (client),
-             (long long) MAX (0, before - ccm_sync_client_get_pending (client)),
-             (long long) ccm_sync_client_get_pending (client));
+    {
+      gint64 confirmed = MAX (0, before - ccm_sync_client_get_pending (client));
+
+      g_print (ngettext ("Synced with %s: %lld command confirmed, %lld pending.\n",
+                         "Synced with %s: %lld commands confirmed, %lld pending.\n",
+                         (gulong) confirmed),
+               ccm_sync_client_get_server_url (client), (long long) confirmed,
+               (long long) ccm_sync_client_get_pending (client));
+    }
   return CCM_CLI_EXIT_OK;
 }
 

@@ -992,6 +992,14 @@ test_cli_status (Fixture       *f,
         g_assert_nonnull (strstr (run->out, offsets[i].text));
       }
   }
+
+  /* One command: its count in the singular. */
+  contoso_ok (f, a, "conference", "unpublish", "devcon");
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, ": 1 command confirmed, 0 pending."));
+
   g_clear_pointer (&run, run_free);
   run = contoso (f, a, "sync", "--help", NULL);
   g_assert_cmpint (run->status, ==, 0);
