@@ -1784,15 +1784,61 @@ copy_resolution (JsonObject *o,
 
 /* Conflicts the domain resolved and recorded (DESIGN §5.3): concurrent edits
  * of one conference field, double admissions, admissions of cancelled
- * orders. They sit on the attention list that every store keeps. */
+ * orders; and a desk's paid provisional sale that found its seats sold out
+ * when it reached the server (DESIGN §5.2: the refund due). They sit on the
+ * attention list that every store keeps. */
+static gboolean
+is_recorded_conflict (const char *kind,
+                      JsonObject *detail)
+{
+  static const char *const kinds[] = {
+    "field_conflict", CCM_CHECKIN_FLAG_ALREADY_ADMITTED, CCM_CHECKIN_FLAG_CANCELLED_ORDER, NULL
+  };
+
+  if (g_strv_contains (kinds, kind))
+    return TRUE;
+  return g_str_equal (kind, "refund_due") &&
+         g_strcmp0 (ccm_json_string (detail, "reason"), "sold_out") == 0;
+}
+
+/* The device a conflict is about: the one its detail names (a field's
+ * second writer, a scan's desk) or, for an order's refund, the desk that
+ * placed the order (the RefundDue itself is the server's). NULL: unknown. */
+static gboolean
+conflict_device (CcmServerStore  *self,
+                 JsonObject      *item,
+                 char           **device_id,
+                 GError         **error)
+{
+  JsonObject *detail = json_object_get_object_member (item, "detail");
+  const char *order_id = ccm_json_string (item, "order_id");
+  g_autofree char *stream_id = NULL;
+  sqlite3_stmt *stmt;
+  gboolean row = FALSE;
+
+  *device_id = g_strdup (ccm_json_string (detail, "device_id"));
+  if (*device_id != NULL || order_id == NULL)
+    return TRUE;
+
+  stream_id = g_strconcat ("order/", order_id, NULL);
+  stmt = ccm_store_prepare (self->store, "SELECT device_id FROM events WHERE stream_id = ? "
+                                         "ORDER BY stream_version LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, stream_id, -1, SQLITE_STATIC);
+  if (!step_row (self, stmt, &row, error))
+    return FALSE;
+  if (row)
+    *device_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 static gboolean
 add_recorded_conflicts (CcmServerStore  *self,
                         GPtrArray       *conflicts,
                         GError         **error)
 {
-  static const char *const kinds[] = {
-    "field_conflict", CCM_CHECKIN_FLAG_ALREADY_ADMITTED, CCM_CHECKIN_FLAG_CANCELLED_ORDER, NULL
-  };
   g_autoptr(JsonArray) items = ccm_attention_views_list (self->store, NULL, error);
 
   if (items == NULL)
@@ -1804,13 +1850,16 @@ add_recorded_conflicts (CcmServerStore  *self,
       JsonObject *item = json_array_get_object_element (items, i - 1);
       JsonObject *detail = json_object_get_object_member (item, "detail");
       const char *kind = ccm_json_string (item, "kind");
+      g_autofree char *device_id = NULL;
       JsonObject *o;
 
-      if (!g_strv_contains (kinds, kind))
+      if (!is_recorded_conflict (kind, detail))
         continue;
+      if (!conflict_device (self, item, &device_id, error))
+        return FALSE;
       o = json_object_new ();
       json_object_set_int_member (o, "id", ccm_json_int (item, "id", 0));
-      ccm_json_set_string_or_null (o, "device_id", ccm_json_string (detail, "device_id"));
+      ccm_json_set_string_or_null (o, "device_id", device_id);
       json_object_set_int_member (o, "seq", 0);
       json_object_set_null_member (o, "command_id");
       json_object_set_string_member (o, "type", kind);

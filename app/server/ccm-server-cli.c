@@ -600,10 +600,11 @@ conflicts_list_run (Cli    *cli,
   for (guint i = 0; i < conflicts->len; i++)
     {
       JsonObject *o = g_ptr_array_index (conflicts, i);
+      const char *device_id = ccm_json_string (o, "device_id");
 
       g_print ("%s  %s seq %" G_GINT64_FORMAT "  %s  %s: %s\n",
                json_object_get_string_member (o, "recorded_at"),
-               json_object_get_string_member (o, "device_id"),
+               device_id != NULL ? device_id : "—",
                json_object_get_int_member (o, "seq"),
                json_object_get_string_member (o, "type"),
                json_object_get_string_member (o, "error"),

@@ -652,6 +652,21 @@ test_lost_race_refund (Fixture       *f,
   g_assert_true (refund_listed);
   g_assert_false (has_item (attention, "refund_due", "order_id", won));
 
+  /* A conflict over the seats: on the server's conflict list too, as C's. */
+  {
+    g_autofree char *device_c = device_id_of (f, c);
+    g_autofree char *json = server_run (f, "conflicts", "list", "--json", NULL);
+    g_autofree char *text = server_run (f, "conflicts", "list", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonArray) conflicts = array_of (json_from_string (json, &error));
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (conflicts), ==, 1);
+    g_assert_true (has_row (conflicts, "type", "refund_due", "device_id", device_c));
+    g_assert_nonnull (strstr (text, "refund_due  conflict: A refund of "));
+    g_assert_nonnull (strstr (text, device_c));
+  }
+
   {
     g_autoptr(CcmStore) store = open_store (c);
 
