@@ -55,6 +55,8 @@ struct _CcmOrdersPage
   gint64              scroll_place;    /* to bring into sight once the list has a size; -1 */
   gboolean            select_pending;  /* order_id not found in the list yet: at the next refresh */
   guint               scroll_tick;
+  GtkColumnViewColumn *narrow_columns[2]; /* left out beside the detail; owned by the view */
+  int                 narrow_widths[2];   /* their widths meanwhile */
 
   AdwFlap            *flap;
   GtkSearchEntry     *search_entry;
@@ -244,7 +246,8 @@ sorter_changed_cb (CcmOrdersPage *self)
   update_list_stack (self);
 }
 
-static void
+/* Returns the column, owned by the column view. */
+static GtkColumnViewColumn *
 add_column (CcmOrdersPage *self,
             Column         column,
             const char    *title,
@@ -274,6 +277,35 @@ add_column (CcmOrdersPage *self,
 
   gtk_column_view_append_column (self->column_view, view_column);
   g_object_unref (view_column);
+  return view_column;
+}
+
+/* With an order's detail beside it the list has about half the width: the
+ * seats and the time placed, which the detail shows, give their room to the
+ * totals (else cut off at the list's edge). GTK 4.8's column view counts a
+ * hidden column's width when it shares out the room of the others, so a
+ * hidden one is also made 0 wide, and gets its width back (the one it was
+ * given, or that the user dragged it to) when it shows again. */
+static void
+flap_revealed_cb (CcmOrdersPage *self)
+{
+  gboolean detail = adw_flap_get_reveal_flap (self->flap);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->narrow_columns); i++)
+    {
+      GtkColumnViewColumn *column = self->narrow_columns[i];
+
+      if (gtk_column_view_column_get_visible (column) != detail)
+        continue;
+      if (detail)
+        {
+          self->narrow_widths[i] = gtk_column_view_column_get_fixed_width (column);
+          gtk_column_view_column_set_fixed_width (column, 0);
+        }
+      else
+        gtk_column_view_column_set_fixed_width (column, self->narrow_widths[i]);
+      gtk_column_view_column_set_visible (column, !detail);
+    }
 }
 
 /* List */
@@ -952,9 +984,11 @@ ccm_orders_page_init (CcmOrdersPage *self)
   add_column (self, COLUMN_CODE, _("Code"), 90);
   add_column (self, COLUMN_STATUS, _("State"), 150);
   add_column (self, COLUMN_REGISTRANT, _("Registrant"), -1);
-  add_column (self, COLUMN_SEATS, _("Seats"), 60);
+  self->narrow_columns[0] = add_column (self, COLUMN_SEATS, _("Seats"), 60);
   add_column (self, COLUMN_TOTAL, _("Total"), 120);
-  add_column (self, COLUMN_PLACED, _("Placed"), 150);
+  self->narrow_columns[1] = add_column (self, COLUMN_PLACED, _("Placed"), 150);
+  g_signal_connect_swapped (self->flap, "notify::reveal-flap",
+                            G_CALLBACK (flap_revealed_cb), self);
   g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
                             G_CALLBACK (sorter_changed_cb), self);
 

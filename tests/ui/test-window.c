@@ -941,6 +941,32 @@ test_orders_resume (Fixture       *f,
   g_assert_false (ccm_registration_page_resume (page, order_id));
 }
 
+/* The order list's column of this title (owned by the list). */
+static GtkColumnViewColumn *
+order_column (CcmOrdersPage *page,
+              const char    *title)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "column_view"));
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      GtkColumnViewColumn *column = g_list_model_get_item (columns, i);
+
+      g_object_unref (column);
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+order_column_visible (CcmOrdersPage *page,
+                      const char    *title)
+{
+  return gtk_column_view_column_get_visible (order_column (page, title));
+}
+
 static void
 test_orders_cancel (Fixture       *f,
                     gconstpointer  data)
@@ -966,8 +992,17 @@ test_orders_cancel (Fixture       *f,
   g_assert_cmpstr (ccm_order_row_get_order_id (row), ==, order_id);
   g_assert_cmpstr (ccm_order_row_get_status (row), ==, "reserved");
 
+  g_assert_true (order_column_visible (page, "Seats"));
+  g_assert_true (order_column_visible (page, "Placed"));
+  /* As if the user had dragged it wider. */
+  gtk_column_view_column_set_fixed_width (order_column (page, "Placed"), 180);
   ccm_orders_page_show_order (page, order_id);
   ui_test_iterate ();
+  /* Beside the detail, which shows them, the list leaves out the seats and
+   * the time placed, so that the totals are not cut off at its edge. */
+  g_assert_false (order_column_visible (page, "Seats"));
+  g_assert_false (order_column_visible (page, "Placed"));
+  g_assert_true (order_column_visible (page, "Total"));
   ui_test_click (ccm_orders_page_get_cancel_button (page));
   dialog = ccm_orders_page_get_cancel_dialog (page);
   g_assert_nonnull (dialog);
@@ -997,6 +1032,14 @@ test_orders_cancel (Fixture       *f,
   /* Bars: pending, reserved, partially reserved, confirmed, expired, cancelled. */
   g_assert_cmpfloat (ccm_bar_chart_get_value (chart, 1, 0), ==, 0);
   g_assert_cmpfloat (ccm_bar_chart_get_value (chart, 5, 0), ==, 1);
+
+  /* The detail closed, the list has its width and every column back. */
+  ui_test_click (ui_test_child (page, CCM_TYPE_ORDERS_PAGE, "close_detail_button"));
+  ui_test_iterate ();
+  g_assert_true (order_column_visible (page, "Seats"));
+  g_assert_true (order_column_visible (page, "Placed"));
+  g_assert_cmpint (gtk_column_view_column_get_fixed_width (order_column (page, "Seats")), ==, 60);
+  g_assert_cmpint (gtk_column_view_column_get_fixed_width (order_column (page, "Placed")), ==, 180);
 }
 
 static void
