@@ -285,7 +285,7 @@ log_command (CcmStore          *self,
              GError           **error)
 {
   g_autofree char *text = ccm_command_to_string (command);
-  g_autofree char *outcome_text = outcome != NULL ? ccm_outcome_to_string (outcome, TRUE) : NULL;
+  g_autofree char *outcome_text = outcome != NULL ? ccm_outcome_to_string (outcome) : NULL;
   sqlite3_stmt *stmt;
 
   stmt = ccm_store_prepare (self,

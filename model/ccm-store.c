@@ -263,21 +263,16 @@ ccm_outcome_to_json (const CcmOutcome *outcome)
   return o;
 }
 
-/* The text of ccm_outcome_to_json, written straight: the store keeps one
- * for every command. Without the command id and the duplicate flag it is
- * the commands table's record. */
+/* The text of ccm_outcome_to_json, written straight: the device's command
+ * log keeps one for every command it ran. */
 char *
-ccm_outcome_to_string (const CcmOutcome *outcome,
-                       gboolean          with_identity)
+ccm_outcome_to_string (const CcmOutcome *outcome)
 {
   GString *out = g_string_sized_new (128);
 
   g_string_append_c (out, '{');
-  if (with_identity)
-    {
-      ccm_json_append_string_member (out, "command_id", outcome->command_id);
-      ccm_json_append_bool_member (out, "duplicate", outcome->duplicate);
-    }
+  ccm_json_append_string_member (out, "command_id", outcome->command_id);
+  ccm_json_append_bool_member (out, "duplicate", outcome->duplicate);
   ccm_json_append_int_member (out, "first_position", outcome->first_position);
   ccm_json_append_int_member (out, "last_position", outcome->last_position);
   ccm_json_append_int_member (out, "events", outcome->n_events);

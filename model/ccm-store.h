@@ -212,8 +212,7 @@ void          ccm_outcome_free              (CcmOutcome   *outcome);
 void          ccm_logged_command_free       (CcmLoggedCommand *logged);
 void          ccm_command_result_free       (CcmCommandResult *result);
 JsonObject   *ccm_outcome_to_json           (const CcmOutcome *outcome);
-char         *ccm_outcome_to_string         (const CcmOutcome *outcome,
-                                             gboolean          with_identity);
+char         *ccm_outcome_to_string         (const CcmOutcome *outcome);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcmOutcome, ccm_outcome_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CcmLoggedCommand, ccm_logged_command_free)
