@@ -1293,8 +1293,8 @@ test_json_broken_pair_refused (void)
                                        "that the next escape does not end");
 }
 
-/* The command log's and the commands table's texts, written member by
- * member, are exactly those of the JsonObjects they stand for: what the
+/* The command log's texts (the command and its outcome), written member
+ * by member, are exactly those of the JsonObjects they stand for: what the
  * store read back before still reads the same. */
 static void
 test_stored_texts (void)
