@@ -188,7 +188,20 @@ load_settings (CcmSyncClient *self)
       self->message = g_steal_pointer (&revoked);
     }
   else
-    self->state = CCM_SYNC_STATE_IDLE;
+    {
+      g_autofree char *failure = ccm_sync_client_dup_meta (self, CCM_SYNC_META_FAILURE);
+      const char *message = failure != NULL ? strchr (failure, '\n') : NULL;
+
+      /* What the last round found, until the next one: a desk started, or
+       * "contoso sync status" run, after a failed sync does not read idle. */
+      self->state = CCM_SYNC_STATE_IDLE;
+      if (message != NULL)
+        {
+          self->state = g_str_has_prefix (failure, "error\n") ? CCM_SYNC_STATE_ERROR
+                                                               : CCM_SYNC_STATE_OFFLINE;
+          self->message = g_strdup (message + 1);
+        }
+    }
 }
 
 /* Rounds */
@@ -252,6 +265,16 @@ round_done_cb (GObject      *source,
       self->last_sync = ccm_clock_now (ccm_store_get_clock (self->store));
       set_meta_int (self, CCM_SYNC_META_LAST_SYNC, self->last_sync);
       ccm_store_set_meta (self->store, CCM_SYNC_META_REVOKED, NULL, NULL);
+      ccm_store_set_meta (self->store, CCM_SYNC_META_FAILURE, NULL, NULL);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+           !g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED))
+    {
+      g_autofree char *failure = g_strconcat (ccm_sync_error_is_unreachable (error) ? "offline"
+                                                                                    : "error",
+                                              "\n", error->message, NULL);
+
+      ccm_store_set_meta (self->store, CCM_SYNC_META_FAILURE, failure, NULL);
     }
   if (transaction && !ccm_store_commit (self->store, &commit_error))
     g_warning ("Saving the sync state failed: %s", commit_error->message);

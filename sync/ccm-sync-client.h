@@ -34,6 +34,9 @@ const char  *ccm_sync_state_to_string   (CcmSyncState state);
 #define CCM_SYNC_META_COOKIE     "sync.cookie"
 #define CCM_SYNC_META_OFFSET     "sync.server_offset"
 #define CCM_SYNC_META_LAST_SYNC  "sync.last_sync"
+/* How the last round failed, while no later one succeeded: the state's
+ * nick ("offline" or "error"), a line break, the message. */
+#define CCM_SYNC_META_FAILURE    "sync.failure"
 #define CCM_SYNC_META_TLS_CA     "sync.tls_ca"
 #define CCM_SYNC_META_REVOKED    "sync.revoked"
 /* The desk's name as it last told the server (enrollment, token requests). */

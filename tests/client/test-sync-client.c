@@ -55,12 +55,23 @@ test_offline_then_sync (Fixture       *f,
   g_assert_nonnull (strstr (run->err, "3 pending commands are kept"));
   g_assert_cmpint (pending_of (a), ==, 3);
 
+  /* Asked later, the desk says how its last sync ended, not "idle". */
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", "status", NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->out, "State               offline"));
+  g_assert_nonnull (strstr (run->out, "cannot be reached"));
+
   /* Back online: A's work reaches the server, then desk B. */
   server_start (f);
   g_clear_pointer (&run, run_free);
   run = contoso (f, a, "sync", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->out, "3 commands confirmed, 0 pending"));
+  g_clear_pointer (&run, run_free);
+  run = contoso (f, a, "sync", "status", NULL);
+  g_assert_nonnull (strstr (run->out, "State               idle"));
+  g_assert_null (strstr (run->out, "cannot be reached"));
   sync_path_ok (b);
 
   server = server_picture (f);
