@@ -66,8 +66,9 @@ static const CcmCliVerb toplevel_verbs[] = {
   { "sync", N_("Send pending commands to the sync server and fetch what is new"),
     N_("[status]"),
     N_("“contoso sync” runs one round; “--watch” keeps syncing until interrupted; "
-       "“contoso sync status” shows the server, device id, pending commands, last sync and "
-       "server-time offset without contacting the server. A pending command is one this "
+       "“contoso sync status” shows the server, device id, pending commands, last sync, "
+       "server-time offset and how the last round ended, without contacting the server. A "
+       "pending command is one this "
        "desk ran that the server has not confirmed yet; it is never dropped.\n\n"
        "Exit status: 0 synced, 1 the server refused this device (revoked: the names and "
        "e-mail addresses in the store are removed), 2 usage error (or the store is not "
