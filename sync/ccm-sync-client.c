@@ -88,6 +88,17 @@ ccm_sync_state_to_string (CcmSyncState state)
   return value != NULL ? value->value_nick : "offline";
 }
 
+/* The state of that nick; `fallback` for text that is none. */
+static CcmSyncState
+sync_state_from_string (const char   *nick,
+                        CcmSyncState  fallback)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (CCM_TYPE_SYNC_STATE);
+  GEnumValue *value = g_enum_get_value_by_nick (klass, nick);
+
+  return value != NULL ? (CcmSyncState) value->value : fallback;
+}
+
 char *
 ccm_sync_client_dup_meta (CcmSyncClient *self,
                           const char    *key)
@@ -190,15 +201,15 @@ load_settings (CcmSyncClient *self)
   else
     {
       g_autofree char *failure = ccm_sync_client_dup_meta (self, CCM_SYNC_META_FAILURE);
-      const char *message = failure != NULL ? strchr (failure, '\n') : NULL;
+      char *message = failure != NULL ? strchr (failure, '\n') : NULL;
 
       /* What the last round found, until the next one: a desk started, or
        * "contoso sync status" run, after a failed sync does not read idle. */
       self->state = CCM_SYNC_STATE_IDLE;
       if (message != NULL)
         {
-          self->state = g_str_has_prefix (failure, "error\n") ? CCM_SYNC_STATE_ERROR
-                                                               : CCM_SYNC_STATE_OFFLINE;
+          *message = '\0';
+          self->state = sync_state_from_string (failure, CCM_SYNC_STATE_OFFLINE);
           self->message = g_strdup (message + 1);
         }
     }
@@ -251,11 +262,18 @@ round_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) commit_error = NULL;
   g_autoptr(GPtrArray) callers = user_data;
-  gboolean ok, transaction;
+  gboolean ok, transaction, cancelled, refused;
+  CcmSyncState failed;
 
   self->round_in_flight = FALSE;
   ok = ccm_sync_round_finish (self, result, &error);
   ccm_sync_client_update_pending (self);
+  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  refused = g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED);
+  /* A failure of the round itself: the state it leaves, kept until one succeeds. */
+  failed = ok || cancelled || refused ? CCM_SYNC_STATE_IDLE
+           : ccm_sync_error_is_unreachable (error) ? CCM_SYNC_STATE_OFFLINE
+           : CCM_SYNC_STATE_ERROR;
 
   /* One transaction, one wait for the disk, for what every round records. */
   transaction = ccm_store_begin (self->store, NULL);
@@ -267,12 +285,10 @@ round_done_cb (GObject      *source,
       ccm_store_set_meta (self->store, CCM_SYNC_META_REVOKED, NULL, NULL);
       ccm_store_set_meta (self->store, CCM_SYNC_META_FAILURE, NULL, NULL);
     }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-           !g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED))
+  else if (failed != CCM_SYNC_STATE_IDLE)
     {
-      g_autofree char *failure = g_strconcat (ccm_sync_error_is_unreachable (error) ? "offline"
-                                                                                    : "error",
-                                              "\n", error->message, NULL);
+      g_autofree char *failure = g_strconcat (ccm_sync_state_to_string (failed), "\n",
+                                              error->message, NULL);
 
       ccm_store_set_meta (self->store, CCM_SYNC_META_FAILURE, failure, NULL);
     }
@@ -285,9 +301,9 @@ round_done_cb (GObject      *source,
       self->failures = 0;
       set_state (self, CCM_SYNC_STATE_IDLE, NULL);
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (cancelled)
     set_state (self, CCM_SYNC_STATE_IDLE, NULL);
-  else if (g_error_matches (error, CCM_SYNC_ERROR, CCM_SYNC_ERROR_REVOKED))
+  else if (refused)
     {
       g_autofree char *message = revoked (self, error);
 
@@ -298,9 +314,7 @@ round_done_cb (GObject      *source,
     {
       g_debug ("Sync failed: %s", error->message);
       self->failures++;
-      set_state (self, ccm_sync_error_is_unreachable (error) ? CCM_SYNC_STATE_OFFLINE
-                                                            : CCM_SYNC_STATE_ERROR,
-                 error->message);
+      set_state (self, failed, error->message);
     }
 
   for (guint i = 0; i < callers->len; i++)
@@ -317,7 +331,7 @@ round_done_cb (GObject      *source,
     schedule_round (self, 0);
   else if (self->started && self->state == CCM_SYNC_STATE_FORBIDDEN)
     ccm_sync_client_stop (self);
-  else if (self->started && !ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (self->started && !ok && !cancelled)
     {
       /* Exponential, with jitter so that desks coming back together spread out. */
       guint64 ceiling = MIN ((guint64) BACKOFF_MAX_MS,
