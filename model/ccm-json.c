@@ -479,10 +479,13 @@ ccm_json_precheck (const char         *text,
         {
           if (ended && !g_ascii_isspace (c))
             one_object = FALSE;
-          if (c == '/' && *bad_escape < 0)
+          /* json-glib's scanner reads comments and 'single-quoted'
+           * strings, which JSON has not: where a string ends would no
+           * longer be where this check sees it end. */
+          if ((c == '/' || c == '\'') && *bad_escape < 0)
             {
               *bad_escape = (gssize) i;
-              *fault = CCM_JSON_ESCAPE_COMMENT;
+              *fault = c == '/' ? CCM_JSON_ESCAPE_COMMENT : CCM_JSON_ESCAPE_SINGLE_QUOTE;
             }
           if (c == '"')
             in_string = TRUE;
@@ -540,6 +543,9 @@ ccm_json_describe_bad_escape (CcmJsonEscapeFault fault,
     case CCM_JSON_ESCAPE_COMMENT:
       return g_strdup_printf (_("a “/” at byte %lld is outside any string; JSON has no "
                                 "comments"), byte);
+    case CCM_JSON_ESCAPE_SINGLE_QUOTE:
+      return g_strdup_printf (_("a “'” at byte %lld is outside any string; JSON strings "
+                                "take double quotes"), byte);
     case CCM_JSON_ESCAPE_BROKEN_PAIR:
     default:
       return g_strdup_printf (_("the \\u escape at byte %lld begins a surrogate pair "

@@ -82,6 +82,7 @@ typedef enum
   CCM_JSON_ESCAPE_NOT_HEX,
   CCM_JSON_ESCAPE_BROKEN_PAIR,
   CCM_JSON_ESCAPE_COMMENT,      /* a '/' outside a string */
+  CCM_JSON_ESCAPE_SINGLE_QUOTE, /* a '\'' outside a string */
 } CcmJsonEscapeFault;
 
 /* What json-glib 1.6 gets wrong, found in one pass over text (length -1:

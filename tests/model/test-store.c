@@ -1252,6 +1252,10 @@ test_json_bad_escape (void)
     { "{\"\"/\"/\"\\udb5f\\u", 3, CCM_JSON_ESCAPE_COMMENT },
     { "{\"a\": 1 /* x */}", 8, CCM_JSON_ESCAPE_COMMENT },
     { "{\"a\":\"/x/\"}", none, 0 },
+    /* Nor single-quoted strings: '"' is one there, and the next string
+     * with its broken pair is not where this check saw it (fuzz-push). */
+    { "{\"a\":'\"'\"b\\udadd\\ufadd\"}", 5, CCM_JSON_ESCAPE_SINGLE_QUOTE },
+    { "{\"a\":\"it's\"}", none, 0 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
