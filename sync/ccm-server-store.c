@@ -1874,6 +1874,50 @@ add_recorded_conflicts (CcmServerStore  *self,
   return TRUE;
 }
 
+/* Each conflict's device, and the device that resolved it, also by the name
+ * the administrator gave it (a device since deleted, or the server itself,
+ * has none). */
+static gboolean
+add_device_names (CcmServerStore  *self,
+                  GPtrArray       *conflicts,
+                  GError         **error)
+{
+  static const char *const members[][2] = {
+    { "device_id", "device_name" },
+    { "resolved_by", "resolved_by_name" },
+  };
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (self->store, "SELECT name FROM sync_devices WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (conflicts, i);
+
+      for (guint k = 0; k < G_N_ELEMENTS (members); k++)
+        {
+          const char *id = ccm_json_string (o, members[k][0]);
+          gboolean row = FALSE;
+
+          if (id == NULL)
+            {
+              /* Every conflict has the member, as it has device_id. */
+              if (k == 0)
+                json_object_set_null_member (o, members[k][1]);
+              continue;
+            }
+          sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+          if (!step_row (self, stmt, &row, error))
+            return FALSE;
+          ccm_json_set_string_or_null (o, members[k][1],
+                                       row ? (const char *) sqlite3_column_text (stmt, 0) : NULL);
+          sqlite3_reset (stmt);
+        }
+    }
+  return TRUE;
+}
+
 GPtrArray *
 ccm_server_store_list_conflicts (CcmServerStore  *self,
                                  GError         **error)
@@ -1914,7 +1958,8 @@ ccm_server_store_list_conflicts (CcmServerStore  *self,
   sqlite3_reset (stmt);
   if (error != NULL && *error != NULL)
     return NULL;
-  if (!add_recorded_conflicts (self, conflicts, error))
+  if (!add_recorded_conflicts (self, conflicts, error) ||
+      !add_device_names (self, conflicts, error))
     return NULL;
   return g_steal_pointer (&conflicts);
 }

@@ -561,6 +561,20 @@ devices_revoke_run (Cli    *cli,
 
 /* conflicts */
 
+/* A device as the conflict list names it: by its name, with the id that
+ * “devices revoke” takes; by the id alone when it has no name here. */
+static char *
+device_label (const char *name,
+              const char *id)
+{
+  if (id == NULL)
+    return g_strdup ("—");
+  if (name == NULL || *name == '\0')
+    return g_strdup (id);
+  /* TRANSLATORS: a device's name, then its id */
+  return g_strdup_printf (_("%s (%s)"), name, id);
+}
+
 static int
 conflicts_list_run (Cli    *cli,
                     int     argc,
@@ -600,23 +614,28 @@ conflicts_list_run (Cli    *cli,
   for (guint i = 0; i < conflicts->len; i++)
     {
       JsonObject *o = g_ptr_array_index (conflicts, i);
-      const char *device_id = ccm_json_string (o, "device_id");
+      g_autofree char *device = device_label (ccm_json_string (o, "device_name"),
+                                              ccm_json_string (o, "device_id"));
+      gint64 seq = ccm_json_int (o, "seq", 0);
 
-      g_print ("%s  %s seq %" G_GINT64_FORMAT "  %s  %s: %s\n",
-               json_object_get_string_member (o, "recorded_at"),
-               device_id != NULL ? device_id : "—",
-               json_object_get_int_member (o, "seq"),
+      g_print ("%s  %s", json_object_get_string_member (o, "recorded_at"), device);
+      /* A conflict the domain recorded came from no one command of the device. */
+      if (seq > 0)
+        g_print (" seq %" G_GINT64_FORMAT, seq);
+      g_print ("  %s  %s: %s\n",
                json_object_get_string_member (o, "type"),
                json_object_get_string_member (o, "error"),
                json_object_get_string_member (o, "message"));
       if (ccm_json_bool (o, "resolved"))
         {
           const char *note = ccm_json_string (o, "resolution_note");
-          const char *by = ccm_json_string (o, "resolved_by");
+          g_autofree char *by = ccm_json_string (o, "resolved_by") != NULL
+                                ? device_label (ccm_json_string (o, "resolved_by_name"),
+                                                ccm_json_string (o, "resolved_by"))
+                                : g_strdup (_("a device"));
 
           /* TRANSLATORS: when, and by which device; then the note it left, if any */
-          g_print (_("    resolved %s by %s"), ccm_json_string (o, "resolved_at"),
-                   by != NULL ? by : _("a device"));
+          g_print (_("    resolved %s by %s"), ccm_json_string (o, "resolved_at"), by);
           if (note != NULL && *note != '\0')
             g_print (": %s", note);
           g_print ("\n");

@@ -1513,11 +1513,25 @@ test_concurrent_rename (Fixture       *f,
     g_assert_true (ccm_json_bool (row, "resolved"));
     g_assert_cmpstr (ccm_json_string (row, "resolution_note"), ==, "Sold as samecon-2");
     g_assert_cmpstr (ccm_json_string (row, "resolved_by"), ==, device_b);
+    /* The devices by the names they enrolled with, too. */
+    g_assert_cmpstr (ccm_json_string (row, "device_name"), ==, b);
+    g_assert_cmpstr (ccm_json_string (row, "resolved_by_name"), ==, b);
 
     text = server_run (f, "conflicts", "list", NULL);
     g_assert_nonnull (strstr (text, "    resolved "));
     g_assert_nonnull (strstr (text, ": West is right"));
     g_assert_nonnull (strstr (text, ": Sold as samecon-2"));
+    {
+      g_autofree char *refused = g_strdup_printf ("  %s (%s) seq %" G_GINT64_FORMAT "  ", b,
+                                                  device_b, ccm_json_int (row, "seq", 0));
+      g_autofree char *resolved = g_strdup_printf (" by %s (%s): Sold as samecon-2", b, device_b);
+
+      g_assert_cmpint (ccm_json_int (row, "seq", 0), >, 0);
+      g_assert_nonnull (strstr (text, refused));
+      g_assert_nonnull (strstr (text, resolved));
+    }
+    /* The field conflict came from no one command: no "seq 0". */
+    g_assert_null (strstr (text, " seq 0 "));
   }
 }
 
