@@ -29,6 +29,7 @@ struct _CcmSyncClient
   gint64           pending;
   gint64           last_sync;
   gint64           server_offset;
+  gint64           received;       /* other devices' events, last round */
   char            *server_url;
 
   /* The token lives in memory and in meta, so the command line need not

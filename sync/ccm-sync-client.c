@@ -680,6 +680,14 @@ ccm_sync_client_get_server_offset (CcmSyncClient *self)
   return self->server_offset;
 }
 
+gint64
+ccm_sync_client_get_received (CcmSyncClient *self)
+{
+  g_return_val_if_fail (CCM_IS_SYNC_CLIENT (self), 0);
+
+  return self->received;
+}
+
 const char *
 ccm_sync_client_get_server_url (CcmSyncClient *self)
 {

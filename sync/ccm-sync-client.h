@@ -62,6 +62,8 @@ const char    *ccm_sync_client_get_message       (CcmSyncClient       *self);
 gint64         ccm_sync_client_get_pending       (CcmSyncClient       *self);
 gint64         ccm_sync_client_get_last_sync     (CcmSyncClient       *self);
 gint64         ccm_sync_client_get_server_offset (CcmSyncClient       *self);
+/* How many events of other devices the last round brought in. */
+gint64         ccm_sync_client_get_received      (CcmSyncClient       *self);
 const char    *ccm_sync_client_get_server_url    (CcmSyncClient       *self);
 /* A CA certificate (PEM) trusted besides the system's; CONTOSO_TLS_CA by default. */
 void           ccm_sync_client_set_tls_ca_file   (CcmSyncClient       *self,

@@ -675,6 +675,13 @@ apply_pulled (CcmSyncClient  *self,
   if (!ccm_store_commit (self->store, error))
     return FALSE;
   round->starting_over = FALSE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      CcmEvent *event = g_ptr_array_index (events, i);
+
+      if (g_strcmp0 (event->device_id, ccm_store_get_device_id (self->store)) != 0)
+        self->received++;
+    }
   return TRUE;
 
 fail:
@@ -848,6 +855,7 @@ ccm_sync_round_run (CcmSyncClient       *self,
   round->desk_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   round->batch_limit = CCM_PROTOCOL_MAX_BATCH;
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  self->received = 0;
 
   if (self->server_url == NULL || !ccm_store_is_enrolled (self->store))
     {

@@ -445,17 +445,24 @@ ccm_cli_sync_run (CcmCli  *cli,
 
       add_sync_status (o, client);
       json_object_set_int_member (o, "confirmed", MAX (0, before - ccm_sync_client_get_pending (client)));
+      json_object_set_int_member (o, "received", ccm_sync_client_get_received (client));
       ccm_cli_print_json_object (o);
     }
   else
     {
       gint64 confirmed = MAX (0, before - ccm_sync_client_get_pending (client));
+      gint64 received = ccm_sync_client_get_received (client);
 
       g_print (ngettext ("Synced with %s: %lld command confirmed, %lld pending.\n",
                          "Synced with %s: %lld commands confirmed, %lld pending.\n",
                          (gulong) confirmed),
                ccm_sync_client_get_server_url (client), (long long) confirmed,
                (long long) ccm_sync_client_get_pending (client));
+      /* What other desks (and the server's own timers) did meanwhile. */
+      if (received > 0)
+        g_print (ngettext ("Received %lld event made elsewhere.\n",
+                           "Received %lld events made elsewhere.\n", (gulong) received),
+                 (long long) received);
     }
   return CCM_CLI_EXIT_OK;
 }

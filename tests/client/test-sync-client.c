@@ -1010,6 +1010,51 @@ test_cli_status (Fixture       *f,
   run = contoso (f, a, "sync", NULL);
   g_assert_cmpint (run->status, ==, 0);
   g_assert_nonnull (strstr (run->out, ": 1 command confirmed, 0 pending."));
+  /* Only its own event came back: nothing made elsewhere. */
+  g_assert_null (strstr (run->out, "Received"));
+
+  /* A second desk's first sync brings in everything the first made; then
+   * the first receives the one event the second made. */
+  {
+    g_autofree char *b = store_path (f, "b.db");
+    g_autofree char *expected = NULL;
+    g_autoptr(JsonObject) synced = NULL;
+    gint64 elsewhere;
+
+    enroll_path (f, b, "admin");
+    g_clear_pointer (&run, run_free);
+    run = contoso (f, b, "sync", NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    {
+      g_autoptr(CcmStore) store = open_store (b);
+      sqlite3_stmt *stmt = ccm_store_prepare (store, "SELECT count(*) FROM events "
+                                                     "WHERE device_id IS NOT ?", &error);
+
+      g_assert_no_error (error);
+      sqlite3_bind_text (stmt, 1, ccm_store_get_device_id (store), -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      elsewhere = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+    g_assert_cmpint (elsewhere, >, 1);
+    expected = g_strdup_printf ("\nReceived %" G_GINT64_FORMAT " events made elsewhere.\n",
+                                elsewhere);
+    g_assert_nonnull (strstr (run->out, expected));
+
+    contoso_ok (f, b, "conference", "publish", "devcon");
+    g_clear_pointer (&run, run_free);
+    run = contoso (f, b, "sync", NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_null (strstr (run->out, "Received"));
+
+    g_clear_pointer (&run, run_free);
+    run = contoso (f, a, "--json", "sync", NULL);
+    g_assert_cmpint (run->status, ==, 0);
+    synced = ccm_json_from_string (run->out, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (ccm_json_int (synced, "received", -1), ==, 1);
+    g_assert_cmpint (ccm_json_int (synced, "confirmed", -1), ==, 0);
+  }
 
   g_clear_pointer (&run, run_free);
   run = contoso (f, a, "sync", "--help", NULL);
