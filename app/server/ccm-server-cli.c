@@ -275,9 +275,14 @@ int_setting (Cli         *cli,
   return TRUE;
 }
 
+/* `serve` makes the data folder and its store the first time; the other
+ * commands only open an existing one, so that a mistyped --data is an error
+ * rather than a new, empty server (an enrollment code made there would be
+ * refused by the real one). */
 static CcmServerStore *
-open_store (Cli     *cli,
-            GError **error)
+open_store (Cli      *cli,
+            gboolean  create,
+            GError  **error)
 {
   g_autofree char *data_dir = setting (cli, cli->data_dir, "data");
   g_autoptr(CcmClock) clock = NULL;
@@ -295,6 +300,19 @@ open_store (Cli     *cli,
       usage_error (error, _("No data folder: give --data DIR or “data” in the configuration "
                             "file"));
       return NULL;
+    }
+
+  if (!create)
+    {
+      g_autofree char *path = ccm_server_store_path (data_dir);
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          usage_error (error, _("There is no server store in %s (no %s there); check --data, "
+                                "or start “contoso-server serve --data %s” once to make one"),
+                       data_dir, "server.db", data_dir);
+          return NULL;
+        }
     }
 
   clock = ccm_clock_new_from_environment (&clock_error);
@@ -365,7 +383,7 @@ serve_run (Cli    *cli,
       return fail (cli, error);
     }
 
-  store = open_store (cli, &error);
+  store = open_store (cli, TRUE, &error);
   if (store == NULL)
     return fail (cli, error);
 
@@ -452,7 +470,7 @@ enroll_code_run (Cli    *cli,
                     MAX_CODE_MINUTES, &minutes, &error))
     return fail (cli, error);
 
-  store = open_store (cli, &error);
+  store = open_store (cli, FALSE, &error);
   if (store == NULL)
     return fail (cli, error);
 
@@ -495,7 +513,7 @@ devices_list_run (Cli    *cli,
   if (!parse (cli, NULL, _("List the enrolled devices."), NULL, TRUE, 0, &argc, &argv, &status))
     return status;
 
-  store = open_store (cli, &error);
+  store = open_store (cli, FALSE, &error);
   if (store == NULL)
     return fail (cli, error);
   devices = ccm_server_store_list_devices (store, &error);
@@ -545,7 +563,7 @@ devices_revoke_run (Cli    *cli,
               NULL, TRUE, 1, &argc, &argv, &status))
     return status;
 
-  store = open_store (cli, &error);
+  store = open_store (cli, FALSE, &error);
   if (store == NULL)
     return fail (cli, error);
   if (!ccm_server_store_revoke_device (store, argv[1], &error) ||
@@ -590,7 +608,7 @@ conflicts_list_run (Cli    *cli,
                            "resolved."), NULL, TRUE, 0, &argc, &argv, &status))
     return status;
 
-  store = open_store (cli, &error);
+  store = open_store (cli, FALSE, &error);
   if (store == NULL)
     return fail (cli, error);
   conflicts = ccm_server_store_list_conflicts (store, &error);
@@ -661,7 +679,7 @@ backup_run (Cli    *cli,
               NULL, TRUE, 1, &argc, &argv, &status))
     return status;
 
-  store = open_store (cli, &error);
+  store = open_store (cli, FALSE, &error);
   if (store == NULL)
     return fail (cli, error);
   if (!ccm_server_store_backup (store, argv[1], &error))
@@ -695,7 +713,7 @@ rebuild_run (Cli    *cli,
                            "the event log."), NULL, TRUE, 0, &argc, &argv, &status))
     return status;
 
-  store = open_store (cli, &error);
+  store = open_store (cli, FALSE, &error);
   if (store == NULL)
     return fail (cli, error);
   if (!ccm_store_rebuild (ccm_server_store_get_store (store), &error))

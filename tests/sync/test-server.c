@@ -189,9 +189,10 @@ fixture_tear_down (Fixture       *f,
 /* The command line, beside the running server */
 
 static int
-run_cli (Fixture             *f,
-         char               **out,
-         const char *const   *args)
+run_cli_full (Fixture             *f,
+              char               **out,
+              char               **err,
+              const char *const   *args)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -199,6 +200,7 @@ run_cli (Fixture             *f,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) envp = child_environment (f);
   g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("CONTOSO_SERVER_BIN"));
   for (guint i = 0; args[i] != NULL; i++)
@@ -206,16 +208,28 @@ run_cli (Fixture             *f,
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+                                        (err != NULL ? G_SUBPROCESS_FLAGS_STDERR_PIPE
+                                                     : G_SUBPROCESS_FLAGS_STDERR_SILENCE));
   g_subprocess_launcher_set_environ (launcher, envp);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text, NULL, &error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &stdout_text,
+                                 err != NULL ? &stderr_text : NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   if (out != NULL)
     *out = g_steal_pointer (&stdout_text);
+  if (err != NULL)
+    *err = g_steal_pointer (&stderr_text);
   return g_subprocess_get_exit_status (process);
+}
+
+static int
+run_cli (Fixture             *f,
+         char               **out,
+         const char *const   *args)
+{
+  return run_cli_full (f, out, NULL, args);
 }
 
 static char *
@@ -1545,6 +1559,13 @@ test_command_line (Fixture       *f,
                             "--data", f->dir, NULL };
   const char *list[] = { "devices", "list", "--data", f->dir, NULL };
   const char *rebuild[] = { "rebuild", "--data", f->dir, NULL };
+  g_autofree char *typo = g_build_filename (f->dir, "typo", NULL);
+  const char *mistyped[][7] = {
+    { "devices", "list", "--data", typo, NULL },
+    { "conflicts", "list", "--data", typo, NULL },
+    { "enroll-code", "--role", "desk", "--data", typo, NULL },
+    { "rebuild", "--data", typo, NULL },
+  };
 
   g_assert_cmpint (run_cli (f, &out, help), ==, 0);
   g_assert_nonnull (strstr (out, "--tls-cert"));
@@ -1554,6 +1575,17 @@ test_command_line (Fixture       *f,
   g_assert_cmpint (run_cli (f, NULL, unknown), ==, 1);
   g_assert_cmpint (run_cli (f, NULL, list), ==, 0);
   g_assert_cmpint (run_cli (f, NULL, rebuild), ==, 0);
+
+  /* A mistyped --data is an error, not a new empty server beside the real one. */
+  for (guint i = 0; i < G_N_ELEMENTS (mistyped); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_cli_full (f, NULL, &err, mistyped[i]), ==, 2);
+      g_assert_nonnull (strstr (err, "There is no server store in "));
+      g_assert_nonnull (strstr (err, typo));
+      g_assert_false (g_file_test (typo, G_FILE_TEST_EXISTS));
+    }
 }
 
 static void
