@@ -241,6 +241,10 @@ setting (Cli        *cli,
   return NULL;
 }
 
+/* An integer option not given on the command line: the configuration file
+ * or the default decides. Any number given, negative ones too, is checked. */
+#define OPTION_UNSET G_MININT64
+
 static gboolean
 int_setting (Cli         *cli,
              gint64       option_value,
@@ -252,7 +256,7 @@ int_setting (Cli         *cli,
              GError     **error)
 {
   *value = fallback;
-  if (option_value >= 0)
+  if (option_value != OPTION_UNSET)
     *value = option_value;
   else if (cli->config != NULL && g_key_file_has_key (cli->config, CONFIG_GROUP, key, NULL))
     {
@@ -268,7 +272,7 @@ int_setting (Cli         *cli,
     }
   if (*value < min || *value > max)
     {
-      usage_error (error, _("The %s must be between %lld and %lld, not %lld"),
+      usage_error (error, _("The value of %s must be between %lld and %lld, not %lld"),
                    key, (long long) min, (long long) max, (long long) *value);
       return FALSE;
     }
@@ -347,7 +351,7 @@ serve_run (Cli    *cli,
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *url = NULL;
   g_autofree char *listen_option = NULL, *cert_option = NULL, *key_option = NULL;
-  gint64 port_option = -1, poke_option = -1, port = 0, poke = 0;
+  gint64 port_option = OPTION_UNSET, poke_option = OPTION_UNSET, port = 0, poke = 0;
   guint term_id, int_id;
   int status;
   const GOptionEntry entries[] = {
@@ -430,7 +434,7 @@ enroll_code_run (Cli    *cli,
   g_autoptr(CcmServerStore) store = NULL;
   g_autofree char *role_text = NULL, *name = NULL, *code = NULL, *expires_text = NULL;
   g_auto(GStrv) conferences = NULL;
-  gint64 minutes_option = -1, minutes = 0;
+  gint64 minutes_option = OPTION_UNSET, minutes = 0;
   CcmRole role;
   int status;
   const GOptionEntry entries[] = {

@@ -1566,6 +1566,15 @@ test_command_line (Fixture       *f,
     { "enroll-code", "--role", "desk", "--data", typo, NULL },
     { "rebuild", "--data", typo, NULL },
   };
+  /* A number out of range is refused, a negative one too (it once read as
+   * "not given", and the default was used). */
+  const char *out_of_range[][9] = {
+    { "enroll-code", "--data", f->dir, "--role", "desk", "--expires-in", "-5", NULL },
+    { "enroll-code", "--data", f->dir, "--role", "desk", "--expires-in", "0", NULL },
+    { "serve", "--data", f->dir, "--port", "-1", NULL },
+    { "serve", "--data", f->dir, "--port", "65536", NULL },
+    { "serve", "--data", f->dir, "--poke-timeout", "-30", NULL },
+  };
 
   g_assert_cmpint (run_cli (f, &out, help), ==, 0);
   g_assert_nonnull (strstr (out, "--tls-cert"));
@@ -1585,6 +1594,16 @@ test_command_line (Fixture       *f,
       g_assert_nonnull (strstr (err, "There is no server store in "));
       g_assert_nonnull (strstr (err, typo));
       g_assert_false (g_file_test (typo, G_FILE_TEST_EXISTS));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (out_of_range); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_cli_full (f, NULL, &err, out_of_range[i]), ==, 2);
+      g_assert_nonnull (strstr (err, " must be between "));
+      g_assert_nonnull (strstr (err, out_of_range[i][6] != NULL ? out_of_range[i][6]
+                                                                : out_of_range[i][4]));
     }
 }
 
