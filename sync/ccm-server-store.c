@@ -829,6 +829,55 @@ fail_committed:
   return NULL;
 }
 
+/* When a device last reached the server, as `devices list` shows it: any
+ * authenticated request counts (a check-in desk that only pulls, a window
+ * waiting for news), written at most once a minute per device so that
+ * pulls do not each wait for the disk. */
+#define SEEN_EVERY_US (60 * G_USEC_PER_SEC)
+
+static gboolean
+set_last_seen (CcmServerStore  *self,
+               const char      *device_id,
+               gint64           now,
+               GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = ccm_store_prepare (self->store, "UPDATE sync_devices SET last_seen_at = "
+                            "max(coalesce(last_seen_at, 0), ?1) WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_text (stmt, 2, device_id, -1, SQLITE_STATIC);
+  return ccm_store_step_done (self->store, stmt, error);
+}
+
+static void
+note_seen (CcmServerStore *self,
+           CcmDevice      *device)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = ccm_server_store_now (self);
+
+  if (now - device->last_seen_at < SEEN_EVERY_US)
+    return;
+  if (!ccm_store_begin (self->store, &error))
+    goto fail;
+  if (!set_last_seen (self, device->id, now, &error))
+    {
+      ccm_store_rollback (self->store);
+      goto fail;
+    }
+  if (!ccm_store_commit (self->store, &error))
+    goto fail;
+  device->last_seen_at = now;
+  return;
+
+fail:
+  /* The request goes on: only the time shown is late. */
+  g_warning ("Noting when device %s was last seen failed: %s", device->id, error->message);
+}
+
 char *
 ccm_server_store_issue_token (CcmServerStore  *self,
                               const char      *device_id,
@@ -894,7 +943,8 @@ ccm_server_store_issue_token (CcmServerStore  *self,
   sqlite3_bind_text (stmt, 2, device_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, now);
   sqlite3_bind_int64 (stmt, 4, now + CCM_PROTOCOL_TOKEN_TTL);
-  if (!ccm_store_step_done (self->store, stmt, error))
+  if (!ccm_store_step_done (self->store, stmt, error) ||
+      !set_last_seen (self, device_id, now, error))
     goto fail;
   if (*new_name != '\0' && g_strcmp0 (new_name, device->name) != 0)
     {
@@ -980,6 +1030,7 @@ ccm_server_store_authenticate (CcmServerStore  *self,
                             "longer sync."), device_id);
       return NULL;
     }
+  note_seen (self, device);
   return g_steal_pointer (&device);
 }
 

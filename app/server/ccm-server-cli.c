@@ -545,9 +545,14 @@ devices_list_run (Cli    *cli,
                                      ? g_strjoinv (",", device->conferences)
                                      : g_strdup (_("all conferences"));
 
-      g_print ("%s  %-10s %-20s %-24s seq %-6" G_GINT64_FORMAT " %s\n",
+      g_autofree char *seen = device->last_seen_at != 0
+                              ? ccm_time_format (device->last_seen_at)
+                              : g_strdup (_("never"));
+
+      /* TRANSLATORS: "seen" and the time the device last reached the server, or "never" */
+      g_print (_("%s  %-10s %-20s %-24s seq %-6lld seen %-24s %s\n"),
                device->id, ccm_role_to_string (device->role), device->name, conferences,
-               device->last_seq, device->revoked_at != 0 ? _("revoked") : "");
+               (long long) device->last_seq, seen, device->revoked_at != 0 ? _("revoked") : "");
     }
   return CCM_SERVER_EXIT_OK;
 }

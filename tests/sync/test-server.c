@@ -261,9 +261,10 @@ cli_json (Fixture            *f,
   return node;
 }
 
-static gint64
-device_last_seq (Fixture    *f,
-                 const char *device_id)
+/* The device as `devices list --json` gives it. */
+static JsonObject *
+listed_device (Fixture    *f,
+               const char *device_id)
 {
   const char *args[] = { "devices", "list", "--json", "--data", f->dir, NULL };
   g_autoptr(JsonNode) node = cli_json (f, args);
@@ -274,9 +275,18 @@ device_last_seq (Fixture    *f,
       JsonObject *device = json_array_get_object_element (devices, i);
 
       if (g_str_equal (json_object_get_string_member (device, "device_id"), device_id))
-        return json_object_get_int_member (device, "last_seq");
+        return json_object_ref (device);
     }
   g_assert_not_reached ();
+}
+
+static gint64
+device_last_seq (Fixture    *f,
+                 const char *device_id)
+{
+  g_autoptr(JsonObject) device = listed_device (f, device_id);
+
+  return json_object_get_int_member (device, "last_seq");
 }
 
 /* HTTP */
@@ -1111,25 +1121,41 @@ test_rate_limit (Fixture       *f,
   }
 }
 
+/* The server started with its clock at `now` (CONTOSO_NOW). */
+static void
+start_server_at (Fixture    *f,
+                 const char *now)
+{
+  const char *env[] = { "CONTOSO_NOW", now, NULL };
+
+  g_strfreev (f->extra_env);
+  f->extra_env = g_strdupv ((char **) env);
+  start_server (f);
+}
+
+/* A desk enrolled at `now`, with the server stopped after. */
+static Device *
+enroll_at (Fixture    *f,
+           const char *now)
+{
+  Device *desk;
+
+  start_server_at (f, now);
+  desk = enroll (f, "desk", NULL);
+  stop_server (f);
+  return desk;
+}
+
 static void
 test_token_expiry (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *at_start[] = { "CONTOSO_NOW", "2030-01-01T09:00:00Z", NULL };
-  const char *later[] = { "CONTOSO_NOW", "2030-01-01T09:20:00Z", NULL };
-  g_autoptr(Device) desk = NULL;
+  g_autoptr(Device) desk = enroll_at (f, "2030-01-01T09:00:00Z");
   g_autoptr(JsonObject) r = NULL;
   g_autofree char *fresh = NULL;
   guint status = 0;
 
-  f->extra_env = g_strdupv ((char **) at_start);
-  start_server (f);
-  desk = enroll (f, "desk", NULL);
-  stop_server (f);
-
-  g_strfreev (f->extra_env);
-  f->extra_env = g_strdupv ((char **) later);
-  start_server (f);
+  start_server_at (f, "2030-01-01T09:20:00Z");
   r = request (f, "POST", "/v1/pull", desk->token, "{}", &status);
   g_assert_cmpuint (status, ==, 401);
   assert_error (r, "unauthorized", "Authorization");
@@ -1140,25 +1166,62 @@ test_token_expiry (Fixture       *f,
   g_assert_cmpuint (status, ==, 200);
 }
 
+/* When a device last reached the server: its token, then any request of
+ * it (a desk that only pulls is seen too), at most once a minute; a request
+ * that fails to authenticate is not a sighting. */
+static void
+test_last_seen (Fixture       *f,
+                gconstpointer  data)
+{
+  static const struct { const char *now; gboolean own_token; const char *seen; } steps[] = {
+    { "2030-01-01T09:00:30Z", TRUE, "2030-01-01T09:00:00.000Z" },  /* within the minute */
+    { "2030-01-01T09:02:00Z", TRUE, "2030-01-01T09:02:00.000Z" },
+    { "2030-01-01T09:04:00Z", FALSE, "2030-01-01T09:02:00.000Z" },
+    { "2030-01-01T09:05:00Z", TRUE, "2030-01-01T09:05:00.000Z" },
+  };
+  g_autoptr(Device) desk = enroll_at (f, "2030-01-01T09:00:00Z");
+  guint status = 0;
+
+  {
+    g_autoptr(JsonObject) listed = listed_device (f, desk->id);
+
+    g_assert_cmpstr (json_object_get_string_member (listed, "last_seen_at"), ==,
+                     "2030-01-01T09:00:00.000Z");
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(JsonObject) r = NULL;
+      g_autoptr(JsonObject) listed = NULL;
+
+      start_server_at (f, steps[i].now);
+      r = request (f, "POST", "/v1/pull", steps[i].own_token ? desk->token : "guess", "{}",
+                   &status);
+      g_assert_cmpuint (status, ==, steps[i].own_token ? 200 : 401);
+      stop_server (f);
+      listed = listed_device (f, desk->id);
+      g_assert_cmpstr (json_object_get_string_member (listed, "last_seen_at"), ==, steps[i].seen);
+    }
+
+  {
+    g_autofree char *out = NULL;
+    const char *list[] = { "devices", "list", "--data", f->dir, NULL };
+
+    g_assert_cmpint (run_cli (f, &out, list), ==, 0);
+    g_assert_nonnull (strstr (out, " seen 2030-01-01T09:05:00.000Z"));
+  }
+}
+
 /* Many desks behind one address come back after an outage, each with a
  * token that ran out: those are not guesses and lock nobody out. */
 static void
 test_expired_tokens_not_counted (Fixture       *f,
                                  gconstpointer  data)
 {
-  const char *at_start[] = { "CONTOSO_NOW", "2030-01-01T09:00:00Z", NULL };
-  const char *later[] = { "CONTOSO_NOW", "2030-01-01T09:20:00Z", NULL };
-  g_autoptr(Device) desk = NULL;
+  g_autoptr(Device) desk = enroll_at (f, "2030-01-01T09:00:00Z");
   guint status = 0;
 
-  f->extra_env = g_strdupv ((char **) at_start);
-  start_server (f);
-  desk = enroll (f, "desk", NULL);
-  stop_server (f);
-
-  g_strfreev (f->extra_env);
-  f->extra_env = g_strdupv ((char **) later);
-  start_server (f);
+  start_server_at (f, "2030-01-01T09:20:00Z");
   for (int i = 0; i < 30; i++)
     {
       g_autoptr(JsonObject) r = request (f, "POST", "/v1/pull", desk->token, "{}", &status);
@@ -1770,6 +1833,7 @@ main (int    argc,
   ADD ("rate-limit", test_rate_limit);
   ADD_UNSTARTED ("expired-tokens-not-counted", test_expired_tokens_not_counted);
   ADD_UNSTARTED ("token-expiry", test_token_expiry);
+  ADD_UNSTARTED ("last-seen", test_last_seen);
   ADD_UNSTARTED ("secrets-hashed", test_secrets_hashed);
   ADD_UNSTARTED ("poke", test_poke);
   ADD ("kill-restart", test_kill_restart);
