@@ -763,6 +763,42 @@ print_usage (void)
   g_print ("\n%s\n", _("Run “contoso-server COMMAND --help” for the options of each command."));
 }
 
+/* The verb's name within a group of commands ("list" of "devices list"), or
+ * NULL when the verb is not of that group. */
+static const char *
+name_in_group (const Verb *verb,
+               const char *group)
+{
+  gsize n = strlen (group);
+
+  if (strncmp (verb->name, group, n) == 0 && verb->name[n] == ' ')
+    return verb->name + n + 1;
+  return NULL;
+}
+
+/* Whether `word` begins a command of two words ("devices", "conflicts"). */
+static gboolean
+is_group (const char *word)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (name_in_group (&verbs[i], word) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The commands of a group, as `contoso-server GROUP --help` lists them. */
+static void
+print_group_usage (const char *group)
+{
+  /* TRANSLATORS: the first %s is a group of commands, such as "devices" */
+  g_print (_("Usage:\n  contoso-server %s COMMAND [OPTION…]\n\nCommands:\n"), group);
+  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
+    if (name_in_group (&verbs[i], group) != NULL)
+      g_print ("  %-16s %s\n", name_in_group (&verbs[i], group), _(verbs[i].summary));
+  g_print ("\n");
+  g_print (_("Run “contoso-server %s COMMAND --help” for the options of each command.\n"), group);
+}
+
 int
 ccm_server_cli_run (int    argc,
                     char **argv)
@@ -803,9 +839,20 @@ ccm_server_cli_run (int    argc,
     }
 
   cli.command_path = "contoso-server";
-  if (g_str_equal (argv[1], "devices") || g_str_equal (argv[1], "conflicts"))
-    usage_error (&error, argc > 2 ? _("Unknown command “%s %s”") : _("A command must follow “%s”%s"),
-                 argv[1], argc > 2 ? argv[2] : "");
+  if (is_group (argv[1]) && argc > 2 &&
+      (g_str_equal (argv[2], "--help") || g_str_equal (argv[2], "-h")))
+    {
+      print_group_usage (argv[1]);
+      return CCM_SERVER_EXIT_OK;
+    }
+  if (is_group (argv[1]))
+    {
+      /* Its errors point to the group's own help. */
+      path = g_strconcat ("contoso-server ", argv[1], NULL);
+      cli.command_path = path;
+      usage_error (&error, argc > 2 ? _("Unknown command “%s %s”") : _("A command must follow “%s”%s"),
+                   argv[1], argc > 2 ? argv[2] : "");
+    }
   else
     usage_error (&error, _("Unknown command “%s”"), argv[1]);
   status = fail (&cli, error);

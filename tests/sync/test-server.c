@@ -1641,6 +1641,26 @@ test_command_line (Fixture       *f,
 
   g_assert_cmpint (run_cli (f, &out, help), ==, 0);
   g_assert_nonnull (strstr (out, "--tls-cert"));
+
+  /* A group of commands has its own help, and its errors point to it. */
+  {
+    const char *devices_help[] = { "devices", "--help", NULL };
+    const char *conflicts_help[] = { "conflicts", "-h", NULL };
+    const char *devices_alone[] = { "devices", NULL };
+    g_autofree char *listed = NULL;
+    g_autofree char *conflicts = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli (f, &listed, devices_help), ==, 0);
+    g_assert_nonnull (strstr (listed, "contoso-server devices COMMAND"));
+    g_assert_nonnull (strstr (listed, "\n  list "));
+    g_assert_nonnull (strstr (listed, "\n  revoke "));
+    g_assert_null (strstr (listed, "enroll-code"));
+    g_assert_cmpint (run_cli (f, &conflicts, conflicts_help), ==, 0);
+    g_assert_nonnull (strstr (conflicts, "\n  list "));
+    g_assert_cmpint (run_cli_full (f, NULL, &err, devices_alone), ==, 2);
+    g_assert_nonnull (strstr (err, "“contoso-server devices --help”"));
+  }
   g_assert_cmpint (run_cli (f, NULL, no_verb), ==, 2);
   g_assert_cmpint (run_cli (f, NULL, bad_role), ==, 2);
   g_assert_cmpint (run_cli (f, NULL, no_data), ==, 2);
