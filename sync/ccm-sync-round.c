@@ -281,6 +281,7 @@ typedef struct
   guint      pages;
   gboolean   requeued;
   gboolean   starting_over; /* a new epoch: the next rebase replaces everything */
+  gboolean   started_over;  /* this round did: what it pulls is not news */
   GPtrArray *pulled;       /* CcmEvent, pulled but not yet applied */
   GHashTable *desk_names;  /* device id → name, of their desks */
   char      *cookie;       /* the cookie after them */
@@ -674,8 +675,11 @@ apply_pulled (CcmSyncClient  *self,
     goto fail;
   if (!ccm_store_commit (self->store, error))
     return FALSE;
+  round->started_over |= round->starting_over;
   round->starting_over = FALSE;
-  for (guint i = 0; i < events->len; i++)
+  /* After a new epoch the desk takes everything again, known or not: no
+   * count then rather than one that says all of it is new. */
+  for (guint i = 0; !round->started_over && i < events->len; i++)
     {
       CcmEvent *event = g_ptr_array_index (events, i);
 

@@ -1279,6 +1279,7 @@ test_restored_server (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *a = store_path (f, "a.db");
+  g_autofree char *b = store_path (f, "b.db");
   g_autofree char *backup = store_path (f, "backup.db");
   g_autofree char *live = ccm_server_store_path (f->data);
   g_autofree char *wal = g_strconcat (live, "-wal", NULL);
@@ -1289,6 +1290,7 @@ test_restored_server (Fixture       *f,
   gsize length = 0;
 
   enroll_path (f, a, "organizer");
+  enroll_path (f, b, "organizer");
   create_conference (f, a, "devcon");
   sync_path_ok (a);
   out = server_run (f, "backup", backup, NULL);
@@ -1296,6 +1298,7 @@ test_restored_server (Fixture       *f,
   create_conference (f, a, "second");
   sync_path_ok (a);
   g_assert_cmpint (pending_of (a), ==, 0);
+  sync_path_ok (b);
 
   /* The administrator puts the backup in place. */
   server_stop (f, SIGTERM);
@@ -1311,6 +1314,18 @@ test_restored_server (Fixture       *f,
   g_assert_nonnull (strstr (server, "\"slug\" : \"second\""));
   g_assert_cmpstr (pa, ==, server);
   g_assert_cmpint (pending_of (a), ==, 0);
+
+  /* B had all of it: starting over in the new epoch takes everything again,
+   * and none of that is news to tell. */
+  {
+    g_autoptr(Run) run = contoso (f, b, "sync", NULL);
+    g_autofree char *pb = NULL;
+
+    g_assert_cmpint (run->status, ==, 0);
+    g_assert_null (strstr (run->out, "Received"));
+    pb = path_picture (b);
+    g_assert_cmpstr (pb, ==, server);
+  }
 }
 
 /* A stand-in for a restored server that tells the desk to start over (its
