@@ -886,6 +886,7 @@ ccm_server_listen (CcmServer   *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GError) local_error = NULL;
   GSList *uris;
 
   g_return_val_if_fail (CCM_IS_SERVER (self), FALSE);
@@ -908,8 +909,18 @@ ccm_server_listen (CcmServer   *self,
 
   socket_address = g_inet_socket_address_new (inet, port);
   if (!soup_server_listen (self->soup, socket_address,
-                           self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
-    return FALSE;
+                           self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, &local_error))
+    {
+      /* The usual cause at a venue: the server already runs. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                     _("The port %u on %s is already in use; is another contoso-server "
+                       "running? Stop it, or choose another port with --port."),
+                     port, address);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   uris = soup_server_get_uris (self->soup);
   if (uris != NULL)

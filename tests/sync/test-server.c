@@ -1642,6 +1642,18 @@ test_command_line (Fixture       *f,
   g_assert_cmpint (run_cli (f, &out, help), ==, 0);
   g_assert_nonnull (strstr (out, "--tls-cert"));
 
+  /* A second server on the port the first holds: a sentence that says so. */
+  {
+    g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+    g_autofree char *port = g_strdup_printf ("%d", g_uri_get_port (uri));
+    g_autofree char *other = g_build_filename (f->dir, "other", NULL);
+    const char *second[] = { "serve", "--data", other, "--port", port, NULL };
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_cli_full (f, NULL, &err, second), ==, 3);
+    g_assert_nonnull (strstr (err, "is already in use; is another contoso-server running?"));
+  }
+
   /* A group of commands has its own help, and its errors point to it. */
   {
     const char *devices_help[] = { "devices", "--help", NULL };
