@@ -852,12 +852,17 @@ set_last_seen (CcmServerStore  *self,
   return ccm_store_step_done (self->store, stmt, error);
 }
 
-static void
-note_seen (CcmServerStore *self,
-           CcmDevice      *device)
+void
+ccm_server_store_note_seen (CcmServerStore *self,
+                            CcmDevice      *device)
 {
   g_autoptr(GError) error = NULL;
-  gint64 now = ccm_server_store_now (self);
+  gint64 now;
+
+  g_return_if_fail (CCM_IS_SERVER_STORE (self));
+  g_return_if_fail (device != NULL);
+
+  now = ccm_server_store_now (self);
 
   if (now - device->last_seen_at < SEEN_EVERY_US)
     return;
@@ -1030,7 +1035,6 @@ ccm_server_store_authenticate (CcmServerStore  *self,
                             "longer sync."), device_id);
       return NULL;
     }
-  note_seen (self, device);
   return g_steal_pointer (&device);
 }
 

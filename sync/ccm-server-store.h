@@ -73,6 +73,10 @@ char           *ccm_server_store_issue_token       (CcmServerStore  *self,
                                                     const char      *name,
                                                     gint64          *expires_at,
                                                     GError         **error);
+/* Notes that the device reached the server now (what `devices list` shows
+ * as last seen), at most once a minute; a failure is only logged. */
+void            ccm_server_store_note_seen         (CcmServerStore  *self,
+                                                    CcmDevice       *device);
 CcmDevice      *ccm_server_store_authenticate      (CcmServerStore  *self,
                                                     const char      *token,
                                                     GError         **error);

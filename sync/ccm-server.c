@@ -628,6 +628,9 @@ handler_cb (SoupServer        *server,
           respond_auth_error (self, msg, error);
           return;
         }
+      /* A push records the time in its own transaction: no second commit. */
+      if (route->func != push_cb)
+        ccm_server_store_note_seen (self->store, device);
     }
 
   if (route->has_body)

@@ -793,8 +793,12 @@ print_group_usage (const char *group)
   /* TRANSLATORS: the first %s is a group of commands, such as "devices" */
   g_print (_("Usage:\n  contoso-server %s COMMAND [OPTION…]\n\nCommands:\n"), group);
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
-    if (name_in_group (&verbs[i], group) != NULL)
-      g_print ("  %-16s %s\n", name_in_group (&verbs[i], group), _(verbs[i].summary));
+    {
+      const char *name = name_in_group (&verbs[i], group);
+
+      if (name != NULL)
+        g_print ("  %-16s %s\n", name, _(verbs[i].summary));
+    }
   g_print ("\n");
   g_print (_("Run “contoso-server %s COMMAND --help” for the options of each command.\n"), group);
 }
@@ -806,6 +810,7 @@ ccm_server_cli_run (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   Cli cli = { 0, };
+  gboolean group;
   int status;
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
@@ -839,13 +844,13 @@ ccm_server_cli_run (int    argc,
     }
 
   cli.command_path = "contoso-server";
-  if (is_group (argv[1]) && argc > 2 &&
-      (g_str_equal (argv[2], "--help") || g_str_equal (argv[2], "-h")))
+  group = is_group (argv[1]);
+  if (group && argc > 2 && (g_str_equal (argv[2], "--help") || g_str_equal (argv[2], "-h")))
     {
       print_group_usage (argv[1]);
       return CCM_SERVER_EXIT_OK;
     }
-  if (is_group (argv[1]))
+  if (group)
     {
       /* Its errors point to the group's own help. */
       path = g_strconcat ("contoso-server ", argv[1], NULL);
